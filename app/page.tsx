@@ -1,0 +1,41 @@
+import { getViewer } from "@/lib/auth/viewer";
+
+const ROLE_DESCRIPTIONS = {
+  user: "You can review and change the consents you have given.",
+  compliance: "You can search people and audit every consent decision.",
+  admin: "You can manage purposes, policy versions, roles and exports.",
+} as const;
+
+export default async function HomePage() {
+  const viewer = await getViewer();
+  if (!viewer) {
+    return (
+      <section className="rounded-xl bg-white p-8 shadow-sm">
+        <h1 className="text-3xl font-bold">Your consent, on the record</h1>
+        <p className="mt-3 max-w-prose text-slate-700">
+          See what you have agreed to, when, and to which text. Withdraw any consent as easily as you gave it.
+        </p>
+        <a
+          href="/auth/login"
+          className="mt-6 inline-block rounded-md bg-blue-700 px-5 py-2.5 font-semibold text-white hover:bg-blue-800"
+        >
+          Sign in to continue
+        </a>
+      </section>
+    );
+  }
+  return (
+    <section className="rounded-xl bg-white p-8 shadow-sm">
+      <h1 className="text-3xl font-bold">Welcome, {viewer.name}</h1>
+      <dl className="mt-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
+        <dt className="font-medium text-slate-600">Signed in as</dt>
+        <dd data-testid="viewer-email">{viewer.email}</dd>
+        <dt className="font-medium text-slate-600">Role</dt>
+        <dd data-testid="viewer-role" className="font-semibold">
+          {viewer.role}
+        </dd>
+      </dl>
+      <p className="mt-6 text-slate-700">{ROLE_DESCRIPTIONS[viewer.role]}</p>
+    </section>
+  );
+}

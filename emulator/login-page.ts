@@ -1,0 +1,108 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type Provider from "oidc-provider";
+import { escapeHtml } from "./oidc.js";
+import { readBody, sendHtml } from "./http.js";
+import { verifyPassword } from "./passwords.js";
+import type { TenantStore } from "./store.js";
+
+/** What Auth0's rule in the GDPR seed returns for a user flagged `app_metadata.deleted`. */
+export const DELETED_USER_MESSAGE = "Access denied (deleted user)";
+export const WRONG_CREDENTIALS_MESSAGE = "Wrong email or password.";
+
+interface LoginForm {
+  action: string;
+  email: string;
+  error?: string;
+  clientName: string;
+}
+
+function renderLoginPage({ action, email, error, clientName }: LoginForm): string {
+  const errorBlock = error
+    ? `<p id="login-error" role="alert" class="error">${escapeHtml(error)}</p>`
+    : "";
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in | Consent Portal tenant (Auth0 emulator)</title>
+<style>
+  body { font-family: system-ui, sans-serif; background: #f1f5f9; margin: 0; display: grid; min-height: 100vh; place-items: center; color: #0f172a; }
+  main { background: #fff; padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 24px rgb(15 23 42 / 0.1); width: min(24rem, 90vw); }
+  h1 { font-size: 1.5rem; margin: 0 0 0.25rem; }
+  p.lead { margin: 0 0 1.5rem; color: #475569; }
+  label { display: block; font-weight: 600; margin: 1rem 0 0.25rem; }
+  input { width: 100%; box-sizing: border-box; padding: 0.6rem; border: 1px solid #94a3b8; border-radius: 0.375rem; font-size: 1rem; }
+  button { margin-top: 1.5rem; width: 100%; padding: 0.7rem; border: 0; border-radius: 0.375rem; background: #1d4ed8; color: #fff; font-size: 1rem; font-weight: 600; cursor: pointer; }
+  button:focus-visible, input:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+  .error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; padding: 0.6rem; border-radius: 0.375rem; }
+  footer { margin-top: 1.5rem; font-size: 0.8rem; color: #64748b; }
+</style>
+</head>
+<body>
+<main>
+  <h1>Welcome</h1>
+  <p class="lead">Log in to continue to ${escapeHtml(clientName)}.</p>
+  ${errorBlock}
+  <form method="post" action="${escapeHtml(action)}">
+    <label for="email">Email address</label>
+    <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}" autofocus>
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit">Continue</button>
+  </form>
+  <footer>Local Auth0 emulator: for development and tests only.</footer>
+</main>
+</body>
+</html>`;
+}
+
+/** Auth0-style universal login page for oidc-provider interactions at `/u/login/:uid`. */
+export async function handleLogin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  provider: Provider,
+  store: TenantStore,
+): Promise<void> {
+  let details;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch {
+    sendHtml(res, 400, "<!doctype html><title>Login expired</title><p>This login session has expired. Go back to the application and sign in again.</p>");
+    return;
+  }
+  const clientId = String(details.params.client_id ?? "");
+  const clientName = store.getClient(clientId)?.name ?? "the application";
+  const action = `/u/login/${details.uid}`;
+
+  if (req.method === "GET") {
+    const hint = typeof details.params.login_hint === "string" ? details.params.login_hint : "";
+    sendHtml(res, 200, renderLoginPage({ action, email: hint, clientName }));
+    return;
+  }
+  if (req.method !== "POST") {
+    res.writeHead(405, { allow: "GET, POST" }).end();
+    return;
+  }
+
+  const form = new URLSearchParams(await readBody(req));
+  const email = (form.get("email") ?? "").trim();
+  const password = form.get("password") ?? "";
+  const user = email ? store.findUserByEmail(email) : undefined;
+  const valid = user ? await verifyPassword(password, user.password_hash) : false;
+  if (!user || !valid || user.blocked) {
+    sendHtml(res, 401, renderLoginPage({ action, email, error: WRONG_CREDENTIALS_MESSAGE, clientName }));
+    return;
+  }
+  if (user.app_metadata.deleted === true) {
+    // As the seed's rule does: the login fails and the application receives the reason.
+    await provider.interactionFinished(req, res, {
+      error: "unauthorized",
+      error_description: DELETED_USER_MESSAGE,
+    });
+    return;
+  }
+  const now = new Date().toISOString();
+  store.saveUser({ ...user, last_login: now, logins_count: user.logins_count + 1 });
+  await provider.interactionFinished(req, res, { login: { accountId: user.user_id } }, { mergeWithLastSubmission: false });
+}

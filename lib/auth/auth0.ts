@@ -1,0 +1,41 @@
+import "server-only";
+import { Auth0Client, filterDefaultIdTokenClaims } from "@auth0/nextjs-auth0/server";
+import { AuthorizationError } from "@auth0/nextjs-auth0/errors";
+import { NextResponse } from "next/server";
+import { env, isLocalIssuer } from "@/lib/env";
+
+let client: Auth0Client | undefined;
+
+/** The nextjs-auth0 client, configured from lib/env (a real tenant needs only env changes). */
+export function auth0(): Auth0Client {
+  if (client) return client;
+  const config = env();
+  client = new Auth0Client({
+    domain: config.AUTH0_DOMAIN,
+    clientId: config.AUTH0_CLIENT_ID,
+    clientSecret: config.AUTH0_CLIENT_SECRET,
+    secret: config.AUTH0_SECRET,
+    appBaseUrl: config.APP_BASE_URL,
+    // The emulator is plain http on localhost; a real tenant is https and keeps this off.
+    allowInsecureRequests: isLocalIssuer(config.AUTH0_DOMAIN),
+    authorizationParameters: { scope: "openid profile email" },
+    session: { cookie: { secure: config.APP_BASE_URL.startsWith("https://") } },
+    // Keep the SDK's default profile claims plus our namespaced roles claim.
+    beforeSessionSaved(session) {
+      const roles: unknown = session.user[config.AUTH0_ROLES_CLAIM];
+      return Promise.resolve({ ...session, user: { ...filterDefaultIdTokenClaims(session.user), [config.AUTH0_ROLES_CLAIM]: roles } });
+    },
+    async onCallback(error, context) {
+      const base = context.appBaseUrl ?? config.APP_BASE_URL;
+      if (error) {
+        // Show the identity provider's reason (e.g. "Access denied (deleted user)"), never a stack.
+        const reason = error instanceof AuthorizationError && error.cause?.message ? error.cause.message : "Sign-in failed.";
+        const url = new URL("/signin-error", base);
+        url.searchParams.set("reason", reason);
+        return NextResponse.redirect(url);
+      }
+      return NextResponse.redirect(new URL(context.returnTo ?? "/", base));
+    },
+  });
+  return client;
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import { z } from "zod";
+
+/** The emulator's default issuer; any other `AUTH0_DOMAIN` is a real tenant. */
+export const EMULATOR_DOMAIN = "http://localhost:4010";
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
+    .min(32, `${name} must be at least 32 characters (e.g. \`openssl rand -hex 32\`)`);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Public URL of the portal; session cookies and Auth0 callbacks use it. */
+  APP_BASE_URL: z.url("APP_BASE_URL must be a URL such as http://localhost:3000"),
+  /** PostgreSQL connection string. `npm start` sets it to the embedded server when unset. */
+  DATABASE_URL: z.string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" }).startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
+  /** `https://<tenant>.auth0.com` for a real tenant, or the emulator's http://localhost URL. */
+  AUTH0_DOMAIN: z.string().default(EMULATOR_DOMAIN),
+  AUTH0_CLIENT_ID: z.string({ error: "AUTH0_CLIENT_ID is missing: the portal's application client id" }).min(1),
+  AUTH0_CLIENT_SECRET: z.string({ error: "AUTH0_CLIENT_SECRET is missing: the portal's application client secret" }).min(1),
+  /** Encrypts the session cookie. */
+  AUTH0_SECRET: secret("AUTH0_SECRET"),
+  /** Namespaced ID-token claim carrying `app_metadata.roles` (an Auth0 Action adds it on a real tenant). */
+  AUTH0_ROLES_CLAIM: z.url().default("https://consent-portal.example/roles"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses configuration; a bad value fails with one line per problem, naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+/** The configuration, parsed once (at boot, from instrumentation.ts). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Local http issuers (the emulator) need the SDK's insecure-requests switch. */
+export function isLocalIssuer(domain: string): boolean {
+  return domain.startsWith("http://localhost");
+}

@@ -1,0 +1,30 @@
+import { join } from "node:path";
+import type { EmulatorOptions } from "../emulator/server.js";
+import { local, localSecrets } from "./local-config.js";
+
+/** The emulator as the local stack runs it: the portal's two clients, demo users, data in DATA_DIR. */
+export function localEmulatorOptions(): EmulatorOptions {
+  const secrets = localSecrets();
+  return {
+    port: local.emulatorPort,
+    dataDir: join(local.dataDir, "emulator"),
+    rolesClaim: local.rolesClaim,
+    demoUsers: true,
+    applications: [
+      {
+        clientId: local.portalClientId,
+        clientSecret: secrets.AUTH0_CLIENT_SECRET,
+        name: "Consent Portal",
+        baseUrl: process.env.APP_BASE_URL ?? `http://localhost:${local.port}`,
+      },
+    ],
+    machineClients: [
+      {
+        clientId: local.managementClientId,
+        clientSecret: secrets.AUTH0_MGMT_CLIENT_SECRET,
+        name: "Consent Portal (Management API)",
+        scopes: ["read:users", "update:users", "delete:users", "create:users", "read:clients", "update:clients", "read:connections", "create:users_app_metadata", "update:users_app_metadata", "read:users_app_metadata"],
+      },
+    ],
+  };
+}

@@ -1,0 +1,133 @@
+// `npm start` / `npm run dev`: embedded PostgreSQL, migrations, demo data, the Auth0
+// emulator and Next.js, in one process tree that Ctrl-C shuts down cleanly.
+//   --dev       next dev (hot reload) instead of a production build
+//   --no-build  reuse the existing production build (.next)
+//   --fresh     start from an empty data directory (used by the e2e tests)
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { migrate } from "../lib/db/migrate.js";
+import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
+import { startEmulator, type RunningEmulator } from "../emulator/server.js";
+import { fail, local, localSecrets } from "./local-config.js";
+import { startLocalDatabase } from "./database.js";
+import { localEmulatorOptions } from "./local-emulator.js";
+import { assertPortFree } from "./ports.js";
+
+const args = new Set(process.argv.slice(2));
+const dev = args.has("--dev");
+const build = !dev && !args.has("--no-build");
+if (args.has("--fresh")) rmSync(local.dataDir, { recursive: true, force: true });
+
+const cleanups: Array<() => Promise<void>> = [];
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
+  }
+  process.exit(code);
+}
+process.once("SIGINT", () => void shutdown(0));
+process.once("SIGTERM", () => void shutdown(0));
+
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(command, commandArgs, { stdio: "inherit", env });
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail("Next.js exited during start-up; see the output above.");
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  fail(`Next.js did not answer on ${url} within 2 minutes.`);
+}
+
+await assertPortFree(local.port, "PORT");
+if (local.useEmulator) await assertPortFree(local.emulatorPort, "EMULATOR_PORT");
+
+const secrets = localSecrets();
+const appBaseUrl = process.env.APP_BASE_URL ?? `http://localhost:${local.port}`;
+
+let databaseUrl = process.env.DATABASE_URL ?? "";
+if (local.useEmbeddedPostgres) {
+  const database = await startLocalDatabase();
+  cleanups.push(() => database.stop());
+  databaseUrl = database.url;
+}
+try {
+  const applied = await migrate(databaseUrl);
+  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+} catch (error) {
+  console.error(`\n✖ ${(error as Error).message}\n`);
+  await shutdown(1);
+}
+
+let emulator: RunningEmulator | undefined;
+if (local.useEmulator) {
+  emulator = await startEmulator(localEmulatorOptions());
+  cleanups.push(() => emulator!.close());
+}
+
+Object.assign(process.env, {
+  APP_BASE_URL: appBaseUrl,
+  DATABASE_URL: databaseUrl,
+  AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
+  AUTH0_ROLES_CLAIM: local.rolesClaim,
+  NEXT_TELEMETRY_DISABLED: "1",
+  ...(emulator && {
+    AUTH0_DOMAIN: emulator.issuer.replace(/\/$/, ""),
+    AUTH0_CLIENT_ID: local.portalClientId,
+    AUTH0_CLIENT_SECRET: secrets.AUTH0_CLIENT_SECRET,
+    AUTH0_MGMT_CLIENT_ID: local.managementClientId,
+    AUTH0_MGMT_CLIENT_SECRET: secrets.AUTH0_MGMT_CLIENT_SECRET,
+  }),
+});
+
+// Check the configuration the way the portal will, so a missing secret is one clear line here.
+const { parseEnv } = await import("../lib/env.js");
+try {
+  parseEnv(process.env);
+} catch (error) {
+  console.error(`\n✖ ${(error as Error).message}\n`);
+  await shutdown(1);
+}
+
+const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");
+if (await seedDemoData()) console.log("Seeded demo data.");
+
+const next = "node_modules/.bin/next";
+if (build) {
+  const builder = run(next, ["build"], { ...process.env, NODE_ENV: "production" });
+  const code = await new Promise<number | null>((resolve) => builder.once("exit", resolve));
+  if (code !== 0) {
+    console.error("\n✖ next build failed; see the output above.\n");
+    await shutdown(1);
+  }
+}
+
+const server = run(next, [dev ? "dev" : "start", "-p", String(local.port), "-H", "localhost"], {
+  ...process.env,
+  NODE_ENV: dev ? "development" : "production",
+});
+cleanups.push(
+  () =>
+    new Promise<void>((resolve) => {
+      if (server.exitCode !== null) return resolve();
+      server.once("exit", () => resolve());
+      server.kill("SIGTERM");
+    }),
+);
+server.once("exit", (code) => {
+  if (!stopping) void shutdown(code ?? 1);
+});
+
+await waitForHealth(`${appBaseUrl}/api/health`, server);
+console.log(`
+Consent Portal is running at ${appBaseUrl}
+${emulator ? `Auth0 emulator at ${emulator.issuer}\nDemo accounts (password "${DEMO_PASSWORD}"):\n${DEMO_USERS.map((user) => `  ${user.roles[0].padEnd(10)} ${user.email}`).join("\n")}\n` : ""}Press Ctrl-C to stop.`);
