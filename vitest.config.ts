@@ -24,6 +24,7 @@ export default defineConfig({
           include: ["**/*.integration.test.ts"],
           exclude,
           globalSetup: ["./test/global-setup.ts"],
+          setupFiles: ["./test/integration-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
