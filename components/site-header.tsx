@@ -14,12 +14,18 @@ export async function SiteHeader() {
             <>
               <span className="text-slate-600">{viewer.email}</span>
               {/* /auth/* are route handlers in proxy.ts, so plain links, not <Link>. */}
-              <a href="/auth/logout" className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100">
+              <a
+                href="/auth/logout"
+                className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100"
+              >
                 Sign out
               </a>
             </>
           ) : (
-            <a href="/auth/login" className="rounded-md bg-blue-700 px-3 py-1.5 font-medium text-white hover:bg-blue-800">
+            <a
+              href="/auth/login"
+              className="rounded-md bg-blue-700 px-3 py-1.5 font-medium text-white hover:bg-blue-800"
+            >
               Sign in
             </a>
           )}

@@ -14,11 +14,15 @@ export const envSchema = z.object({
   /** Public URL of the portal; session cookies and Auth0 callbacks use it. */
   APP_BASE_URL: z.url("APP_BASE_URL must be a URL such as http://localhost:3000"),
   /** PostgreSQL connection string. `npm start` sets it to the embedded server when unset. */
-  DATABASE_URL: z.string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" }).startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
+  DATABASE_URL: z
+    .string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" })
+    .startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
   /** `https://<tenant>.auth0.com` for a real tenant, or the emulator's http://localhost URL. */
   AUTH0_DOMAIN: z.string().default(EMULATOR_DOMAIN),
   AUTH0_CLIENT_ID: z.string({ error: "AUTH0_CLIENT_ID is missing: the portal's application client id" }).min(1),
-  AUTH0_CLIENT_SECRET: z.string({ error: "AUTH0_CLIENT_SECRET is missing: the portal's application client secret" }).min(1),
+  AUTH0_CLIENT_SECRET: z
+    .string({ error: "AUTH0_CLIENT_SECRET is missing: the portal's application client secret" })
+    .min(1),
   /** Encrypts the session cookie. */
   AUTH0_SECRET: secret("AUTH0_SECRET"),
   /** Namespaced ID-token claim carrying `app_metadata.roles` (an Auth0 Action adds it on a real tenant). */

@@ -19,5 +19,9 @@ export async function withDatabase(work: (url: string) => Promise<void>): Promis
 
 export async function startLocalDatabase() {
   await assertPortFree(local.postgresPort, "EMBEDDED_POSTGRES_PORT");
-  return startEmbeddedPostgres({ dataDir: join(local.dataDir, "postgres"), port: local.postgresPort, database: "consent_portal" });
+  return startEmbeddedPostgres({
+    dataDir: join(local.dataDir, "postgres"),
+    port: local.postgresPort,
+    database: "consent_portal",
+  });
 }

@@ -4,5 +4,7 @@ import { withDatabase } from "./database.js";
 
 await withDatabase(async (url) => {
   const applied = await migrate(url);
-  console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date.");
+  console.log(
+    applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "Database is up to date.",
+  );
 });

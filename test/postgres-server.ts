@@ -17,17 +17,25 @@ export interface PostgresServer {
 export async function startPostgresServer(binDir: string): Promise<PostgresServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "consent-pg-"));
   // PostgreSQL refuses to run as root: run it as the `postgres` user then.
-  const asUser =
-    process.getuid?.() === 0
-      ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString()) }
-      : {};
-  if ("uid" in asUser) chownSync(dataDir, asUser.uid, asUser.gid);
-  execFileSync(join(binDir, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"], { ...asUser, stdio: "ignore" });
-  const port = await freePort();
-  const server: ChildProcess = spawn(join(binDir, "postgres"), ["-D", dataDir, "-p", String(port), "-k", dataDir, "-c", "listen_addresses=localhost"], {
+  const asUser: { uid?: number; gid?: number } = {};
+  if (process.getuid?.() === 0) {
+    asUser.uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
+    asUser.gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
+    chownSync(dataDir, asUser.uid, asUser.gid);
+  }
+  execFileSync(join(binDir, "initdb"), ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8"], {
     ...asUser,
     stdio: "ignore",
   });
+  const port = await freePort();
+  const server: ChildProcess = spawn(
+    join(binDir, "postgres"),
+    ["-D", dataDir, "-p", String(port), "-k", dataDir, "-c", "listen_addresses=localhost"],
+    {
+      ...asUser,
+      stdio: "ignore",
+    },
+  );
   const url = `postgresql://postgres@localhost:${port}/postgres`;
   const deadline = Date.now() + 30_000;
   for (;;) {

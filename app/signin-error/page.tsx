@@ -2,7 +2,11 @@ import type { Metadata } from "next";
 
 export const metadata: Metadata = { title: "Sign-in failed" };
 
-export default async function SignInErrorPage({ searchParams }: { searchParams: Promise<{ reason?: string | string[] }> }) {
+export default async function SignInErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ reason?: string | string[] }>;
+}) {
   const { reason } = await searchParams;
   const text = typeof reason === "string" && reason.length <= 200 ? reason : "Sign-in failed.";
   return (

@@ -23,18 +23,22 @@ export function auth0(): Auth0Client {
     // Keep the SDK's default profile claims plus our namespaced roles claim.
     beforeSessionSaved(session) {
       const roles: unknown = session.user[config.AUTH0_ROLES_CLAIM];
-      return Promise.resolve({ ...session, user: { ...filterDefaultIdTokenClaims(session.user), [config.AUTH0_ROLES_CLAIM]: roles } });
+      return Promise.resolve({
+        ...session,
+        user: { ...filterDefaultIdTokenClaims(session.user), [config.AUTH0_ROLES_CLAIM]: roles },
+      });
     },
-    async onCallback(error, context) {
+    onCallback(error, context) {
       const base = context.appBaseUrl ?? config.APP_BASE_URL;
       if (error) {
         // Show the identity provider's reason (e.g. "Access denied (deleted user)"), never a stack.
-        const reason = error instanceof AuthorizationError && error.cause?.message ? error.cause.message : "Sign-in failed.";
+        const reason =
+          error instanceof AuthorizationError && error.cause?.message ? error.cause.message : "Sign-in failed.";
         const url = new URL("/signin-error", base);
         url.searchParams.set("reason", reason);
-        return NextResponse.redirect(url);
+        return Promise.resolve(NextResponse.redirect(url));
       }
-      return NextResponse.redirect(new URL(context.returnTo ?? "/", base));
+      return Promise.resolve(NextResponse.redirect(new URL(context.returnTo ?? "/", base)));
     },
   });
   return client;

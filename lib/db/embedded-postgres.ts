@@ -43,7 +43,13 @@ export async function startEmbeddedPostgres(options: {
         `Is another PostgreSQL using that port or directory? ${error instanceof Error ? error.message : ""}`.trim(),
     );
   }
-  const admin = new pg.Client({ host: "localhost", port: options.port, user: USER, password: PASSWORD, database: "postgres" });
+  const admin = new pg.Client({
+    host: "localhost",
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    database: "postgres",
+  });
   await admin.connect();
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.database]);

@@ -20,7 +20,16 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 
 /** The portal's data model as the generated Prisma client knows it: table → column → type. */
 function clientDataModel(): Map<string, Map<string, string>> {
-  const runtime = (db() as unknown as { _runtimeDataModel: { models: Record<string, { dbName: string | null; fields: Array<{ name: string; kind: string; type: string; dbName?: string | null }> }> } })._runtimeDataModel;
+  const runtime = (
+    db() as unknown as {
+      _runtimeDataModel: {
+        models: Record<
+          string,
+          { dbName: string | null; fields: Array<{ name: string; kind: string; type: string; dbName?: string | null }> }
+        >;
+      };
+    }
+  )._runtimeDataModel;
   const model = new Map<string, Map<string, string>>();
   for (const [name, definition] of Object.entries(runtime.models)) {
     const columns = new Map<string, string>();
@@ -77,11 +86,18 @@ describe("SQL migrations", () => {
     const url = await createEmptyDatabase(inject("postgresAdminUrl"));
     const migrations = await readMigrations();
     expect(await migrate(url)).toEqual(migrations.map((migration) => migration.name));
-    const recorded = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+    const recorded = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
       url,
       `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
     );
-    expect(recorded.map((row) => [row.migration_name, row.checksum])).toEqual(migrations.map((m) => [m.name, m.checksum]));
+    expect(recorded.map((row) => [row.migration_name, row.checksum])).toEqual(
+      migrations.map((m) => [m.name, m.checksum]),
+    );
     expect(recorded.every((row) => row.finished_at !== null && row.applied_steps_count === 1)).toBe(true);
     await expectSchemaMatchesClient(url);
   });
@@ -89,9 +105,14 @@ describe("SQL migrations", () => {
   it("are idempotent, also when two runs race (advisory lock)", async () => {
     const url = await createEmptyDatabase(inject("postgresAdminUrl"));
     const [first, second] = await Promise.all([migrate(url), migrate(url)]);
-    expect([first, second].map((applied) => applied.length).sort((a, b) => a - b)).toEqual([0, (await readMigrations()).length]);
+    expect([first, second].map((applied) => applied.length).sort((a, b) => a - b)).toEqual([
+      0,
+      (await readMigrations()).length,
+    ]);
     expect(await migrate(url)).toEqual([]);
-    const [{ count }] = await query<{ count: string }>(url, `SELECT count(*) FROM "_prisma_migrations"`) as [{ count: string }];
+    const [{ count }] = (await query<{ count: string }>(url, `SELECT count(*) FROM "_prisma_migrations"`)) as [
+      { count: string },
+    ];
     expect(Number(count)).toBe((await readMigrations()).length);
   });
 
@@ -111,10 +132,15 @@ describe("SQL migrations", () => {
     cpSync(MIGRATIONS_DIR, broken, { recursive: true });
     const { mkdirSync, writeFileSync } = await import("node:fs");
     mkdirSync(join(broken, "99999999999999_broken"));
-    writeFileSync(join(broken, "99999999999999_broken", "migration.sql"), `CREATE TABLE "Half" (id int); SELECT * FROM "missing_table";`);
+    writeFileSync(
+      join(broken, "99999999999999_broken", "migration.sql"),
+      `CREATE TABLE "Half" (id int); SELECT * FROM "missing_table";`,
+    );
     await expect(migrate(url, broken)).rejects.toThrow("Migration 99999999999999_broken failed");
     expect(await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`)).toEqual([]);
-    expect(await query(url, `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`)).toEqual([]);
+    expect(
+      await query(url, `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99999999999999_broken'`),
+    ).toEqual([]);
   });
 });
 
@@ -128,7 +154,9 @@ describe("SQL migrations on PostgreSQL 15", () => {
   });
 
   it("apply on the older major version too and match schema.prisma", async () => {
-    const [{ server_version }] = (await query<{ server_version: string }>(server.url, "SHOW server_version")) as [{ server_version: string }];
+    const [{ server_version }] = (await query<{ server_version: string }>(server.url, "SHOW server_version")) as [
+      { server_version: string },
+    ];
     expect(server_version).toMatch(/^15\./);
     expect(await migrate(server.url)).toHaveLength((await readMigrations()).length);
     await expectSchemaMatchesClient(server.url);

@@ -29,7 +29,10 @@ export const MIGRATIONS_DIR = join(process.cwd(), "prisma", "migrations");
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, "migration.sql"), "utf8");
@@ -66,7 +69,9 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       }
       if (record) {
         if (record.checksum !== migration.checksum) {
-          throw new MigrationError(`Migration ${migration.name} was changed after it was applied; add a new migration instead.`);
+          throw new MigrationError(
+            `Migration ${migration.name} was changed after it was applied; add a new migration instead.`,
+          );
         }
         continue;
       }

@@ -1,0 +1,73 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTypeScript from "eslint-config-next/typescript";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".data/**",
+      "lib/generated/**",
+      "test-results/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
+  ...nextVitals,
+  ...nextTypeScript,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.mjs", "*.js"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Configuration is parsed once, with zod, in lib/env.ts (STYLE.md §1).
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration through env() from lib/env.ts.",
+        },
+      ],
+    },
+  },
+  {
+    // Launchers, the emulator, tests and tool configs run outside the portal and may read the environment.
+    files: [
+      "lib/env.ts",
+      "scripts/**",
+      "emulator/**",
+      "test/**",
+      "e2e/**",
+      "bench/**",
+      "**/*.test.ts",
+      "*.config.*",
+      "instrumentation.ts",
+    ],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  {
+    // Only lib/ talks to the database (STYLE.md §4).
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/db/*", "@/lib/generated/*", "**/lib/db/*", "**/lib/generated/*"],
+              message: "Only lib/ talks to Prisma.",
+            },
+            { group: ["@prisma/*"], message: "Only lib/ talks to Prisma." },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ["*.mjs", "*.js"], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,91 @@
+// `npm test`: lint, typecheck, unit, integration and e2e, then one summary line
+// `N passed, N failed` (tests plus the static checks, each check counting as one).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+
+interface Stage {
+  name: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+
+const stages: Stage[] = [];
+const bin = (name: string) => `node_modules/.bin/${name}`;
+mkdirSync("test-results", { recursive: true });
+
+function run(command: string, args: string[]): { ok: boolean; seconds: number } {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
+  });
+  return { ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
+}
+
+function check(name: string, command: string, args: string[]) {
+  console.log(`\n▶ ${name}`);
+  const { ok, seconds } = run(command, args);
+  stages.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, seconds });
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function vitest(project: "unit" | "integration") {
+  console.log(`\n▶ ${project} tests`);
+  const report = `test-results/${project}.json`;
+  rmSync(report, { force: true });
+  const { ok, seconds } = run(bin("vitest"), [
+    "run",
+    "--project",
+    project,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+  ]);
+  const counts = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTests: number }>(report);
+  // A run that died before reporting counts as one failure, never as a pass.
+  const failed = counts ? counts.numFailedTests : 1;
+  stages.push({
+    name: `${project} tests`,
+    passed: counts?.numPassedTests ?? 0,
+    failed: ok ? failed : Math.max(failed, 1),
+    seconds,
+  });
+}
+
+function e2e() {
+  console.log("\n▶ e2e tests (Playwright, Chromium)");
+  const report = "test-results/e2e-results.json";
+  rmSync(report, { force: true });
+  const { ok, seconds } = run(bin("playwright"), ["test"]);
+  const stats = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(
+    report,
+  )?.stats;
+  const failed = stats ? stats.unexpected + stats.flaky + stats.skipped : 1;
+  stages.push({ name: "e2e tests", passed: stats?.expected ?? 0, failed: ok ? failed : Math.max(failed, 1), seconds });
+}
+
+check("eslint", bin("eslint"), [".", "--max-warnings", "0"]);
+check("prettier", bin("prettier"), ["--check", "."]);
+check("typecheck", "sh", ["-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`]);
+vitest("unit");
+vitest("integration");
+e2e();
+
+console.log("\nSummary");
+for (const stage of stages) {
+  console.log(
+    `  ${stage.name.padEnd(18)} ${String(stage.passed).padStart(4)} passed ${String(stage.failed).padStart(3)} failed  ${stage.seconds.toFixed(0)}s`,
+  );
+}
+const passed = stages.reduce((sum, stage) => sum + stage.passed, 0);
+const failed = stages.reduce((sum, stage) => sum + stage.failed, 0);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
