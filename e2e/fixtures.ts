@@ -1,5 +1,10 @@
 import { expect, type Page } from "@playwright/test";
 
+/** Saved session of a demo role, written by auth.setup.ts. */
+export function storageStateFor(role: keyof typeof DEMO): string {
+  return `test-results/.auth/${role}.json`;
+}
+
 export const DEMO_PASSWORD = "demo-password";
 export const DEMO = {
   user: "user@demo.test",
