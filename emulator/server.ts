@@ -1,12 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { databaseConnection } from "./connections.js";
+import { CONTROL_PREFIX, handleControl } from "./control.js";
 import { ensureDemoUsers } from "./demo-users.js";
-import { sendJson } from "./http.js";
+import { ManagementApiError, sendManagementError } from "./errors.js";
+import { FaultInjector, type FaultDecision, type FaultOptions } from "./faults.js";
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody, sendJson } from "./http.js";
 import { loadOrCreateKeys } from "./keys.js";
 import { handleLogin } from "./login-page.js";
+import { handleManagementApi, type ManagementApiContext } from "./management-api.js";
+import { ManagementTokens, parseTokenRequestBody } from "./management-tokens.js";
+import { DEFAULT_METADATA_LIMIT_BYTES } from "./metadata.js";
 import { createOidcProvider } from "./oidc.js";
+import { rateLimitHeaders, TokenBucket, type RateLimitOptions } from "./rate-limit.js";
+import { handleSignup } from "./signup.js";
 import { TenantStore } from "./store.js";
+import { UsersExportJobs } from "./users-exports.js";
+
+export type { FaultOptions } from "./faults.js";
+export type { RateLimitOptions } from "./rate-limit.js";
 
 export interface ApplicationClient {
   clientId: string;
@@ -33,6 +46,14 @@ export interface EmulatorOptions {
   applications: ApplicationClient[];
   machineClients: MachineClient[];
   demoUsers: boolean;
+  /** Management API token bucket; on by default and generous (see DEFAULT_RATE_LIMIT). */
+  rateLimit?: RateLimitOptions;
+  /** Injected latency, 5xx and 429s; off by default. Also switchable at run time: POST /__emulator/faults. */
+  faults?: FaultOptions;
+  /** Limit on user_metadata + app_metadata of one user, in bytes; default Auth0's 16 MB. */
+  metadataLimitBytes?: number;
+  /** How long a users-export job stays `pending` before it runs; default 100 ms. */
+  exportJobDelayMs?: number;
 }
 
 export interface RunningEmulator {
@@ -40,6 +61,13 @@ export interface RunningEmulator {
   issuer: string;
   port: number;
   store: TenantStore;
+  /** The Management API audience to ask tokens for: `<issuer>api/v2/`. */
+  managementAudience: string;
+  /** In-process handles on the run-time switches (the same ones /__emulator/* changes). */
+  faults: FaultInjector;
+  rateLimiter: TokenBucket;
+  /** Signs Management API tokens directly, e.g. for tests that need particular scopes. */
+  managementTokens: ManagementTokens;
   close(): Promise<void>;
 }
 
@@ -99,8 +127,146 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const provider = createOidcProvider({ issuer, store, keys, rolesClaim: options.rolesClaim });
   const oidcCallback = provider.callback();
 
+  const connection = databaseConnection(keys.signingKey.kid);
+  const managementTokens = new ManagementTokens(issuer, keys, store);
+  const exportJobs = new UsersExportJobs({
+    issuer,
+    store,
+    connection,
+    processingDelayMs: options.exportJobDelayMs ?? 100,
+  });
+  const management: ManagementApiContext = {
+    store,
+    tokens: managementTokens,
+    exports: exportJobs,
+    connection,
+    metadataLimitBytes: options.metadataLimitBytes ?? DEFAULT_METADATA_LIMIT_BYTES,
+  };
+  const faults = new FaultInjector(options.faults);
+  const rateLimiter = new TokenBucket(options.rateLimit);
+
+  /** Runs the fault injector for an affected path; returns the decision to act on. */
+  async function injectFault(path: string): Promise<FaultDecision> {
+    if (!faults.appliesTo(path)) return { kind: "none" };
+    await faults.delay();
+    return faults.decide();
+  }
+
+  async function managementRequest(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const decision = rateLimiter.take();
+    const headers = rateLimitHeaders(decision);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    try {
+      const fault = await injectFault(url.pathname);
+      if (fault.kind === "rate-limit" || !decision.allowed) {
+        if (fault.kind === "rate-limit") {
+          res.setHeader("x-ratelimit-remaining", "0");
+          res.setHeader("x-ratelimit-reset", String(Math.ceil(Date.now() / 1000) + 1));
+          res.setHeader("x-emulator-fault", "429");
+        }
+        throw new ManagementApiError(429, "Global limit has been reached", "too_many_requests");
+      }
+      if (fault.kind === "error") {
+        res.setHeader("x-emulator-fault", String(fault.status));
+        throw new ManagementApiError(fault.status, "The service is temporarily unavailable", "service_unavailable");
+      }
+      await handleManagementApi(req, res, url, management);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendManagementError(
+          res,
+          new ManagementApiError(
+            413,
+            `Payload content length greater than maximum allowed: ${MAX_BODY_BYTES}`,
+            "payload_too_large",
+          ),
+        );
+        return;
+      }
+      if (error instanceof ManagementApiError) {
+        sendManagementError(res, error);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Authentication API endpoints answer injected faults in their own `{ error, error_description }` shape. */
+  async function authenticationFault(res: ServerResponse, path: string): Promise<boolean> {
+    const fault = await injectFault(path);
+    if (fault.kind === "rate-limit") {
+      sendJson(
+        res,
+        429,
+        { error: "too_many_requests", error_description: "Global limit has been reached" },
+        { "x-emulator-fault": "429" },
+      );
+      return true;
+    }
+    if (fault.kind === "error") {
+      sendJson(
+        res,
+        fault.status,
+        { error: "server_error", error_description: "The service is temporarily unavailable" },
+        { "x-emulator-fault": String(fault.status) },
+      );
+      return true;
+    }
+    return false;
+  }
+
+  async function tokenRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // oidc-provider reads the body from the stream; once it is consumed here, it falls back
+    // to `req.body` (its selective_body middleware), so the raw text is handed over there.
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        sendJson(res, 413, { error: "invalid_request", error_description: "request entity too large" });
+        return;
+      }
+      throw error;
+    }
+    const params = parseTokenRequestBody(req.headers["content-type"], raw);
+    if (params?.grant_type === "client_credentials") {
+      if (await authenticationFault(res, "/oauth/token")) return;
+      await managementTokens.handleClientCredentials(req, res, params);
+      return;
+    }
+    (req as IncomingMessage & { body?: string }).body = raw;
+    await oidcCallback(req, res);
+  }
+
   route = async (req, res) => {
-    const path = new URL(req.url ?? "/", issuer).pathname;
+    const url = new URL(req.url ?? "/", issuer);
+    const path = url.pathname;
+    if (path === "/api/v2" || path.startsWith("/api/v2/")) {
+      await managementRequest(req, res, url);
+      return;
+    }
+    if (path === "/oauth/token" && req.method === "POST") {
+      await tokenRequest(req, res);
+      return;
+    }
+    if (path === "/dbconnections/signup") {
+      if (await authenticationFault(res, path)) return;
+      await handleSignup(req, res, store, connection);
+      return;
+    }
+    if (path.startsWith("/exports/") && req.method === "GET") {
+      exportJobs.handleDownload(res, url);
+      return;
+    }
+    if (path.startsWith(CONTROL_PREFIX)) {
+      await handleControl(req, res, path, {
+        faults,
+        bucket: rateLimiter,
+        initialFaults: () => faults.configure(options.faults ?? {}),
+        initialRateLimit: () => rateLimiter.configure(options.rateLimit ?? {}),
+      });
+      return;
+    }
     if (path.startsWith("/u/login/")) {
       await handleLogin(req, res, provider, store);
       return;
@@ -109,15 +275,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       sendJson(res, 200, { status: "ok" });
       return;
     }
-    oidcCallback(req, res);
+    await oidcCallback(req, res);
   };
 
   return {
     issuer,
     port,
     store,
+    managementAudience: managementTokens.audience,
+    faults,
+    rateLimiter,
+    managementTokens,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        exportJobs.dispose();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -1,0 +1,248 @@
+// Shared by the emulator's contract tests: start a tenant, get tokens, call it over HTTP and
+// through the official `auth0` SDK, and drive the login page like a browser.
+import { createHash, randomBytes } from "node:crypto";
+import { ManagementClient } from "auth0";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "./server.js";
+import { DATABASE_CONNECTION } from "./store.js";
+
+export const APP = {
+  clientId: "consent-portal-app",
+  clientSecret: "app-secret-0123456789",
+  name: "Consent Portal",
+  baseUrl: "http://localhost:3999",
+};
+
+/** Every scope the portal uses, so the contract tests can reach every endpoint. */
+export const ALL_SCOPES = [
+  "read:users",
+  "create:users",
+  "update:users",
+  "delete:users",
+  "update:users_app_metadata",
+  "read:connections",
+  "read:clients",
+  "update:clients",
+];
+
+export const MGMT = {
+  clientId: "consent-portal-mgmt",
+  clientSecret: "mgmt-secret-0123456789",
+  name: "Portal M2M",
+  scopes: ALL_SCOPES,
+};
+/** A second machine client that may only read users. */
+export const READER = {
+  clientId: "reader-m2m",
+  clientSecret: "reader-secret-0123456789",
+  name: "Reader",
+  scopes: ["read:users"],
+};
+
+export const TEST_PASSWORD = "Str0ng-enough-pass";
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface TestTenant {
+  emulator: RunningEmulator;
+  /** `http://localhost:<port>` without the trailing slash. */
+  origin: string;
+  /** Management API token for a client, via POST /oauth/token (client credentials). */
+  token(client?: { clientId: string; clientSecret: string }): Promise<string>;
+  /** Calls the Management API with the portal client's token unless `token` is given (`null` sends none). */
+  api<T = unknown>(
+    method: string,
+    path: string,
+    options?: { body?: unknown; rawBody?: string; token?: string | null; contentType?: string | null },
+  ): Promise<JsonResponse<T>>;
+  /** The official SDK, pointed at the emulator through its `fetch` option. */
+  managementClient(options?: { maxRetries?: number }): ManagementClient;
+  /** Creates a database user through POST /api/v2/users and returns it. */
+  createUser(email: string, extra?: Record<string, unknown>): Promise<Record<string, unknown> & { user_id: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
+  const emulator = await startEmulator({
+    port: 0,
+    dataDir: null,
+    rolesClaim: "https://consent-portal.example/roles",
+    applications: [APP],
+    machineClients: [MGMT, READER],
+    demoUsers: false,
+    ...overrides,
+  });
+  const origin = emulator.issuer.replace(/\/$/, "");
+  const tokens = new Map<string, string>();
+
+  async function token(client: { clientId: string; clientSecret: string } = MGMT): Promise<string> {
+    const cached = tokens.get(client.clientId);
+    if (cached) return cached;
+    const response = await fetch(`${origin}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        audience: emulator.managementAudience,
+      }),
+    });
+    const body = (await response.json()) as { access_token?: string };
+    if (response.status !== 200 || !body.access_token)
+      throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
+    tokens.set(client.clientId, body.access_token);
+    return body.access_token;
+  }
+
+  async function api<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; rawBody?: string; token?: string | null; contentType?: string | null } = {},
+  ): Promise<JsonResponse<T>> {
+    const headers: Record<string, string> = {};
+    const bearer = options.token === undefined ? await token() : options.token;
+    if (bearer !== null) headers.authorization = `Bearer ${bearer}`;
+    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    if (body !== undefined && options.contentType !== null)
+      headers["content-type"] = options.contentType ?? "application/json";
+    const response = await fetch(`${origin}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  function managementClient(options: { maxRetries?: number } = {}): ManagementClient {
+    const domain = `localhost:${emulator.port}`;
+    // The SDK only takes a bare domain and builds https://<domain>/...; rewrite to the emulator's http origin.
+    const rewrite: typeof fetch = (input, init) => {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const target = url.replace(`https://${domain}`, origin);
+      return input instanceof Request ? fetch(new Request(target, input), init) : fetch(target, init);
+    };
+    return new ManagementClient({
+      domain,
+      clientId: MGMT.clientId,
+      clientSecret: MGMT.clientSecret,
+      audience: emulator.managementAudience,
+      fetch: rewrite,
+      telemetry: false,
+      maxRetries: options.maxRetries ?? 0,
+    });
+  }
+
+  async function createUser(email: string, extra: Record<string, unknown> = {}) {
+    const response = await api<Record<string, unknown> & { user_id: string }>("POST", "/api/v2/users", {
+      body: { email, password: TEST_PASSWORD, connection: DATABASE_CONNECTION, ...extra },
+    });
+    if (response.status !== 201) throw new Error(`create user failed: ${response.status} ${response.text}`);
+    return response.body;
+  }
+
+  return { emulator, origin, token, api, managementClient, createUser, close: () => emulator.close() };
+}
+
+/** Minimal cookie jar for driving oidc-provider's interaction over fetch. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(";");
+      const separator = pair?.indexOf("=") ?? -1;
+      if (!pair || separator < 0) continue;
+      this.cookies.set(pair.slice(0, separator).trim(), pair.slice(separator + 1));
+    }
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+}
+
+export interface LoginResult {
+  /** Status of the login form POST (401 when the credentials are refused). */
+  formStatus: number;
+  formHtml: string;
+  /** Where the application's callback was finally redirected to, when it was. */
+  callback?: URL;
+  codeVerifier: string;
+}
+
+/**
+ * Logs in through the emulator's pages exactly as a browser would: GET /authorize for the
+ * application, follow to /u/login/:uid, POST the form, follow the redirects until they leave
+ * the emulator for the application's callback URL.
+ */
+export async function loginThroughBrowserFlow(
+  tenant: TestTenant,
+  email: string,
+  password: string,
+): Promise<LoginResult> {
+  const jar = new CookieJar();
+  const codeVerifier = randomBytes(32).toString("base64url");
+  const authorize = new URL(`${tenant.origin}/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: APP.clientId,
+    response_type: "code",
+    redirect_uri: `${APP.baseUrl}/auth/callback`,
+    scope: "openid email profile",
+    state: "state-123",
+    nonce: "nonce-456",
+    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
+    code_challenge_method: "S256",
+  }).toString();
+
+  const follow = async (start: string, init?: RequestInit): Promise<{ location?: URL; response: Response }> => {
+    let url = start;
+    let requestInit: RequestInit | undefined = init;
+    for (let hop = 0; hop < 10; hop += 1) {
+      const response = await fetch(url, {
+        ...requestInit,
+        redirect: "manual",
+        headers: { ...(requestInit?.headers ?? {}), cookie: jar.header() },
+      });
+      jar.store(response);
+      const location = response.headers.get("location");
+      if (response.status < 300 || response.status >= 400 || !location) return { response };
+      const next = new URL(location, url);
+      if (next.origin !== tenant.origin) return { location: next, response };
+      url = next.toString();
+      requestInit = undefined;
+    }
+    throw new Error("too many redirects");
+  };
+
+  const toLoginPage = await follow(authorize.toString());
+  const loginUrl = toLoginPage.response.url || "";
+  if (toLoginPage.response.status !== 200 || !/\/u\/login\//.test(loginUrl)) {
+    throw new Error(`expected the login page, got ${toLoginPage.response.status} at ${loginUrl}`);
+  }
+  await toLoginPage.response.text();
+  const submitted = await fetch(loginUrl, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ email, password }),
+  });
+  jar.store(submitted);
+  const formHtml = submitted.status === 200 || submitted.status === 401 ? await submitted.text() : "";
+  const resume = submitted.headers.get("location");
+  if (!resume) return { formStatus: submitted.status, formHtml, codeVerifier };
+  const result = await follow(new URL(resume, loginUrl).toString());
+  return {
+    formStatus: submitted.status,
+    formHtml,
+    codeVerifier,
+    ...(result.location ? { callback: result.location } : {}),
+  };
+}
