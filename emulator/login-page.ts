@@ -17,9 +17,7 @@ interface LoginForm {
 }
 
 function renderLoginPage({ action, email, error, clientName }: LoginForm): string {
-  const errorBlock = error
-    ? `<p id="login-error" role="alert" class="error">${escapeHtml(error)}</p>`
-    : "";
+  const errorBlock = error ? `<p id="login-error" role="alert" class="error">${escapeHtml(error)}</p>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -68,10 +66,14 @@ export async function handleLogin(
   try {
     details = await provider.interactionDetails(req, res);
   } catch {
-    sendHtml(res, 400, "<!doctype html><title>Login expired</title><p>This login session has expired. Go back to the application and sign in again.</p>");
+    sendHtml(
+      res,
+      400,
+      "<!doctype html><title>Login expired</title><p>This login session has expired. Go back to the application and sign in again.</p>",
+    );
     return;
   }
-  const clientId = String(details.params.client_id ?? "");
+  const clientId = typeof details.params.client_id === "string" ? details.params.client_id : "";
   const clientName = store.getClient(clientId)?.name ?? "the application";
   const action = `/u/login/${details.uid}`;
 
@@ -104,5 +106,10 @@ export async function handleLogin(
   }
   const now = new Date().toISOString();
   store.saveUser({ ...user, last_login: now, logins_count: user.logins_count + 1 });
-  await provider.interactionFinished(req, res, { login: { accountId: user.user_id } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(
+    req,
+    res,
+    { login: { accountId: user.user_id } },
+    { mergeWithLastSubmission: false },
+  );
 }
