@@ -4,6 +4,12 @@ import { z } from "zod";
 /** The emulator's default issuer; any other `AUTH0_DOMAIN` is a real tenant. */
 export const EMULATOR_DOMAIN = "http://localhost:4010";
 
+/** A 32-byte key as 64 hex characters (`openssl rand -hex 32`); `npm start` generates one. */
+const hexKey = (name: string) =>
+  z
+    .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
+    .regex(/^[0-9a-fA-F]{64}$/, `${name} must be 32 bytes as 64 hex characters (\`openssl rand -hex 32\`)`);
+
 const secret = (name: string) =>
   z
     .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
@@ -27,6 +33,24 @@ export const envSchema = z.object({
   AUTH0_SECRET: secret("AUTH0_SECRET"),
   /** Namespaced ID-token claim carrying `app_metadata.roles` (an Auth0 Action adds it on a real tenant). */
   AUTH0_ROLES_CLAIM: z.url().default("https://consent-portal.example/roles"),
+  /** The Auth0 database connection people sign up into (Authentication API signup). */
+  AUTH0_DB_CONNECTION: z.string().min(1).default("Username-Password-Authentication"),
+  /** Machine-to-machine client for the Management API (client credentials; server only). */
+  AUTH0_MGMT_CLIENT_ID: z.string({ error: "AUTH0_MGMT_CLIENT_ID is missing: the Management API client id" }).min(1),
+  AUTH0_MGMT_CLIENT_SECRET: z
+    .string({ error: "AUTH0_MGMT_CLIENT_SECRET is missing: the Management API client secret" })
+    .min(1),
+  /** Wraps every subject's data key (crypto-shredding, ADR 004). Losing it loses all personal data. */
+  LEDGER_MASTER_KEY: hexKey("LEDGER_MASTER_KEY"),
+  /** Keys the email blind index and the user-agent hashes. Changing it breaks email search. */
+  BLIND_INDEX_KEY: hexKey("BLIND_INDEX_KEY"),
+  /** Ed25519 private key (the 32-byte seed, hex) that signs consent receipts. */
+  RECEIPT_SIGNING_KEY: hexKey("RECEIPT_SIGNING_KEY"),
+  /** The data controller named in consent receipts. */
+  CONTROLLER_NAME: z.string().min(1).default("Consent Portal demo controller"),
+  CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),
+  /** Jurisdiction stated in consent receipts (ISO 3166 code or region, e.g. EU). */
+  CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -40,21 +40,38 @@ export interface LocalSecrets {
   AUTH0_SECRET: string;
   AUTH0_CLIENT_SECRET: string;
   AUTH0_MGMT_CLIENT_SECRET: string;
+  /** Consent ledger keys (ADR 004): 32 bytes each, hex. */
+  LEDGER_MASTER_KEY: string;
+  BLIND_INDEX_KEY: string;
+  RECEIPT_SIGNING_KEY: string;
 }
 
-/** Secrets for the local stack, generated once into the data directory. */
+const generators: { [K in keyof LocalSecrets]: () => string } = {
+  AUTH0_SECRET: () => randomBytes(32).toString("hex"),
+  AUTH0_CLIENT_SECRET: () => randomBytes(32).toString("base64url"),
+  AUTH0_MGMT_CLIENT_SECRET: () => randomBytes(32).toString("base64url"),
+  LEDGER_MASTER_KEY: () => randomBytes(32).toString("hex"),
+  BLIND_INDEX_KEY: () => randomBytes(32).toString("hex"),
+  RECEIPT_SIGNING_KEY: () => randomBytes(32).toString("hex"),
+};
+
+/**
+ * Secrets for the local stack, generated once into the data directory. A secret added in a
+ * later version is generated into an existing file; existing ones are never replaced (the
+ * ledger keys decrypt the data already stored).
+ */
 export function localSecrets(): LocalSecrets {
   const file = join(local.dataDir, "secrets.json");
+  let stored: Partial<LocalSecrets> = {};
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as LocalSecrets;
+    stored = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalSecrets>;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  const secrets: LocalSecrets = {
-    AUTH0_SECRET: randomBytes(32).toString("hex"),
-    AUTH0_CLIENT_SECRET: randomBytes(32).toString("base64url"),
-    AUTH0_MGMT_CLIENT_SECRET: randomBytes(32).toString("base64url"),
-  };
+  const missing = (Object.keys(generators) as Array<keyof LocalSecrets>).filter((name) => !stored[name]);
+  if (missing.length === 0) return stored as LocalSecrets;
+  const secrets = { ...stored } as LocalSecrets;
+  for (const name of missing) secrets[name] = generators[name]();
   mkdirSync(local.dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -6,4 +6,9 @@ export const TEST_ENV = {
   AUTH0_CLIENT_ID: "test-portal",
   AUTH0_CLIENT_SECRET: "test-portal-secret",
   AUTH0_SECRET: "test-session-secret-0123456789abcdef0123456789abcdef",
+  AUTH0_MGMT_CLIENT_ID: "test-portal-mgmt",
+  AUTH0_MGMT_CLIENT_SECRET: "test-portal-mgmt-secret",
+  LEDGER_MASTER_KEY: "6d0f5c1a3e2b4d7f8a9c0b1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f7",
+  BLIND_INDEX_KEY: "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9",
+  RECEIPT_SIGNING_KEY: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
 } as const;

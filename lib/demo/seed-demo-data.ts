@@ -1,14 +1,22 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { seedConsentCatalog } from "./consent-catalog";
 
 const SEEDED_KEY = "demo.seeded";
 
 /** Seeds the demo data once; later runs leave the database as it is. Returns whether it seeded. */
 export async function seedDemoData(): Promise<boolean> {
   return db().$transaction(async (tx) => {
-    const seeded = await tx.setting.findUnique({ where: { key: SEEDED_KEY } });
-    if (seeded) return false;
-    await tx.setting.create({ data: { key: SEEDED_KEY, value: { at: new Date().toISOString() } } });
-    return true;
+    let seeded = false;
+    if (!(await tx.setting.findUnique({ where: { key: SEEDED_KEY } }))) {
+      await tx.setting.create({ data: { key: SEEDED_KEY, value: { at: new Date().toISOString() } } });
+      seeded = true;
+    }
+    // Checked on its own so that databases seeded before the ledger existed get the catalog too.
+    if ((await tx.purpose.count()) === 0) {
+      await seedConsentCatalog(tx);
+      seeded = true;
+    }
+    return seeded;
   });
 }

@@ -1,0 +1,129 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
+import { AppError, parseInput } from "@/lib/errors";
+import type { ConsentEvent } from "@/lib/generated/prisma/client";
+import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
+import { fingerprintRequest } from "@/lib/ledger/event-hash";
+import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
+import { actorAndContextColumns, fingerprintActor } from "./actor-columns";
+import { grantConsentSchema, type GrantConsentInput } from "./schemas";
+
+export interface ConsentDecision {
+  /** The events recorded (on a replay: the first request's). Unchanged purposes record none. */
+  events: ConsentEvent[];
+  replayed: boolean;
+}
+
+const sortedUnique = (values: string[]) => [...new Set(values)].sort();
+
+/**
+ * Records that a person agreed to purposes under the policy versions they were shown. Refuses
+ * (`policy_outdated`) when a shown version is no longer current, so nobody is recorded as
+ * agreeing to text they did not see. At sign-up every required purpose must be included.
+ * A purpose already granted under the same version records nothing.
+ */
+export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<ConsentDecision> {
+  const request = parseInput(grantConsentSchema, input);
+  const purposeKeys = sortedUnique(request.purposes);
+  const shownIds = sortedUnique(request.policyVersionIds);
+  const idempotencyKey = request.idempotencyKey ?? randomUUID();
+  const requestFingerprint = fingerprintRequest({
+    operation: "grant",
+    subjectId: request.subjectId,
+    purposes: purposeKeys,
+    policyVersionIds: shownIds,
+    method: request.method,
+    actor: fingerprintActor(request.actor),
+  });
+
+  return inTransaction(
+    tx,
+    async (tx) => {
+      const result = await appendConsentEvents(
+        {
+          subjectId: request.subjectId,
+          idempotencyKey,
+          requestFingerprint,
+          decide: async ({ state }, tx) => {
+            const [purposes, shown, current] = await Promise.all([
+              tx.purpose.findMany({ where: { key: { in: purposeKeys } } }),
+              tx.policyVersion.findMany({
+                where: { id: { in: shownIds } },
+                select: { id: true, kind: true, textSha256: true },
+              }),
+              readCurrentPolicyVersions(tx),
+            ]);
+            const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
+            if (unknown.length) {
+              throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
+            }
+            if (request.method === "signup") {
+              const required = await tx.purpose.findMany({ where: { required: true }, select: { key: true } });
+              const missing = required.filter((purpose) => !purposeKeys.includes(purpose.key));
+              if (missing.length) {
+                throw new AppError(
+                  "validation_failed",
+                  `Sign-up needs consent to: ${missing.map((p) => p.key).join(", ")}.`,
+                  {
+                    field: "purposes",
+                  },
+                );
+              }
+            }
+            const columns = actorAndContextColumns(request.actor, request.context);
+            const drafts: ConsentEventDraft[] = [];
+            for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
+              const version = shown.find((candidate) => candidate.kind === purpose.policyKind);
+              if (!version) {
+                throw new AppError(
+                  "validation_failed",
+                  `The ${purpose.policyKind} document for "${purpose.key}" was not shown.`,
+                  {
+                    field: "policyVersionIds",
+                  },
+                );
+              }
+              if (current[purpose.policyKind]?.id !== version.id) {
+                throw new AppError(
+                  "policy_outdated",
+                  `A newer ${purpose.policyKind} version has been published; please review it.`,
+                  {
+                    field: "policyVersionIds",
+                  },
+                );
+              }
+              const existing = state.find((row) => row.purposeId === purpose.id);
+              if (existing?.status === "granted" && existing.policyVersionId === version.id) continue;
+              drafts.push({
+                action: "granted",
+                purposeId: purpose.id,
+                policyVersionId: version.id,
+                policyTextSha256: version.textSha256,
+                method: request.method,
+                ...columns,
+              });
+            }
+            return drafts;
+          },
+        },
+        tx,
+      );
+      if (!result.replayed && result.events.length > 0) {
+        await enqueueOutboxMessage(
+          {
+            subjectId: result.subject.id,
+            seq: result.subject.lastSeq,
+            kind: "sync_consent",
+            auth0UserId: result.subject.auth0UserId,
+          },
+          tx,
+        );
+      }
+      return { events: result.events, replayed: result.replayed };
+    },
+    { retryOnUniqueViolation: true },
+  );
+}

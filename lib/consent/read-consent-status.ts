@@ -1,0 +1,74 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db/client";
+import type { ConsentStatus, PolicyKind, Purpose } from "@/lib/generated/prisma/client";
+import type { PolicyVersionSummary } from "@/lib/policies/read-policy-versions";
+
+export interface PurposeConsent {
+  purpose: Purpose;
+  /** `never` when the person has made no decision about this purpose. */
+  status: ConsentStatus | "never";
+  /** The version the current decision was made under. */
+  policyVersion: PolicyVersionSummary | null;
+  updatedAt: Date | null;
+  /** The event behind the current state (its receipt is `issueConsentReceipt(eventId)`). */
+  eventId: string | null;
+  /** Granted under a version superseded by one that requires re-consent. */
+  needsReconsent: boolean;
+}
+
+export interface ConsentStatusView {
+  subjectId: string;
+  erased: boolean;
+  purposes: PurposeConsent[];
+  /** Required purposes not currently granted: the person must agree before using the service. */
+  missingRequired: string[];
+  /** Some granted purpose needs re-consent (show the re-consent gate). */
+  needsReconsent: boolean;
+  /** The versions in force, to show (and pass as `policyVersionIds` to `grantConsent`). */
+  currentPolicies: Record<PolicyKind, PolicyVersionSummary | null>;
+}
+
+/** Current consent per purpose for a subject, with what the re-consent gate needs. */
+export async function readConsentStatus(subjectId: string, tx?: Tx): Promise<ConsentStatusView | null> {
+  const client = tx ?? db();
+  const subject = await client.subject.findUnique({ where: { id: subjectId }, select: { id: true, erasedAt: true } });
+  if (!subject) return null;
+  const [purposes, states, versions] = await Promise.all([
+    client.purpose.findMany({ orderBy: [{ required: "desc" }, { position: "asc" }, { key: "asc" }] }),
+    client.consentState.findMany({ where: { subjectId } }),
+    client.policyVersion.findMany({ orderBy: [{ publishedAt: "asc" }, { id: "asc" }], omit: { text: true } }),
+  ]);
+  const latest = (kind: PolicyKind) => versions.filter((version) => version.kind === kind).at(-1) ?? null;
+  const currentPolicies = { terms: latest("terms"), privacy: latest("privacy") };
+
+  const rows: PurposeConsent[] = purposes.map((purpose) => {
+    const state = states.find((row) => row.purposeId === purpose.id);
+    const policyVersion = versions.find((version) => version.id === state?.policyVersionId) ?? null;
+    const needsReconsent =
+      state?.status === "granted" &&
+      versions.some(
+        (version) =>
+          version.kind === purpose.policyKind &&
+          version.requiresReconsent &&
+          (!policyVersion || version.publishedAt > policyVersion.publishedAt),
+      );
+    return {
+      purpose,
+      status: state?.status ?? "never",
+      policyVersion,
+      updatedAt: state?.updatedAt ?? null,
+      eventId: state?.eventId ?? null,
+      needsReconsent,
+    };
+  });
+  return {
+    subjectId,
+    erased: subject.erasedAt !== null,
+    purposes: rows,
+    missingRequired: rows
+      .filter((row) => row.purpose.required && row.status !== "granted")
+      .map((row) => row.purpose.key),
+    needsReconsent: rows.some((row) => row.needsReconsent),
+    currentPolicies,
+  };
+}

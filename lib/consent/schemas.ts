@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { purposeKeySchema } from "@/lib/policies/schemas";
+
+export const COLLECTION_METHODS = ["signup", "portal", "reconsent", "api", "staff", "migration"] as const;
+
+/** Who records the decision: the person themselves, a staff member (with a reason), or the system. */
+export const actorSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("self") }),
+  z.strictObject({
+    type: z.literal("staff"),
+    /** The staff member's Auth0 user id. */
+    id: z.string().min(1).max(200),
+    reason: z.string().trim().min(3, "staff must give a reason").max(1000),
+  }),
+  z.strictObject({
+    type: z.literal("system"),
+    /** Which component, e.g. `mgmt-proxy` or `import:2026-11`. */
+    id: z.string().min(1).max(200),
+    reason: z.string().trim().max(1000).optional(),
+  }),
+]);
+export type Actor = z.input<typeof actorSchema>;
+
+/** Facts about the request, minimised before storage (IP truncated, user agent hashed). */
+export const requestContextSchema = z.strictObject({
+  ip: z.string().max(100).nullish(),
+  userAgent: z.string().max(2000).nullish(),
+  /** When the person's device says they decided (ISO 8601). */
+  clientTime: z.iso.datetime({ offset: true }).nullish(),
+});
+export type RequestContext = z.input<typeof requestContextSchema>;
+
+/** Optional but recommended: a key per form submission (e.g. a UUID in a hidden field). */
+const idempotencyKeySchema = z
+  .string()
+  .min(8)
+  .max(200)
+  .regex(/^[\w.:-]+$/, "letters, digits, and . _ : - only");
+
+const staffMethodNeedsStaff = (value: { method: string; actor: { type: string } }) =>
+  value.method !== "staff" || value.actor.type === "staff";
+const staffMethodMessage = { message: "method `staff` needs a staff actor", path: ["method"] };
+
+export const grantConsentSchema = z
+  .strictObject({
+    subjectId: z.uuid(),
+    /** Purpose keys the person agreed to. */
+    purposes: z.array(purposeKeySchema).min(1).max(50),
+    /** Ids of the policy versions the person was shown (each purpose's governing document). */
+    policyVersionIds: z.array(z.uuid()).min(1).max(10),
+    method: z.enum(COLLECTION_METHODS),
+    actor: actorSchema,
+    context: requestContextSchema.default({}),
+    idempotencyKey: idempotencyKeySchema.optional(),
+  })
+  .refine(staffMethodNeedsStaff, staffMethodMessage);
+export type GrantConsentInput = z.input<typeof grantConsentSchema>;
+
+export const withdrawConsentSchema = z
+  .strictObject({
+    subjectId: z.uuid(),
+    purposes: z.array(purposeKeySchema).min(1).max(50),
+    method: z.enum(COLLECTION_METHODS).default("portal"),
+    actor: actorSchema,
+    context: requestContextSchema.default({}),
+    idempotencyKey: idempotencyKeySchema.optional(),
+  })
+  .refine(staffMethodNeedsStaff, staffMethodMessage);
+export type WithdrawConsentInput = z.input<typeof withdrawConsentSchema>;
+
+export const eraseSubjectSchema = z.strictObject({
+  subjectId: z.uuid(),
+  actor: actorSchema,
+  context: requestContextSchema.default({}),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
+export type EraseSubjectInput = z.input<typeof eraseSubjectSchema>;
+
+export const WITHDRAWAL_ACTIONS = ["flag", "delete"] as const;
+export const withdrawalPolicySchema = z.strictObject({
+  /**
+   * What withdrawing a required consent does to the Auth0 user: `flag` sets
+   * `app_metadata.deleted = true` (sign-in is then refused), `delete` deletes the user.
+   */
+  onRequiredWithdrawal: z.enum(WITHDRAWAL_ACTIONS),
+});
+export type WithdrawalPolicy = z.output<typeof withdrawalPolicySchema>;

@@ -1,0 +1,30 @@
+import "server-only";
+import { db, type Tx } from "./client";
+
+// Appends wait on a per-subject row lock; under a burst for one subject they queue, so allow
+// more than Prisma's defaults (2 s to get a connection, 5 s per transaction).
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+
+/**
+ * Runs `work` in the caller's transaction when given one, otherwise in a new one. With
+ * `retryOnUniqueViolation`, a transaction of its own that lost a race on a unique index is run
+ * once more: the retry sees the winner's committed row (insert-and-catch, not check-then-insert).
+ */
+export async function inTransaction<T>(
+  tx: Tx | undefined,
+  work: (tx: Tx) => Promise<T>,
+  options: { retryOnUniqueViolation?: boolean } = {},
+): Promise<T> {
+  if (tx) return work(tx);
+  try {
+    return await db().$transaction(work, TRANSACTION_OPTIONS);
+  } catch (error) {
+    if (options.retryOnUniqueViolation && isUniqueViolation(error)) return db().$transaction(work, TRANSACTION_OPTIONS);
+    throw error;
+  }
+}
+
+/** True for Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}

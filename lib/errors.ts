@@ -1,0 +1,63 @@
+import type { z } from "zod";
+
+/**
+ * Typed domain errors. Domain code throws `AppError(code, message)`; route handlers map the
+ * code to an HTTP status with `httpStatus()` and show `message` (never an upstream error's
+ * text or a stack). Add a code here, with its status, before using it.
+ */
+export const APP_ERROR_STATUS = {
+  /** Input failed validation; `field` names the offending input. */
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  /** The same idempotency key was used earlier with a different request body. */
+  idempotency_conflict: 409,
+  /** The policy version shown to the person is no longer the current one: show the new text. */
+  policy_outdated: 409,
+  /** The record already exists (e.g. a purpose key, a policy version label). */
+  already_exists: 409,
+  /** The subject was erased: nothing can be recorded for or read about them any more. */
+  subject_erased: 410,
+  /** Auth0 (or another upstream) failed or is rate limiting us; retry later. */
+  upstream_unavailable: 503,
+  internal: 500,
+} as const satisfies Record<string, number>;
+
+export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly field?: string;
+
+  constructor(code: AppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.field = options.field;
+  }
+
+  get status(): number {
+    return APP_ERROR_STATUS[this.code];
+  }
+}
+
+/** The HTTP status for any thrown value: an AppError's own, 500 for everything else. */
+export function httpStatus(error: unknown): number {
+  return error instanceof AppError ? error.status : 500;
+}
+
+export function isAppError(error: unknown, code?: AppErrorCode): error is AppError {
+  return error instanceof AppError && (code === undefined || error.code === code);
+}
+
+/** Parses input with a zod schema; the first problem becomes a `validation_failed` AppError naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join(".");
+  throw new AppError("validation_failed", field ? `${field}: ${issue.message}` : issue.message, {
+    field: field || undefined,
+  });
+}

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+
+/** `prev_hash` of a subject's first event. */
+export const GENESIS_HASH = "0".repeat(64);
+
+/** Version of the hashed field set; bump it (and keep the old rule) if fields are ever added. */
+export const HASH_FORMAT_VERSION = 1;
+
+/** The stored columns of a ConsentEvent that its hash covers (everything but `hash` itself). */
+export interface HashedEventColumns {
+  id: string;
+  subjectId: string;
+  seq: number;
+  action: string;
+  purposeId: string | null;
+  policyVersionId: string | null;
+  policyTextSha256: string | null;
+  method: string;
+  actorType: string;
+  actorId: string | null;
+  actorReason: string | null;
+  clientTime: Date | null;
+  serverTime: Date;
+  ipTruncated: string | null;
+  userAgentHash: string | null;
+  idempotencyKey: string;
+  requestFingerprint: string;
+  prevHash: string;
+}
+
+/**
+ * The JSON object whose RFC 8785 form is hashed. Every field is present (null when empty) and
+ * times are ISO 8601 UTC with milliseconds — exactly what timestamptz(3) stores — so anyone can
+ * recompute a hash from an export of the table.
+ */
+export function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
+  return {
+    v: HASH_FORMAT_VERSION,
+    id: event.id,
+    subjectId: event.subjectId,
+    seq: event.seq,
+    action: event.action,
+    purposeId: event.purposeId,
+    policyVersionId: event.policyVersionId,
+    policyTextSha256: event.policyTextSha256,
+    method: event.method,
+    actorType: event.actorType,
+    actorId: event.actorId,
+    actorReason: event.actorReason,
+    clientTime: event.clientTime?.toISOString() ?? null,
+    serverTime: event.serverTime.toISOString(),
+    ipTruncated: event.ipTruncated,
+    userAgentHash: event.userAgentHash,
+    idempotencyKey: event.idempotencyKey,
+    requestFingerprint: event.requestFingerprint,
+  };
+}
+
+/** hash = sha256(prev_hash || RFC 8785 canonical JSON of the event), hex. */
+export function computeEventHash(event: HashedEventColumns): string {
+  const canonical = canonicalize(hashedEventObject(event));
+  if (canonical === undefined) throw new Error("Event cannot be canonicalized");
+  return createHash("sha256").update(event.prevHash, "utf8").update(canonical, "utf8").digest("hex");
+}
+
+/** sha256 hex of a string (policy texts, request fingerprints). */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** Fingerprint of a request body: same body, same fingerprint, whatever the key order. */
+export function fingerprintRequest(body: unknown): string {
+  const canonical = canonicalize(body);
+  if (canonical === undefined) throw new Error("Request body cannot be canonicalized");
+  return sha256Hex(canonical);
+}
+
+export type ChainBreakReason = "seq_gap" | "prev_hash_mismatch" | "hash_mismatch" | "head_mismatch" | "missing_events";
+
+/** The first place a subject's chain stops being valid. */
+export interface ChainBreak {
+  subjectId: string;
+  /** The first sequence number that does not verify. */
+  seq: number;
+  reason: ChainBreakReason;
+  message: string;
+}
+
+export interface ChainHead {
+  lastSeq: number;
+  lastHash: string | null;
+}
+
+/**
+ * Incremental verifier for one subject's chain: feed events in `seq` order, then `finish` with
+ * the subject's recorded head (which catches events deleted from the end of the chain).
+ */
+export class ChainChecker {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private broken: ChainBreak | null = null;
+  count = 0;
+
+  constructor(readonly subjectId: string) {}
+
+  get firstBreak(): ChainBreak | null {
+    return this.broken;
+  }
+
+  private fail(seq: number, reason: ChainBreakReason, message: string) {
+    this.broken ??= { subjectId: this.subjectId, seq, reason, message };
+  }
+
+  add(event: HashedEventColumns & { hash: string }): void {
+    this.count += 1;
+    if (this.broken) return;
+    if (event.seq !== this.expectedSeq) {
+      this.fail(this.expectedSeq, "seq_gap", `expected seq ${this.expectedSeq}, found ${event.seq}`);
+      return;
+    }
+    if (event.prevHash !== this.prevHash) {
+      this.fail(event.seq, "prev_hash_mismatch", `prev_hash does not match the hash of seq ${event.seq - 1}`);
+      return;
+    }
+    if (computeEventHash(event) !== event.hash) {
+      this.fail(event.seq, "hash_mismatch", `stored hash does not match the event's contents`);
+      return;
+    }
+    this.prevHash = event.hash;
+    this.expectedSeq += 1;
+  }
+
+  finish(head: ChainHead): ChainBreak | null {
+    if (this.broken) return this.broken;
+    const lastSeq = this.expectedSeq - 1;
+    if (head.lastSeq > lastSeq) {
+      this.fail(
+        lastSeq + 1,
+        "missing_events",
+        `the subject's head is at seq ${head.lastSeq} but the chain ends at ${lastSeq}`,
+      );
+    } else if (head.lastSeq !== lastSeq || (lastSeq > 0 && head.lastHash !== this.prevHash)) {
+      this.fail(
+        Math.max(lastSeq, 1),
+        "head_mismatch",
+        `the subject's recorded head does not match the chain's last event`,
+      );
+    }
+    return this.broken;
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** What staff did. Extend the list when a new kind of access is logged. */
+export const ACCESS_ACTIONS = [
+  "subject.view",
+  "subject.search",
+  "subject.export",
+  "ledger.verify",
+  "ledger.export",
+  "access_log.view",
+  "report.export",
+  "mgmt.read",
+  "mgmt.write",
+] as const;
+
+export const accessLogEntrySchema = z.strictObject({
+  /** The staff member's Auth0 user id. */
+  actorId: z.string().min(1).max(200),
+  actorRole: z.enum(["user", "compliance", "admin", "system"]),
+  action: z.enum(ACCESS_ACTIONS),
+  subjectId: z.uuid().nullish(),
+  /**
+   * Filters, formats, counts… Never plaintext personal data: a search by email is logged with
+   * the email's blind index (`computeEmailBlindIndex`), not the address.
+   */
+  detail: z.record(z.string(), z.unknown()).nullish(),
+});
+export type AccessLogEntry = z.input<typeof accessLogEntrySchema>;
+
+export const accessLogQuerySchema = z.strictObject({
+  actorId: z.string().min(1).optional(),
+  subjectId: z.uuid().optional(),
+  action: z.enum(ACCESS_ACTIONS).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  /** Keyset cursor: the `id` of the last entry of the previous page. */
+  cursor: z.uuid().optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+});
+export type AccessLogQuery = z.input<typeof accessLogQuerySchema>;

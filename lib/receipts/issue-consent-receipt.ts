@@ -1,0 +1,59 @@
+import "server-only";
+import { SignJWT } from "jose";
+import { db, type Tx } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
+import { buildConsentReceipt, type ConsentReceipt } from "./consent-receipt";
+import { receiptSigningKey } from "./signing-key";
+
+export const RECEIPT_JWS_TYPE = "consent-receipt+jwt";
+
+export interface IssuedReceipt {
+  receiptId: string;
+  /** Compact JWS (EdDSA). Verify with the JWKS at /api/receipts/jwks. */
+  jws: string;
+  receipt: ConsentReceipt;
+}
+
+/**
+ * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built from the
+ * immutable event, and Ed25519 signatures are deterministic: asking again yields the same JWS.
+ */
+export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<IssuedReceipt> {
+  const event = await (tx ?? db()).consentEvent.findUnique({
+    where: { id: eventId },
+    include: { purpose: true, policyVersion: { omit: { text: true } } },
+  });
+  if (!event || event.action === "erased" || !event.purpose) {
+    throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
+  }
+  const config = env();
+  const receipt = buildConsentReceipt({
+    event: { ...event, action: event.action },
+    purpose: event.purpose,
+    policy: event.policyVersion
+      ? {
+          kind: event.policyVersion.kind,
+          version: event.policyVersion.version,
+          url: resolvePolicyUrl(event.policyVersion.url),
+        }
+      : { kind: event.purpose.policyKind, version: "", url: "" },
+    controller: {
+      name: config.CONTROLLER_NAME,
+      email: config.CONTROLLER_EMAIL,
+      url: config.APP_BASE_URL,
+      jurisdiction: config.CONTROLLER_JURISDICTION,
+    },
+    service: "Consent Portal",
+  });
+  const { privateKey, publicJwk } = await receiptSigningKey();
+  const jws = await new SignJWT({ ...receipt })
+    .setProtectedHeader({ alg: "EdDSA", kid: publicJwk.kid, typ: RECEIPT_JWS_TYPE })
+    .setIssuer(config.APP_BASE_URL)
+    .setSubject(event.subjectId)
+    .setIssuedAt(receipt.consentTimestamp)
+    .setJti(event.id)
+    .sign(privateKey);
+  return { receiptId: event.id, jws, receipt };
+}

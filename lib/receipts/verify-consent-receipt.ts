@@ -1,0 +1,24 @@
+import "server-only";
+import { createLocalJWKSet, jwtVerify } from "jose";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import type { ConsentReceipt } from "./consent-receipt";
+import { RECEIPT_JWS_TYPE } from "./issue-consent-receipt";
+import { readReceiptJwks } from "./read-receipt-jwks";
+
+/** Checks a receipt's signature against our own JWKS (e.g. for a "verify a receipt" page). */
+export async function verifyConsentReceipt(jws: string): Promise<ConsentReceipt> {
+  try {
+    const { payload } = await jwtVerify(jws, createLocalJWKSet(await readReceiptJwks()), {
+      issuer: env().APP_BASE_URL,
+      algorithms: ["EdDSA"],
+      typ: RECEIPT_JWS_TYPE,
+    });
+    return payload as unknown as ConsentReceipt;
+  } catch (error) {
+    throw new AppError("validation_failed", "This receipt's signature does not verify.", {
+      field: "receipt",
+      cause: error,
+    });
+  }
+}

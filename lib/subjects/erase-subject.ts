@@ -1,0 +1,82 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { actorAndContextColumns, fingerprintActor } from "@/lib/consent/actor-columns";
+import { eraseSubjectSchema, type EraseSubjectInput } from "@/lib/consent/schemas";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
+import { parseInput } from "@/lib/errors";
+import type { ConsentEvent } from "@/lib/generated/prisma/client";
+import { appendConsentEvents } from "@/lib/ledger/append-consent-events";
+import { fingerprintRequest } from "@/lib/ledger/event-hash";
+import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+
+export interface ErasureResult {
+  event: ConsentEvent;
+  replayed: boolean;
+}
+
+/**
+ * Erases a subject (GDPR Art. 17) by crypto-shredding: appends an `erased` event, then destroys
+ * the subject's wrapped data key, encrypted profile, email blind index and Auth0 mapping, in one
+ * transaction. The ledger keeps only the pseudonymous id, so every chain still verifies; the
+ * person can no longer be found or decrypted. The Auth0 user is deleted through the outbox
+ * (its id is kept on that one message until delivery, then cleared).
+ */
+export async function eraseSubject(input: EraseSubjectInput, tx?: Tx): Promise<ErasureResult> {
+  const request = parseInput(eraseSubjectSchema, input);
+  const idempotencyKey = request.idempotencyKey ?? randomUUID();
+  const requestFingerprint = fingerprintRequest({
+    operation: "erase",
+    subjectId: request.subjectId,
+    actor: fingerprintActor(request.actor),
+  });
+
+  return inTransaction(
+    tx,
+    async (tx) => {
+      const result = await appendConsentEvents(
+        {
+          subjectId: request.subjectId,
+          idempotencyKey,
+          requestFingerprint,
+          decide: () =>
+            Promise.resolve([
+              {
+                action: "erased",
+                purposeId: null,
+                policyVersionId: null,
+                policyTextSha256: null,
+                method: request.actor.type === "staff" ? "staff" : request.actor.type === "system" ? "api" : "portal",
+                ...actorAndContextColumns(request.actor, request.context),
+              },
+            ]),
+        },
+        tx,
+      );
+      const event = result.events[0]!;
+      if (result.replayed) return { event, replayed: true };
+
+      // Pending syncs for this person are moot now, and must not keep their Auth0 id around.
+      await tx.outboxMessage.updateMany({
+        where: { subjectId: result.subject.id, status: "pending" },
+        data: { status: "skipped", auth0UserId: null, lastError: "subject erased", lockedUntil: null },
+      });
+      await enqueueOutboxMessage(
+        { subjectId: result.subject.id, seq: event.seq, kind: "delete_user", auth0UserId: result.subject.auth0UserId },
+        tx,
+      );
+      await tx.subject.update({
+        where: { id: result.subject.id },
+        data: {
+          wrappedKey: null,
+          profileCiphertext: null,
+          emailBlindIndex: null,
+          auth0UserId: null,
+          erasedAt: event.serverTime,
+        },
+      });
+      return { event, replayed: false };
+    },
+    { retryOnUniqueViolation: true },
+  );
+}
