@@ -1,0 +1,270 @@
+import type { ManagementClient } from "auth0";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { grantConsent } from "@/lib/consent/grant-consent";
+import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
+import { seedCatalog } from "@/lib/consent/test-fixtures";
+import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import { updateWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
+import { db } from "@/lib/db/client";
+import { createManagementClient } from "@/lib/mgmt/management-client";
+import { eraseSubject } from "@/lib/subjects/erase-subject";
+import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import { deliverOutbox } from "./deliver-outbox";
+import { readOutboxStatus } from "./read-outbox-status";
+import { runOutboxWorker } from "./run-outbox-worker";
+
+const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
+const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
+
+let emulator: RunningEmulator;
+let mgmt: ManagementClient;
+let policies: { termsId: string; privacyId: string };
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    dataDir: null,
+    rolesClaim: "https://consent-portal.example/roles",
+    applications: [],
+    machineClients: [{ ...MACHINE, scopes: SCOPES }],
+    demoUsers: false,
+  });
+  // Short waits so injected faults cost milliseconds, not seconds (429 still waits for its reset).
+  mgmt = createManagementClient({
+    domain: emulator.issuer,
+    clientId: MACHINE.clientId,
+    clientSecret: MACHINE.clientSecret,
+    retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
+  });
+  policies = await seedCatalog();
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+beforeEach(() => {
+  emulator.faults.configure({});
+});
+
+let counter = 0;
+/** An Auth0 user in the emulator and its subject in the ledger. */
+async function personInAuth0() {
+  counter += 1;
+  const email = `outbox.${counter}.${Date.now()}@example.com`;
+  const user = await mgmt.users.create({
+    connection: "Username-Password-Authentication",
+    email,
+    password: "Str0ng-enough-pass",
+  });
+  const subject = await ensureSubject({ auth0UserId: user.user_id!, email });
+  return { subject, auth0UserId: user.user_id! };
+}
+
+function signUp(subjectId: string, purposes: string[]) {
+  return grantConsent({
+    subjectId,
+    purposes,
+    policyVersionIds: [policies.termsId, policies.privacyId],
+    method: "signup",
+    actor: { type: "self" },
+  });
+}
+
+/** Makes every pending message due now: stands in for the passing of backoff time. */
+async function fastForward() {
+  await db().outboxMessage.updateMany({ where: { status: "pending" }, data: { nextAttemptAt: new Date(0) } });
+}
+
+/** Runs the worker function until nothing is pending (bounded); returns how many deliveries failed on the way. */
+async function drain(maxRounds = 40): Promise<{ failed: number }> {
+  let failed = 0;
+  for (let round = 0; round < maxRounds; round += 1) {
+    if ((await db().outboxMessage.count({ where: { status: "pending" } })) === 0) return { failed };
+    failed += (await deliverOutbox({ mgmt, batchSize: 10 })).failed;
+    await fastForward();
+  }
+  throw new Error("outbox did not drain");
+}
+
+/** The user as the emulator's tenant holds it (read directly, so it does not touch the rate limit). */
+function auth0User(userId: string) {
+  return Promise.resolve(emulator.store.getUser(userId));
+}
+
+describe("deliverOutbox", () => {
+  it("writes user_metadata.consent as one whole object in the seed's shape", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    // Something else already in user_metadata must survive: only the `consent` key is replaced.
+    await mgmt.users.update(auth0UserId, { user_metadata: { hobby: "surfing", consent: { legacy: "field" } } });
+    await signUp(subject.id, ["terms", "analytics"]);
+    await drain();
+    const consent = await readConsentMetadata(subject.id);
+    expect(consent).toMatchObject({
+      given: true,
+      version: "1",
+      text_details: "http://localhost:3999/policies/terms/1",
+      purposes: { terms: true, analytics: true },
+    });
+    expect(new Date(consent.date).toString()).not.toBe("Invalid Date");
+    const user = await auth0User(auth0UserId);
+    expect(user?.user_metadata).toEqual({ hobby: "surfing", consent });
+  });
+
+  it("delivers everything despite injected 429s and 5xx: nothing lost, Auth0 equals the ledger", async () => {
+    const people = await Promise.all(Array.from({ length: 8 }, () => personInAuth0()));
+    for (const [index, { subject }] of people.entries()) {
+      await signUp(subject.id, index % 2 ? ["terms", "marketing-email", "analytics"] : ["terms", "product-research"]);
+      if (index % 3 === 0) {
+        await withdrawConsent({
+          subjectId: subject.id,
+          purposes: ["analytics", "product-research"],
+          actor: { type: "self" },
+        });
+      }
+    }
+    // Deterministic bursts of both fault kinds, then a random share of 5xx on top.
+    emulator.faults.configure({ rateLimitNext: 4, failNext: 5, errorStatus: 503, errorRate: 0.2 });
+    const { failed } = await drain();
+    // The faults really bit: some deliveries failed and were rescheduled, none were lost.
+    expect(failed).toBeGreaterThan(0);
+    for (const { subject, auth0UserId } of people) {
+      const user = await auth0User(auth0UserId);
+      expect(user?.user_metadata?.consent, `Auth0 user of subject ${subject.id}`).toEqual(
+        await readConsentMetadata(subject.id),
+      );
+    }
+    const status = await readOutboxStatus();
+    expect(status.pending).toBe(0);
+  });
+
+  it("keeps messages pending while Auth0 is down, then delivers them (delayed, never lost)", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms"]);
+    emulator.faults.configure({ errorRate: 1, errorStatus: 503 });
+    const report = await deliverOutbox({ mgmt, batchSize: 50 });
+    expect(report.failed).toBeGreaterThan(0);
+    const [message] = await db().outboxMessage.findMany({ where: { subjectId: subject.id } });
+    expect(message).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastError: "Auth0 answered 503",
+      lockedUntil: null,
+    });
+    expect(message!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    // Not due yet: a second run leaves it alone.
+    expect((await deliverOutbox({ mgmt, batchSize: 50 })).claimed).toBe(0);
+    expect((await auth0User(auth0UserId))?.user_metadata?.consent).toBeUndefined();
+
+    emulator.faults.configure({});
+    await fastForward();
+    await drain();
+    const delivered = await db().outboxMessage.findFirstOrThrow({ where: { subjectId: subject.id } });
+    expect(delivered).toMatchObject({ status: "delivered", attempts: 2, lastError: null });
+    expect((await auth0User(auth0UserId))?.user_metadata?.consent).toEqual(await readConsentMetadata(subject.id));
+  });
+
+  it("retries the token request and 429s inside one delivery when the waits are short", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms", "analytics"]);
+    // A fresh client has no cached token: its /oauth/token call meets two 503s first.
+    const fresh = createManagementClient({
+      domain: emulator.issuer,
+      clientId: MACHINE.clientId,
+      clientSecret: MACHINE.clientSecret,
+      retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
+    });
+    emulator.faults.configure({ failNext: 2, rateLimitNext: 1, paths: ["/oauth/token", "/api/v2/"] });
+    const report = await deliverOutbox({ mgmt: fresh, batchSize: 50 });
+    expect(report).toMatchObject({ delivered: 1, failed: 0 });
+    expect((await auth0User(auth0UserId))?.user_metadata?.consent).toEqual(await readConsentMetadata(subject.id));
+  });
+
+  it("flags the Auth0 user as deleted when the required consent is withdrawn under the flag policy", async () => {
+    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms", "marketing-email"]);
+    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"], actor: { type: "self" } });
+    await drain();
+    const user = await auth0User(auth0UserId);
+    expect(user?.app_metadata).toMatchObject({ deleted: true });
+    expect(user?.user_metadata?.consent).toMatchObject({
+      given: false,
+      purposes: { terms: false, "marketing-email": true },
+    });
+  });
+
+  it("deletes the Auth0 user when the withdrawal policy says delete", async () => {
+    await updateWithdrawalPolicy({ onRequiredWithdrawal: "delete" });
+    try {
+      const { subject, auth0UserId } = await personInAuth0();
+      await signUp(subject.id, ["terms"]);
+      await withdrawConsent({ subjectId: subject.id, purposes: ["terms"], actor: { type: "self" } });
+      await drain();
+      expect(await auth0User(auth0UserId)).toBeUndefined();
+      const kinds = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
+      expect(kinds.map((message) => [message.kind, message.status])).toEqual([
+        ["sync_consent", "delivered"],
+        ["delete_user", "delivered"],
+      ]);
+    } finally {
+      await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    }
+  });
+
+  it("deletes the Auth0 user of an erased subject and forgets its id", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms"]);
+    await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
+    await drain();
+    expect(await auth0User(auth0UserId)).toBeUndefined();
+    const messages = await db().outboxMessage.findMany({ where: { subjectId: subject.id } });
+    expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
+    expect(messages.map((message) => message.status).sort()).toEqual(["delivered", "skipped"]);
+  });
+
+  it("is idempotent: delivering an already-delivered state again changes nothing", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms"]);
+    await drain();
+    const before = await auth0User(auth0UserId);
+    // Re-queue the same message as if a worker had crashed after the PATCH but before recording it.
+    await db().outboxMessage.updateMany({
+      where: { subjectId: subject.id },
+      data: { status: "pending", nextAttemptAt: new Date(0) },
+    });
+    await drain();
+    expect((await auth0User(auth0UserId))?.user_metadata).toEqual(before?.user_metadata);
+  });
+
+  it("never lets two workers claim the same message", async () => {
+    const people = await Promise.all(Array.from({ length: 6 }, () => personInAuth0()));
+    for (const { subject } of people) await signUp(subject.id, ["terms"]);
+    const reports = await Promise.all([deliverOutbox({ mgmt, batchSize: 4 }), deliverOutbox({ mgmt, batchSize: 4 })]);
+    const claimed = reports.reduce((sum, report) => sum + report.claimed, 0);
+    expect(claimed).toBe(6);
+    const attempts = await db().outboxMessage.findMany({
+      where: { subjectId: { in: people.map((person) => person.subject.id) } },
+      select: { attempts: true, status: true },
+    });
+    expect(attempts.every((row) => row.attempts === 1 && row.status === "delivered")).toBe(true);
+  });
+});
+
+describe("runOutboxWorker", () => {
+  it("delivers in the background and stops when aborted", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    const controller = new AbortController();
+    const worker = runOutboxWorker({ signal: controller.signal, mgmt, intervalMs: 25 });
+    await signUp(subject.id, ["terms", "analytics"]);
+    const deadline = Date.now() + 10_000;
+    while ((await auth0User(auth0UserId))?.user_metadata?.consent === undefined) {
+      if (Date.now() > deadline) throw new Error("worker did not deliver");
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    controller.abort();
+    await worker;
+    expect((await auth0User(auth0UserId))?.user_metadata?.consent).toEqual(await readConsentMetadata(subject.id));
+  });
+});

@@ -1,0 +1,173 @@
+import "server-only";
+import { ManagementError, type ManagementClient } from "auth0";
+import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
+import { db } from "@/lib/db/client";
+import type { OutboxKind } from "@/lib/generated/prisma/client";
+import { managementClient } from "@/lib/mgmt/management-client";
+
+export interface DeliverOutboxOptions {
+  /** Messages claimed per call (at most one per subject). */
+  batchSize?: number;
+  /** Management API client; defaults to the portal's. */
+  mgmt?: ManagementClient;
+  /** How long a claim lasts; a crashed worker's messages are picked up again after it. */
+  leaseMs?: number;
+}
+
+export interface DeliveryReport {
+  claimed: number;
+  delivered: number;
+  /** Nothing to do any more (Auth0 user gone, subject erased). */
+  skipped: number;
+  /** Still pending, rescheduled with backoff. */
+  failed: number;
+}
+
+interface ClaimedMessage {
+  id: string;
+  subjectId: string;
+  seq: number;
+  kind: OutboxKind;
+  auth0UserId: string | null;
+  attempts: number;
+}
+
+type Outcome = { status: "delivered"; coveredSeq: number | null } | { status: "skipped"; note: string };
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+/** PATCH attempts per message while the subject's state keeps changing under it. */
+const MAX_CONVERGENCE_ROUNDS = 3;
+
+/**
+ * Claims due messages with a lease (SKIP LOCKED, so workers never take the same row) — at most
+ * one per subject per batch, oldest first.
+ */
+async function claimDueMessages(batchSize: number, leaseMs: number): Promise<ClaimedMessage[]> {
+  return db().$queryRaw<ClaimedMessage[]>`
+    WITH candidates AS (
+      SELECT id, subject_id, created_at FROM "OutboxMessage"
+      WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+      ORDER BY created_at
+      LIMIT ${batchSize * 4}
+      FOR UPDATE SKIP LOCKED
+    ), chosen AS (
+      SELECT id FROM (
+        SELECT DISTINCT ON (subject_id) id, created_at FROM candidates ORDER BY subject_id, created_at
+      ) first_per_subject ORDER BY created_at LIMIT ${batchSize}
+    )
+    UPDATE "OutboxMessage" m
+    SET locked_until = now() + ${leaseMs}::int * interval '1 millisecond', attempts = m.attempts + 1
+    FROM chosen WHERE m.id = chosen.id
+    RETURNING m.id, m.subject_id AS "subjectId", m.seq, m.kind::text AS kind, m.auth0_user_id AS "auth0UserId", m.attempts`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof ManagementError ? error.statusCode : undefined;
+}
+
+/**
+ * PATCHes `user_metadata.consent` (whole, as nested objects are replaced) and, for a flag,
+ * `app_metadata.deleted`. The state is read *after* the subject's chain head; if the head moved
+ * while we wrote, the write may be stale and is repeated, so the last write always reflects the
+ * ledger even when deliveries for one subject overlap.
+ */
+async function patchConsent(mgmt: ManagementClient, message: ClaimedMessage, auth0UserId: string): Promise<Outcome> {
+  for (let round = 0; round < MAX_CONVERGENCE_ROUNDS; round += 1) {
+    const head = await db().subject.findUniqueOrThrow({
+      where: { id: message.subjectId },
+      select: { lastSeq: true, erasedAt: true },
+    });
+    if (head.erasedAt) return { status: "skipped", note: "subject erased" };
+    const consent = await readConsentMetadata(message.subjectId);
+    try {
+      await mgmt.users.update(auth0UserId, {
+        user_metadata: { consent },
+        ...(message.kind === "flag_deleted" ? { app_metadata: { deleted: true } } : {}),
+      });
+    } catch (error) {
+      if (statusOf(error) === 404) return { status: "skipped", note: "Auth0 user not found" };
+      throw error;
+    }
+    const after = await db().subject.findUniqueOrThrow({ where: { id: message.subjectId }, select: { lastSeq: true } });
+    if (after.lastSeq === head.lastSeq) return { status: "delivered", coveredSeq: head.lastSeq };
+  }
+  throw new Error("consent kept changing during delivery; will retry");
+}
+
+async function deliverOne(mgmt: ManagementClient, message: ClaimedMessage): Promise<Outcome> {
+  if (!message.auth0UserId) return { status: "skipped", note: "no Auth0 user" };
+  if (message.kind === "delete_user") {
+    try {
+      await mgmt.users.delete(message.auth0UserId);
+    } catch (error) {
+      // Already gone is what we wanted.
+      if (statusOf(error) !== 404) throw error;
+    }
+    return { status: "delivered", coveredSeq: null };
+  }
+  return patchConsent(mgmt, message, message.auth0UserId);
+}
+
+async function finish(message: ClaimedMessage, outcome: Outcome): Promise<void> {
+  const note = outcome.status === "skipped" ? outcome.note : null;
+  // The Auth0 id is personal data: drop it from finished deletions and from erased subjects' rows.
+  const subject = await db().subject.findUnique({ where: { id: message.subjectId }, select: { erasedAt: true } });
+  const clearTarget = message.kind === "delete_user" || subject?.erasedAt != null;
+  await db().outboxMessage.updateMany({
+    where: { id: message.id, status: "pending" },
+    data: {
+      status: outcome.status,
+      deliveredAt: new Date(),
+      lockedUntil: null,
+      lastError: note,
+      ...(clearTarget ? { auth0UserId: null } : {}),
+    },
+  });
+  if (outcome.status === "delivered" && outcome.coveredSeq !== null) {
+    // Older pending syncs (and, after a flag, older flags) are covered by the state just written.
+    const kinds: OutboxKind[] = message.kind === "flag_deleted" ? ["sync_consent", "flag_deleted"] : ["sync_consent"];
+    await db().$executeRaw`
+      UPDATE "OutboxMessage" SET status = 'delivered', delivered_at = now(), last_error = NULL
+      WHERE subject_id = ${message.subjectId}::uuid AND status = 'pending' AND id <> ${message.id}::uuid
+        AND kind::text = ANY(${kinds}) AND seq <= ${outcome.coveredSeq}
+        AND (locked_until IS NULL OR locked_until < now())`;
+  }
+}
+
+async function reschedule(message: ClaimedMessage, error: unknown): Promise<void> {
+  const status = statusOf(error);
+  const exponential = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (message.attempts - 1));
+  let delay = exponential / 2 + Math.random() * (exponential / 2);
+  if (status === 429 && error instanceof ManagementError) {
+    const reset = Number(error.rawResponse?.headers.get("x-ratelimit-reset"));
+    if (Number.isFinite(reset) && reset > 0) delay = Math.max(delay, reset * 1000 - Date.now());
+  }
+  const reason = status ? `Auth0 answered ${status}` : error instanceof Error ? error.message : String(error);
+  await db().outboxMessage.updateMany({
+    where: { id: message.id, status: "pending" },
+    data: { nextAttemptAt: new Date(Date.now() + delay), lockedUntil: null, lastError: reason.slice(0, 500) },
+  });
+}
+
+/**
+ * Delivers due outbox messages to Auth0: consent syncs and flags as one PATCH each, deletions
+ * as DELETE. Every delivery is idempotent (whole objects, DELETE of a missing user is fine), so
+ * at-least-once is safe. A failure keeps the message pending with `attempts`, `next_attempt_at`
+ * and `last_error`: Auth0 being down delays delivery, it never loses a message.
+ */
+export async function deliverOutbox(options: DeliverOutboxOptions = {}): Promise<DeliveryReport> {
+  const mgmt = options.mgmt ?? managementClient();
+  const messages = await claimDueMessages(options.batchSize ?? 25, options.leaseMs ?? 120_000);
+  const report: DeliveryReport = { claimed: messages.length, delivered: 0, skipped: 0, failed: 0 };
+  for (const message of messages) {
+    try {
+      const outcome = await deliverOne(mgmt, message);
+      await finish(message, outcome);
+      report[outcome.status] += 1;
+    } catch (error) {
+      await reschedule(message, error);
+      report.failed += 1;
+    }
+  }
+  return report;
+}

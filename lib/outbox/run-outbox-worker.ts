@@ -1,0 +1,45 @@
+import "server-only";
+import { setTimeout as wait } from "node:timers/promises";
+import type { ManagementClient } from "auth0";
+import { deliverOutbox, type DeliveryReport } from "./deliver-outbox";
+
+export interface OutboxWorkerOptions {
+  /** Stops the loop (between batches; an in-flight batch completes). */
+  signal: AbortSignal;
+  /** Pause when there is nothing to do. */
+  intervalMs?: number;
+  batchSize?: number;
+  mgmt?: ManagementClient;
+  onBatch?: (report: DeliveryReport) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The long-running outbox loop: delivers batches back to back while there is work, otherwise
+ * polls every `intervalMs`. A database or network failure is reported and retried after the
+ * interval; the loop only ends when `signal` aborts.
+ */
+export async function runOutboxWorker(options: OutboxWorkerOptions): Promise<void> {
+  const { signal } = options;
+  const intervalMs = options.intervalMs ?? 1_000;
+  const batchSize = options.batchSize ?? 25;
+  const onError =
+    options.onError ??
+    ((error: unknown) => console.error("[outbox] delivery failed:", error instanceof Error ? error.message : error));
+  while (!signal.aborted) {
+    let busy = false;
+    try {
+      const report = await deliverOutbox({ batchSize, mgmt: options.mgmt });
+      options.onBatch?.(report);
+      busy = report.claimed === batchSize;
+    } catch (error) {
+      onError(error);
+    }
+    if (busy) continue;
+    try {
+      await wait(intervalMs, undefined, { signal });
+    } catch {
+      // aborted: the loop condition ends it
+    }
+  }
+}
