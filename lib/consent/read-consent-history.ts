@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import type { ConsentEvent } from "@/lib/generated/prisma/client";
 
@@ -15,6 +16,7 @@ export async function readConsentHistory(
   options: { beforeSeq?: number; limit?: number } = {},
   tx?: Tx,
 ): Promise<ConsentHistoryEntry[]> {
+  if (!z.uuid().safeParse(subjectId).success) return [];
   const events = await (tx ?? db()).consentEvent.findMany({
     where: { subjectId, ...(options.beforeSeq ? { seq: { lt: options.beforeSeq } } : {}) },
     orderBy: { seq: "desc" },

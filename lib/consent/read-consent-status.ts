@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import type { ConsentStatus, PolicyKind, Purpose } from "@/lib/generated/prisma/client";
 import type { PolicyVersionSummary } from "@/lib/policies/read-policy-versions";
@@ -30,6 +31,7 @@ export interface ConsentStatusView {
 
 /** Current consent per purpose for a subject, with what the re-consent gate needs. */
 export async function readConsentStatus(subjectId: string, tx?: Tx): Promise<ConsentStatusView | null> {
+  if (!z.uuid().safeParse(subjectId).success) return null;
   const client = tx ?? db();
   const subject = await client.subject.findUnique({ where: { id: subjectId }, select: { id: true, erasedAt: true } });
   if (!subject) return null;

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import type { ConsentEvent } from "@/lib/generated/prisma/client";
 
@@ -15,6 +16,7 @@ export function readConsentEvents(
 }
 
 /** One event by id, or null. */
-export function readConsentEvent(eventId: string, tx?: Tx): Promise<ConsentEvent | null> {
+export async function readConsentEvent(eventId: string, tx?: Tx): Promise<ConsentEvent | null> {
+  if (!z.uuid().safeParse(eventId).success) return null;
   return (tx ?? db()).consentEvent.findUnique({ where: { id: eventId } });
 }

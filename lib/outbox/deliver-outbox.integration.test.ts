@@ -241,14 +241,24 @@ describe("deliverOutbox", () => {
   it("never lets two workers claim the same message", async () => {
     const people = await Promise.all(Array.from({ length: 6 }, () => personInAuth0()));
     for (const { subject } of people) await signUp(subject.id, ["terms"]);
-    const reports = await Promise.all([deliverOutbox({ mgmt, batchSize: 4 }), deliverOutbox({ mgmt, batchSize: 4 })]);
-    const claimed = reports.reduce((sum, report) => sum + report.claimed, 0);
+    // Two workers side by side until everything is delivered; a row one worker holds is skipped
+    // by the other (SKIP LOCKED), so each message is attempted exactly once.
+    let claimed = 0;
+    for (
+      let round = 0;
+      round < 20 && (await db().outboxMessage.count({ where: { status: "pending" } })) > 0;
+      round += 1
+    ) {
+      const reports = await Promise.all([deliverOutbox({ mgmt, batchSize: 2 }), deliverOutbox({ mgmt, batchSize: 2 })]);
+      claimed += reports.reduce((sum, report) => sum + report.claimed, 0);
+    }
     expect(claimed).toBe(6);
-    const attempts = await db().outboxMessage.findMany({
+    const messages = await db().outboxMessage.findMany({
       where: { subjectId: { in: people.map((person) => person.subject.id) } },
       select: { attempts: true, status: true },
     });
-    expect(attempts.every((row) => row.attempts === 1 && row.status === "delivered")).toBe(true);
+    expect(messages).toHaveLength(6);
+    expect(messages.every((row) => row.attempts === 1 && row.status === "delivered")).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/transaction";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction, isUniqueViolation } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { PolicyVersion } from "@/lib/generated/prisma/client";
 import { sha256Hex } from "@/lib/ledger/event-hash";
@@ -14,7 +14,15 @@ import { publishPolicyVersionSchema, type PublishPolicyVersionInput } from "./sc
 export async function publishPolicyVersion(input: PublishPolicyVersionInput, tx?: Tx): Promise<PolicyVersion> {
   const data = parseInput(publishPolicyVersionSchema, input);
   try {
-    return await (tx ?? db()).policyVersion.create({ data: { ...data, textSha256: sha256Hex(data.text) } });
+    return await inTransaction(tx, async (tx) => {
+      // "Current" is the latest publishedAt: publishes of one kind queue here and each gets a
+      // strictly later time, even within the same millisecond.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`policy-version:${data.kind}`}))`;
+      const latest = await tx.policyVersion.findFirst({ where: { kind: data.kind }, orderBy: { publishedAt: "desc" } });
+      const now = Date.now();
+      const publishedAt = new Date(latest ? Math.max(now, latest.publishedAt.getTime() + 1) : now);
+      return tx.policyVersion.create({ data: { ...data, textSha256: sha256Hex(data.text), publishedAt } });
+    });
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError("already_exists", `${data.kind} version "${data.version}" is already published.`, {

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, type Tx } from "@/lib/db/client";
+import { z } from "zod";
 import { env } from "@/lib/env";
 import type { PolicyKind, PolicyVersion } from "@/lib/generated/prisma/client";
 
@@ -38,10 +39,11 @@ export function listPolicyVersions(filter: { kind?: PolicyKind } = {}, tx?: Tx):
 }
 
 /** One version with its full text, by id or by kind and version label. */
-export function readPolicyVersion(
+export async function readPolicyVersion(
   where: { id: string } | { kind: PolicyKind; version: string },
   tx?: Tx,
 ): Promise<PolicyVersion | null> {
+  if ("id" in where && !z.uuid().safeParse(where.id).success) return null;
   return (tx ?? db()).policyVersion.findUnique({
     where: "id" in where ? { id: where.id } : { kind_version: { kind: where.kind, version: where.version } },
   });

@@ -1,5 +1,6 @@
 import "server-only";
 import { SignJWT } from "jose";
+import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -21,10 +22,12 @@ export interface IssuedReceipt {
  * immutable event, and Ed25519 signatures are deterministic: asking again yields the same JWS.
  */
 export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<IssuedReceipt> {
-  const event = await (tx ?? db()).consentEvent.findUnique({
-    where: { id: eventId },
-    include: { purpose: true, policyVersion: { omit: { text: true } } },
-  });
+  const event = !z.uuid().safeParse(eventId).success
+    ? null
+    : await (tx ?? db()).consentEvent.findUnique({
+        where: { id: eventId },
+        include: { purpose: true, policyVersion: { omit: { text: true } } },
+      });
   if (!event || event.action === "erased" || !event.purpose) {
     throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
   }

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+  ChainChecker,
+  computeEventHash,
+  fingerprintRequest,
+  GENESIS_HASH,
+  type HashedEventColumns,
+} from "./event-hash";
+
+function event(
+  seq: number,
+  prevHash: string,
+  overrides: Partial<HashedEventColumns> = {},
+): HashedEventColumns & { hash: string } {
+  const columns: HashedEventColumns = {
+    id: `00000000-0000-4000-8000-00000000000${seq}`,
+    subjectId: "11111111-1111-4111-8111-111111111111",
+    seq,
+    action: "granted",
+    purposeId: "22222222-2222-4222-8222-222222222222",
+    policyVersionId: "33333333-3333-4333-8333-333333333333",
+    policyTextSha256: "a".repeat(64),
+    method: "portal",
+    actorType: "self",
+    actorId: null,
+    actorReason: null,
+    clientTime: null,
+    serverTime: new Date("2026-11-23T10:00:00.000Z"),
+    ipTruncated: "203.0.113.0",
+    userAgentHash: null,
+    idempotencyKey: "key-1",
+    requestFingerprint: "b".repeat(64),
+    prevHash,
+    ...overrides,
+  };
+  return { ...columns, hash: computeEventHash(columns) };
+}
+
+function chain(length: number) {
+  const events = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= length; seq += 1) {
+    const next = event(seq, prev);
+    events.push(next);
+    prev = next.hash;
+  }
+  return events;
+}
+
+describe("computeEventHash", () => {
+  it("is sha256(prev_hash || RFC 8785 JSON), reproducible by anyone from the columns", () => {
+    const first = event(1, GENESIS_HASH);
+    const canonical =
+      '{"action":"granted","actorId":null,"actorReason":null,"actorType":"self","clientTime":null,' +
+      '"id":"00000000-0000-4000-8000-000000000001","idempotencyKey":"key-1","ipTruncated":"203.0.113.0",' +
+      '"method":"portal","policyTextSha256":"' +
+      "a".repeat(64) +
+      '","policyVersionId":"33333333-3333-4333-8333-333333333333",' +
+      '"purposeId":"22222222-2222-4222-8222-222222222222","requestFingerprint":"' +
+      "b".repeat(64) +
+      '",' +
+      '"seq":1,"serverTime":"2026-11-23T10:00:00.000Z","subjectId":"11111111-1111-4111-8111-111111111111",' +
+      '"userAgentHash":null,"v":1}';
+    expect(first.hash).toBe(
+      createHash("sha256")
+        .update(GENESIS_HASH + canonical)
+        .digest("hex"),
+    );
+  });
+
+  it("changes with any field, including the previous hash", () => {
+    const base = event(1, GENESIS_HASH);
+    expect(event(1, GENESIS_HASH, { method: "staff" }).hash).not.toBe(base.hash);
+    expect(event(1, GENESIS_HASH, { serverTime: new Date("2026-11-23T10:00:00.001Z") }).hash).not.toBe(base.hash);
+    expect(event(1, "1".repeat(64)).hash).not.toBe(base.hash);
+  });
+});
+
+describe("fingerprintRequest", () => {
+  it("ignores key order but not values", () => {
+    expect(fingerprintRequest({ a: 1, b: [1, 2] })).toBe(fingerprintRequest({ b: [1, 2], a: 1 }));
+    expect(fingerprintRequest({ a: 1, b: [2, 1] })).not.toBe(fingerprintRequest({ a: 1, b: [1, 2] }));
+  });
+});
+
+describe("ChainChecker", () => {
+  const finish = (
+    events: ReturnType<typeof chain>,
+    head = { lastSeq: events.length, lastHash: events.at(-1)?.hash ?? null },
+  ) => {
+    const checker = new ChainChecker(events[0]?.subjectId ?? "s");
+    for (const item of events) checker.add(item);
+    return checker.finish(head);
+  };
+
+  it("accepts a valid chain that ends at the recorded head", () => {
+    expect(finish(chain(5))).toBeNull();
+  });
+
+  it("names the first edited event", () => {
+    const events = chain(5);
+    events[2] = { ...events[2]!, method: "staff" };
+    expect(finish(events)).toMatchObject({ seq: 3, reason: "hash_mismatch" });
+  });
+
+  it("names a re-hashed edit by the next link", () => {
+    const events = chain(5);
+    const edited = { ...events[1]!, method: "staff" };
+    events[1] = { ...edited, hash: computeEventHash(edited) };
+    expect(finish(events)).toMatchObject({ seq: 3, reason: "prev_hash_mismatch" });
+  });
+
+  it("names gaps and tail deletions", () => {
+    const events = chain(5);
+    expect(finish([events[0]!, events[2]!, events[3]!], { lastSeq: 5, lastHash: events[4]!.hash })).toMatchObject({
+      seq: 2,
+      reason: "seq_gap",
+    });
+    expect(finish(events.slice(0, 3), { lastSeq: 5, lastHash: events[4]!.hash })).toMatchObject({
+      seq: 4,
+      reason: "missing_events",
+    });
+    expect(finish(events, { lastSeq: 5, lastHash: "0".repeat(64) })).toMatchObject({ seq: 5, reason: "head_mismatch" });
+  });
+});

@@ -1,0 +1,136 @@
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { grantConsent } from "@/lib/consent/grant-consent";
+import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import { computeEventHash } from "./event-hash";
+import { readConsentEvents } from "./read-consent-events";
+import { readLastLedgerVerification, verifyLedger } from "./verify-ledger";
+import { verifySubjectChain } from "./verify-subject-chain";
+
+let policies: { termsId: string; privacyId: string };
+
+beforeAll(async () => {
+  policies = await seedCatalog();
+});
+
+/** A subject with a few decisions: seq 1 (terms), 2 (analytics), 3 (withdraw analytics). */
+async function subjectWithHistory() {
+  const subject = await newSubject();
+  await grantConsent({
+    subjectId: subject.id,
+    purposes: ["terms"],
+    policyVersionIds: [policies.termsId],
+    method: "signup",
+    actor: { type: "self" },
+  });
+  await grantConsent({
+    subjectId: subject.id,
+    purposes: ["analytics"],
+    policyVersionIds: [policies.privacyId],
+    method: "portal",
+    actor: { type: "self" },
+  });
+  await withdrawConsent({ subjectId: subject.id, purposes: ["analytics"], actor: { type: "self" } });
+  return subject;
+}
+
+/**
+ * Edits the ledger behind the database's back, as an attacker with superuser rights could:
+ * disable the append-only trigger, change rows, enable it again.
+ */
+async function tamper(sql: string, params: unknown[]) {
+  const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await superuser.connect();
+  try {
+    await superuser.query(`ALTER TABLE "ConsentEvent" DISABLE TRIGGER "ConsentEvent_append_only"`);
+    await superuser.query(sql, params);
+    await superuser.query(`ALTER TABLE "ConsentEvent" ENABLE ALWAYS TRIGGER "ConsentEvent_append_only"`);
+  } finally {
+    await superuser.end();
+  }
+}
+
+function runCli() {
+  const result = spawnSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/ledger-verify.ts"], {
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+// One file, one database: the tests run in order, from an intact ledger to a tampered one.
+describe("ledger verification", () => {
+  let edited: Awaited<ReturnType<typeof subjectWithHistory>>;
+  let truncated: Awaited<ReturnType<typeof subjectWithHistory>>;
+  let intact: Awaited<ReturnType<typeof subjectWithHistory>>;
+  let gapped: Awaited<ReturnType<typeof subjectWithHistory>>;
+
+  it("verifies an intact ledger, and `npm run ledger:verify` exits 0", async () => {
+    [edited, truncated, intact] = [await subjectWithHistory(), await subjectWithHistory(), await subjectWithHistory()];
+    const report = await verifyLedger();
+    expect(report).toMatchObject({ ok: true, firstBroken: null, broken: [] });
+    expect(report.events).toBe(9);
+    expect(report.subjects).toBe(3);
+    const cli = runCli();
+    expect(cli.output).toContain("✔ Every chain verifies.");
+    expect(cli.status).toBe(0);
+  });
+
+  it("names the subject and seq of an event edited behind the database's back", async () => {
+    await tamper(`UPDATE "ConsentEvent" SET method = 'staff' WHERE subject_id = $1 AND seq = 2`, [edited.id]);
+    const report = await verifyLedger({ record: true });
+    expect(report.ok).toBe(false);
+    expect(report.broken).toEqual([expect.objectContaining({ subjectId: edited.id, seq: 2, reason: "hash_mismatch" })]);
+    expect(await verifySubjectChain(edited.id)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 2, reason: "hash_mismatch" },
+    });
+    expect(await verifySubjectChain(intact.id)).toMatchObject({ ok: true, events: 3 });
+    expect(await readLastLedgerVerification()).toMatchObject({
+      ok: false,
+      firstBroken: { subjectId: edited.id, seq: 2 },
+    });
+  });
+
+  it("catches a rewrite that recomputes the edited event's own hash: the next link breaks", async () => {
+    // A cleverer attacker fixes seq 2's hash too; seq 3 still points at the old one.
+    const [, second] = await readConsentEvents({ subjectId: edited.id });
+    await tamper(`UPDATE "ConsentEvent" SET hash = $2 WHERE id = $1`, [second!.id, computeEventHash(second!)]);
+    expect(await verifySubjectChain(edited.id)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 3, reason: "prev_hash_mismatch" },
+    });
+  });
+
+  it("catches events deleted from the end of a chain (the subject's head remembers)", async () => {
+    await tamper(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 3`, [truncated.id]);
+    expect(await verifySubjectChain(truncated.id)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 3, reason: "missing_events" },
+    });
+  });
+
+  it("catches a gap in the middle of a chain", async () => {
+    gapped = await subjectWithHistory();
+    await tamper(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 2`, [gapped.id]);
+    expect(await verifySubjectChain(gapped.id)).toMatchObject({
+      ok: false,
+      firstBroken: { seq: 2, reason: "seq_gap" },
+    });
+  });
+
+  it("reports every broken chain; `npm run ledger:verify` prints the first and exits 1", async () => {
+    const report = await verifyLedger();
+    const brokenIds = [edited.id, truncated.id, gapped.id].sort();
+    expect(report.broken.map((link) => link.subjectId)).toEqual(brokenIds);
+    expect(report.events).toBe(3 + 3 + 2 + 2);
+    const first = brokenIds[0]!;
+    expect(report.firstBroken?.subjectId).toBe(first);
+    const cli = runCli();
+    expect(cli.status).toBe(1);
+    expect(cli.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);
+  });
+});

@@ -1,0 +1,70 @@
+// `npm run ledger:verify`: recomputes every subject's hash chain and reports the first broken
+// link by subject and seq. Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
+//   --json   print the full report as JSON
+// Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any).
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../lib/generated/prisma/client.js";
+import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
+import { withDatabase } from "./database.js";
+import { local } from "./local-config.js";
+
+const json = process.argv.includes("--json");
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function print(report: LedgerVerification) {
+  if (json) {
+    console.log(JSON.stringify(report, null, 2));
+    return;
+  }
+  const rate = report.durationMs > 0 ? Math.round((report.events / report.durationMs) * 1000) : report.events;
+  console.log(
+    `Verified ${report.events} events of ${report.subjects} subjects in ${report.durationMs} ms (${rate} events/s).`,
+  );
+  if (report.ok) {
+    console.log("✔ Every chain verifies.");
+    return;
+  }
+  const first = report.firstBroken!;
+  console.log(`✖ First broken link: subject ${first.subjectId}, seq ${first.seq} (${first.reason}): ${first.message}`);
+  if (report.broken.length > 1) {
+    console.log(`  ${report.broken.length} broken chains:`);
+    for (const link of report.broken) console.log(`  - subject ${link.subjectId}, seq ${link.seq}: ${link.reason}`);
+  }
+}
+
+async function run(url: string): Promise<LedgerVerification> {
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  try {
+    return await verifyLedger({ client, record: true });
+  } finally {
+    await client.$disconnect();
+  }
+}
+
+try {
+  let report: LedgerVerification | undefined;
+  const embedded = `postgresql://postgres:postgres@localhost:${local.postgresPort}/consent_portal`;
+  if (process.env.DATABASE_URL) report = await run(process.env.DATABASE_URL);
+  else if (await reachable(embedded)) report = await run(embedded);
+  else
+    await withDatabase(async (url) => {
+      report = await run(url);
+    });
+  print(report!);
+  process.exit(report!.ok ? 0 : 1);
+} catch (error) {
+  console.error(`✖ Ledger verification could not run: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
