@@ -1,6 +1,11 @@
 import { env } from "@/lib/env";
 
-// Parse configuration at boot so a bad deploy fails before serving a request.
-export function register() {
+// Parse configuration at boot so a bad deploy fails before serving a request, then start the
+// outbox worker that syncs consent to Auth0 (leases make several instances safe).
+export async function register() {
   env();
+  // Must be the literal NEXT_RUNTIME check: Next.js inlines it, so the edge build drops the import.
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startOutboxWorker } = await import("@/lib/outbox/start-outbox-worker");
+  startOutboxWorker();
 }

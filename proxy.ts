@@ -1,9 +1,11 @@
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { auth0 } from "@/lib/auth/auth0";
 
 // Mounts /auth/* (login, callback, logout) and rolls the session; it authorizes nothing:
 // every page and handler checks the role itself (lib/auth/viewer.ts).
 export async function proxy(request: NextRequest) {
+  // The SDK claims every /me/* path for Auth0's My Account API proxy; ours are pages.
+  if (request.nextUrl.pathname.startsWith("/me/")) return NextResponse.next();
   return auth0().middleware(request);
 }
 

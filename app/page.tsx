@@ -15,12 +15,17 @@ export default async function HomePage() {
         <p className="mt-3 max-w-prose text-slate-700">
           See what you have agreed to, when, and to which text. Withdraw any consent as easily as you gave it.
         </p>
-        <a
-          href="/auth/login"
-          className="mt-6 inline-block rounded-md bg-blue-700 px-5 py-2.5 font-semibold text-white hover:bg-blue-800"
-        >
-          Sign in to continue
-        </a>
+        <div className="mt-6 flex flex-wrap items-center gap-4">
+          <a
+            href="/auth/login"
+            className="inline-block rounded-md bg-blue-700 px-5 py-2.5 font-semibold text-white hover:bg-blue-800"
+          >
+            Sign in to continue
+          </a>
+          <a href="/signup" className="font-medium text-blue-800 underline">
+            Create an account
+          </a>
+        </div>
       </section>
     );
   }
@@ -36,6 +41,27 @@ export default async function HomePage() {
         </dd>
       </dl>
       <p className="mt-6 text-slate-700">{ROLE_DESCRIPTIONS[viewer.role]}</p>
+      <ul className="mt-4 flex flex-wrap gap-4">
+        <li>
+          <a className="font-medium text-blue-800 underline" href="/me/consents">
+            Review my consents
+          </a>
+        </li>
+        {viewer.role !== "user" && (
+          <li>
+            <a className="font-medium text-blue-800 underline" href="/compliance">
+              Open the compliance workspace
+            </a>
+          </li>
+        )}
+        {viewer.role === "admin" && (
+          <li>
+            <a className="font-medium text-blue-800 underline" href="/admin">
+              Open the admin console
+            </a>
+          </li>
+        )}
+      </ul>
     </section>
   );
 }

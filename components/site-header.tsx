@@ -1,5 +1,8 @@
 import Link from "next/link";
+import { hasRole } from "@/lib/auth/roles";
 import { getViewer } from "@/lib/auth/viewer";
+
+const linkClass = "rounded px-1 font-medium text-slate-700 hover:text-blue-800 hover:underline";
 
 export async function SiteHeader() {
   const viewer = await getViewer();
@@ -9,7 +12,30 @@ export async function SiteHeader() {
         <Link href="/" className="text-lg font-semibold text-blue-800">
           Consent Portal
         </Link>
-        <nav aria-label="Account" className="flex items-center gap-4 text-sm">
+        {viewer && (
+          <nav aria-label="Main" className="flex flex-wrap items-center gap-3 text-sm">
+            <Link href="/me/consents" className={linkClass}>
+              My consents
+            </Link>
+            <Link href="/me/history" className={linkClass}>
+              History
+            </Link>
+            <Link href="/me/data" className={linkClass}>
+              My data
+            </Link>
+            {hasRole(viewer.roles, "compliance") && (
+              <Link href="/compliance" className={linkClass}>
+                Compliance
+              </Link>
+            )}
+            {hasRole(viewer.roles, "admin") && (
+              <Link href="/admin" className={linkClass}>
+                Admin
+              </Link>
+            )}
+          </nav>
+        )}
+        <div className="flex items-center gap-4 text-sm">
           {viewer ? (
             <>
               <span className="text-slate-600">{viewer.email}</span>
@@ -22,14 +48,19 @@ export async function SiteHeader() {
               </a>
             </>
           ) : (
-            <a
-              href="/auth/login"
-              className="rounded-md bg-blue-700 px-3 py-1.5 font-medium text-white hover:bg-blue-800"
-            >
-              Sign in
-            </a>
+            <>
+              <Link href="/signup" className={linkClass}>
+                Create an account
+              </Link>
+              <a
+                href="/auth/login"
+                className="rounded-md bg-blue-700 px-3 py-1.5 font-medium text-white hover:bg-blue-800"
+              >
+                Sign in
+              </a>
+            </>
           )}
-        </nav>
+        </div>
       </div>
     </header>
   );

@@ -21,3 +21,39 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Continue" }).click();
 }
+
+let counter = 0;
+/** A unique address per call, so tests never share a person. */
+export function uniqueEmail(label: string): string {
+  counter += 1;
+  return `${label}-${Date.now().toString(36)}-${process.pid}-${counter}@example.test`;
+}
+
+export const NEW_PASSWORD = "correct-horse-battery";
+
+/** Signs a new person up through /signup and signs them in; returns their email. */
+export async function signUpAndSignIn(page: Page, options: { label: string; optional?: string[] }): Promise<string> {
+  const email = uniqueEmail(options.label);
+  await page.goto("/signup");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(NEW_PASSWORD);
+  await page.getByLabel(/I accept the Terms of Service/).check();
+  for (const title of options.optional ?? []) await page.getByLabel(title).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  // The emulator's login page, with the new address filled in.
+  await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+  await expect(page.getByLabel("Email address")).toHaveValue(email);
+  await page.getByLabel("Password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { name: "My consents" })).toBeVisible();
+  return email;
+}
+
+/** Tries to sign in and returns what the person ends up seeing. */
+export async function attemptSignIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/auth/login");
+  await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Continue" }).click();
+}

@@ -78,6 +78,9 @@ Object.assign(process.env, {
   APP_BASE_URL: appBaseUrl,
   DATABASE_URL: databaseUrl,
   AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
+  LEDGER_MASTER_KEY: process.env.LEDGER_MASTER_KEY ?? secrets.LEDGER_MASTER_KEY,
+  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? secrets.BLIND_INDEX_KEY,
+  RECEIPT_SIGNING_KEY: process.env.RECEIPT_SIGNING_KEY ?? secrets.RECEIPT_SIGNING_KEY,
   AUTH0_ROLES_CLAIM: local.rolesClaim,
   NEXT_TELEMETRY_DISABLED: "1",
   ...(emulator && {
@@ -100,6 +103,15 @@ try {
 
 const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");
 if (await seedDemoData()) console.log("Seeded demo data.");
+if (emulator) {
+  const { seedDemoPeople } = await import("../lib/demo/seed-demo-people.js");
+  const people = DEMO_USERS.flatMap((demo) => {
+    const user = emulator.store.findUserByEmail(demo.email);
+    return user ? [{ auth0UserId: user.user_id, email: user.email, name: user.name }] : [];
+  });
+  const seeded = await seedDemoPeople(people);
+  if (seeded) console.log(`Recorded the demo accounts' consent (${seeded}).`);
+}
 
 const next = "node_modules/.bin/next";
 if (build) {

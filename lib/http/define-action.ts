@@ -5,15 +5,8 @@ import { getViewer, type Viewer } from "@/lib/auth/viewer";
 import { hasRole, type Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import type { ActionState } from "./action-state";
 import { fieldIssues, formDataToObject } from "./validation";
-
-/** What a form shows after submitting: a message, and the reason beside each bad field. */
-export type ActionState =
-  | { status: "idle" }
-  | { status: "success"; message: string }
-  | { status: "error"; message: string; fieldErrors: Record<string, string> };
-
-export const IDLE: ActionState = { status: "idle" };
 
 /**
  * The one wrapper for server actions (used with `useActionState`). A page's role check does
@@ -24,18 +17,25 @@ export function defineAction<S extends z.ZodType>(
   options: { role: Role | "signed-in"; schema: S },
   run: (input: z.infer<S>, viewer: Viewer) => Promise<string | void>,
 ) {
-  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+  return async (previous: ActionState, formData: FormData): Promise<ActionState> => {
     const viewer = await getViewer();
     if (!viewer) redirect("/auth/login");
     if (options.role !== "signed-in" && !hasRole(viewer.roles, options.role)) forbidden();
-    const parsed = options.schema.safeParse(formDataToObject(formData));
+    return definePublicAction(options.schema, (input) => run(input, viewer))(previous, formData);
+  };
+}
+
+/** For the few forms a signed-out visitor may submit (sign-up): validation and errors only. */
+export function definePublicAction<S extends z.ZodType>(schema: S, run: (input: z.infer<S>) => Promise<string | void>) {
+  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+    const parsed = schema.safeParse(formDataToObject(formData));
     if (!parsed.success) {
       const fieldErrors: Record<string, string> = {};
       for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
       return { status: "error", message: "Please correct the marked fields.", fieldErrors };
     }
     try {
-      const message = await run(parsed.data, viewer);
+      const message = await run(parsed.data);
       return { status: "success", message: message ?? "Saved." };
     } catch (error) {
       if (error instanceof AppError) {

@@ -77,7 +77,8 @@ async function patchConsent(mgmt: ManagementClient, message: ClaimedMessage, aut
       where: { id: message.subjectId },
       select: { lastSeq: true, erasedAt: true },
     });
-    if (head.erasedAt) return { status: "skipped", note: "subject erased" };
+    // An erased subject's account is still flagged when the withdrawal policy says "flag".
+    if (head.erasedAt && message.kind !== "flag_deleted") return { status: "skipped", note: "subject erased" };
     const consent = await readConsentMetadata(message.subjectId);
     try {
       await mgmt.users.update(auth0UserId, {

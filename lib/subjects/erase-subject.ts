@@ -1,4 +1,5 @@
 import "server-only";
+import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { randomUUID } from "node:crypto";
 import { actorAndContextColumns, fingerprintActor } from "@/lib/consent/actor-columns";
 import { eraseSubjectSchema, type EraseSubjectInput } from "@/lib/consent/schemas";
@@ -19,8 +20,9 @@ export interface ErasureResult {
  * Erases a subject (GDPR Art. 17) by crypto-shredding: appends an `erased` event, then destroys
  * the subject's wrapped data key, encrypted profile, email blind index and Auth0 mapping, in one
  * transaction. The ledger keeps only the pseudonymous id, so every chain still verifies; the
- * person can no longer be found or decrypted. The Auth0 user is deleted through the outbox
- * (its id is kept on that one message until delivery, then cleared).
+ * person can no longer be found or decrypted. The Auth0 user is deleted or flagged as deleted
+ * through the outbox, as the withdrawal policy says (its id is kept on that one message until
+ * delivery, then cleared).
  */
 export async function eraseSubject(input: EraseSubjectInput, tx?: Tx): Promise<ErasureResult> {
   const request = parseInput(eraseSubjectSchema, input);
@@ -62,7 +64,13 @@ export async function eraseSubject(input: EraseSubjectInput, tx?: Tx): Promise<E
         data: { status: "skipped", auth0UserId: null, lastError: "subject erased", lockedUntil: null },
       });
       await enqueueOutboxMessage(
-        { subjectId: result.subject.id, seq: event.seq, kind: "delete_user", auth0UserId: result.subject.auth0UserId },
+        {
+          subjectId: result.subject.id,
+          seq: event.seq,
+          // The seed's choice, made by the admin: delete the Auth0 user, or flag it so sign-in is refused.
+          kind: (await readWithdrawalPolicy(tx)).onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted",
+          auth0UserId: result.subject.auth0UserId,
+        },
         tx,
       );
       await tx.subject.update({

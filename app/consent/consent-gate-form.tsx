@@ -1,0 +1,72 @@
+"use client";
+
+import { useActionState } from "react";
+import { FieldError, FormStatus, fieldErrorId, hasFieldError } from "@/components/form-status";
+import { SubmitButton } from "@/components/submit-button";
+import { IDLE } from "@/lib/http/action-state";
+import { acceptConsentGate } from "./actions";
+
+export function ConsentGateForm(props: {
+  idempotencyKey: string;
+  returnTo: string;
+  policyVersionIds: string[];
+  documents: string[];
+  renewing: Array<{ key: string; title: string; description: string }>;
+  leaveHref: string;
+}) {
+  const [state, action] = useActionState(acceptConsentGate, IDLE);
+  return (
+    <form action={action} className="space-y-5">
+      <FormStatus state={state} />
+      <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
+      <input type="hidden" name="returnTo" value={props.returnTo} />
+      {props.policyVersionIds.map((id) => (
+        <input key={id} type="hidden" name="policyVersionIds" value={id} />
+      ))}
+      <div className="flex items-start gap-3">
+        <input
+          id="accept"
+          name="accept"
+          type="checkbox"
+          className="mt-1 h-5 w-5"
+          {...(hasFieldError(state, "accept")
+            ? { "aria-invalid": true, "aria-describedby": fieldErrorId("accept") }
+            : {})}
+        />
+        <label htmlFor="accept">I have read and accept the {props.documents.join(" and the ")}.</label>
+      </div>
+      <FieldError state={state} name="accept" />
+      {props.renewing.length > 0 && (
+        <fieldset className="rounded-md border border-slate-300 p-4">
+          <legend className="px-1 font-semibold">Optional: agree again under the new terms</legend>
+          <p className="mb-3 text-sm text-slate-600">
+            You agreed to these under the previous version. Leave a box empty and that consent ends.
+          </p>
+          <ul className="space-y-3">
+            {props.renewing.map((purpose) => (
+              <li key={purpose.key} className="flex items-start gap-3">
+                <input
+                  id={`keep-${purpose.key}`}
+                  name="keep"
+                  value={purpose.key}
+                  type="checkbox"
+                  className="mt-1 h-5 w-5"
+                />
+                <label htmlFor={`keep-${purpose.key}`}>
+                  <span className="font-medium">{purpose.title}</span>
+                  <span className="block text-sm text-slate-600">{purpose.description}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+      <div className="flex flex-wrap items-center gap-4">
+        <SubmitButton pendingText="Recording…">Accept and continue</SubmitButton>
+        <a href={props.leaveHref} className="font-medium text-red-800 underline">
+          I do not accept: withdraw and leave
+        </a>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "next";
+import { ConsentStatusBadge } from "@/components/consent-status-badge";
+import { requirePerson } from "@/lib/auth/require-person";
+import { ConsentToggle } from "./consent-toggle";
+
+export const metadata: Metadata = { title: "My consents" };
+
+export default async function MyConsentsPage() {
+  const { status } = await requirePerson("/me/consents");
+  const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
+  return (
+    <section>
+      <h1 className="text-2xl font-bold">My consents</h1>
+      <p className="mt-2 max-w-prose text-slate-700">
+        What you have agreed to, under which version and when. You can change each one at any time.
+      </p>
+      <ul className="mt-6 space-y-4">
+        {status.purposes.map((row) => {
+          const granted = row.status === "granted";
+          const policy = status.currentPolicies[row.purpose.policyKind];
+          return (
+            <li
+              key={row.purpose.key}
+              className="rounded-xl bg-white p-6 shadow-sm"
+              data-testid={`purpose-${row.purpose.key}`}
+            >
+              <div className="flex flex-wrap items-start justify-between gap-4">
+                <div className="max-w-prose">
+                  <h2 className="text-lg font-semibold">
+                    {row.purpose.title}
+                    {row.purpose.required && (
+                      <span className="ml-2 text-sm font-normal text-slate-600">(required)</span>
+                    )}
+                  </h2>
+                  <p className="mt-1 text-slate-700">{row.purpose.description}</p>
+                  <p className="mt-2 text-sm text-slate-600">
+                    <ConsentStatusBadge status={row.status} />
+                    {row.updatedAt && (
+                      <>
+                        {" "}
+                        since {row.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                        {row.policyVersion && (
+                          <>
+                            , under{" "}
+                            <a
+                              className="text-blue-800 underline"
+                              href={`/policies/${row.policyVersion.kind}/${encodeURIComponent(row.policyVersion.version)}`}
+                            >
+                              {row.policyVersion.title} version {row.policyVersion.version}
+                            </a>
+                          </>
+                        )}
+                      </>
+                    )}
+                  </p>
+                  {!granted && policy && (
+                    <p className="mt-1 text-sm text-slate-600">
+                      Giving consent means agreeing under{" "}
+                      <a className="text-blue-800 underline" href={`/policies/${policy.kind}`}>
+                        {policy.title} version {policy.version}
+                      </a>
+                      .
+                    </p>
+                  )}
+                </div>
+                <ConsentToggle
+                  purposeKey={row.purpose.key}
+                  purposeTitle={row.purpose.title}
+                  granted={granted}
+                  policyVersionIds={policyVersionIds}
+                  idempotencyKey={randomUUID()}
+                />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

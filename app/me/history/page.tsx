@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import { requirePerson } from "@/lib/auth/require-person";
+import { readConsentHistory } from "@/lib/consent/read-consent-history";
+
+export const metadata: Metadata = { title: "My history" };
+
+const ACTION_TEXT = {
+  granted: "You gave consent",
+  withdrawn: "You withdrew consent",
+  erased: "Account erased",
+} as const;
+const METHOD_TEXT = {
+  signup: "at sign-up",
+  portal: "in the portal",
+  reconsent: "when the terms changed",
+  api: "through an integration",
+  staff: "recorded by our staff",
+  migration: "imported from an earlier system",
+} as const;
+
+export default async function MyHistoryPage() {
+  const { subject } = await requirePerson("/me/history");
+  const history = await readConsentHistory(subject.id);
+  return (
+    <section>
+      <h1 className="text-2xl font-bold">My history</h1>
+      <p className="mt-2 max-w-prose text-slate-700">
+        Every decision you made, newest first. Each has a signed receipt: a JSON file you can keep as proof.
+      </p>
+      <p className="mt-2 max-w-prose text-sm text-slate-600">
+        How to verify a receipt: its <code>jws</code> is a JSON Web Signature (EdDSA, Ed25519). Check it with any JOSE
+        library against our public key at{" "}
+        <a className="text-blue-800 underline" href="/api/receipts/jwks">
+          /api/receipts/jwks
+        </a>
+        ; the signed payload must equal the receipt in the file.
+      </p>
+      {history.length === 0 ? (
+        <p className="mt-6 rounded-xl bg-white p-6 shadow-sm">You have made no decisions yet.</p>
+      ) : (
+        <ol className="mt-6 space-y-3 border-l-2 border-slate-300 pl-6">
+          {history.map((entry) => (
+            <li key={entry.id} className="rounded-xl bg-white p-4 shadow-sm" data-testid="history-entry">
+              <p className="font-semibold">
+                {ACTION_TEXT[entry.action]}
+                {entry.purposeTitle && <> to “{entry.purposeTitle}”</>}
+              </p>
+              <p className="text-sm text-slate-600">
+                <time dateTime={entry.serverTime.toISOString()}>
+                  {entry.serverTime.toISOString().slice(0, 19).replace("T", " ")} UTC
+                </time>
+                , {METHOD_TEXT[entry.method]}
+                {entry.policyVersionLabel && (
+                  <>
+                    , under {entry.policyKind === "terms" ? "Terms of Service" : "Privacy Policy"} version{" "}
+                    {entry.policyVersionLabel}
+                  </>
+                )}
+                {entry.actorType === "staff" && entry.actorReason && <> (reason: {entry.actorReason})</>}
+              </p>
+              {entry.action !== "erased" && (
+                <a
+                  className="mt-1 inline-block text-sm font-medium text-blue-800 underline"
+                  href={`/me/receipts/${entry.id}`}
+                  download
+                >
+                  Download receipt<span className="sr-only"> for this decision</span> (JSON)
+                </a>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,25 @@
+import type { PolicyVersion } from "@/lib/generated/prisma/client";
+import { PolicyText } from "./policy-text";
+
+export function PolicyDocument({ policy, isCurrent }: { policy: PolicyVersion; isCurrent: boolean }) {
+  return (
+    <article className="rounded-xl bg-white p-8 shadow-sm">
+      <h1 className="text-2xl font-bold">{policy.title}</h1>
+      <p className="mt-1 text-sm text-slate-600">
+        Version {policy.version}, published {policy.publishedAt.toISOString().slice(0, 10)}
+        {isCurrent ? " (current)" : ""}
+      </p>
+      {!isCurrent && (
+        <p className="mt-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          This is an earlier version.{" "}
+          <a className="font-medium underline" href={`/policies/${policy.kind}`}>
+            Read the current one
+          </a>
+          .
+        </p>
+      )}
+      <PolicyText text={policy.text} />
+      <p className="mt-6 text-xs break-all text-slate-500">SHA-256 of this text: {policy.textSha256}</p>
+    </article>
+  );
+}

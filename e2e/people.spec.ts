@@ -1,0 +1,183 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createLocalJWKSet, compactVerify } from "jose";
+import { NEW_PASSWORD, attemptSignIn, signUpAndSignIn, uniqueEmail } from "./fixtures";
+
+async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter(
+    (violation) => violation.impact === "serious" || violation.impact === "critical",
+  );
+  expect(serious.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
+}
+
+const purpose = (page: Page, key: string) => page.getByTestId(`purpose-${key}`);
+
+test("sign-up without the required box shows the error beside it and creates nothing", async ({ page }) => {
+  const email = uniqueEmail("refused");
+  await page.goto("/signup");
+  await expectNoSeriousA11yViolations(page);
+  // No pre-ticked boxes.
+  for (const box of await page.getByRole("checkbox").all()) await expect(box).not.toBeChecked();
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(NEW_PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#acceptTerms-error")).toHaveText(/must accept the Terms of Service/);
+  await expect(page.getByLabel(/I accept the Terms of Service/)).toHaveAttribute("aria-invalid", "true");
+  // Nothing was created: signing in with those details fails.
+  await attemptSignIn(page, email, NEW_PASSWORD);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+});
+
+test("a person signs up with granular consent and sees exactly what they agreed to", async ({ page }) => {
+  await signUpAndSignIn(page, { label: "signup", optional: ["Product analytics"] });
+  await expect(purpose(page, "terms")).toContainText("Given");
+  await expect(purpose(page, "analytics")).toContainText("Given");
+  await expect(purpose(page, "marketing-email")).toContainText("Not given");
+  await expect(purpose(page, "terms")).toContainText("Terms of Service version");
+  await expectNoSeriousA11yViolations(page);
+});
+
+test("one click withdraws and one click gives consent again, each with a signed receipt", async ({ page, request }) => {
+  await signUpAndSignIn(page, { label: "toggle", optional: ["Product analytics"] });
+  await purpose(page, "analytics")
+    .getByRole("button", { name: /Withdraw/ })
+    .click();
+  await expect(purpose(page, "analytics")).toContainText("Withdrawn");
+  await expect(purpose(page, "analytics").getByRole("status")).toHaveText(/You withdrew consent/);
+  await purpose(page, "analytics")
+    .getByRole("button", { name: /Give consent/ })
+    .click();
+  await expect(purpose(page, "analytics")).toContainText("Given");
+
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page.getByRole("heading", { name: "My history" })).toBeVisible();
+  const entries = page.getByTestId("history-entry");
+  await expect(entries).toHaveCount(4); // terms + analytics at sign-up, withdraw, grant
+  await expect(entries.first()).toContainText("You gave consent to “Product analytics”");
+  await expect(entries.nth(1)).toContainText("You withdrew consent to “Product analytics”");
+  await expectNoSeriousA11yViolations(page);
+
+  const download = page.waitForEvent("download");
+  await entries
+    .first()
+    .getByRole("link", { name: /Download receipt/ })
+    .click();
+  const file = JSON.parse(
+    await (await (await download).createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString()),
+  ) as {
+    receipt: Record<string, unknown>;
+    jws: string;
+    verify: { jwks: string };
+  };
+  const jwks = (await (await request.get("/api/receipts/jwks")).json()) as { keys: [] };
+  const verified = await compactVerify(file.jws, createLocalJWKSet(jwks));
+  const payload = JSON.parse(new TextDecoder().decode(verified.payload)) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(file.receipt)) expect(payload[key]).toEqual(value);
+});
+
+test("a person never sees another person's receipt", async ({ browser }) => {
+  const alice = await browser.newPage();
+  await signUpAndSignIn(alice, { label: "alice" });
+  await alice.goto("/me/history");
+  const href = await alice
+    .getByRole("link", { name: /Download receipt/ })
+    .first()
+    .getAttribute("href");
+  expect(href).toMatch(/^\/me\/receipts\//);
+  const own = await alice.request.get(href!);
+  expect(own.status()).toBe(200);
+
+  const bob = await browser.newPage();
+  await signUpAndSignIn(bob, { label: "bob" });
+  const other = await bob.request.get(href!);
+  expect(other.status()).toBe(404);
+  await alice.close();
+  await bob.close();
+});
+
+test("my data downloads as one JSON file with the ledger and the Auth0 record", async ({ page }) => {
+  const email = await signUpAndSignIn(page, { label: "export" });
+  await page.getByRole("link", { name: "My data" }).click();
+  await expectNoSeriousA11yViolations(page);
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download my data (JSON)" }).click();
+  const chunks = await (await (await download).createReadStream()).toArray();
+  const data = JSON.parse(Buffer.concat(chunks).toString()) as {
+    subject: { email: string };
+    consents: Array<{ purpose: string; status: string }>;
+    history: unknown[];
+    auth0: { email: string; user_metadata: Record<string, unknown> } | null;
+  };
+  expect(data.subject.email).toBe(email);
+  expect(data.consents.find((row) => row.purpose === "terms")?.status).toBe("granted");
+  expect(data.history.length).toBeGreaterThan(0);
+  expect(data.auth0?.email).toBe(email);
+});
+
+test("withdrawing the required consent explains the consequence first, then closes the account", async ({ page }) => {
+  const email = await signUpAndSignIn(page, { label: "leaver" });
+  await purpose(page, "terms")
+    .getByRole("button", { name: /Withdraw/ })
+    .click();
+  await expect(page.getByTestId("consequence")).toHaveText(/deactivated/);
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
+  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  // The Auth0 user is flagged by the outbox worker; from then on sign-in is refused.
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Access denied (deleted user)", {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 30_000 });
+});
+
+test("delete my account erases the person and refuses their next sign-in", async ({ page }) => {
+  const email = await signUpAndSignIn(page, { label: "deleter", optional: ["Product analytics"] });
+  await page.goto("/me/delete");
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.locator("#confirm-error")).toBeVisible();
+  await page.getByLabel("I understand that this cannot be undone.").check();
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Access denied (deleted user)", {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 30_000 });
+});
+
+test("the sign-up form works with the keyboard alone", async ({ page }) => {
+  const email = uniqueEmail("keyboard");
+  await page.goto("/signup");
+  await page.getByLabel("Email address").focus();
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(NEW_PASSWORD);
+  await page.keyboard.press("Tab"); // the terms box
+  await page.keyboard.press("Space");
+  await expect(page.getByLabel(/I accept the Terms of Service/)).toBeChecked();
+  await page.getByRole("button", { name: "Create account" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+  await expect(page.getByLabel("Email address")).toHaveValue(email);
+});
+
+test("my consents is usable on a phone", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await signUpAndSignIn(page, { label: "phone" });
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+  // Every purpose's button fits the screen's width.
+  for (const key of ["terms", "marketing-email", "analytics", "product-research"]) {
+    const box = await purpose(page, key).getByRole("button").boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  }
+  await context.close();
+});

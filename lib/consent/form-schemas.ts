@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { formList } from "@/lib/identity/schemas";
+import { purposeKeySchema } from "@/lib/policies/schemas";
+
+/** One click on "Give consent" / "Withdraw" in My consents. */
+export const changeConsentFormSchema = z.object({
+  purpose: purposeKeySchema,
+  decision: z.enum(["grant", "withdraw"], { error: "Choose to give or to withdraw consent" }),
+  /** The versions the page showed; granting under a version the person did not see is refused. */
+  policyVersionIds: formList(z.uuid()),
+  idempotencyKey: z.uuid(),
+});
+
+/** The consent gate: accept the current required documents, and choose again for optional ones. */
+export const acceptGateFormSchema = z.object({
+  accept: z.literal("on", { error: "Tick the box to accept, or choose to leave" }),
+  /** Optional purposes that needed re-consent and were ticked again. */
+  keep: formList(purposeKeySchema),
+  policyVersionIds: formList(z.uuid()).pipe(z.array(z.uuid()).min(1, "The page is out of date: reload it")),
+  idempotencyKey: z.uuid(),
+  returnTo: z.string().startsWith("/").default("/"),
+});
+
+/** Confirming a step that closes the account (withdrawing a required consent, deleting it). */
+export const confirmFormSchema = z.object({
+  confirm: z.literal("yes", { error: "Confirm to continue" }),
+  idempotencyKey: z.uuid(),
+});

@@ -1,0 +1,60 @@
+import "server-only";
+import { grantConsent } from "@/lib/consent/grant-consent";
+import type { RequestContext } from "@/lib/consent/schemas";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { listPurposes } from "@/lib/policies/list-purposes";
+import { readCurrentPolicyVersions, resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
+import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import type { SignUpInput } from "./schemas";
+import { signUpUser } from "./sign-up-user";
+
+/**
+ * Creates the Auth0 user with the consent in `user_metadata`, then records the decisions in
+ * the ledger (method `signup`) before the person first signs in. Everything that can be
+ * checked is checked before the account exists, so a refused form creates nothing.
+ */
+export async function signUpWithConsent(input: SignUpInput, context: RequestContext): Promise<{ subjectId: string }> {
+  const [current, purposes] = await Promise.all([readCurrentPolicyVersions(), listPurposes()]);
+  const currentIds = Object.values(current).flatMap((version) => (version ? [version.id] : []));
+  if (currentIds.some((id) => !input.policyVersionIds.includes(id))) {
+    throw new AppError("policy_outdated", "Our terms changed while you were on this page: please review them again.", {
+      field: "acceptTerms",
+    });
+  }
+  const optional = new Set(purposes.filter((purpose) => !purpose.required).map((purpose) => purpose.key));
+  const unknown = input.purposes.filter((key) => !optional.has(key));
+  if (unknown.length)
+    throw new AppError("validation_failed", "Choose only from the listed purposes.", { field: "purposes" });
+  const required = purposes.filter((purpose) => purpose.required).map((purpose) => purpose.key);
+
+  const terms = current.terms;
+  const { auth0UserId } = await signUpUser({
+    email: input.email,
+    password: input.password,
+    // The Authentication API takes string values only; the full `consent` object follows via the outbox.
+    userMetadata: {
+      consentGiven: "true",
+      consentDate: new Date().toISOString(),
+      ...(terms && { consentTextDetails: resolvePolicyUrl(terms.url), consentVersion: terms.version }),
+    },
+  });
+
+  const subject = await db().$transaction(async (tx) => {
+    const created = await ensureSubject({ auth0UserId, email: input.email }, tx);
+    await grantConsent(
+      {
+        subjectId: created.id,
+        purposes: [...required, ...input.purposes],
+        policyVersionIds: currentIds,
+        method: "signup",
+        actor: { type: "self" },
+        context,
+        idempotencyKey: input.idempotencyKey,
+      },
+      tx,
+    );
+    return created;
+  });
+  return { subjectId: subject.id };
+}

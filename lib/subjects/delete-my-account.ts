@@ -1,0 +1,43 @@
+import "server-only";
+import type { RequestContext } from "@/lib/consent/schemas";
+import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import { db } from "@/lib/db/client";
+import { eraseSubject } from "./erase-subject";
+import type { ConsentStatusView } from "@/lib/consent/read-consent-status";
+
+/**
+ * "Delete my account": withdraws every consent still given, then erases the subject
+ * (crypto-shredding), all in one transaction; the Auth0 user is deleted or flagged through
+ * the outbox as the withdrawal policy says.
+ */
+export async function deleteMyAccount(input: {
+  status: ConsentStatusView;
+  context: RequestContext;
+  idempotencyKey: string;
+}): Promise<void> {
+  const granted = input.status.purposes.filter((row) => row.status === "granted").map((row) => row.purpose.key);
+  await db().$transaction(async (tx) => {
+    if (granted.length) {
+      await withdrawConsent(
+        {
+          subjectId: input.status.subjectId,
+          purposes: granted,
+          method: "portal",
+          actor: { type: "self" },
+          context: input.context,
+          idempotencyKey: `${input.idempotencyKey}:withdraw`,
+        },
+        tx,
+      );
+    }
+    await eraseSubject(
+      {
+        subjectId: input.status.subjectId,
+        actor: { type: "self" },
+        context: input.context,
+        idempotencyKey: `${input.idempotencyKey}:erase`,
+      },
+      tx,
+    );
+  });
+}
