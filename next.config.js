@@ -2,6 +2,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // A separate build directory lets a second e2e run build beside the first (playwright.config.ts).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   experimental: { authInterrupts: true },
   // The emulator and its dependencies never ship to the browser or the server bundle.

@@ -1,7 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The e2e stack runs on its own ports and data directory, started fresh for each run.
-const PORT = 3100;
+// The e2e stack runs on its own ports, data directory and build directory, started fresh for
+// each run. E2E_PORT_OFFSET lets two runs share a machine (e.g. two developers' checks).
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+const PORT = 3100 + OFFSET;
 export const E2E_BASE_URL = `http://localhost:${PORT}`;
 
 export default defineConfig({
@@ -10,7 +12,11 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   workers: 2,
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }]],
+  outputDir: OFFSET ? `test-results/e2e-${OFFSET}` : "test-results/e2e",
+  reporter: [
+    ["list"],
+    ["json", { outputFile: OFFSET ? `test-results/e2e-${OFFSET}.json` : "test-results/e2e-results.json" }],
+  ],
   use: {
     baseURL: E2E_BASE_URL,
     trace: "retain-on-failure",
@@ -41,9 +47,10 @@ export default defineConfig({
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     env: {
       PORT: String(PORT),
-      EMULATOR_PORT: "4100",
-      EMBEDDED_POSTGRES_PORT: "5434",
-      DATA_DIR: ".data/e2e",
+      EMULATOR_PORT: String(4100 + OFFSET),
+      EMBEDDED_POSTGRES_PORT: String(5434 + OFFSET),
+      DATA_DIR: OFFSET ? `.data/e2e-${OFFSET}` : ".data/e2e",
+      ...(OFFSET ? { NEXT_DIST_DIR: `.next-e2e-${OFFSET}` } : {}),
       APP_BASE_URL: E2E_BASE_URL,
       LOCAL_STACK_IGNORE_DOTENV: "1",
       DATABASE_URL: "",

@@ -2,7 +2,7 @@ import { expect, type Page } from "@playwright/test";
 
 /** Saved session of a demo role, written by auth.setup.ts. */
 export function storageStateFor(role: keyof typeof DEMO): string {
-  return `test-results/.auth/${role}.json`;
+  return `.data/e2e-auth-${process.env.E2E_PORT_OFFSET ?? 0}/${role}.json`;
 }
 
 export const DEMO_PASSWORD = "demo-password";
