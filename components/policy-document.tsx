@@ -1,7 +1,13 @@
-import type { PolicyVersion } from "@/lib/generated/prisma/client";
+import type { PolicyVersionSummary } from "@/lib/policies/read-policy-versions";
 import { PolicyText } from "./policy-text";
 
-export function PolicyDocument({ policy, isCurrent }: { policy: PolicyVersion; isCurrent: boolean }) {
+export function PolicyDocument({
+  policy,
+  isCurrent,
+}: {
+  policy: PolicyVersionSummary & { text: string };
+  isCurrent: boolean;
+}) {
   return (
     <article className="rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-bold">{policy.title}</h1>

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, type Page } from "@playwright/test";
 
 /** Saved session of a demo role, written by auth.setup.ts. */
@@ -56,4 +57,36 @@ export async function attemptSignIn(page: Page, email: string, password: string)
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Continue" }).click();
+}
+
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+const EMULATOR = `http://localhost:${4100 + OFFSET}`;
+
+/** A Management API token for the e2e tenant, from the secrets the local stack generated. */
+async function managementToken(): Promise<string> {
+  const dataDir = OFFSET ? `.data/e2e-${OFFSET}` : ".data/e2e";
+  const secrets = JSON.parse(readFileSync(`${dataDir}/secrets.json`, "utf8")) as { AUTH0_MGMT_CLIENT_SECRET: string };
+  const response = await fetch(`${EMULATOR}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      grant_type: "client_credentials",
+      client_id: "consent-portal-mgmt",
+      client_secret: secrets.AUTH0_MGMT_CLIENT_SECRET,
+      audience: `${EMULATOR}/api/v2/`,
+    }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Creates a user directly in Auth0 (as another system would), unknown to the portal's ledger. */
+export async function createUserInAuth0(email: string, password = NEW_PASSWORD): Promise<string> {
+  const response = await fetch(`${EMULATOR}/api/v2/users`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await managementToken()}` },
+    body: JSON.stringify({ email, password, connection: "Username-Password-Authentication" }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { user_id: string }).user_id;
 }

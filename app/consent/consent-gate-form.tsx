@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { FieldError, FormStatus, fieldErrorId, hasFieldError } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
-import { acceptConsentGate } from "./actions";
+import { acceptGate } from "./actions";
 
 export function ConsentGateForm(props: {
   idempotencyKey: string;
@@ -14,7 +14,7 @@ export function ConsentGateForm(props: {
   renewing: Array<{ key: string; title: string; description: string }>;
   leaveHref: string;
 }) {
-  const [state, action] = useActionState(acceptConsentGate, IDLE);
+  const [state, action] = useActionState(acceptGate, IDLE);
   return (
     <form action={action} className="space-y-5">
       <FormStatus state={state} />

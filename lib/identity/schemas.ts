@@ -3,7 +3,10 @@ import { purposeKeySchema } from "@/lib/policies/schemas";
 
 /** A form field that may arrive once (a string) or several times (an array), or not at all. */
 export const formList = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(item));
+  z.preprocess(
+    (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
+    z.array(item),
+  );
 
 export const signUpSchema = z.object({
   email: z.email("Enter a valid email address, like name@example.com").max(254).trim(),

@@ -3,6 +3,8 @@ import { grantConsent } from "@/lib/consent/grant-consent";
 import type { RequestContext } from "@/lib/consent/schemas";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { managementClient } from "@/lib/mgmt/management-client";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { readCurrentPolicyVersions, resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
@@ -40,21 +42,44 @@ export async function signUpWithConsent(input: SignUpInput, context: RequestCont
     },
   });
 
-  const subject = await db().$transaction(async (tx) => {
-    const created = await ensureSubject({ auth0UserId, email: input.email }, tx);
-    await grantConsent(
-      {
-        subjectId: created.id,
-        purposes: [...required, ...input.purposes],
-        policyVersionIds: currentIds,
-        method: "signup",
-        actor: { type: "self" },
-        context,
-        idempotencyKey: input.idempotencyKey,
-      },
-      tx,
-    );
-    return created;
-  });
+  const subject = await recordOrUndo(auth0UserId, () =>
+    db().$transaction(async (tx) => {
+      const created = await ensureSubject({ auth0UserId, email: input.email }, tx);
+      await grantConsent(
+        {
+          subjectId: created.id,
+          purposes: [...required, ...input.purposes],
+          policyVersionIds: currentIds,
+          method: "signup",
+          actor: { type: "self" },
+          context,
+          idempotencyKey: input.idempotencyKey,
+        },
+        tx,
+      );
+      return created;
+    }),
+  );
   return { subjectId: subject.id };
+}
+
+/**
+ * If the ledger refuses the decisions (e.g. a policy was published a moment ago), the Auth0
+ * user just created is deleted again, so a person is never left with an account whose consent
+ * is not on record, and can simply submit again.
+ */
+async function recordOrUndo<T>(auth0UserId: string, record: () => Promise<T>): Promise<T> {
+  try {
+    return await record();
+  } catch (error) {
+    await managementClient()
+      .users.delete(auth0UserId)
+      .catch((undoError: unknown) =>
+        logger.error(
+          { err: undoError instanceof Error ? undoError.message : String(undoError) },
+          "sign-up undo failed",
+        ),
+      );
+    throw error;
+  }
 }

@@ -10,6 +10,7 @@ import { AppError } from "@/lib/errors";
 import { defineAction } from "@/lib/http/define-action";
 import { readRequestContext } from "@/lib/http/request-context";
 import { purposeKeySchema } from "@/lib/policies/schemas";
+import { declineTerms } from "@/lib/subjects/decline-terms";
 
 export const changeConsent = defineAction({ role: "user", schema: changeConsentFormSchema }, async (input) => {
   const { subject, status } = await requirePerson("/me/consents");
@@ -38,7 +39,13 @@ export const changeConsent = defineAction({ role: "user", schema: changeConsentF
 export const withdrawRequiredConsent = defineAction(
   { role: "user", schema: confirmFormSchema.extend({ purpose: purposeKeySchema }) },
   async (input) => {
-    const { subject } = await requirePerson("/me/consents", { gate: false });
+    const { subject, status } = await requirePerson("/me/consents", { gate: false });
+    const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
+    if (row?.status !== "granted") {
+      // Declined at the gate without ever agreeing: nothing to withdraw, the account closes.
+      await declineTerms(subject);
+      redirect("/auth/logout");
+    }
     await withdrawConsent({
       subjectId: subject.id,
       purposes: [input.purpose],

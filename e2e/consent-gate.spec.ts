@@ -1,0 +1,44 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { NEW_PASSWORD, attemptSignIn, createUserInAuth0, uniqueEmail } from "./fixtures";
+
+test("a person created outside the portal must accept the terms before using anything", async ({ page }) => {
+  const email = uniqueEmail("migrated");
+  await createUserInAuth0(email);
+  await attemptSignIn(page, email, NEW_PASSWORD);
+  await page.goto("/me/consents");
+  await expect(page).toHaveURL(/\/consent\?returnTo=%2Fme%2Fconsents/);
+  await expect(page.getByRole("heading", { name: "Before you continue" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Terms of Service, version/ })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+
+  // Nothing else is reachable until they decide.
+  await page.goto("/me/history");
+  await expect(page.getByRole("heading", { name: "Before you continue" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Accept and continue" }).click();
+  await expect(page.locator("#accept-error")).toHaveText(/Tick the box/);
+  await page.getByLabel(/I have read and accept/).check();
+  await page.getByRole("button", { name: "Accept and continue" }).click();
+  await expect(page.getByRole("heading", { name: "My history" })).toBeVisible();
+  await expect(page.getByTestId("history-entry").first()).toContainText("You gave consent to “Terms of Service”");
+  await expect(page.getByTestId("history-entry").first()).toContainText("in the portal");
+});
+
+test("from the gate a person can decline, and the account is closed", async ({ page }) => {
+  const email = uniqueEmail("decliner");
+  await createUserInAuth0(email);
+  await attemptSignIn(page, email, NEW_PASSWORD);
+  await page.goto("/me/consents");
+  await page.getByRole("link", { name: "I do not accept: withdraw and leave" }).click();
+  await expect(page.getByTestId("consequence")).toHaveText(/deactivated/);
+  await page.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
+  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Access denied (deleted user)", {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 30_000 });
+});
