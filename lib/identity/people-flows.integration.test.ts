@@ -1,0 +1,230 @@
+// The people's flows end to end below the UI: sign-up through the emulator's Authentication
+// API into the ledger, the consent gate, declining, and deleting an account.
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
+import { readConsentHistory } from "@/lib/consent/read-consent-history";
+import { readConsentStatus } from "@/lib/consent/read-consent-status";
+import { grantConsent } from "@/lib/consent/grant-consent";
+import { seedCatalog, newSubject } from "@/lib/consent/test-fixtures";
+import { updateWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
+import { db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { publishPolicyVersion } from "@/lib/policies/publish-policy-version";
+import { declineTerms } from "@/lib/subjects/decline-terms";
+import { deleteMyAccount } from "@/lib/subjects/delete-my-account";
+import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
+import { TEST_ENV } from "@/test/test-env";
+import { signUpWithConsent } from "./sign-up-with-consent";
+
+let emulator: RunningEmulator;
+let policies: { termsId: string; privacyId: string };
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    dataDir: null,
+    rolesClaim: "https://consent-portal.example/roles",
+    applications: [
+      {
+        clientId: TEST_ENV.AUTH0_CLIENT_ID,
+        clientSecret: TEST_ENV.AUTH0_CLIENT_SECRET,
+        name: "Portal",
+        baseUrl: TEST_ENV.APP_BASE_URL,
+      },
+    ],
+    machineClients: [
+      {
+        clientId: TEST_ENV.AUTH0_MGMT_CLIENT_ID,
+        clientSecret: TEST_ENV.AUTH0_MGMT_CLIENT_SECRET,
+        name: "Portal M2M",
+        scopes: ["read:users", "delete:users", "update:users"],
+      },
+    ],
+    demoUsers: false,
+  });
+  // The portal reads its configuration once, on first use: point it at this emulator first.
+  process.env.AUTH0_DOMAIN = emulator.issuer.replace(/\/$/, "");
+  policies = await seedCatalog();
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+const signUpInput = (email: string, overrides: Partial<Parameters<typeof signUpWithConsent>[0]> = {}) => ({
+  email,
+  password: "correct-horse-battery",
+  acceptTerms: "on" as const,
+  purposes: ["analytics"],
+  policyVersionIds: [policies.termsId, policies.privacyId],
+  idempotencyKey: randomUUID(),
+  ...overrides,
+});
+
+describe("signUpWithConsent", () => {
+  it("creates the Auth0 user with the consent in user_metadata and records it in the ledger", async () => {
+    const email = `new.${randomUUID().slice(0, 8)}@example.com`;
+    const { subjectId } = await signUpWithConsent(signUpInput(email), { ip: "203.0.113.9", userAgent: "test" });
+    const user = emulator.store.findUserByEmail(email)!;
+    expect(user.user_metadata).toMatchObject({ consentGiven: "true", consentVersion: "1" });
+    expect((await findSubjectsByEmail(email.toUpperCase())).map((subject) => subject.id)).toEqual([subjectId]);
+    const history = await readConsentHistory(subjectId);
+    expect(history.map((event) => [event.purposeKey, event.action, event.method]).sort()).toEqual([
+      ["analytics", "granted", "signup"],
+      ["terms", "granted", "signup"],
+    ]);
+    expect(history.every((event) => event.ipTruncated === "203.0.113.0")).toBe(true);
+  });
+
+  it("refuses a form showing an outdated version before creating anything", async () => {
+    const email = `late.${randomUUID().slice(0, 8)}@example.com`;
+    const error: unknown = await signUpWithConsent(signUpInput(email, { policyVersionIds: [randomUUID()] }), {}).catch(
+      (e: unknown) => e,
+    );
+    expect(isAppError(error, "policy_outdated")).toBe(true);
+    expect(emulator.store.findUserByEmail(email)).toBeUndefined();
+  });
+
+  it("names the email field when the address is taken", async () => {
+    const email = `taken.${randomUUID().slice(0, 8)}@example.com`;
+    await signUpWithConsent(signUpInput(email), {});
+    const error: unknown = await signUpWithConsent(signUpInput(email), {}).catch((e: unknown) => e);
+    expect(isAppError(error, "already_exists") && error.field).toBe("email");
+  });
+
+  it("deletes the new Auth0 user again when the ledger refuses the decisions", async () => {
+    const email = `undo.${randomUUID().slice(0, 8)}@example.com`;
+    // Stand in for a ledger failure: the database refuses any new consent event for a moment.
+    await db().$executeRawUnsafe(`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'ledger unavailable'; END $$`);
+    await db().$executeRawUnsafe(
+      `CREATE TRIGGER refuse_events BEFORE INSERT ON "ConsentEvent" FOR EACH ROW EXECUTE FUNCTION refuse_events()`,
+    );
+    try {
+      await expect(signUpWithConsent(signUpInput(email), {})).rejects.toThrow(/ledger unavailable/);
+    } finally {
+      await db().$executeRawUnsafe(`DROP TRIGGER refuse_events ON "ConsentEvent"`);
+      await db().$executeRawUnsafe(`DROP FUNCTION refuse_events()`);
+    }
+    expect(emulator.store.findUserByEmail(email)).toBeUndefined();
+    expect(await findSubjectsByEmail(email)).toEqual([]);
+  });
+});
+
+describe("the consent gate", () => {
+  it("records a first consent in the portal, and a renewal after a re-consent version as re-consent", async () => {
+    const subject = await newSubject("gate");
+    let status = (await readConsentStatus(subject.id))!;
+    expect(status.missingRequired).toEqual(["terms"]);
+    await acceptConsentGate({
+      status,
+      keep: [],
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      context: {},
+      idempotencyKey: randomUUID(),
+    });
+    await grantConsent({
+      subjectId: subject.id,
+      purposes: ["analytics", "marketing-email"],
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      method: "portal",
+      actor: { type: "self" },
+    });
+
+    const terms2 = await publishPolicyVersion({
+      kind: "terms",
+      version: `2-${randomUUID().slice(0, 4)}`,
+      title: "Terms of Service",
+      url: "/policies/terms/2",
+      text: "New terms.",
+      requiresReconsent: true,
+    });
+    const privacy2 = await publishPolicyVersion({
+      kind: "privacy",
+      version: `2-${randomUUID().slice(0, 4)}`,
+      title: "Privacy Policy",
+      url: "/policies/privacy/2",
+      text: "New privacy policy.",
+      requiresReconsent: true,
+    });
+    status = (await readConsentStatus(subject.id))!;
+    expect(status.needsReconsent).toBe(true);
+    await acceptConsentGate({
+      status,
+      keep: ["analytics"],
+      policyVersionIds: [terms2.id, privacy2.id],
+      context: {},
+      idempotencyKey: randomUUID(),
+    });
+
+    status = (await readConsentStatus(subject.id))!;
+    expect(status.needsReconsent).toBe(false);
+    const byKey = Object.fromEntries(status.purposes.map((row) => [row.purpose.key, row]));
+    expect(byKey.terms!.policyVersion?.id).toBe(terms2.id);
+    expect(byKey.analytics!.status).toBe("granted");
+    expect(byKey["marketing-email"]!.status).toBe("withdrawn");
+    const history = await readConsentHistory(subject.id);
+    expect(
+      history
+        .slice(0, 3)
+        .map((event) => [event.purposeKey, event.action, event.method])
+        .sort(),
+    ).toEqual([
+      ["analytics", "granted", "reconsent"],
+      ["marketing-email", "withdrawn", "reconsent"],
+      ["terms", "granted", "reconsent"],
+    ]);
+    expect(history.at(-1)).toMatchObject({ purposeKey: "terms", method: "portal" });
+  });
+});
+
+describe("closing an account", () => {
+  it("declining at the gate flags, or deletes, the Auth0 user as the withdrawal policy says", async () => {
+    const flagged = await newSubject("decline");
+    await declineTerms(flagged);
+    await updateWithdrawalPolicy({ onRequiredWithdrawal: "delete" });
+    const deleted = await newSubject("decline");
+    await declineTerms(deleted);
+    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    const kinds = await db().outboxMessage.findMany({
+      where: { subjectId: { in: [flagged.id, deleted.id] } },
+      select: { subjectId: true, kind: true },
+    });
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        { subjectId: flagged.id, kind: "flag_deleted" },
+        { subjectId: deleted.id, kind: "delete_user" },
+      ]),
+    );
+    expect(await readConsentHistory(flagged.id)).toEqual([]);
+  });
+
+  it("delete my account withdraws everything, erases the person and keeps a verifiable trail", async () => {
+    const subject = await newSubject("leaver");
+    await grantConsent({
+      subjectId: subject.id,
+      purposes: ["terms", "analytics"],
+      policyVersionIds: [
+        (await readConsentStatus(subject.id))!.currentPolicies.terms!.id,
+        (await readConsentStatus(subject.id))!.currentPolicies.privacy!.id,
+      ],
+      method: "signup",
+      actor: { type: "self" },
+    });
+    await deleteMyAccount({
+      status: (await readConsentStatus(subject.id))!,
+      context: {},
+      idempotencyKey: randomUUID(),
+    });
+    const status = (await readConsentStatus(subject.id))!;
+    expect(status.erased).toBe(true);
+    expect(status.purposes.filter((row) => row.status === "granted")).toEqual([]);
+    expect(await findSubjectsByEmail(subject.email!)).toEqual([]);
+    const history = await readConsentHistory(subject.id);
+    expect(history[0]!.action).toBe("erased");
+    const outbox = await db().outboxMessage.findMany({ where: { subjectId: subject.id, status: "pending" } });
+    expect(outbox.map((message) => message.kind)).toEqual(["flag_deleted"]);
+  });
+});
