@@ -7,7 +7,7 @@ import type { ConsentEvent } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
-import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
+import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
 import { actorAndContextColumns, fingerprintActor } from "./actor-columns";
 import { grantConsentSchema, type GrantConsentInput } from "./schemas";
 
@@ -48,31 +48,34 @@ export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<C
           idempotencyKey,
           requestFingerprint,
           decide: async ({ state }, tx) => {
-            const [purposes, shown, current] = await Promise.all([
-              tx.purpose.findMany({ where: { key: { in: purposeKeys } } }),
-              tx.policyVersion.findMany({
-                where: { id: { in: shownIds } },
-                select: { id: true, kind: true, textSha256: true },
-              }),
-              readCurrentPolicyVersions(tx),
-            ]);
+            // Purposes are few: one read serves the lookup and the sign-up check.
+            const [allPurposes, current] = await Promise.all([tx.purpose.findMany(), readCurrentVersionHashes(tx)]);
+            const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
             if (unknown.length) {
               throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
             }
             if (request.method === "signup") {
-              const required = await tx.purpose.findMany({ where: { required: true }, select: { key: true } });
-              const missing = required.filter((purpose) => !purposeKeys.includes(purpose.key));
+              const missing = allPurposes.filter((purpose) => purpose.required && !purposeKeys.includes(purpose.key));
               if (missing.length) {
                 throw new AppError(
                   "validation_failed",
-                  `Sign-up needs consent to: ${missing.map((p) => p.key).join(", ")}.`,
-                  {
-                    field: "purposes",
-                  },
+                  `Sign-up needs consent to: ${missing.map((purpose) => purpose.key).join(", ")}.`,
+                  { field: "purposes" },
                 );
               }
             }
+            // Anything shown that is not current is either superseded or unknown; only then look it up.
+            const stale = shownIds.filter((id) => !current.some((version) => version.id === id));
+            const shown = [
+              ...current.filter((version) => shownIds.includes(version.id)),
+              ...(stale.length
+                ? await tx.policyVersion.findMany({
+                    where: { id: { in: stale } },
+                    select: { id: true, kind: true, textSha256: true },
+                  })
+                : []),
+            ];
             const columns = actorAndContextColumns(request.actor, request.context);
             const drafts: ConsentEventDraft[] = [];
             for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
@@ -86,7 +89,7 @@ export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<C
                   },
                 );
               }
-              if (current[purpose.policyKind]?.id !== version.id) {
+              if (!current.some((candidate) => candidate.id === version.id)) {
                 throw new AppError(
                   "policy_outdated",
                   `A newer ${purpose.policyKind} version has been published; please review it.`,

@@ -80,6 +80,9 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
     tx,
     async (tx) => {
       const subject = await lockSubject(tx, input.subjectId);
+      // A separate statement on purpose: under READ COMMITTED it takes a fresh snapshot, after
+      // the lock, so it sees a concurrent replay that committed while we waited. (A subquery in
+      // the locking SELECT would use the snapshot from before the wait.)
       const earlier = await tx.consentEvent.findMany({
         where: { subjectId: subject.id, idempotencyKey: input.idempotencyKey },
         orderBy: { seq: "asc" },
@@ -134,19 +137,18 @@ async function writeProjection(tx: Tx, subjectId: string, before: ConsentState[]
   for (const event of events) {
     for (const purposeId of projectEvent(state, event)) changed.add(purposeId);
   }
-  for (const purposeId of changed) {
-    const row = state.get(purposeId)!;
-    const data = {
-      status: row.status,
-      policyVersionId: row.policyVersionId,
-      eventId: row.eventId,
-      seq: row.seq,
-      updatedAt: row.updatedAt,
-    };
-    await tx.consentState.upsert({
-      where: { subjectId_purposeId: { subjectId, purposeId } },
-      create: { subjectId, purposeId, ...data },
-      update: data,
-    });
-  }
+  const rows = [...changed].map((purposeId) => state.get(purposeId)!);
+  if (rows.length === 0) return;
+  // One upsert for all changed purposes (one round trip, inside the append's transaction).
+  await tx.$executeRaw`
+    INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, event_id, seq, updated_at)
+    SELECT ${subjectId}::uuid, r.purpose_id, r.status::"ConsentStatus", r.policy_version_id, r.event_id, r.seq, r.updated_at
+    FROM unnest(
+      ${rows.map((row) => row.purposeId)}::uuid[], ${rows.map((row) => row.status)}::text[],
+      ${rows.map((row) => row.policyVersionId)}::uuid[], ${rows.map((row) => row.eventId)}::uuid[],
+      ${rows.map((row) => row.seq)}::int[], ${rows.map((row) => row.updatedAt)}::timestamptz[]
+    ) AS r(purpose_id, status, policy_version_id, event_id, seq, updated_at)
+    ON CONFLICT (subject_id, purpose_id) DO UPDATE SET
+      status = EXCLUDED.status, policy_version_id = EXCLUDED.policy_version_id,
+      event_id = EXCLUDED.event_id, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at`;
 }

@@ -213,15 +213,24 @@ describe("deliverOutbox", () => {
     }
   });
 
-  it("deletes the Auth0 user of an erased subject and forgets its id", async () => {
-    const { subject, auth0UserId } = await personInAuth0();
-    await signUp(subject.id, ["terms"]);
-    await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
-    await drain();
-    expect(await auth0User(auth0UserId)).toBeUndefined();
-    const messages = await db().outboxMessage.findMany({ where: { subjectId: subject.id } });
-    expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
-    expect(messages.map((message) => message.status).sort()).toEqual(["delivered", "skipped"]);
+  it("deletes or flags an erased subject's Auth0 user, as the withdrawal policy says, and forgets its id", async () => {
+    for (const policy of ["delete", "flag"] as const) {
+      await updateWithdrawalPolicy({ onRequiredWithdrawal: policy });
+      const { subject, auth0UserId } = await personInAuth0();
+      await signUp(subject.id, ["terms"]);
+      await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
+      await drain();
+      const user = await auth0User(auth0UserId);
+      if (policy === "delete") expect(user).toBeUndefined();
+      else expect(user?.app_metadata).toMatchObject({ deleted: true });
+      const messages = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
+      expect(messages.map((message) => [message.kind, message.status])).toEqual([
+        ["sync_consent", "skipped"],
+        [policy === "delete" ? "delete_user" : "flag_deleted", "delivered"],
+      ]);
+      expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
+    }
+    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
   });
 
   it("is idempotent: delivering an already-delivered state again changes nothing", async () => {

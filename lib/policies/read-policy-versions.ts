@@ -29,6 +29,13 @@ export async function readCurrentPolicyVersions(tx?: Tx): Promise<Record<PolicyK
   return { terms: terms ?? null, privacy: privacy ?? null };
 }
 
+/** The current version of each kind, without text: what a consent decision records. */
+export function readCurrentVersionHashes(tx?: Tx): Promise<Array<Pick<PolicyVersion, "id" | "kind" | "textSha256">>> {
+  return (tx ?? db()).$queryRaw`
+    SELECT DISTINCT ON (kind) id, kind::text AS kind, text_sha256 AS "textSha256"
+    FROM "PolicyVersion" ORDER BY kind, published_at DESC, id DESC`;
+}
+
 /** All published versions (without their text), newest first. */
 export function listPolicyVersions(filter: { kind?: PolicyKind } = {}, tx?: Tx): Promise<PolicyVersionSummary[]> {
   return (tx ?? db()).policyVersion.findMany({
