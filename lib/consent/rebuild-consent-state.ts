@@ -11,7 +11,7 @@ import { readConsentEvents } from "@/lib/ledger/read-consent-events";
 export function rebuildConsentState(subjectId: string, tx?: Tx): Promise<{ rows: number; changed: number }> {
   return inTransaction(tx, async (tx) => {
     // Hold the chain lock so no append lands between reading the events and writing the state.
-    await tx.$queryRaw`SELECT id FROM "Subject" WHERE id = ${subjectId}::uuid FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM "Subject" WHERE id = ${subjectId}::uuid FOR NO KEY UPDATE`;
     const rebuilt = projectEvents(await readConsentEvents({ subjectId }, tx));
     const stored = await tx.consentState.findMany({ where: { subjectId } });
     const same = (a: (typeof stored)[number], b: (typeof stored)[number] | undefined) =>

@@ -95,7 +95,7 @@ describe("appendConsentEvents", () => {
     await holder.connect();
     try {
       await holder.query("BEGIN");
-      await holder.query(`SELECT id FROM "Subject" WHERE id = $1 FOR UPDATE`, [blocked.id]);
+      await holder.query(`SELECT id FROM "Subject" WHERE id = $1 FOR NO KEY UPDATE`, [blocked.id]);
       let blockedDone = false;
       const blockedAppend = appendOne(blocked.id).then((result) => {
         blockedDone = true;
@@ -159,6 +159,41 @@ describe("appendConsentEvents", () => {
       .consentEvent.create({ data: copy })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "P2002" });
+  });
+
+  it("recovers when it loses the unique-index race: the retry returns the winner's row", async () => {
+    const subject = await newSubject();
+    const key = randomUUID();
+    const winnerId = randomUUID();
+    let decisions = 0;
+    // While this append holds the lock, another session (which does not take it) commits a row
+    // with the same key: the append's INSERT then hits the unique index, and the retry must
+    // answer with that row instead of failing or writing a second one.
+    const result = await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: key,
+      requestFingerprint: "same-body",
+      decide: async () => {
+        decisions += 1;
+        const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await other.connect();
+        try {
+          await other.query(
+            `INSERT INTO "ConsentEvent" (id, subject_id, seq, action, purpose_id, method, actor_type, server_time,
+               idempotency_key, request_fingerprint, prev_hash, hash)
+             VALUES ($1, $2, 1000, 'granted', $3, 'api', 'system', now(), $4, 'same-body', $5, $6)`,
+            [winnerId, subject.id, analyticsId, key, GENESIS_HASH, "e".repeat(64)],
+          );
+        } finally {
+          await other.end();
+        }
+        return [draft()];
+      },
+    });
+    expect(decisions).toBe(1);
+    expect(result.replayed).toBe(true);
+    expect(result.events.map((event) => event.id)).toEqual([winnerId]);
+    expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 
   it("refuses appends for an unknown subject", async () => {

@@ -57,11 +57,15 @@ export interface AppendConsentEventsResult {
   subject: LockedSubject;
 }
 
-/** Locks the subject's row: appends to one chain queue here, other subjects are unaffected. */
+/**
+ * Locks the subject's row: appends to one chain queue here, other subjects are unaffected.
+ * NO KEY UPDATE (not UPDATE) because we never change the key: rows that merely reference the
+ * subject (access log, outbox) can still be inserted meanwhile.
+ */
 async function lockSubject(tx: Tx, subjectId: string): Promise<LockedSubject> {
   const rows = await tx.$queryRaw<LockedSubject[]>`
     SELECT id, auth0_user_id AS "auth0UserId", last_seq AS "lastSeq", last_hash AS "lastHash", erased_at AS "erasedAt"
-    FROM "Subject" WHERE id = ${subjectId}::uuid FOR UPDATE`;
+    FROM "Subject" WHERE id = ${subjectId}::uuid FOR NO KEY UPDATE`;
   const subject = rows[0];
   if (!subject) throw new AppError("not_found", "No such subject.", { field: "subjectId" });
   return subject;
