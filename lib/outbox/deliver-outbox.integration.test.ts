@@ -181,6 +181,20 @@ describe("deliverOutbox", () => {
     expect((await auth0User(auth0UserId))?.user_metadata?.consent).toEqual(await readConsentMetadata(subject.id));
   });
 
+  it("caches the client-credentials token: deliveries go on while /oauth/token is failing", async () => {
+    const first = await personInAuth0();
+    await signUp(first.subject.id, ["terms"]);
+    await drain();
+    // Every token request now fails; the cached token keeps the Management API calls working.
+    emulator.faults.configure({ errorRate: 1, errorStatus: 503, paths: ["/oauth/token"] });
+    const second = await personInAuth0();
+    await signUp(second.subject.id, ["terms", "analytics"]);
+    expect(await deliverOutbox({ mgmt, batchSize: 50 })).toMatchObject({ delivered: 1, failed: 0 });
+    expect((await auth0User(second.auth0UserId))?.user_metadata?.consent).toEqual(
+      await readConsentMetadata(second.subject.id),
+    );
+  });
+
   it("flags the Auth0 user as deleted when the required consent is withdrawn under the flag policy", async () => {
     await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
     const { subject, auth0UserId } = await personInAuth0();
