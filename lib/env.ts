@@ -51,6 +51,8 @@ export const envSchema = z.object({
   CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),
   /** Jurisdiction stated in consent receipts (ISO 3166 code or region, e.g. EU). */
   CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
+  /** Exports with more rows than this run as background jobs instead of downloading at once. */
+  EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

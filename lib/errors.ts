@@ -17,6 +17,8 @@ export const APP_ERROR_STATUS = {
   policy_outdated: 409,
   /** The record already exists (e.g. a purpose key, a policy version label). */
   already_exists: 409,
+  /** The change would break a rule of the current state (the last admin, an unfinished export, a required purpose). */
+  conflict: 409,
   /** The subject was erased: nothing can be recorded for or read about them any more. */
   subject_erased: 410,
   /** Auth0 (or another upstream) failed or is rate limiting us; retry later. */

@@ -10,6 +10,7 @@ const purpose = (id: string, key: string, required = false): Purpose => ({
   required,
   policyKind: required ? "terms" : "privacy",
   position: 0,
+  retiredAt: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });

@@ -1,0 +1,108 @@
+import { text } from "node:stream/consumers";
+import { gunzipSync } from "node:zlib";
+import type { ManagementClient } from "auth0";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { readAccessLog } from "@/lib/ledger/read-access-log";
+import { createManagementClient } from "@/lib/mgmt/management-client";
+import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
+import type { ExportActor } from "./start-ledger-download";
+
+const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
+const admin: ExportActor = { id: "auth0|auth0-export-admin", role: "admin" };
+
+let emulator: RunningEmulator;
+let mgmt: ManagementClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    dataDir: null,
+    rolesClaim: "https://consent-portal.example/roles",
+    applications: [],
+    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "read:connections"] }],
+    demoUsers: false,
+    exportJobDelayMs: 400,
+  });
+  mgmt = createManagementClient({
+    domain: emulator.issuer,
+    clientId: MACHINE.clientId,
+    clientSecret: MACHINE.clientSecret,
+  });
+  await mgmt.users.create({
+    connection: "Username-Password-Authentication",
+    email: "exported.person@example.com",
+    password: "Str0ng-enough-pass",
+    user_metadata: { consent: { given: true, date: "01/23/2018", text_details: "some-url" } },
+  });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+async function waitUntilCompleted(jobId: string) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const progress = await refreshAuth0UsersExport(jobId, mgmt);
+    if (progress.job.status === "completed") return progress;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("the export did not complete");
+}
+
+describe("Auth0 users export", () => {
+  it("starts a job on the database connection, follows it, and downloads the CSV gunzipped", async () => {
+    const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt });
+    expect(job).toMatchObject({ dataset: "auth0_users", format: "csv", status: "pending" });
+    expect(job.auth0JobId).toMatch(/^job_/);
+    await expect(openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt })).rejects.toMatchObject({
+      code: "conflict",
+    });
+    const progress = await waitUntilCompleted(job.id);
+    expect(progress.job.finishedAt).not.toBeNull();
+
+    const file = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt });
+    expect(file.contentType).toBe("text/csv; charset=utf-8");
+    const csv = await text(file.stream);
+    const [header, row] = csv.trimEnd().split("\n");
+    expect(header).toBe("user_id,email,name,created_at,updated_at,consent,deleted");
+    expect(row).toContain(`"'exported.person@example.com"`); // Auth0 escapes CSV cells itself
+    expect(row).toContain("text_details");
+
+    const gz = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt, compressed: true });
+    expect(gz.contentType).toBe("application/gzip");
+    expect(gz.filename).toMatch(/\.csv\.gz$/);
+    expect(gunzipSync(Buffer.concat(await gz.stream.toArray())).toString()).toBe(csv);
+
+    const { entries } = await readAccessLog({ actorId: admin.id, action: "report.export" });
+    expect(entries.map((entry) => (entry.detail as { mode: string }).mode)).toEqual([
+      "job-download",
+      "job-download",
+      "job",
+    ]);
+  });
+
+  it("exports NDJSON with the consent projection as an object", async () => {
+    const job = await startAuth0UsersExport({ request: { format: "ndjson" }, actor: admin, mgmt });
+    await waitUntilCompleted(job.id);
+    const file = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt });
+    expect(file.contentType).toBe("application/x-ndjson; charset=utf-8");
+    const users = (await text(file.stream))
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { email: string; consent?: { given: boolean } });
+    expect(users.find((user) => user.email === "exported.person@example.com")?.consent?.given).toBe(true);
+  });
+
+  it("says so when Auth0 cannot be reached, without passing its error on", async () => {
+    const unreachable = createManagementClient({
+      domain: "http://localhost:1",
+      clientId: "x",
+      clientSecret: "y",
+      retry: { maxAttempts: 1 },
+    });
+    await expect(
+      startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt: unreachable }),
+    ).rejects.toMatchObject({ code: "upstream_unavailable" });
+  });
+});

@@ -1,0 +1,195 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import type { ManagementClient } from "auth0";
+import { db } from "@/lib/db/client";
+import { env, isLocalIssuer } from "@/lib/env";
+import { AppError, parseInput } from "@/lib/errors";
+import type { ExportJob, ExportJobStatus } from "@/lib/generated/prisma/client";
+import { appendAccessLog } from "@/lib/ledger/append-access-log";
+import { logger } from "@/lib/logger";
+import { managementClient } from "@/lib/mgmt/management-client";
+import { CONTENT_TYPES } from "./export-format";
+import type { ExportFile } from "./open-export-job-file";
+import { readExportJob, type ExportJobView } from "./read-export-jobs";
+import { auth0ExportRequestSchema, type Auth0ExportRequest } from "./schemas";
+import type { ExportActor } from "./start-ledger-download";
+
+/** Auth0 keeps export jobs for 24 hours. */
+const AUTH0_JOB_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What the seed's "Export consent information" needs from each Auth0 user: who they are, the
+ * consent projection the portal keeps in `user_metadata.consent`, and the deletion flag.
+ */
+export const AUTH0_EXPORT_FIELDS = [
+  { name: "user_id" },
+  { name: "email" },
+  { name: "name" },
+  { name: "created_at" },
+  { name: "updated_at" },
+  { name: "user_metadata.consent", export_as: "consent" },
+  { name: "app_metadata.deleted", export_as: "deleted" },
+];
+
+function mapStatus(status: string): ExportJobStatus {
+  if (status === "completed") return "completed";
+  if (status === "failed") return "failed";
+  return status === "pending" ? "pending" : "running";
+}
+
+function upstreamError(error: unknown, what: string): AppError {
+  logger.warn({ err: error }, `Auth0 users export: ${what} failed`);
+  return new AppError("upstream_unavailable", `Auth0 did not answer (${what}). Try again in a moment.`);
+}
+
+/**
+ * Starts an Auth0 users-export job on the portal's database connection (found by name, as the
+ * seed describes), records it, and writes it to the access log.
+ */
+export async function startAuth0UsersExport(input: {
+  request: Auth0ExportRequest;
+  actor: ExportActor;
+  mgmt?: ManagementClient;
+}): Promise<ExportJob> {
+  const request = parseInput(auth0ExportRequestSchema, input.request);
+  const mgmt = input.mgmt ?? managementClient();
+  const connectionName = env().AUTH0_DB_CONNECTION;
+  let auth0Job: { id: string; status: string };
+  try {
+    const connections = await mgmt.connections.list({ name: connectionName });
+    const connectionId = connections.data[0]?.id;
+    if (!connectionId) throw new AppError("not_found", `Auth0 has no connection named "${connectionName}".`);
+    auth0Job = await mgmt.jobs.usersExports.create({
+      connection_id: connectionId,
+      // Auth0 calls its newline-delimited JSON export "json".
+      format: request.format === "csv" ? "csv" : "json",
+      fields: AUTH0_EXPORT_FIELDS,
+    });
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw upstreamError(error, "starting the export");
+  }
+  return db().$transaction(async (tx) => {
+    const job = await tx.exportJob.create({
+      data: {
+        dataset: "auth0_users",
+        format: request.format,
+        filters: { connection: connectionName },
+        auth0JobId: auth0Job.id,
+        status: mapStatus(auth0Job.status),
+        startedAt: new Date(),
+        createdBy: input.actor.id,
+        expiresAt: new Date(Date.now() + AUTH0_JOB_RETENTION_MS),
+      },
+    });
+    await appendAccessLog(
+      {
+        actorId: input.actor.id,
+        actorRole: input.actor.role,
+        action: "report.export",
+        detail: { dataset: "auth0_users", format: request.format, mode: "job", jobId: job.id, auth0JobId: auth0Job.id },
+      },
+      tx,
+    );
+    return job;
+  });
+}
+
+export interface Auth0ExportProgress {
+  job: ExportJobView;
+  /** Auth0's own estimate, when it gives one (the emulator does not). */
+  percentageDone: number | null;
+  timeLeftSeconds: number | null;
+}
+
+/** Asks Auth0 how the job is doing and records the answer. */
+export async function refreshAuth0UsersExport(jobId: string, mgmt?: ManagementClient): Promise<Auth0ExportProgress> {
+  const job = await readExportJob(jobId);
+  if (!job?.auth0JobId) throw new AppError("not_found", "No such export.");
+  if (job.status === "completed" || job.status === "failed") {
+    return { job, percentageDone: job.status === "completed" ? 100 : null, timeLeftSeconds: null };
+  }
+  let remote: { status: string; percentage_done?: number; time_left_seconds?: number };
+  try {
+    remote = await (mgmt ?? managementClient()).jobs.get(job.auth0JobId);
+  } catch (error) {
+    throw upstreamError(error, "reading the job");
+  }
+  const status = mapStatus(remote.status);
+  const updated =
+    status === job.status
+      ? job
+      : {
+          ...job,
+          ...(await db().exportJob.update({
+            where: { id: job.id },
+            data: {
+              status,
+              ...(status === "completed" || status === "failed" ? { finishedAt: new Date() } : {}),
+              ...(status === "failed" ? { error: "Auth0 reported that the export failed." } : {}),
+            },
+          })),
+          filters: job.filters,
+        };
+  return {
+    job: updated,
+    percentageDone: typeof remote.percentage_done === "number" ? remote.percentage_done : null,
+    timeLeftSeconds: typeof remote.time_left_seconds === "number" ? remote.time_left_seconds : null,
+  };
+}
+
+/** The job's download URL must be https, or http on localhost while the portal runs against the emulator. */
+function checkedLocation(location: string): URL {
+  const url = new URL(location);
+  const local = isLocalIssuer(env().AUTH0_DOMAIN) && isLocalIssuer(url.origin);
+  if (url.protocol !== "https:" && !local) throw new Error("unexpected export location");
+  return url;
+}
+
+/**
+ * Downloads a completed Auth0 export through the portal: a fresh short-lived `location` is
+ * asked for, the gzipped file is fetched server-side and streamed to the admin, gunzipped (CSV
+ * or NDJSON with the right type) or as the `.gz` itself. Written to the access log.
+ */
+export async function openAuth0UsersExportFile(input: {
+  jobId: string;
+  actor: ExportActor;
+  compressed?: boolean;
+  mgmt?: ManagementClient;
+}): Promise<ExportFile> {
+  const job = await readExportJob(input.jobId);
+  if (!job?.auth0JobId) throw new AppError("not_found", "No such export.");
+  let location: string | undefined;
+  try {
+    const remote = await (input.mgmt ?? managementClient()).jobs.get(job.auth0JobId);
+    if (remote.status !== "completed") throw new AppError("conflict", "This export is not finished yet.");
+    location = remote.location;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw upstreamError(error, "reading the job");
+  }
+  if (!location) throw new AppError("conflict", "Auth0 has not published the file yet.");
+  let response: Response;
+  try {
+    response = await fetch(checkedLocation(location), { redirect: "error" });
+  } catch (error) {
+    throw upstreamError(error, "downloading the file");
+  }
+  if (!response.ok || !response.body) {
+    throw upstreamError(new Error(`status ${response.status}`), "downloading the file");
+  }
+  await appendAccessLog({
+    actorId: input.actor.id,
+    actorRole: input.actor.role,
+    action: "report.export",
+    detail: { dataset: "auth0_users", format: job.format, mode: "job-download", jobId: job.id },
+  });
+  const gzipped = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+  const name = `auth0-users-${job.createdAt.toISOString().slice(0, 10)}.${job.format === "csv" ? "csv" : "ndjson"}`;
+  if (input.compressed) return { stream: gzipped, contentType: "application/gzip", filename: `${name}.gz` };
+  const gunzip = createGunzip();
+  gzipped.on("error", (error) => gunzip.destroy(error));
+  return { stream: gzipped.pipe(gunzip), contentType: CONTENT_TYPES[job.format], filename: name };
+}

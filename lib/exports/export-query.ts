@@ -1,0 +1,129 @@
+import { toBound, type ExportRequest, type LedgerDataset } from "./schemas";
+
+/** Timestamps exactly as `Date#toISOString()` writes them, which is what the event hash covers. */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Columns of each export, in order. Neither carries an email address or the Auth0 user id:
+ * rows name the pseudonymous subject id only (ADR 007). The events export carries every column
+ * the hash chain covers, so anyone can recompute each `hash` from the file.
+ */
+export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {
+  consent_state: [
+    "subject_id",
+    "purpose",
+    "purpose_title",
+    "purpose_required",
+    "purpose_retired",
+    "status",
+    "policy_kind",
+    "policy_version",
+    "policy_version_id",
+    "policy_text_sha256",
+    "decided_at",
+    "event_id",
+    "seq",
+    "subject_erased",
+  ],
+  consent_events: [
+    "event_id",
+    "subject_id",
+    "seq",
+    "action",
+    "purpose",
+    "purpose_id",
+    "policy_kind",
+    "policy_version",
+    "policy_version_id",
+    "policy_text_sha256",
+    "method",
+    "actor_type",
+    "actor_id",
+    "actor_reason",
+    "client_time",
+    "server_time",
+    "ip_truncated",
+    "user_agent_hash",
+    "idempotency_key",
+    "request_fingerprint",
+    "prev_hash",
+    "hash",
+  ],
+};
+
+const SELECT: Record<LedgerDataset, string> = {
+  consent_state: `SELECT st.subject_id::text AS subject_id, p.key AS purpose, p.title AS purpose_title,
+      p.required AS purpose_required, (p.retired_at IS NOT NULL) AS purpose_retired, st.status::text AS status,
+      p.policy_kind::text AS policy_kind, pv.version AS policy_version, st.policy_version_id::text AS policy_version_id,
+      pv.text_sha256 AS policy_text_sha256, ${iso("st.updated_at")} AS decided_at, st.event_id::text AS event_id,
+      st.seq, (s.erased_at IS NOT NULL) AS subject_erased
+    FROM "ConsentState" st
+    JOIN "Purpose" p ON p.id = st.purpose_id
+    JOIN "Subject" s ON s.id = st.subject_id
+    LEFT JOIN "PolicyVersion" pv ON pv.id = st.policy_version_id`,
+  consent_events: `SELECT e.id::text AS event_id, e.subject_id::text AS subject_id, e.seq, e.action::text AS action,
+      p.key AS purpose, e.purpose_id::text AS purpose_id, pv.kind::text AS policy_kind, pv.version AS policy_version,
+      e.policy_version_id::text AS policy_version_id, e.policy_text_sha256, e.method::text AS method,
+      e.actor_type::text AS actor_type, e.actor_id, e.actor_reason, ${iso("e.client_time")} AS client_time,
+      ${iso("e.server_time")} AS server_time, e.ip_truncated, e.user_agent_hash, e.idempotency_key,
+      e.request_fingerprint, e.prev_hash, e.hash
+    FROM "ConsentEvent" e
+    LEFT JOIN "Purpose" p ON p.id = e.purpose_id
+    LEFT JOIN "PolicyVersion" pv ON pv.id = e.policy_version_id`,
+};
+
+const COUNT: Record<LedgerDataset, string> = {
+  consent_state: `SELECT count(*)::int AS count FROM "ConsentState" st`,
+  consent_events: `SELECT count(*)::int AS count FROM "ConsentEvent" e`,
+};
+
+// Oldest first, with a unique tie-breaker, so the same filters give the same file.
+const ORDER: Record<LedgerDataset, string> = {
+  consent_state: "ORDER BY st.updated_at, st.subject_id, st.purpose_id",
+  consent_events: "ORDER BY e.server_time, e.subject_id, e.seq",
+};
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** The WHERE clause of a request, with numbered parameters. */
+function whereClause(request: ExportRequest): SqlQuery {
+  const state = request.dataset === "consent_state";
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  if (request.purpose) {
+    conditions.push(
+      `${state ? "st" : "e"}.purpose_id = (SELECT id FROM "Purpose" WHERE key = ${param(request.purpose)})`,
+    );
+  }
+  if (request.state) {
+    conditions.push(
+      state
+        ? `st.status = ${param(request.state)}::"ConsentStatus"`
+        : `e.action = ${param(request.state)}::"ConsentAction"`,
+    );
+  }
+  if (request.version) conditions.push(`${state ? "st" : "e"}.policy_version_id = ${param(request.version)}::uuid`);
+  const time = state ? "st.updated_at" : "e.server_time";
+  if (request.from) conditions.push(`${time} >= ${param(toBound(request.from, "from"))}`);
+  if (request.to) conditions.push(`${time} <= ${param(toBound(request.to, "to"))}`);
+  return { text: conditions.length ? `WHERE ${conditions.join(" AND ")}` : "", values };
+}
+
+/** The rows of an export, in a stable order. */
+export function buildExportQuery(request: ExportRequest): SqlQuery {
+  const where = whereClause(request);
+  return { text: `${SELECT[request.dataset]} ${where.text} ${ORDER[request.dataset]}`, values: where.values };
+}
+
+/** How many rows the export will have. */
+export function buildCountQuery(request: ExportRequest): SqlQuery {
+  const where = whereClause(request);
+  return { text: `${COUNT[request.dataset]} ${where.text}`, values: where.values };
+}
