@@ -1,0 +1,34 @@
+import { NextResponse } from "next/server";
+import { handleMgmtRequest, MAX_BODY_BYTES } from "@/lib/compliance/mgmt-proxy/handle-mgmt-request";
+import { auth0ErrorResponse } from "@/lib/http/auth0-error";
+import { defineStaffRoute, type StaffRouteInput } from "@/lib/http/define-staff-route";
+
+/**
+ * The Management API proxy (ADR 006): `https://<portal>/api/mgmt/v2/<path>` answers like
+ * `https://<tenant>/api/v2/<path>` for the allow-listed subset, to a staff session or a staff
+ * API token. Inbound cookies and Authorization never travel on: only the validated path, query
+ * and body do, with the server's own Management API token.
+ */
+async function proxy({ actor, params, request }: StaffRouteInput): Promise<Response> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return auth0ErrorResponse(413, "The request body is too large.", "payload_too_large");
+  const segments = Array.isArray(params.path) ? params.path : [];
+  const result = await handleMgmtRequest(actor, {
+    method: request.method,
+    segments,
+    query: request.nextUrl.searchParams,
+    contentType: request.headers.get("content-type"),
+    body: request.method === "PATCH" || request.method === "POST" ? await request.text() : null,
+  });
+  const headers = { "cache-control": "no-store", ...result.headers };
+  if (result.status === 204) return new NextResponse(null, { status: 204, headers });
+  return NextResponse.json(result.body, { status: result.status, headers });
+}
+
+const handler = defineStaffRoute(proxy);
+
+export const GET = handler;
+export const PATCH = handler;
+export const DELETE = handler;
+export const POST = handler;
+export const PUT = handler;

@@ -1,0 +1,278 @@
+import "server-only";
+import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
+import type { Tx } from "@/lib/db/client";
+import { AppError, parseInput } from "@/lib/errors";
+import { Prisma, type ConsentStatus, type PolicyKind } from "@/lib/generated/prisma/client";
+import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
+import { readSubject, readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
+import { toSubjectView, type SubjectView } from "@/lib/subjects/subject-profile";
+import { auth0Directory, type Auth0Directory, type Auth0Person } from "./auth0-directory";
+import { readWithAccessLog } from "./read-with-access-log";
+import { subjectSearchSchema, type SubjectSearchInput, type SubjectSearchQuery } from "./schemas";
+import { decodeSearchCursor, encodeSearchCursor } from "./search-cursor";
+import type { StaffActor } from "./staff-actor";
+
+/** One purpose's current state, as a search result shows it. */
+export interface StateSummary {
+  purposeId: string;
+  purposeKey: string;
+  purposeTitle: string;
+  status: ConsentStatus;
+  policyVersion: { id: string; kind: PolicyKind; version: string } | null;
+  updatedAt: Date;
+}
+
+/** A person found by an identifier, with their current consent per purpose. */
+export interface SubjectHit extends SubjectView {
+  states: StateSummary[];
+}
+
+/** A row of a filtered search: one subject's current state for one purpose. */
+export interface StateHit extends StateSummary {
+  subjectId: string;
+  email: string | null;
+  erased: boolean;
+}
+
+export interface SubjectSearchResult {
+  /** `identifier`: people found by email, Auth0 user id or subject id. `filter`: consent rows. */
+  mode: "identifier" | "filter";
+  subjects: SubjectHit[];
+  states: StateHit[];
+  /** People Auth0 knows by that email but the ledger does not (with their legacy consent metadata). */
+  auth0Only: Auth0Person[];
+  /** For the next page of a filtered search; null on the last page. */
+  nextCursor: string | null;
+}
+
+const DEFAULT_LIMIT = 25;
+
+/** `to` is a whole day: the range ends before the next midnight (UTC). */
+function dayRange(query: SubjectSearchQuery) {
+  const from = query.from ? new Date(`${query.from}T00:00:00.000Z`) : null;
+  const to = query.to ? new Date(Date.parse(`${query.to}T00:00:00.000Z`) + 86_400_000) : null;
+  return { from, to };
+}
+
+async function resolveFilters(query: SubjectSearchQuery, tx: Tx) {
+  const purpose = query.purpose
+    ? await tx.purpose.findUnique({ where: { key: query.purpose }, select: { id: true, policyKind: true } })
+    : null;
+  if (query.purpose && !purpose) throw new AppError("validation_failed", "No such purpose.", { field: "purpose" });
+  const version = query.policyVersionId
+    ? await tx.policyVersion.findUnique({ where: { id: query.policyVersionId }, select: { id: true, kind: true } })
+    : null;
+  if (query.policyVersionId && !version) {
+    throw new AppError("validation_failed", "No such policy version.", { field: "policyVersionId" });
+  }
+  // A purpose is only ever decided under its own document's versions: this pair matches nothing.
+  const impossible = Boolean(purpose && version && purpose.policyKind !== version.kind);
+  return { purposeId: purpose?.id ?? null, policyVersionId: version?.id ?? null, impossible, ...dayRange(query) };
+}
+
+type Filters = Awaited<ReturnType<typeof resolveFilters>>;
+
+function stateConditions(query: SubjectSearchQuery, filters: Filters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.purposeId) conditions.push(Prisma.sql`cs.purpose_id = ${filters.purposeId}::uuid`);
+  if (filters.policyVersionId) conditions.push(Prisma.sql`cs.policy_version_id = ${filters.policyVersionId}::uuid`);
+  if (query.status) conditions.push(Prisma.sql`cs.status = ${query.status}::"ConsentStatus"`);
+  if (filters.from) conditions.push(Prisma.sql`cs.updated_at >= ${filters.from}::timestamptz`);
+  if (filters.to) conditions.push(Prisma.sql`cs.updated_at < ${filters.to}::timestamptz`);
+  return conditions;
+}
+
+interface StateRow {
+  subjectId: string;
+  purposeId: string;
+  status: ConsentStatus;
+  policyVersionId: string | null;
+  updatedAt: Date;
+}
+
+async function labelStates(rows: StateRow[], tx: Tx): Promise<Array<StateRow & StateSummary>> {
+  const purposes = await tx.purpose.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.purposeId))] } } });
+  const versions = await tx.policyVersion.findMany({
+    where: { id: { in: [...new Set(rows.flatMap((row) => (row.policyVersionId ? [row.policyVersionId] : [])))] } },
+    select: { id: true, kind: true, version: true },
+  });
+  return rows.map((row) => {
+    const purpose = purposes.find((candidate) => candidate.id === row.purposeId);
+    return {
+      ...row,
+      purposeKey: purpose?.key ?? "?",
+      purposeTitle: purpose?.title ?? "?",
+      policyVersion: versions.find((version) => version.id === row.policyVersionId) ?? null,
+    };
+  });
+}
+
+/**
+ * Filtered search: current consent rows, newest decision first, a keyset page at a time. Each
+ * way in has an index (migration 20261123020000) whose order is the page order, so a page costs
+ * an index range scan of about `limit` rows whatever the table size (ADR 006 has the plans).
+ */
+async function searchStates(query: SubjectSearchQuery, filters: Filters, tx: Tx) {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  if (filters.impossible) return { states: [], nextCursor: null };
+  const conditions = stateConditions(query, filters);
+  if (query.cursor) {
+    const cursor = decodeSearchCursor(query.cursor);
+    if (!cursor)
+      throw new AppError("validation_failed", "That page link is not valid; search again.", { field: "cursor" });
+    conditions.push(
+      filters.purposeId
+        ? // One purpose: (updated_at, subject_id) identifies the row and matches the purpose index.
+          Prisma.sql`(cs.updated_at, cs.subject_id) < (${cursor.updatedAt}::timestamptz, ${cursor.subjectId}::uuid)`
+        : Prisma.sql`(cs.updated_at, cs.subject_id, cs.purpose_id) < (${cursor.updatedAt}::timestamptz, ${cursor.subjectId}::uuid, ${cursor.purposeId}::uuid)`,
+    );
+  }
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await tx.$queryRaw<StateRow[]>`
+    SELECT cs.subject_id AS "subjectId", cs.purpose_id AS "purposeId", cs.status::text AS status,
+           cs.policy_version_id AS "policyVersionId", cs.updated_at AS "updatedAt"
+    FROM "ConsentState" cs
+    ${where}
+    ORDER BY cs.updated_at DESC, cs.subject_id DESC, cs.purpose_id DESC
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const subjects = await tx.subject.findMany({ where: { id: { in: [...new Set(page.map((row) => row.subjectId))] } } });
+  const views = new Map(subjects.map((subject) => [subject.id, toSubjectView(subject)]));
+  const states: StateHit[] = (await labelStates(page, tx)).map((row) => {
+    const subject = views.get(row.subjectId);
+    return { ...row, email: subject?.email ?? null, erased: Boolean(subject?.erasedAt) };
+  });
+  return {
+    states,
+    nextCursor: rows.length > limit && last ? encodeSearchCursor(last) : null,
+  };
+}
+
+/** The given people with their current consent per purpose; with filters, only those matching them. */
+async function withStates(
+  found: SubjectView[],
+  query: SubjectSearchQuery,
+  filters: Filters,
+  tx: Tx,
+): Promise<SubjectHit[]> {
+  if (found.length === 0) return [];
+  const ids = Prisma.join(found.map((subject) => Prisma.sql`${subject.id}::uuid`));
+  const rows = await tx.$queryRaw<StateRow[]>`
+    SELECT cs.subject_id AS "subjectId", cs.purpose_id AS "purposeId", cs.status::text AS status,
+           cs.policy_version_id AS "policyVersionId", cs.updated_at AS "updatedAt"
+    FROM "ConsentState" cs WHERE cs.subject_id IN (${ids})`;
+  const labelled = await labelStates(rows, tx);
+  const filtering = filters.purposeId || filters.policyVersionId || query.status || filters.from || filters.to;
+  const matching = filtering
+    ? new Set(
+        (filters.impossible
+          ? []
+          : await tx.$queryRaw<Array<{ subjectId: string }>>`
+              SELECT DISTINCT cs.subject_id AS "subjectId" FROM "ConsentState" cs
+              WHERE ${Prisma.join([Prisma.sql`cs.subject_id IN (${ids})`, ...stateConditions(query, filters)], " AND ")}`
+        ).map((row) => row.subjectId),
+      )
+    : null;
+  return found
+    .filter((subject) => !matching || matching.has(subject.id))
+    .map((subject) => ({
+      ...subject,
+      states: labelled
+        .filter((row) => row.subjectId === subject.id)
+        .sort((a, b) => a.purposeKey.localeCompare(b.purposeKey)),
+    }));
+}
+
+/** Identifier search: every identifier given must point at the same person. */
+async function findByIdentifiers(query: SubjectSearchQuery, filters: Filters, tx: Tx): Promise<SubjectHit[]> {
+  const candidates: SubjectView[][] = [];
+  if (query.email) candidates.push(await findSubjectsByEmail(query.email, tx));
+  if (query.auth0UserId) candidates.push(compact(await readSubjectByAuth0UserId(query.auth0UserId, tx)));
+  if (query.subjectId) candidates.push(compact(await readSubject(query.subjectId, tx)));
+  const found = candidates.reduce((kept, next) =>
+    kept.filter((subject) => next.some((other) => other.id === subject.id)),
+  );
+  return withStates(found, query, filters, tx);
+}
+
+const compact = <T>(value: T | null): T[] => (value ? [value] : []);
+
+/** What the access log keeps of a search: the criteria, never a plaintext email. */
+function searchDetail(query: SubjectSearchQuery): Record<string, unknown> {
+  return {
+    ...(query.email ? { emailBlindIndex: computeEmailBlindIndex(emailBlindIndexKey(), query.email) } : {}),
+    ...(query.auth0UserId ? { auth0UserId: query.auth0UserId } : {}),
+    ...(query.subjectId ? { subjectId: query.subjectId } : {}),
+    ...(query.purpose ? { purpose: query.purpose } : {}),
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.policyVersionId ? { policyVersionId: query.policyVersionId } : {}),
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+    ...(query.cursor ? { page: "next" } : {}),
+  };
+}
+
+/**
+ * The compliance search. Every call is written to the access log in the transaction that reads
+ * (with the ids of the people it returned), so a search that returns data is always on record.
+ * An email the ledger does not know is looked up in Auth0 (users-by-email): such people are shown
+ * with their legacy `user_metadata.consent`, and that lookup is logged before it is returned too.
+ */
+export async function searchSubjects(
+  actor: StaffActor,
+  input: SubjectSearchInput,
+  options: { directory?: Auth0Directory } = {},
+): Promise<SubjectSearchResult> {
+  const query = parseInput(subjectSearchSchema, input);
+  const identifying = Boolean(query.email || query.auth0UserId || query.subjectId);
+  const detail = searchDetail(query);
+  const result = await readWithAccessLog(
+    actor,
+    async (tx): Promise<SubjectSearchResult> => {
+      const filters = await resolveFilters(query, tx);
+      if (identifying) {
+        const subjects = await findByIdentifiers(query, filters, tx);
+        return { mode: "identifier", subjects, states: [], auth0Only: [], nextCursor: null };
+      }
+      const { states, nextCursor } = await searchStates(query, filters, tx);
+      return { mode: "filter", subjects: [], states, auth0Only: [], nextCursor };
+    },
+    (found) => {
+      const ids = [...new Set([...found.subjects.map((hit) => hit.id), ...found.states.map((hit) => hit.subjectId)])];
+      return {
+        action: "subject.search",
+        subjectId: ids.length === 1 ? ids[0] : null,
+        detail: { ...detail, results: ids.length, subjectIds: ids.slice(0, 100) },
+      };
+    },
+  );
+  // Only an email nobody in the ledger has goes to Auth0: the person may predate the portal (or
+  // changed their address in Auth0 since the ledger last saw them).
+  const onlyEmail = query.email && !query.auth0UserId && !query.subjectId;
+  if (!onlyEmail || result.subjects.length > 0) return result;
+  const people = await (options.directory ?? auth0Directory()).findByEmail(query.email!);
+  if (people.length === 0) return result;
+  return readWithAccessLog(
+    actor,
+    async (tx): Promise<SubjectSearchResult> => {
+      const known = await tx.subject.findMany({
+        where: { auth0UserId: { in: people.map((person) => person.userId) } },
+      });
+      const subjects = await withStates(known.map(toSubjectView), query, await resolveFilters(query, tx), tx);
+      const auth0Only = people.filter((person) => !known.some((subject) => subject.auth0UserId === person.userId));
+      return { ...result, subjects, auth0Only };
+    },
+    (found) => ({
+      action: "subject.search",
+      subjectId: found.subjects.length === 1 ? found.subjects[0]!.id : null,
+      detail: {
+        ...detail,
+        source: "auth0",
+        auth0UserIds: people.map((person) => person.userId),
+        subjectIds: found.subjects.map((hit) => hit.id),
+      },
+    }),
+  );
+}

@@ -1,0 +1,80 @@
+import "server-only";
+import { ManagementError } from "auth0";
+import { parseRoles, type Role } from "@/lib/auth/roles";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { managementClient } from "@/lib/mgmt/management-client";
+import type { StaffActor } from "../staff-actor";
+import { hashStaffToken, isStaffTokenFormat } from "./token-format";
+
+/** The roles a staff member holds now, in Auth0 (`app_metadata.roles`); none if blocked or flagged deleted. */
+export type CurrentRoles = (userId: string) => Promise<Role[]>;
+
+const ROLE_CACHE_MS = 60_000;
+const roleCache = new Map<string, { roles: Role[]; at: number }>();
+
+/**
+ * Reads the owner's roles from Auth0, cached for a minute: a role revoked in the admin console
+ * stops the owner's tokens within that minute, without a Management API call per request.
+ */
+export const rolesFromAuth0: CurrentRoles = async (userId) => {
+  const cached = roleCache.get(userId);
+  if (cached && Date.now() - cached.at < ROLE_CACHE_MS) return cached.roles;
+  let roles: Role[];
+  try {
+    const user = (await managementClient().users.get(userId, { fields: "app_metadata,blocked" })) as {
+      app_metadata?: { roles?: unknown; deleted?: unknown };
+      blocked?: boolean;
+    };
+    roles = user.blocked || user.app_metadata?.deleted === true ? [] : parseRoles(user.app_metadata?.roles);
+  } catch (error) {
+    if (error instanceof ManagementError && error.statusCode === 404) {
+      roles = [];
+    } else {
+      logger.warn(
+        { status: error instanceof ManagementError ? error.statusCode : undefined },
+        "staff token: role check failed",
+      );
+      throw new AppError("upstream_unavailable", "Auth0 could not be reached to check the token's owner.", {
+        cause: error,
+      });
+    }
+  }
+  roleCache.set(userId, { roles, at: Date.now() });
+  return roles;
+};
+
+/** For tests: forget cached roles. */
+export function clearStaffRoleCache(): void {
+  roleCache.clear();
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * The staff actor behind a bearer token, or null when the token is unknown, revoked, expired,
+ * or its owner no longer holds a staff role. A token never acts with more than its owner holds
+ * now: an admin token of someone who is now only compliance acts read-only.
+ */
+export async function authenticateStaffApiToken(
+  token: string,
+  options: { currentRoles?: CurrentRoles; now?: Date } = {},
+): Promise<StaffActor | null> {
+  if (!isStaffTokenFormat(token)) return null;
+  const now = options.now ?? new Date();
+  const row = await db().staffApiToken.findUnique({ where: { tokenHash: hashStaffToken(token) } });
+  if (!row || row.revokedAt || row.expiresAt <= now) return null;
+  const held = await (options.currentRoles ?? rolesFromAuth0)(row.ownerId);
+  const role =
+    row.role === "admin" && held.includes("admin")
+      ? "admin"
+      : held.includes("admin") || held.includes("compliance")
+        ? "compliance"
+        : null;
+  if (!role) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().staffApiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return { userId: row.ownerId, role, via: { type: "api_token", tokenId: row.id } };
+}

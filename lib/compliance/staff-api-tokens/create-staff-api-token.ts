@@ -1,0 +1,46 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { AppError, parseInput } from "@/lib/errors";
+import { createStaffApiTokenFormSchema, type CreateStaffApiTokenInput } from "../schemas";
+import type { StaffActor } from "../staff-actor";
+import { generateStaffToken, hashStaffToken, staffTokenHint } from "./token-format";
+
+/** At most this many live tokens per person: tokens are for a few scripts, not for sharing. */
+export const MAX_LIVE_TOKENS = 10;
+
+/**
+ * A token for the Management API proxy, owned by the staff member creating it and never more
+ * powerful than them. Returns the token itself: this is the only time it exists in clear.
+ */
+export async function createStaffApiToken(
+  actor: StaffActor,
+  input: CreateStaffApiTokenInput,
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+  const request = parseInput(createStaffApiTokenFormSchema, input);
+  if (actor.via.type !== "session") throw new AppError("forbidden", "Tokens are created from a signed-in session.");
+  if (request.role === "admin" && actor.role !== "admin") {
+    throw new AppError("forbidden", "Only admins can create tokens that write.", { field: "role" });
+  }
+  const now = new Date();
+  const live = await db().staffApiToken.count({
+    where: { ownerId: actor.userId, revokedAt: null, expiresAt: { gt: now } },
+  });
+  if (live >= MAX_LIVE_TOKENS) {
+    throw new AppError("validation_failed", `You already have ${MAX_LIVE_TOKENS} live tokens; revoke one first.`, {
+      field: "label",
+    });
+  }
+  const token = generateStaffToken();
+  const created = await db().staffApiToken.create({
+    data: {
+      ownerId: actor.userId,
+      role: request.role,
+      label: request.label,
+      tokenHash: hashStaffToken(token),
+      tokenHint: staffTokenHint(token),
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + request.expiresInDays * 86_400_000),
+    },
+  });
+  return { id: created.id, token, expiresAt: created.expiresAt };
+}

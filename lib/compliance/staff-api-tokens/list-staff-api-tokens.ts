@@ -1,0 +1,16 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { StaffApiToken } from "@/lib/generated/prisma/client";
+import type { StaffActor } from "../staff-actor";
+
+export type StaffApiTokenView = Omit<StaffApiToken, "tokenHash">;
+
+/** The actor's own tokens, newest first (hashes never leave the database layer). */
+export function listStaffApiTokens(actor: StaffActor): Promise<StaffApiTokenView[]> {
+  return db().staffApiToken.findMany({
+    where: { ownerId: actor.userId },
+    orderBy: { createdAt: "desc" },
+    omit: { tokenHash: true },
+    take: 50,
+  });
+}
