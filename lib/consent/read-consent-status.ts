@@ -36,7 +36,11 @@ export async function readConsentStatus(subjectId: string, tx?: Tx): Promise<Con
   const subject = await client.subject.findUnique({ where: { id: subjectId }, select: { id: true, erasedAt: true } });
   if (!subject) return null;
   const [purposes, states, versions] = await Promise.all([
-    client.purpose.findMany({ orderBy: [{ required: "desc" }, { position: "asc" }, { key: "asc" }] }),
+    // Retired purposes are no longer offered; their decisions stay in the history.
+    client.purpose.findMany({
+      where: { retiredAt: null },
+      orderBy: [{ required: "desc" }, { position: "asc" }, { key: "asc" }],
+    }),
     client.consentState.findMany({ where: { subjectId } }),
     client.policyVersion.findMany({ orderBy: [{ publishedAt: "asc" }, { id: "asc" }], omit: { text: true } }),
   ]);

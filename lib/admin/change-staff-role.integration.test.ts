@@ -1,0 +1,115 @@
+import type { ManagementClient } from "auth0";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { createManagementClient } from "@/lib/mgmt/management-client";
+import { changeStaffRole } from "./change-staff-role";
+import { listStaffMembers } from "./list-staff-members";
+import { readAdminChanges } from "./read-admin-changes";
+
+const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
+
+let emulator: RunningEmulator;
+let mgmt: ManagementClient;
+let admin: string;
+let person: string;
+
+async function createUser(email: string, appMetadata: Record<string, unknown>): Promise<string> {
+  const user = await mgmt.users.create({
+    connection: "Username-Password-Authentication",
+    email,
+    password: "Str0ng-enough-pass",
+    app_metadata: appMetadata,
+  });
+  return user.user_id!;
+}
+
+async function rolesOf(userId: string): Promise<unknown> {
+  return (await mgmt.users.get(userId)).app_metadata;
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    dataDir: null,
+    rolesClaim: "https://consent-portal.example/roles",
+    applications: [],
+    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users"] }],
+    demoUsers: false,
+  });
+  mgmt = createManagementClient({
+    domain: emulator.issuer,
+    clientId: MACHINE.clientId,
+    clientSecret: MACHINE.clientSecret,
+  });
+  admin = await createUser("only.admin@example.com", { roles: ["admin"] });
+  person = await createUser("someone@example.com", { roles: ["user", "beta-tester"], deleted: false, plan: "full" });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe("staff roles", () => {
+  it("grants a role by email, replacing the whole roles array and keeping the rest of app_metadata", async () => {
+    const result = await changeStaffRole(
+      { user: "someone@example.com", role: "compliance", change: "grant" },
+      admin,
+      mgmt,
+    );
+    expect(result).toMatchObject({ changed: true, member: { userId: person, roles: ["compliance"] } });
+    expect(await rolesOf(person)).toEqual({
+      roles: ["user", "beta-tester", "compliance"],
+      deleted: false,
+      plan: "full",
+    });
+    // Granting again changes nothing and logs nothing more.
+    expect(await changeStaffRole({ user: person, role: "compliance", change: "grant" }, admin, mgmt)).toMatchObject({
+      changed: false,
+    });
+    const changes = await readAdminChanges(["role.grant"]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({
+      actorId: admin,
+      target: person,
+      before: ["user", "beta-tester"],
+      after: ["user", "beta-tester", "compliance"],
+    });
+  });
+
+  it("lists staff, admins first", async () => {
+    const staff = await listStaffMembers(mgmt);
+    expect(staff.map((member) => [member.email, member.roles])).toEqual([
+      ["only.admin@example.com", ["admin"]],
+      ["someone@example.com", ["compliance"]],
+    ]);
+  });
+
+  it("refuses to remove the last admin, themselves included, and allows it once there is another", async () => {
+    await expect(changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/You are the last admin/) as unknown,
+    });
+    expect(await rolesOf(admin)).toEqual({ roles: ["admin"] });
+
+    await changeStaffRole({ user: person, role: "admin", change: "grant" }, admin, mgmt);
+    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt);
+    expect(await rolesOf(admin)).toEqual({ roles: [] });
+    // Now `person` is the only admin; nobody can remove them either.
+    await expect(changeStaffRole({ user: person, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject(
+      {
+        code: "conflict",
+        message: expect.stringMatching(/This is the last admin/) as unknown,
+      },
+    );
+    expect((await readAdminChanges(["role.revoke"])).map((change) => change.target)).toEqual([admin]);
+  });
+
+  it("says which field is wrong for an unknown user", async () => {
+    await expect(
+      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, admin, mgmt),
+    ).rejects.toMatchObject({ code: "not_found", field: "user" });
+    await expect(
+      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, admin, mgmt),
+    ).rejects.toMatchObject({ code: "not_found", field: "user" });
+  });
+});

@@ -1,0 +1,103 @@
+import "server-only";
+import type { ManagementClient } from "auth0";
+import { db } from "@/lib/db/client";
+import { AppError, parseInput } from "@/lib/errors";
+import { managementClient } from "@/lib/mgmt/management-client";
+import { appendAdminChange } from "./append-admin-change";
+import {
+  readUser,
+  resolveUser,
+  searchStaff,
+  storedRoles,
+  toStaffMember,
+  upstream,
+  type Auth0UserRoles,
+  type StaffMember,
+} from "./auth0-user-roles";
+import { changeRoleFormSchema, type ChangeRoleForm } from "./schemas";
+
+/**
+ * Admins other than `exceptUserId`, each confirmed by reading the user itself (search results
+ * can lag a recent change; a user read cannot).
+ */
+async function countOtherAdmins(mgmt: ManagementClient, exceptUserId: string): Promise<number> {
+  const candidates = (await searchStaff(mgmt)).filter((user) => user.user_id && user.user_id !== exceptUserId);
+  let admins = 0;
+  for (const candidate of candidates) {
+    if (!storedRoles(candidate).includes("admin")) continue;
+    const fresh = await readUser(mgmt, candidate.user_id!);
+    if (storedRoles(fresh).includes("admin")) admins += 1;
+  }
+  return admins;
+}
+
+export interface RoleChangeResult {
+  changed: boolean;
+  member: StaffMember;
+}
+
+/**
+ * Grants or revokes `compliance` or `admin` by PATCHing the user's whole `app_metadata.roles`
+ * array (app_metadata merges at its root, so the array is replaced as a unit; other keys such as
+ * `deleted` stay). Role changes are serialized across portal instances, logged in the same
+ * transaction (if the PATCH fails nothing is logged), and refused when they would leave no
+ * admin — so the last admin cannot remove themselves. The person's session keeps its roles
+ * until they next sign in (roles travel in the ID token).
+ */
+export async function changeStaffRole(
+  input: ChangeRoleForm,
+  actorId: string,
+  mgmt: ManagementClient = managementClient(),
+): Promise<RoleChangeResult> {
+  const { user, role, change } = parseInput(changeRoleFormSchema, input);
+  return db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('admin:roles'))`;
+      let target: Auth0UserRoles;
+      try {
+        const found = await resolveUser(mgmt, user);
+        // Read the user itself: the by-email index may lag, the user record does not.
+        target = await readUser(mgmt, found.user_id!);
+      } catch (error) {
+        throw upstream(error, "reading the user");
+      }
+      const userId = target.user_id!;
+      const before = storedRoles(target);
+      const has = before.includes(role);
+      if ((change === "grant" && has) || (change === "revoke" && !has)) {
+        return { changed: false, member: toStaffMember(target) };
+      }
+      if (change === "revoke" && role === "admin") {
+        let others: number;
+        try {
+          others = await countOtherAdmins(mgmt, userId);
+        } catch (error) {
+          throw upstream(error, "counting admins");
+        }
+        if (others === 0) {
+          throw new AppError(
+            "conflict",
+            userId === actorId
+              ? "You are the last admin. Make someone else an admin before removing your own admin role."
+              : "This is the last admin. Make someone else an admin first.",
+            { field: "user" },
+          );
+        }
+      }
+      const after = change === "grant" ? [...before, role] : before.filter((existing) => existing !== role);
+      await appendAdminChange(
+        { actorId, action: change === "grant" ? "role.grant" : "role.revoke", target: userId, before, after },
+        tx,
+      );
+      let updated: Auth0UserRoles;
+      try {
+        updated = await mgmt.users.update(userId, { app_metadata: { roles: after } });
+      } catch (error) {
+        throw upstream(error, "saving the roles");
+      }
+      return { changed: true, member: toStaffMember(updated) };
+    },
+    // Several Management API calls happen under the lock.
+    { maxWait: 15_000, timeout: 60_000 },
+  );
+}

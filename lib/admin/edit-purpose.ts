@@ -1,0 +1,41 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { AppError, parseInput } from "@/lib/errors";
+import type { Purpose } from "@/lib/generated/prisma/client";
+import { appendAdminChange } from "./append-admin-change";
+import { editPurposeFormSchema, type EditPurposeForm } from "./schemas";
+
+/**
+ * Rewords a purpose, reorders it, or makes it required or optional. Its key and governing
+ * document never change (past decisions refer to them). Making it required sends everyone who
+ * has not agreed to it through the consent gate; a retired purpose cannot be made required.
+ */
+export async function editPurpose(input: EditPurposeForm, actorId: string): Promise<Purpose> {
+  const { key, ...changes } = parseInput(editPurposeFormSchema, input);
+  return db().$transaction(async (tx) => {
+    const before = await tx.purpose.findUnique({ where: { key } });
+    if (!before) throw new AppError("not_found", `No purpose with key "${key}".`, { field: "key" });
+    if (changes.required && before.retiredAt) {
+      throw new AppError("conflict", "A retired purpose cannot be required. Reinstate it first.", {
+        field: "required",
+      });
+    }
+    const after = await tx.purpose.update({ where: { key }, data: { ...changes, updatedAt: new Date() } });
+    await appendAdminChange(
+      {
+        actorId,
+        action: "purpose.update",
+        target: key,
+        before: {
+          title: before.title,
+          description: before.description,
+          required: before.required,
+          position: before.position,
+        },
+        after: changes,
+      },
+      tx,
+    );
+    return after;
+  });
+}
