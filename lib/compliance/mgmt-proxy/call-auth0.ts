@@ -1,4 +1,6 @@
 import "server-only";
+import type { ManagementClient } from "auth0";
+import { env } from "@/lib/env";
 import { statusText } from "@/lib/http/auth0-error";
 import { logger } from "@/lib/logger";
 import { managementClient } from "@/lib/mgmt/management-client";
@@ -12,10 +14,24 @@ export type UpstreamFetch = (path: string, init: { method: string; body?: string
  * request but the validated path, query and body is sent.
  */
 export const upstreamFetch: UpstreamFetch = (path, init) =>
-  managementClient().fetch(path, {
+  fetchVia(managementClient(), env().AUTH0_DOMAIN, path, init);
+
+/**
+ * One Management API call through an SDK client. The URL is absolute because the SDK's
+ * passthrough would fold a relative path's query string into the path.
+ */
+export function fetchVia(
+  client: ManagementClient,
+  domain: string,
+  path: string,
+  init: { method: string; body?: string },
+): Promise<Response> {
+  const host = new URL(/^https?:\/\//.test(domain) ? domain : `https://${domain}`).host;
+  return client.fetch(`https://${host}/api/v2${path}`, {
     method: init.method,
     ...(init.body === undefined ? {} : { body: init.body, headers: { "content-type": "application/json" } }),
   });
+}
 
 export interface ProxyResponse {
   status: number;

@@ -9,7 +9,6 @@ import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { statusText } from "@/lib/http/auth0-error";
-import { fieldIssues } from "@/lib/http/validation";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { auth0Directory, type Auth0Directory } from "../auth0-directory";
 import { logAccess, readWithAccessLog, type AccessRecord } from "../read-with-access-log";
@@ -19,6 +18,7 @@ import { planConsentChange, type ConsentPlan } from "./plan-consent-change";
 import {
   consentPatchSchema,
   matchProxyRoute,
+  namedIssues,
   updateUserBodySchema,
   usersExportBodySchema,
   type ProxyRoute,
@@ -127,9 +127,16 @@ function parseJsonBody<S extends z.ZodType>(
   } catch {
     return { ok: false, response: error(400, "Invalid request payload JSON format", "invalid_body") };
   }
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) {
+    const issues = [{ field: "(body)", reason: "Send at least one property" }];
+    return {
+      ok: false,
+      response: error(400, "Payload validation error: send at least one property", "invalid_body", { issues }),
+    };
+  }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const issues = fieldIssues(parsed.error);
+    const issues = namedIssues(parsed.error, "Not an allowed property here");
     return {
       ok: false,
       response: error(

@@ -60,8 +60,17 @@ export const auth0UserIdPathSchema = z
   .regex(/^[^|]+\|.+$/, "An Auth0 user id looks like auth0|64f0…");
 const jobIdSchema = z.string().regex(/^job_[A-Za-z0-9]{16}$/, "A job id looks like job_0123456789abcdef");
 
+/** Like `fieldIssues`, but an unknown property is named as the field itself. */
+export function namedIssues(error: z.ZodError, unknownReason = "Not allowed here"): FieldIssue[] {
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join("."), reason: unknownReason }))
+      : fieldIssues(new z.ZodError([issue])),
+  );
+}
+
 function invalid(part: "query" | "path", error: z.ZodError): RouteMatch {
-  const issues = fieldIssues(error);
+  const issues = namedIssues(error, "Not a parameter of this endpoint");
   return {
     ok: false,
     status: 400,
@@ -194,7 +203,6 @@ export const updateUserBodySchema = z
     user_metadata: metadataObject.optional(),
     app_metadata: metadataObject.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: "Send at least one property to change" })
   .superRefine((body, context) => {
     const consent = body.user_metadata?.consent;
     if (consent === undefined || consent === null) return;
