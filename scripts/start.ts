@@ -7,7 +7,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { migrate } from "../lib/db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
-import { startEmulator, type RunningEmulator } from "../emulator/server.js";
 import { fail, local, localSecrets } from "./local-config.js";
 import { startLocalDatabase } from "./database.js";
 import { localEmulatorOptions } from "./local-emulator.js";
@@ -53,38 +52,19 @@ if (local.useEmulator) await assertPortFree(local.emulatorPort, "EMULATOR_PORT")
 
 const secrets = localSecrets();
 const appBaseUrl = process.env.APP_BASE_URL ?? `http://localhost:${local.port}`;
-
-let databaseUrl = process.env.DATABASE_URL ?? "";
-if (local.useEmbeddedPostgres) {
-  const database = await startLocalDatabase();
-  cleanups.push(() => database.stop());
-  databaseUrl = database.url;
-}
-try {
-  const applied = await migrate(databaseUrl);
-  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
-} catch (error) {
-  console.error(`\n✖ ${(error as Error).message}\n`);
-  await shutdown(1);
-}
-
-let emulator: RunningEmulator | undefined;
-if (local.useEmulator) {
-  emulator = await startEmulator(localEmulatorOptions());
-  cleanups.push(() => emulator!.close());
-}
+const EMBEDDED = "postgresql://embedded"; // replaced by the real URL once the server is up
 
 Object.assign(process.env, {
   APP_BASE_URL: appBaseUrl,
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: process.env.DATABASE_URL || EMBEDDED,
   AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
   LEDGER_MASTER_KEY: process.env.LEDGER_MASTER_KEY ?? secrets.LEDGER_MASTER_KEY,
   BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? secrets.BLIND_INDEX_KEY,
   RECEIPT_SIGNING_KEY: process.env.RECEIPT_SIGNING_KEY ?? secrets.RECEIPT_SIGNING_KEY,
   AUTH0_ROLES_CLAIM: local.rolesClaim,
   NEXT_TELEMETRY_DISABLED: "1",
-  ...(emulator && {
-    AUTH0_DOMAIN: emulator.issuer.replace(/\/$/, ""),
+  ...(local.useEmulator && {
+    AUTH0_DOMAIN: `http://localhost:${local.emulatorPort}`,
     AUTH0_CLIENT_ID: local.portalClientId,
     AUTH0_CLIENT_SECRET: secrets.AUTH0_CLIENT_SECRET,
     AUTH0_MGMT_CLIENT_ID: local.managementClientId,
@@ -92,13 +72,39 @@ Object.assign(process.env, {
   }),
 });
 
-// Check the configuration the way the portal will, so a missing secret is one clear line here.
+// Check the configuration the way the portal will, before starting anything, so a missing
+// secret is one clear line per variable.
 const { parseEnv } = await import("../lib/env.js");
 try {
   parseEnv(process.env);
 } catch (error) {
+  fail((error as Error).message);
+}
+
+if (local.useEmbeddedPostgres) {
+  try {
+    const database = await startLocalDatabase();
+    cleanups.push(() => database.stop());
+    process.env.DATABASE_URL = database.url;
+  } catch (error) {
+    console.error(`\n✖ ${(error as Error).message}\n`);
+    await shutdown(1);
+  }
+}
+try {
+  const applied = await migrate(process.env.DATABASE_URL!);
+  if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+} catch (error) {
   console.error(`\n✖ ${(error as Error).message}\n`);
   await shutdown(1);
+}
+
+// Loaded only when needed: a real tenant needs none of the emulator's code.
+let emulator: Awaited<ReturnType<typeof import("../emulator/server.js").startEmulator>> | undefined;
+if (local.useEmulator) {
+  const { startEmulator } = await import("../emulator/server.js");
+  emulator = await startEmulator(localEmulatorOptions());
+  cleanups.push(() => emulator!.close());
 }
 
 const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");

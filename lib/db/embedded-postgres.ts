@@ -34,7 +34,18 @@ export async function startEmbeddedPostgres(options: {
     onLog: log,
     onError: (error) => log(String(error)),
   });
-  if (!existsSync(join(options.dataDir, "PG_VERSION"))) await server.initialise();
+  if (!existsSync(join(options.dataDir, "PG_VERSION"))) {
+    try {
+      await server.initialise();
+    } catch (error) {
+      const reason = /initdb: error: (.*)/.exec(error instanceof Error ? error.message : "")?.[1];
+      throw new Error(
+        `Could not create the embedded PostgreSQL data directory ${options.dataDir}` +
+          (reason ? `: ${reason}` : "") +
+          ". Set DATA_DIR to a directory the postgres user can write, or set DATABASE_URL.",
+      );
+    }
+  }
   try {
     await server.start();
   } catch (error) {
