@@ -90,3 +90,13 @@ export async function createUserInAuth0(email: string, password = NEW_PASSWORD):
   expect(response.status).toBe(201);
   return ((await response.json()) as { user_id: string }).user_id;
 }
+
+/** Sign-in is refused for a flagged account; the outbox flags it within moments, so retry briefly. */
+export async function expectSignInRefusedAsDeleted(page: Page, email: string): Promise<void> {
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Access denied (deleted user)", {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 30_000 });
+}

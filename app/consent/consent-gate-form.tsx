@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { FieldError, FormStatus, fieldErrorId, hasFieldError } from "@/components/form-status";
+import { PurposeCheckboxes } from "@/components/purpose-checkboxes";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
 import { acceptGate } from "./actions";
@@ -42,23 +43,7 @@ export function ConsentGateForm(props: {
           <p className="mb-3 text-sm text-slate-600">
             You agreed to these under the previous version. Leave a box empty and that consent ends.
           </p>
-          <ul className="space-y-3">
-            {props.renewing.map((purpose) => (
-              <li key={purpose.key} className="flex items-start gap-3">
-                <input
-                  id={`keep-${purpose.key}`}
-                  name="keep"
-                  value={purpose.key}
-                  type="checkbox"
-                  className="mt-1 h-5 w-5"
-                />
-                <label htmlFor={`keep-${purpose.key}`}>
-                  <span className="font-medium">{purpose.title}</span>
-                  <span className="block text-sm text-slate-600">{purpose.description}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <PurposeCheckboxes name="keep" purposes={props.renewing} />
         </fieldset>
       )}
       <div className="flex flex-wrap items-center gap-4">

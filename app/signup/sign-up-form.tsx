@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { FieldError, FormStatus, fieldErrorId, hasFieldError } from "@/components/form-status";
+import { PurposeCheckboxes } from "@/components/purpose-checkboxes";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
 import { signUp } from "./actions";
@@ -99,23 +100,7 @@ export function SignUpForm({ idempotencyKey, policyVersionIds, terms, privacy, o
           <p className="mb-3 text-sm text-slate-600">
             Each is your choice; you can change it at any time in My consents.
           </p>
-          <ul className="space-y-3">
-            {optionalPurposes.map((purpose) => (
-              <li key={purpose.key} className="flex items-start gap-3">
-                <input
-                  id={`purpose-${purpose.key}`}
-                  name="purposes"
-                  value={purpose.key}
-                  type="checkbox"
-                  className="mt-1 h-5 w-5"
-                />
-                <label htmlFor={`purpose-${purpose.key}`}>
-                  <span className="font-medium">{purpose.title}</span>
-                  <span className="block text-sm text-slate-600">{purpose.description}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
+          <PurposeCheckboxes name="purposes" purposes={optionalPurposes} />
           <FieldError state={state} name="purposes" />
         </fieldset>
       )}
