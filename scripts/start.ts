@@ -18,16 +18,19 @@ const build = !dev && !args.has("--no-build");
 if (args.has("--fresh")) rmSync(local.dataDir, { recursive: true, force: true });
 
 const cleanups: Array<() => Promise<void>> = [];
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/** Stops Next.js, the emulator and PostgreSQL in that order, once, however often it is asked. */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => console.error(error));
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
-process.once("SIGINT", () => void shutdown(0));
-process.once("SIGTERM", () => void shutdown(0));
+// Ctrl-C reaches us twice (from the terminal and relayed by tsx): a second signal must not cut
+// the clean-up short, so the handlers stay registered and shutdown() runs once.
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 
 function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(command, commandArgs, { stdio: "inherit", env });
@@ -142,7 +145,7 @@ cleanups.push(
     }),
 );
 server.once("exit", (code) => {
-  if (!stopping) void shutdown(code ?? 1);
+  void shutdown(code ?? 1);
 });
 
 await waitForHealth(`${appBaseUrl}/api/health`, server);
