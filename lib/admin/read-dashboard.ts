@@ -12,8 +12,8 @@ export interface WeeklyConsentRate {
   week: string;
   /** People who had made any decision by the end of the week and were not erased. */
   people: number;
-  /** Percentage of those people consenting to each purpose (by key) at the end of the week. */
-  rates: Record<string, number>;
+  /** Percentage of those people consenting to each purpose (by key) at the end of the week; null before anyone. */
+  rates: Record<string, number | null>;
 }
 
 export interface WeeklyActivity {
@@ -121,7 +121,7 @@ export async function readDashboard(now = new Date()): Promise<Dashboard> {
         purposes.map((purpose) => {
           const total = people[index]!;
           const count = granted.get(purpose.key)![index]!;
-          return [purpose.key, total > 0 ? Math.round((count / total) * 1000) / 10 : 0];
+          return [purpose.key, total > 0 ? Math.round((count / total) * 1000) / 10 : null];
         }),
       ),
     })),

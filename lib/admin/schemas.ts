@@ -86,7 +86,14 @@ export const policyDraftFormSchema = z.object({
       ])
       .optional(),
   ),
-  text: z.string().min(1, "write the text").max(500_000),
+  /**
+   * Line endings normalized to LF: browsers submit a textarea with CRLF, and the published text's
+   * SHA-256 must not depend on the browser or OS it was typed in.
+   */
+  text: z.preprocess(
+    (value) => (typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value),
+    z.string().min(1, "write the text").max(500_000),
+  ),
 });
 export type PolicyDraftForm = z.output<typeof policyDraftFormSchema>;
 

@@ -1,0 +1,127 @@
+import type { Metadata } from "next";
+import { requireRole } from "@/lib/auth/viewer";
+import { readDashboard } from "@/lib/admin/read-dashboard";
+import { ChartFigure } from "./chart-figure";
+import { ActivityChart, ConsentRateChart, ReconsentChart } from "./dashboard-charts";
+import { formatDuration, formatTime, numberFormat } from "./format";
+import { ReconsentSummary } from "./reconsent-summary";
+
+export const metadata: Metadata = { title: "Admin dashboard" };
+
+function Tile(props: { label: string; value: string; tone?: "ok" | "warn"; testId: string }) {
+  const tone = props.tone === "warn" ? "border-amber-400 bg-amber-50" : "border-slate-200 bg-white";
+  return (
+    <div className={`rounded-xl border p-4 shadow-sm ${tone}`} data-testid={props.testId}>
+      <dt className="text-sm text-slate-700">{props.label}</dt>
+      <dd className="mt-1 text-2xl font-semibold tabular-nums">{props.value}</dd>
+    </div>
+  );
+}
+
+export default async function AdminDashboardPage() {
+  await requireRole("admin", "/admin");
+  const dashboard = await readDashboard();
+  const { outbox, reconsent } = dashboard;
+  // A sync that has not caught up within a few minutes deserves a look.
+  const lagging = outbox.oldestPendingAgeSeconds !== null && outbox.oldestPendingAgeSeconds > 300;
+  const thisWeek = dashboard.consentRate.at(-1);
+  return (
+    <section className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">Admin dashboard</h1>
+        <p className="mt-1 text-slate-700">
+          {numberFormat.format(thisWeek?.people ?? 0)} people on record. Figures are computed from the consent ledger;
+          weeks start on Monday (UTC).
+        </p>
+      </div>
+
+      <section aria-labelledby="sync-heading" className="space-y-3">
+        <h2 id="sync-heading" className="text-lg font-semibold">
+          Auth0 sync (outbox)
+        </h2>
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <Tile
+            label="Waiting to be delivered"
+            value={numberFormat.format(outbox.pending)}
+            tone={outbox.pending > 0 && lagging ? "warn" : "ok"}
+            testId="outbox-backlog"
+          />
+          <Tile
+            label="Oldest waiting for"
+            value={outbox.oldestPendingAgeSeconds === null ? "—" : formatDuration(outbox.oldestPendingAgeSeconds)}
+            tone={lagging ? "warn" : "ok"}
+            testId="outbox-oldest"
+          />
+          <Tile
+            label="Failing (retrying)"
+            value={numberFormat.format(outbox.failing.length)}
+            tone={outbox.failing.length ? "warn" : "ok"}
+            testId="outbox-failing"
+          />
+          <Tile label="Delivered" value={numberFormat.format(outbox.delivered)} testId="outbox-delivered" />
+        </dl>
+        {outbox.failing.length > 0 && (
+          <details className="rounded-xl bg-white p-4 text-sm shadow-sm">
+            <summary className="cursor-pointer font-medium text-blue-800">Messages that keep failing</summary>
+            <ul className="mt-2 space-y-1">
+              {outbox.failing.map((message) => (
+                <li key={message.id}>
+                  {message.kind} for subject <code>{message.subjectId}</code>: {message.attempts} attempts, next at{" "}
+                  {formatTime(message.nextAttemptAt)} — {message.lastError}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </section>
+
+      <ChartFigure
+        id="consent-rate"
+        title="Consent rate per purpose"
+        description="Share of people on record consenting to each purpose at the end of each week."
+        chart={<ConsentRateChart purposes={dashboard.purposes} rows={dashboard.consentRate} />}
+        columns={["Week", "People", ...dashboard.purposes.map((purpose) => purpose.title)]}
+        rows={dashboard.consentRate.map((row) => [
+          row.week,
+          row.people,
+          ...dashboard.purposes.map((purpose) => {
+            const rate = row.rates[purpose.key];
+            return rate === null || rate === undefined ? "—" : `${rate}%`;
+          }),
+        ])}
+      />
+
+      <ChartFigure
+        id="weekly-activity"
+        title="Grants and withdrawals per week"
+        chart={<ActivityChart rows={dashboard.activity} />}
+        columns={["Week", "Grants", "Withdrawals"]}
+        rows={dashboard.activity.map((row) => [row.week, row.granted, row.withdrawn])}
+      />
+
+      {reconsent ? (
+        <ChartFigure
+          id="reconsent"
+          title={`Re-consent to ${reconsent.version.title} version ${reconsent.version.version}`}
+          description={
+            <>The newest version that requires re-consent, published {formatTime(reconsent.version.publishedAt)}.</>
+          }
+          chart={<ReconsentChart {...reconsent} />}
+          columns={["", "People"]}
+          rows={[
+            ["Agreed again", reconsent.accepted],
+            ["Not asked yet", reconsent.pending],
+            ["Declined or left", reconsent.declined],
+          ]}
+        >
+          <ReconsentSummary progress={reconsent} />
+        </ChartFigure>
+      ) : (
+        <section className="rounded-xl bg-white p-6 shadow-sm" data-testid="reconsent">
+          <h2 className="text-lg font-semibold">Re-consent</h2>
+          <p className="mt-1 text-slate-700">No published version requires re-consent.</p>
+        </section>
+      )}
+    </section>
+  );
+}

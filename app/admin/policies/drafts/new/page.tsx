@@ -1,0 +1,45 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireRole } from "@/lib/auth/viewer";
+import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
+import { DraftForm } from "../../draft-forms";
+
+export const metadata: Metadata = { title: "New policy draft" };
+
+/** The next label after a numeric one ("1" → "2", "2.1" → "3"); otherwise empty. */
+function nextVersion(label: string | undefined): string {
+  const number = Number.parseFloat(label ?? "");
+  return Number.isFinite(number) ? String(Math.floor(number) + 1) : "";
+}
+
+export default async function NewDraftPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
+  await requireRole("admin", "/admin/policies/drafts/new");
+  const kind = (await searchParams).kind === "privacy" ? "privacy" : "terms";
+  const current = (await readCurrentPolicyVersions())[kind];
+  return (
+    <section className="space-y-6">
+      <p>
+        <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
+          All policy versions
+        </Link>
+      </p>
+      <h1 className="text-2xl font-bold">New {kind === "terms" ? "Terms of Service" : "Privacy Policy"} draft</h1>
+      <p className="max-w-prose text-slate-700">
+        {current
+          ? `It starts from the current text (version ${current.version}). Nothing is published until you publish it.`
+          : "Nothing is published until you publish it."}
+      </p>
+      <div className="rounded-xl bg-white p-6 shadow-sm">
+        <DraftForm
+          draft={{
+            kind,
+            version: nextVersion(current?.version),
+            title: current?.title ?? (kind === "terms" ? "Terms of Service" : "Privacy Policy"),
+            url: "",
+            text: current?.text ?? "",
+          }}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { useActionState } from "react";
+import { TextField, inputClass } from "@/components/form-field";
+import { FormStatus } from "@/components/form-status";
+import { SubmitButton } from "@/components/submit-button";
+import { IDLE } from "@/lib/http/action-state";
+import { changeRoleAction } from "./actions";
+
+export function GrantRoleForm() {
+  const [state, action] = useActionState(changeRoleAction, IDLE);
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormStatus state={state} />
+      <input type="hidden" name="change" value="grant" />
+      <TextField
+        state={state}
+        name="user"
+        label="Person"
+        required
+        hint="Their email address, or their Auth0 user id (e.g. auth0|64f…). They must have an account."
+        autoComplete="off"
+      />
+      <div>
+        <label htmlFor="role" className="block font-medium">
+          Role
+        </label>
+        <select id="role" name="role" className={inputClass} defaultValue="compliance">
+          <option value="compliance">Compliance (search people, audit decisions)</option>
+          <option value="admin">Admin (everything, including roles)</option>
+        </select>
+      </div>
+      <SubmitButton pendingText="Granting…">Grant role</SubmitButton>
+    </form>
+  );
+}
+
+export function RevokeRoleForm(props: { userId: string; role: "compliance" | "admin"; who: string }) {
+  const [state, action] = useActionState(changeRoleAction, IDLE);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="user" value={props.userId} />
+      <input type="hidden" name="role" value={props.role} />
+      <input type="hidden" name="change" value="revoke" />
+      <SubmitButton variant="secondary" pendingText="Removing…">
+        Remove {props.role}
+        <span className="sr-only"> from {props.who}</span>
+      </SubmitButton>
+      <FormStatus state={state} />
+    </form>
+  );
+}
