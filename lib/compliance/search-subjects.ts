@@ -44,6 +44,8 @@ export interface SubjectSearchResult {
   auth0Only: Auth0Person[];
   /** For the next page of a filtered search; null on the last page. */
   nextCursor: string | null;
+  /** Set when the ledger found nobody and Auth0 could not be asked. */
+  auth0Unavailable: boolean;
 }
 
 const DEFAULT_LIMIT = 25;
@@ -234,10 +236,10 @@ export async function searchSubjects(
       const filters = await resolveFilters(query, tx);
       if (identifying) {
         const subjects = await findByIdentifiers(query, filters, tx);
-        return { mode: "identifier", subjects, states: [], auth0Only: [], nextCursor: null };
+        return { mode: "identifier", subjects, states: [], auth0Only: [], nextCursor: null, auth0Unavailable: false };
       }
       const { states, nextCursor } = await searchStates(query, filters, tx);
-      return { mode: "filter", subjects: [], states, auth0Only: [], nextCursor };
+      return { mode: "filter", subjects: [], states, auth0Only: [], nextCursor, auth0Unavailable: false };
     },
     (found) => {
       const ids = [...new Set([...found.subjects.map((hit) => hit.id), ...found.states.map((hit) => hit.subjectId)])];
@@ -252,7 +254,13 @@ export async function searchSubjects(
   // changed their address in Auth0 since the ledger last saw them).
   const onlyEmail = query.email && !query.auth0UserId && !query.subjectId;
   if (!onlyEmail || result.subjects.length > 0) return result;
-  const people = await (options.directory ?? auth0Directory()).findByEmail(query.email!);
+  let people: Auth0Person[];
+  try {
+    people = await (options.directory ?? auth0Directory()).findByEmail(query.email!);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "upstream_unavailable") return { ...result, auth0Unavailable: true };
+    throw error;
+  }
   if (people.length === 0) return result;
   return readWithAccessLog(
     actor,

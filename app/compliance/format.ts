@@ -1,0 +1,27 @@
+/** Times as the workspace shows them: UTC, to the second, the same on every screen. */
+export function utc(value: Date | string | null | undefined): string {
+  if (!value) return "—";
+  const date = typeof value === "string" ? new Date(value) : value;
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** The first value of a search parameter (a repeated one counts once). */
+export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[key] = first;
+  }
+  return result;
+}
+
+export const POLICY_TITLES = { terms: "Terms of Service", privacy: "Privacy Policy" } as const;
+
+export const METHOD_TEXT = {
+  signup: "at sign-up",
+  portal: "in the portal",
+  reconsent: "at re-consent",
+  api: "through the API",
+  staff: "recorded by staff",
+  migration: "imported",
+} as const;
