@@ -258,7 +258,8 @@ export async function searchSubjects(
   try {
     people = await (options.directory ?? auth0Directory()).findByEmail(query.email!);
   } catch (error) {
-    if (error instanceof AppError && error.code === "upstream_unavailable") return { ...result, auth0Unavailable: true };
+    if (error instanceof AppError && error.code === "upstream_unavailable")
+      return { ...result, auth0Unavailable: true };
     throw error;
   }
   if (people.length === 0) return result;
