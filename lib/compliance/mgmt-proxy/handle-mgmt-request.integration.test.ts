@@ -202,6 +202,11 @@ describe("Management API proxy: roles, allow-list and validation", () => {
     });
     expect(await call(admin, "PATCH", path, { name: "x" }, "text/plain")).toMatchObject({ status: 415 });
     expect(upstreamPaths).toEqual([]);
+    // Refused writes are on record too.
+    expect(await lastLog(admin.userId)).toMatchObject({
+      action: "mgmt.write",
+      detail: { endpoint: "update_user", refused: "unsupported_media_type", status: 415 },
+    });
   });
 });
 

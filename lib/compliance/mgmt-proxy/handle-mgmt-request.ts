@@ -51,6 +51,19 @@ function fromAppError(failure: AppError): ProxyResponse {
   return error(failure.status, failure.message, failure.code, failure.field ? { field: failure.field } : {});
 }
 
+/** A write refused before reaching Auth0: answered with `response`, and logged as refused. */
+class Refusal extends Error {
+  constructor(
+    readonly response: ProxyResponse,
+    readonly subjectId: string | null = null,
+  ) {
+    super("refused");
+  }
+}
+
+const refuse = (status: number, message: string, errorCode: string, extra: Record<string, unknown> = {}) =>
+  new Refusal(error(status, message, errorCode, extra));
+
 const encode = encodeURIComponent;
 
 function upstreamPath(route: ProxyRoute): string {
@@ -194,7 +207,7 @@ export async function handleMgmtRequest(
         }));
       case "create_users_export": {
         const body = parseJsonBody(request, usersExportBodySchema);
-        if (!body.ok) return body.response;
+        if (!body.ok) throw new Refusal(body.response);
         return await proxyWrite(actor, route, fetchUpstream, JSON.stringify(body.data), () =>
           Promise.resolve({
             action: "mgmt.write",
@@ -204,13 +217,22 @@ export async function handleMgmtRequest(
       }
       case "update_user": {
         const body = parseJsonBody(request, updateUserBodySchema);
-        if (!body.ok) return body.response;
+        if (!body.ok) throw new Refusal(body.response);
         return await updateUser(actor, route, body.data, fetchUpstream, dependencies.directory ?? auth0Directory());
       }
     }
   } catch (failure) {
-    if (failure instanceof AppError) return fromAppError(failure);
-    throw failure;
+    // Refused writes are on record too (a refused write's own log row, if any, was rolled back).
+    const refusal =
+      failure instanceof Refusal ? failure : failure instanceof AppError ? new Refusal(fromAppError(failure)) : null;
+    if (!refusal) throw failure;
+    const body = refusal.response.body as { errorCode?: string };
+    await logAccess(actor, {
+      action: accessAction(request.method),
+      subjectId: refusal.subjectId,
+      detail: { endpoint: route.name, refused: body.errorCode ?? "error", status: refusal.response.status },
+    });
+    return refusal.response;
   }
 }
 
@@ -288,16 +310,14 @@ async function updateUser(
 
   if (consent === null || clearsMetadata) {
     if (subject && subject.lastSeq > 0) {
-      await logAccess(actor, {
-        action: "mgmt.write",
-        subjectId: subject.id,
-        detail: { ...detail, refused: "consent_managed_by_ledger" },
-      });
-      return error(
-        409,
-        'user_metadata.consent mirrors the consent ledger and cannot be removed. To withdraw, send {"user_metadata":{"consent":{"given":false}}} (or purposes).',
-        "consent_managed_by_ledger",
-        { field: "user_metadata.consent" },
+      throw new Refusal(
+        error(
+          409,
+          'user_metadata.consent mirrors the consent ledger and cannot be removed. To withdraw, send {"user_metadata":{"consent":{"given":false}}} (or purposes).',
+          "consent_managed_by_ledger",
+          { field: "user_metadata.consent" },
+        ),
+        subject.id,
       );
     }
   }
@@ -311,17 +331,17 @@ async function updateUser(
   if (!subject) {
     // Known to Auth0 only: the ledger starts here, with this decision.
     const person = await directory.findById(route.userId);
-    if (!person) return error(404, "The user does not exist.", "inexistent_user");
-    if (!person.email) return error(409, "This Auth0 user has no email address.", "no_email", {});
+    if (!person) throw refuse(404, "The user does not exist.", "inexistent_user");
+    if (!person.email) throw refuse(409, "This Auth0 user has no email address.", "no_email");
     if (person.flaggedDeleted) {
-      return error(409, "This Auth0 user is flagged as deleted; record nothing for them.", "user_flagged_deleted");
+      throw refuse(409, "This Auth0 user is flagged as deleted; record nothing for them.", "user_flagged_deleted");
     }
     await ensureSubject({ auth0UserId: person.userId, email: person.email, name: person.name });
     subject = await db().subject.findUniqueOrThrow({ where: { auth0UserId: route.userId } });
   }
   const subjectId = subject.id;
   const status = await readConsentStatus(subjectId);
-  if (!status || status.erased) return error(410, "This person's data was erased.", "subject_erased");
+  if (!status || status.erased) throw refuse(410, "This person's data was erased.", "subject_erased");
   const plan = planConsentChange(
     patch,
     status.purposes.map((row) => ({
