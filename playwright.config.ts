@@ -1,9 +1,24 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // The e2e stack runs on its own ports, data directory and build directory, started fresh for
 // each run. E2E_PORT_OFFSET lets two runs share a machine (e.g. two developers' checks).
 const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 const PORT = 3100 + OFFSET;
+const DIST_DIR = `.next-e2e-${OFFSET}`;
+const TSCONFIG = `tsconfig.e2e-${OFFSET}.json`;
+if (OFFSET) {
+  // `next build` adds its build directory's types to the tsconfig it uses; give a second build
+  // its own (git-ignored) tsconfig so the shared one is never rewritten.
+  writeFileSync(
+    TSCONFIG,
+    JSON.stringify({ extends: "./tsconfig.json", include: [...baseInclude(), `${DIST_DIR}/types/**/*.ts`] }),
+  );
+}
+
+function baseInclude(): string[] {
+  return (JSON.parse(readFileSync("tsconfig.json", "utf8")) as { include: string[] }).include;
+}
 export const E2E_BASE_URL = `http://localhost:${PORT}`;
 
 export default defineConfig({
@@ -50,7 +65,7 @@ export default defineConfig({
       EMULATOR_PORT: String(4100 + OFFSET),
       EMBEDDED_POSTGRES_PORT: String(5434 + OFFSET),
       DATA_DIR: OFFSET ? `.data/e2e-${OFFSET}` : ".data/e2e",
-      ...(OFFSET ? { NEXT_DIST_DIR: `.next-e2e-${OFFSET}` } : {}),
+      ...(OFFSET ? { NEXT_DIST_DIR: DIST_DIR, NEXT_TSCONFIG_PATH: TSCONFIG } : {}),
       APP_BASE_URL: E2E_BASE_URL,
       LOCAL_STACK_IGNORE_DOTENV: "1",
       DATABASE_URL: "",

@@ -90,8 +90,11 @@ export async function handleLogin(
   const form = new URLSearchParams(await readBody(req));
   const email = (form.get("email") ?? "").trim();
   const password = form.get("password") ?? "";
-  const user = email ? store.findUserByEmail(email) : undefined;
-  const valid = user ? await verifyPassword(password, user.password_hash) : false;
+  const candidate = email ? store.findUserByEmail(email) : undefined;
+  const valid = candidate ? await verifyPassword(password, candidate.password_hash) : false;
+  // Re-read after the (slow) password check: a Management API PATCH may have landed meanwhile,
+  // and saving the stale copy below would undo it.
+  const user = candidate && store.getUser(candidate.user_id);
   if (!user || !valid || user.blocked) {
     sendHtml(res, 401, renderLoginPage({ action, email, error: WRONG_CREDENTIALS_MESSAGE, clientName }));
     return;
