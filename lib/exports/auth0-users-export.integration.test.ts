@@ -22,7 +22,7 @@ beforeAll(async () => {
     applications: [],
     machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "read:connections"] }],
     demoUsers: false,
-    exportJobDelayMs: 400,
+    exportJobDelayMs: 50,
   });
   mgmt = createManagementClient({
     domain: emulator.issuer,
@@ -55,9 +55,6 @@ describe("Auth0 users export", () => {
     const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt });
     expect(job).toMatchObject({ dataset: "auth0_users", format: "csv", status: "pending" });
     expect(job.auth0JobId).toMatch(/^job_/);
-    await expect(openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt })).rejects.toMatchObject({
-      code: "conflict",
-    });
     const progress = await waitUntilCompleted(job.id);
     expect(progress.job.finishedAt).not.toBeNull();
 
@@ -92,6 +89,32 @@ describe("Auth0 users export", () => {
       .split("\n")
       .map((line) => JSON.parse(line) as { email: string; consent?: { given: boolean } });
     expect(users.find((user) => user.email === "exported.person@example.com")?.consent?.given).toBe(true);
+  });
+
+  it("refuses to download a job Auth0 has not finished", async () => {
+    const slow = await startEmulator({
+      port: 0,
+      dataDir: null,
+      rolesClaim: "https://consent-portal.example/roles",
+      applications: [],
+      machineClients: [{ ...MACHINE, scopes: ["read:users", "read:connections"] }],
+      demoUsers: false,
+      exportJobDelayMs: 60_000,
+    });
+    try {
+      const slowMgmt = createManagementClient({
+        domain: slow.issuer,
+        clientId: MACHINE.clientId,
+        clientSecret: MACHINE.clientSecret,
+      });
+      const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt: slowMgmt });
+      expect((await refreshAuth0UsersExport(job.id, slowMgmt)).job.status).toBe("pending");
+      await expect(openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt: slowMgmt })).rejects.toMatchObject({
+        code: "conflict",
+      });
+    } finally {
+      await slow.close();
+    }
   });
 
   it("says so when Auth0 cannot be reached, without passing its error on", async () => {

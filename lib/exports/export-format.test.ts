@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
-import { createExportFormatter, neutralizeFormula, type ExportHeader, type ExportRow } from "./export-format";
+import { createExportFormatter, csvCell, neutralizeFormula, type ExportHeader, type ExportRow } from "./export-format";
 
 const header: ExportHeader = {
   dataset: "consent_state",
@@ -79,5 +79,16 @@ describe("createExportFormatter", () => {
     const chunks = await Readable.from(many).pipe(formatter.stream).toArray();
     expect(chunks.length).toBeLessThan(10);
     expect(formatter.rows()).toBe(5_000);
+  });
+});
+
+describe("csvCell", () => {
+  it("quotes text and doubles its quotes, keeps newlines inside the quotes, and leaves numbers bare", () => {
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell("two\nlines, one cell")).toBe('"two\nlines, one cell"');
+    expect(csvCell("=1+2")).toBe(`"'=1+2"`);
+    expect(csvCell(42)).toBe("42");
+    expect(csvCell(false)).toBe("false");
+    expect(csvCell(null)).toBe("");
   });
 });

@@ -1,5 +1,4 @@
 import { Transform, type TransformCallback } from "node:stream";
-import { stringify } from "csv-stringify";
 import type { ExportFormatName } from "./schemas";
 
 /** A row as the export query returns it: text, numbers, booleans and nulls only. */
@@ -33,15 +32,29 @@ export interface ExportHeader {
 // Rows are small; pushing each one alone costs more than writing it. Batch to about this size.
 const BATCH_BYTES = 64 * 1024;
 
-/** JSON text per row, pushed in batches; `open`/`close` frame the whole output. */
-class JsonLinesTransform extends Transform {
+/**
+ * One CSV cell (RFC 4180): text always in double quotes with inner quotes doubled, and
+ * formula-neutralized; numbers and booleans bare; null empty.
+ */
+export function csvCell(value: ExportRow[string]): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return `"${neutralizeFormula(value).replaceAll('"', '""')}"`;
+}
+
+/** Rows in, text out: `open`, then each row rendered (with `separator` between), then `close`. */
+class RowTextTransform extends Transform {
   rows = 0;
   private batch: string[] = [];
   private batchLength = 0;
 
-  constructor(private readonly options: { open: string; close: string; separator: string; lineEnd: string }) {
+  constructor(
+    private readonly render: (row: ExportRow) => string,
+    private readonly frame: { open: string; close: string; separator: string },
+  ) {
+    // At most 256 rows wait on the writable side; the readable side holds one batch or so.
     super({ writableObjectMode: true, writableHighWaterMark: 256 });
-    if (options.open) this.add(options.open);
+    if (frame.open) this.add(frame.open);
   }
 
   private add(text: string): void {
@@ -57,55 +70,50 @@ class JsonLinesTransform extends Transform {
   }
 
   override _transform(row: ExportRow, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.add(`${this.rows === 0 ? "" : this.options.separator}${JSON.stringify(row)}${this.options.lineEnd}`);
+    if (this.rows > 0 && this.frame.separator) this.add(this.frame.separator);
+    this.add(this.render(row));
     this.rows += 1;
     if (this.batchLength >= BATCH_BYTES) this.flushBatch();
     callback();
   }
 
   override _flush(callback: TransformCallback): void {
-    this.add(this.options.close);
+    if (this.frame.close) this.add(this.frame.close);
     this.flushBatch();
     callback();
   }
 }
 
 export interface ExportFormatter {
-  /** Objects in, bytes out. */
+  /** Objects in, text out. */
   stream: Transform;
   /** Rows formatted so far (for progress). */
   rows(): number;
 }
 
 /**
- * Turns export rows (objects, in `columns` order) into the bytes of a file: CSV with a header
+ * Turns export rows (objects with `columns` as keys) into the text of a file: CSV with a header
  * row and formula-neutralized text cells, NDJSON (one object per line), or one JSON document
- * `{ dataset, exportedAt, filters, columns, rows: [...] }` written as it streams.
+ * `{ dataset, exportedAt, filters, columns, rows: [...] }` written as it streams. Each holds at
+ * most a batch of rows, whatever the size of the export.
  */
 export function createExportFormatter(format: ExportFormatName, header: ExportHeader): ExportFormatter {
-  if (format === "ndjson" || format === "json") {
-    const stream =
-      format === "ndjson"
-        ? new JsonLinesTransform({ open: "", close: "", separator: "", lineEnd: "\n" })
-        : new JsonLinesTransform({
-            open: `${JSON.stringify(header).slice(0, -1)},"rows":[\n`,
-            close: "\n]}\n",
-            separator: ",\n",
-            lineEnd: "",
-          });
-    return { stream, rows: () => stream.rows };
+  let stream: RowTextTransform;
+  if (format === "csv") {
+    const columns = [...header.columns];
+    stream = new RowTextTransform((row) => `${columns.map((column) => csvCell(row[column] ?? null)).join(",")}\n`, {
+      open: `${columns.map((column) => csvCell(column)).join(",")}\n`,
+      close: "",
+      separator: "",
+    });
+  } else if (format === "ndjson") {
+    stream = new RowTextTransform((row) => `${JSON.stringify(row)}\n`, { open: "", close: "", separator: "" });
+  } else {
+    stream = new RowTextTransform((row) => JSON.stringify(row), {
+      open: `${JSON.stringify(header).slice(0, -1)},"rows":[\n`,
+      close: "\n]}\n",
+      separator: ",\n",
+    });
   }
-  const stream = stringify({
-    header: true,
-    columns: [...header.columns],
-    // Every text cell in quotes, as OWASP advises alongside the prefix.
-    quoted_string: true,
-    cast: {
-      string: (value) => neutralizeFormula(value),
-      boolean: (value) => (value ? "true" : "false"),
-    },
-  });
-  // csv-stringify counts the records it wrote (not the header) in `info`, which its types omit.
-  const info = (stream as unknown as { info: { records: number } }).info;
-  return { stream, rows: () => info.records };
+  return { stream, rows: () => stream.rows };
 }

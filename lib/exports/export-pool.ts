@@ -12,7 +12,7 @@ let pool: pg.Pool | undefined;
 export function exportPool(): pg.Pool {
   pool ??= new pg.Pool({
     connectionString: env().DATABASE_URL,
-    max: 4,
+    max: 8,
     idleTimeoutMillis: 30_000,
     application_name: "consent-portal-export",
   });

@@ -77,10 +77,12 @@ const COUNT: Record<LedgerDataset, string> = {
   consent_events: `SELECT count(*)::int AS count FROM "ConsentEvent" e`,
 };
 
-// Oldest first, with a unique tie-breaker, so the same filters give the same file.
+// A stable order, so the same filters give the same file, that PostgreSQL can read from an index
+// instead of sorting millions of rows. Events come chain by chain (subject, then seq), so a
+// verifier can check every prev_hash → hash link in one pass over the file.
 const ORDER: Record<LedgerDataset, string> = {
   consent_state: "ORDER BY st.updated_at, st.subject_id, st.purpose_id",
-  consent_events: "ORDER BY e.server_time, e.subject_id, e.seq",
+  consent_events: "ORDER BY e.subject_id, e.seq",
 };
 
 export interface SqlQuery {

@@ -18,7 +18,7 @@ export interface ExportFile {
 }
 
 /**
- * The file of a completed ledger export job, read back chunk by chunk (two 1 MiB chunks in
+ * The file of a completed ledger export job, read back chunk by chunk (a couple of 256 KiB chunks in
  * memory at most) and gunzipped on the way out, or as the stored `.gz` when `compressed`.
  * Each download is written to the access log.
  */

@@ -1,11 +1,13 @@
 import "server-only";
 import { Writable } from "node:stream";
+import type pg from "pg";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { db } from "@/lib/db/client";
 import { parseInput } from "@/lib/errors";
 import type { ExportJob } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
+import { exportPool } from "./export-pool";
 import { openLedgerExport } from "./open-ledger-export";
 import { exportRequestSchema } from "./schemas";
 
@@ -14,8 +16,8 @@ const HEARTBEAT_MS = 1_000;
 const LEASE_MS = 30_000;
 /** A job nobody started within this time is taken over. */
 const START_GRACE_MS = 15_000;
-/** Size of each stored piece of the gzipped file. */
-export const CHUNK_BYTES = 1024 * 1024;
+/** Size of each stored piece of the gzipped file (a few of them are in memory at once). */
+export const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Takes the job if it is pending, or running under a lease that ran out (its process died).
@@ -39,13 +41,19 @@ async function claim(jobId: string): Promise<ExportJob | null> {
   return claimed[0] ?? null;
 }
 
-/** Collects the gzipped bytes into CHUNK_BYTES pieces and stores each; storing is the backpressure. */
+/**
+ * Collects the gzipped bytes into CHUNK_BYTES pieces and inserts each on its own connection
+ * (plain `pg`: Prisma would copy every piece a few more times); the insert is the backpressure.
+ */
 class ChunkWriter extends Writable {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private seq = 0;
 
-  constructor(private readonly jobId: string) {
+  constructor(
+    private readonly jobId: string,
+    private readonly client: pg.PoolClient,
+  ) {
     super();
   }
 
@@ -55,7 +63,11 @@ class ChunkWriter extends Writable {
     this.pending = [];
     this.pendingBytes = 0;
     this.seq += 1;
-    await db().exportJobChunk.create({ data: { jobId: this.jobId, seq: this.seq, data: new Uint8Array(data) } });
+    await this.client.query(`INSERT INTO "ExportJobChunk" (job_id, seq, data) VALUES ($1::uuid, $2, $3)`, [
+      this.jobId,
+      this.seq,
+      data,
+    ]);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -100,7 +112,12 @@ export async function runLedgerExportJob(jobId: string): Promise<ExportJob | nul
           .catch((error: unknown) => logger.warn({ err: error, jobId }, "export job heartbeat failed")),
       );
     }, HEARTBEAT_MS);
-    await pipeline(exported.stream, createGzip(), new ChunkWriter(jobId));
+    const writer = await exportPool().connect();
+    try {
+      await pipeline(exported.stream, createGzip(), new ChunkWriter(jobId, writer));
+    } finally {
+      writer.release();
+    }
     clearInterval(heartbeat);
     await beat;
     return await db().exportJob.update({
