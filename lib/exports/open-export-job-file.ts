@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import { CONTENT_TYPES } from "./export-format";
-import { exportPool } from "./export-pool";
+import { connectForExport } from "./export-pool";
 import { exportFilename } from "./open-ledger-export";
 import type { ExportActor } from "./start-ledger-download";
 
@@ -40,13 +40,8 @@ export async function openExportJobFile(input: {
     action: "report.export",
     detail: { dataset: job.dataset, format: job.format, mode: "job-download", jobId: job.id, rows: job.rowsWritten },
   });
-  const client = await exportPool().connect();
-  let released = false;
-  const release = (error?: Error | null) => {
-    if (released) return;
-    released = true;
-    client.release(error ?? undefined);
-  };
+  const output: { stream?: Readable } = {};
+  const { client, release } = await connectForExport((error) => output.stream?.destroy(error));
   const chunks = client.query(
     new QueryStream(`SELECT data FROM "ExportJobChunk" WHERE job_id = $1::uuid ORDER BY seq`, [job.id], {
       batchSize: 1,
@@ -64,6 +59,7 @@ export async function openExportJobFile(input: {
   const stream = input.compressed
     ? pipeline(chunks, toBytes, (error) => release(error))
     : pipeline(chunks, toBytes, createGunzip(), (error) => release(error));
+  output.stream = stream;
   return {
     stream,
     contentType: input.compressed ? "application/gzip" : CONTENT_TYPES[job.format],

@@ -3,7 +3,7 @@ import { pipeline, type Readable } from "node:stream";
 import type pg from "pg";
 import QueryStream from "pg-query-stream";
 import { CONTENT_TYPES, createExportFormatter, FILE_EXTENSIONS } from "./export-format";
-import { exportPool } from "./export-pool";
+import { connectForExport, exportPool } from "./export-pool";
 import { buildCountQuery, buildExportQuery, EXPORT_COLUMNS } from "./export-query";
 import { exportFilters, type ExportRequest } from "./schemas";
 
@@ -53,14 +53,9 @@ export async function openLedgerExport(
   options: { exportedAt?: Date; count?: boolean } = {},
 ): Promise<LedgerExport> {
   const exportedAt = options.exportedAt ?? new Date();
-  const client = await exportPool().connect();
-  let released = false;
-  // A failed or abandoned cursor leaves the connection mid-transaction: discard it.
-  const release = (error?: Error | null) => {
-    if (released) return;
-    released = true;
-    client.release(error ?? undefined);
-  };
+  const output: { stream?: Readable } = {};
+  // A failed or abandoned cursor leaves the connection mid-transaction: release(error) discards it.
+  const { client, release } = await connectForExport((error) => output.stream?.destroy(error));
   let total: number | null = null;
   let rows: Readable;
   try {
@@ -85,6 +80,7 @@ export async function openLedgerExport(
       (commitError: Error) => release(commitError),
     );
   });
+  output.stream = stream;
   return {
     stream,
     total,

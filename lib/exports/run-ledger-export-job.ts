@@ -7,7 +7,7 @@ import { db } from "@/lib/db/client";
 import { parseInput } from "@/lib/errors";
 import type { ExportJob } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
-import { exportPool } from "./export-pool";
+import { connectForExport } from "./export-pool";
 import { openLedgerExport } from "./open-ledger-export";
 import { exportRequestSchema } from "./schemas";
 
@@ -112,11 +112,13 @@ export async function runLedgerExportJob(jobId: string): Promise<ExportJob | nul
           .catch((error: unknown) => logger.warn({ err: error, jobId }, "export job heartbeat failed")),
       );
     }, HEARTBEAT_MS);
-    const writer = await exportPool().connect();
+    const writer = await connectForExport();
     try {
-      await pipeline(exported.stream, createGzip(), new ChunkWriter(jobId, writer));
-    } finally {
+      await pipeline(exported.stream, createGzip(), new ChunkWriter(jobId, writer.client));
       writer.release();
+    } catch (error) {
+      writer.release(error as Error);
+      throw error;
     }
     clearInterval(heartbeat);
     await beat;
