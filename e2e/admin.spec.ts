@@ -293,6 +293,7 @@ test(
     await expectNoSeriousA11yViolations(admin);
     await admin.getByRole("link", { name: "New Terms of Service draft" }).click();
     await expect(admin.getByRole("heading", { name: "New Terms of Service draft" })).toBeVisible();
+    await expectNoSeriousA11yViolations(admin);
     await admin.getByLabel("Version label").fill(version);
     const text = `${await admin.getByLabel("Text").inputValue()}\n\n9. New clause ${version}\nWe added this clause.`;
     await admin.getByLabel("Text").fill(text);
