@@ -130,7 +130,9 @@ function curl(path: string, limitRate?: string): Promise<number> {
 // Warm up (JIT, pool, plan cache) on a small export before measuring.
 await curl("/?dataset=consent_state&format=csv");
 
-console.log(`\nExporting ${events.toLocaleString("en")} rows (Node ${process.version}, gc ${gc ? "exposed" : "not exposed"}):`);
+console.log(
+  `\nExporting ${events.toLocaleString("en")} rows (Node ${process.version}, gc ${gc ? "exposed" : "not exposed"}):`,
+);
 await measure("HTTP, events as CSV", events, () => curl("/?dataset=consent_events&format=csv"));
 await measure("HTTP, events as NDJSON", events, () => curl("/?dataset=consent_events&format=ndjson"));
 await measure("HTTP, current state as JSON", events, () => curl("/?dataset=consent_state&format=json"));
