@@ -51,7 +51,16 @@ export default defineConfig({
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"], grepInvert: /@global-state/ },
+    // Tests that change what every signed-in person sees (a re-consent version, the withdrawal
+    // policy) run only after all others, so they cannot catch another test's person mid-flow.
+    {
+      name: "global-state",
+      use: { ...devices["Desktop Chrome"] },
+      dependencies: ["chromium"],
+      grep: /@global-state/,
+      fullyParallel: false, // one after the other: each changes what the other sees
+    },
   ],
   webServer: {
     command: "npx tsx --conditions=react-server scripts/start.ts --fresh",

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 const root = fileURLToPath(new URL(".", import.meta.url));
 // `server-only` throws outside React Server Components; tests run lib/ code directly on the server.
 const alias = { "server-only": fileURLToPath(new URL("./test/server-only-stub.ts", import.meta.url)), "@": root };
-const exclude = ["node_modules/**", ".next/**", "e2e/**", ".data/**"];
+const exclude = ["node_modules/**", ".next/**", ".next-e2e-*/**", "e2e/**", ".data/**"];
 
 export default defineConfig({
   test: {
