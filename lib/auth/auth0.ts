@@ -19,7 +19,12 @@ export function auth0(): Auth0Client {
     // The emulator is plain http on localhost; a real tenant is https and keeps this off.
     allowInsecureRequests: isLocalIssuer(config.AUTH0_DOMAIN),
     authorizationParameters: { scope: "openid profile email" },
-    session: { cookie: { secure: config.APP_BASE_URL.startsWith("https://") } },
+    // Fixed-length sessions (3 days): only /auth/* pass through the SDK (proxy.ts), so nothing rolls them.
+    session: {
+      rolling: false,
+      absoluteDuration: 3 * 24 * 60 * 60,
+      cookie: { secure: config.APP_BASE_URL.startsWith("https://") },
+    },
     // Keep the SDK's default profile claims plus our namespaced roles claim.
     beforeSessionSaved(session) {
       const roles: unknown = session.user[config.AUTH0_ROLES_CLAIM];
