@@ -1,11 +1,14 @@
 import { env } from "@/lib/env";
 
 // Parse configuration at boot so a bad deploy fails before serving a request, then start the
-// outbox worker that syncs consent to Auth0 (leases make several instances safe).
+// outbox worker that syncs consent to Auth0 and the export maintenance (leases make several
+// instances safe).
 export async function register() {
   env();
   // Must be the literal NEXT_RUNTIME check: Next.js inlines it, so the edge build drops the import.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startOutboxWorker } = await import("@/lib/outbox/start-outbox-worker");
   startOutboxWorker();
+  const { startExportMaintenance } = await import("@/lib/exports/start-export-maintenance");
+  startExportMaintenance();
 }

@@ -12,6 +12,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded-postgres.js";
 import { migrate } from "../lib/db/migrate.js";
 import { freePort } from "../test/free-port.js";
 import { TEST_ENV } from "../test/test-env.js";
+import { staffActor } from "../test/actors.js";
 
 const SUBJECTS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 30;
@@ -97,7 +98,7 @@ try {
   );
   console.log(`\n${counts.rows[0]!.subjects} subjects, ${counts.rows[0]!.states} consent states\n`);
 
-  const actor = { userId: "auth0|bench-staff", role: "compliance" as const, via: { type: "session" as const } };
+  const actor = staffActor("auth0|bench-staff");
   const someSubject = (await sql.query<{ id: string }>(`SELECT id FROM "Subject" OFFSET 4242 LIMIT 1`)).rows[0]!.id;
   const unknownEmail = { findByEmail: () => Promise.resolve([]), findById: () => Promise.resolve(null) };
   const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);

@@ -18,6 +18,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded-postgres.js";
 import { migrate } from "../lib/db/migrate.js";
 import { freePort } from "../test/free-port.js";
 import { TEST_ENV } from "../test/test-env.js";
+import { adminActor } from "../test/actors.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const PURPOSES_PER_SUBJECT = 4;
@@ -140,8 +141,8 @@ await measure("HTTP, events as CSV, client reads 40 MB/s", events, () =>
   curl("/?dataset=consent_events&format=csv", "40M"),
 );
 
-const actor = { id: "bench", role: "admin" as const };
-const job = await startLedgerExportJob({ request: { dataset: "consent_events", format: "csv" }, actor });
+const actor = adminActor("bench");
+const job = await startLedgerExportJob({ dataset: "consent_events", format: "csv" }, actor);
 let stored = 0;
 await measure("job: events as CSV → gzip → ExportJobChunk rows", events, async () => {
   const finished = await runLedgerExportJob(job.id);
@@ -152,7 +153,7 @@ await measure("job: events as CSV → gzip → ExportJobChunk rows", events, asy
   return stored;
 });
 await measure("job file read back and gunzipped", events, async () => {
-  const file = await openExportJobFile({ jobId: job.id, actor });
+  const file = await openExportJobFile({ jobId: job.id }, actor);
   let bytes = 0;
   await pipeline(
     file.stream,

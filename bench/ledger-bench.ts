@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from "../lib/db/embedded-postgres.js";
 import { migrate } from "../lib/db/migrate.js";
 import { freePort } from "../test/free-port.js";
 import { TEST_ENV } from "../test/test-env.js";
+import { PERSON } from "../test/actors.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "ledger-bench-"));
 const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "bench" });
@@ -97,13 +98,15 @@ await time(
   () =>
     Promise.all(
       signups.map((subject) =>
-        grantConsent({
-          subjectId: subject.id,
-          purposes: ["terms", "analytics", "marketing-email"],
-          policyVersionIds: [current.terms!.id, current.privacy!.id],
-          method: "signup",
-          actor: { type: "self" },
-        }),
+        grantConsent(
+          {
+            subjectId: subject.id,
+            purposes: ["terms", "analytics", "marketing-email"],
+            policyVersionIds: [current.terms!.id, current.privacy!.id],
+            method: "signup",
+          },
+          PERSON,
+        ),
       ),
     ),
   50,

@@ -1,11 +1,13 @@
 import type { z } from "zod";
 
 /**
- * Typed domain errors. Domain code throws `AppError(code, message)`; route handlers map the
- * code to an HTTP status with `httpStatus()` and show `message` (never an upstream error's
- * text or a stack). Add a code here, with its status, before using it.
+ * Typed domain errors. Domain code throws `AppError(code, message)`; the one renderer
+ * (`lib/http/error-response.ts`) maps the code to an HTTP status and shows `message` (never an
+ * upstream error's text or a stack). Add a code here, with its status, before using it.
  */
 export const APP_ERROR_STATUS = {
+  /** The request itself is malformed (not JSON, a bad query string). */
+  bad_request: 400,
   /** Input failed validation; `field` names the offending input. */
   validation_failed: 422,
   unauthorized: 401,
@@ -21,6 +23,7 @@ export const APP_ERROR_STATUS = {
   conflict: 409,
   /** The subject was erased: nothing can be recorded for or read about them any more. */
   subject_erased: 410,
+  payload_too_large: 413,
   /** Auth0 (or another upstream) failed or is rate limiting us; retry later. */
   upstream_unavailable: 503,
   internal: 500,
@@ -32,21 +35,51 @@ export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly field?: string;
 
-  constructor(code: AppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  /** The Management API's own `errorCode` when this error answers a proxied request (e.g. `inexistent_user`). */
+  readonly errorCode?: string;
+  /** Status when it differs from the code's (the proxy passes some Auth0 statuses through). */
+  readonly statusOverride?: number;
+  readonly headers?: Record<string, string>;
+  /** Every field problem of a rejected request, when there are several. */
+  readonly issues?: { field: string; reason: string }[];
+
+  constructor(
+    code: AppErrorCode,
+    message: string,
+    options: {
+      field?: string;
+      cause?: unknown;
+      errorCode?: string;
+      status?: number;
+      headers?: Record<string, string>;
+      issues?: { field: string; reason: string }[];
+    } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.field = options.field;
+    this.errorCode = options.errorCode;
+    this.statusOverride = options.status;
+    this.headers = options.headers;
+    this.issues = options.issues;
   }
 
   get status(): number {
-    return APP_ERROR_STATUS[this.code];
+    return this.statusOverride ?? APP_ERROR_STATUS[this.code];
   }
-}
 
-/** The HTTP status for any thrown value: an AppError's own, 500 for everything else. */
-export function httpStatus(error: unknown): number {
-  return error instanceof AppError ? error.status : 500;
+  /** What the HTTP renderer (`lib/http/error-response.ts`) needs. */
+  toHttpError() {
+    return {
+      status: this.status,
+      code: this.errorCode ?? this.code,
+      message: this.message,
+      field: this.field,
+      issues: this.issues,
+      headers: this.headers,
+    };
+  }
 }
 
 export function isAppError(error: unknown, code?: AppErrorCode): error is AppError {

@@ -1,18 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-
-/** An export job as its status route returns it. */
-export interface JobStatus {
-  id: string;
-  status: "pending" | "running" | "completed" | "failed";
-  totalRows: number | null;
-  rowsWritten: number;
-  /** Auth0's own estimate for its export jobs. */
-  percentageDone?: number | null;
-  error: string | null;
-  createdAt: string;
-}
+import type { JobStatus } from "@/lib/exports/job-status";
 
 const numberFormat = new Intl.NumberFormat("en-GB");
 const POLL_MS = 1_000;

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { requireRole } from "@/lib/auth/viewer";
 import { readDashboard } from "@/lib/admin/read-dashboard";
 import { ChartFigure } from "./chart-figure";
 import { ActivityChart, ConsentRateChart, ReconsentChart } from "./dashboard-charts";
 import { formatDuration, formatTime, numberFormat } from "./format";
 import { ReconsentSummary } from "./reconsent-summary";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Admin dashboard" };
 
@@ -18,8 +18,7 @@ function Tile(props: { label: string; value: string; tone?: "ok" | "warn"; testI
   );
 }
 
-export default async function AdminDashboardPage() {
-  await requireRole("admin", "/admin");
+export default definePage({ role: "admin", returnTo: "/admin" }, async function AdminDashboardPage() {
   const dashboard = await readDashboard();
   const { outbox, reconsent } = dashboard;
   // A sync that has not caught up within a few minutes deserves a look.
@@ -124,4 +123,4 @@ export default async function AdminDashboardPage() {
       )}
     </section>
   );
-}
+});

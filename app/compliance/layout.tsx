@@ -5,7 +5,7 @@ import { getViewer } from "@/lib/auth/viewer";
 
 const linkClass = "rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 hover:text-blue-800";
 
-/** The workspace's own navigation. Every page below checks the role itself (requireRole). */
+/** The workspace's own navigation. Every page below checks the role itself (definePage). */
 export default async function ComplianceLayout({ children }: { children: ReactNode }) {
   const viewer = await getViewer();
   return (

@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
-import { requireRole } from "@/lib/auth/viewer";
 import { subjectSearchSchema } from "@/lib/compliance/schemas";
 import { searchSubjects, type SubjectSearchResult } from "@/lib/compliance/search-subjects";
-import { staffActorFromViewer } from "@/lib/compliance/staff-actor";
 import { isAppError } from "@/lib/errors";
 import { fieldIssues } from "@/lib/http/validation";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { listPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { Field, inputClass } from "./field";
 import { firstValues, POLICY_TITLES, utc } from "./format";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Compliance search" };
 
@@ -18,177 +17,177 @@ const CRITERIA = ["email", "auth0UserId", "subjectId", "purpose", "status", "pol
 
 const subjectHref = (id: string) => `/compliance/subjects/${id}`;
 
-export default async function ComplianceSearchPage(props: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const viewer = await requireRole("compliance", "/compliance");
-  const params = firstValues(await props.searchParams);
-  const [purposes, versions] = await Promise.all([listPurposes(), listPolicyVersions()]);
-  const asked = CRITERIA.some((key) => params[key]?.trim());
+export default definePage(
+  { role: "compliance", returnTo: "/compliance" },
+  async function ComplianceSearchPage({ actor, ...props }) {
+    const params = firstValues(await props.searchParams);
+    const [purposes, versions] = await Promise.all([listPurposes(), listPolicyVersions()]);
+    const asked = CRITERIA.some((key) => params[key]?.trim());
 
-  let result: SubjectSearchResult | null = null;
-  let fieldErrors: Record<string, string> = {};
-  let failure: string | null = null;
-  if (asked) {
-    const parsed = subjectSearchSchema.safeParse(params);
-    if (!parsed.success) {
-      for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
-    } else {
-      try {
-        result = await searchSubjects(staffActorFromViewer(viewer), params);
-      } catch (error) {
-        if (!isAppError(error)) throw error;
-        if (error.field) fieldErrors = { [error.field]: error.message };
-        else failure = error.message;
+    let result: SubjectSearchResult | null = null;
+    let fieldErrors: Record<string, string> = {};
+    let failure: string | null = null;
+    if (asked) {
+      const parsed = subjectSearchSchema.safeParse(params);
+      if (!parsed.success) {
+        for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
+      } else {
+        try {
+          result = await searchSubjects(actor, params);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          if (error.field) fieldErrors = { [error.field]: error.message };
+          else failure = error.message;
+        }
       }
     }
-  }
-  const nextHref = result?.nextCursor
-    ? `/compliance?${new URLSearchParams({ ...params, cursor: result.nextCursor }).toString()}`
-    : null;
-  const firstPageHref = params.cursor
-    ? `/compliance?${new URLSearchParams(Object.entries(params).filter(([key]) => key !== "cursor")).toString()}`
-    : null;
+    const nextHref = result?.nextCursor
+      ? `/compliance?${new URLSearchParams({ ...params, cursor: result.nextCursor }).toString()}`
+      : null;
+    const firstPageHref = params.cursor
+      ? `/compliance?${new URLSearchParams(Object.entries(params).filter(([key]) => key !== "cursor")).toString()}`
+      : null;
 
-  return (
-    <section>
-      <h1 className="text-2xl font-bold">Compliance search</h1>
-      <p className="mt-2 max-w-prose text-slate-700">
-        Find a person by an exact identifier, or filter everyone&apos;s current consent. Every search is written to the
-        access log under your name.
-      </p>
-
-      <form method="get" action="/compliance" className="mt-6 space-y-6 rounded-xl bg-white p-6 shadow-sm" noValidate>
-        <fieldset className="grid gap-4 sm:grid-cols-3">
-          <legend className="mb-2 text-lg font-semibold">Find a person</legend>
-          <Field id="email" label="Email (exact)" hint="Any letter case" error={fieldErrors.email}>
-            {(described) => (
-              <input
-                id="email"
-                name="email"
-                type="email"
-                defaultValue={params.email ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="auth0UserId" label="Auth0 user id" hint="e.g. auth0|64f0…" error={fieldErrors.auth0UserId}>
-            {(described) => (
-              <input
-                id="auth0UserId"
-                name="auth0UserId"
-                defaultValue={params.auth0UserId ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="subjectId" label="Subject id" hint="The ledger's pseudonymous id" error={fieldErrors.subjectId}>
-            {(described) => (
-              <input
-                id="subjectId"
-                name="subjectId"
-                defaultValue={params.subjectId ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-        </fieldset>
-
-        <fieldset className="grid gap-4 sm:grid-cols-3">
-          <legend className="mb-2 text-lg font-semibold">Filter current consent</legend>
-          <Field id="purpose" label="Purpose" error={fieldErrors.purpose}>
-            {(described) => (
-              <select
-                id="purpose"
-                name="purpose"
-                defaultValue={params.purpose ?? ""}
-                className={inputClass}
-                {...described}
-              >
-                <option value="">Any purpose</option>
-                {purposes.map((purpose) => (
-                  <option key={purpose.id} value={purpose.key}>
-                    {purpose.title}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="status" label="State" error={fieldErrors.status}>
-            {(described) => (
-              <select
-                id="status"
-                name="status"
-                defaultValue={params.status ?? ""}
-                className={inputClass}
-                {...described}
-              >
-                <option value="">Any state</option>
-                <option value="granted">Given</option>
-                <option value="withdrawn">Withdrawn</option>
-              </select>
-            )}
-          </Field>
-          <Field id="policyVersionId" label="Policy version" error={fieldErrors.policyVersionId}>
-            {(described) => (
-              <select
-                id="policyVersionId"
-                name="policyVersionId"
-                defaultValue={params.policyVersionId ?? ""}
-                className={inputClass}
-                {...described}
-              >
-                <option value="">Any version</option>
-                {versions.map((version) => (
-                  <option key={version.id} value={version.id}>
-                    {POLICY_TITLES[version.kind]} version {version.version}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="from" label="Decided from" hint="Day of the current decision (UTC)" error={fieldErrors.from}>
-            {(described) => (
-              <input
-                id="from"
-                name="from"
-                type="date"
-                defaultValue={params.from ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="to" label="Decided until" hint="Inclusive" error={fieldErrors.to}>
-            {(described) => (
-              <input
-                id="to"
-                name="to"
-                type="date"
-                defaultValue={params.to ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-        </fieldset>
-        <button type="submit" className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800">
-          Search
-        </button>
-      </form>
-
-      {failure && (
-        <p role="alert" className="mt-6 rounded-md border border-red-200 bg-red-50 p-3 text-red-900">
-          {failure}
+    return (
+      <section>
+        <h1 className="text-2xl font-bold">Compliance search</h1>
+        <p className="mt-2 max-w-prose text-slate-700">
+          Find a person by an exact identifier, or filter everyone&apos;s current consent. Every search is written to
+          the access log under your name.
         </p>
-      )}
-      {result && <SearchResults result={result} nextHref={nextHref} firstPageHref={firstPageHref} />}
-    </section>
-  );
-}
+
+        <form method="get" action="/compliance" className="mt-6 space-y-6 rounded-xl bg-white p-6 shadow-sm" noValidate>
+          <fieldset className="grid gap-4 sm:grid-cols-3">
+            <legend className="mb-2 text-lg font-semibold">Find a person</legend>
+            <Field id="email" label="Email (exact)" hint="Any letter case" error={fieldErrors.email}>
+              {(described) => (
+                <input
+                  id="email"
+                  name="email"
+                  type="email"
+                  defaultValue={params.email ?? ""}
+                  className={inputClass}
+                  {...described}
+                />
+              )}
+            </Field>
+            <Field id="auth0UserId" label="Auth0 user id" hint="e.g. auth0|64f0…" error={fieldErrors.auth0UserId}>
+              {(described) => (
+                <input
+                  id="auth0UserId"
+                  name="auth0UserId"
+                  defaultValue={params.auth0UserId ?? ""}
+                  className={inputClass}
+                  {...described}
+                />
+              )}
+            </Field>
+            <Field id="subjectId" label="Subject id" hint="The ledger's pseudonymous id" error={fieldErrors.subjectId}>
+              {(described) => (
+                <input
+                  id="subjectId"
+                  name="subjectId"
+                  defaultValue={params.subjectId ?? ""}
+                  className={inputClass}
+                  {...described}
+                />
+              )}
+            </Field>
+          </fieldset>
+
+          <fieldset className="grid gap-4 sm:grid-cols-3">
+            <legend className="mb-2 text-lg font-semibold">Filter current consent</legend>
+            <Field id="purpose" label="Purpose" error={fieldErrors.purpose}>
+              {(described) => (
+                <select
+                  id="purpose"
+                  name="purpose"
+                  defaultValue={params.purpose ?? ""}
+                  className={inputClass}
+                  {...described}
+                >
+                  <option value="">Any purpose</option>
+                  {purposes.map((purpose) => (
+                    <option key={purpose.id} value={purpose.key}>
+                      {purpose.title}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="status" label="State" error={fieldErrors.status}>
+              {(described) => (
+                <select
+                  id="status"
+                  name="status"
+                  defaultValue={params.status ?? ""}
+                  className={inputClass}
+                  {...described}
+                >
+                  <option value="">Any state</option>
+                  <option value="granted">Given</option>
+                  <option value="withdrawn">Withdrawn</option>
+                </select>
+              )}
+            </Field>
+            <Field id="policyVersionId" label="Policy version" error={fieldErrors.policyVersionId}>
+              {(described) => (
+                <select
+                  id="policyVersionId"
+                  name="policyVersionId"
+                  defaultValue={params.policyVersionId ?? ""}
+                  className={inputClass}
+                  {...described}
+                >
+                  <option value="">Any version</option>
+                  {versions.map((version) => (
+                    <option key={version.id} value={version.id}>
+                      {POLICY_TITLES[version.kind]} version {version.version}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="from" label="Decided from" hint="Day of the current decision (UTC)" error={fieldErrors.from}>
+              {(described) => (
+                <input
+                  id="from"
+                  name="from"
+                  type="date"
+                  defaultValue={params.from ?? ""}
+                  className={inputClass}
+                  {...described}
+                />
+              )}
+            </Field>
+            <Field id="to" label="Decided until" hint="Inclusive" error={fieldErrors.to}>
+              {(described) => (
+                <input
+                  id="to"
+                  name="to"
+                  type="date"
+                  defaultValue={params.to ?? ""}
+                  className={inputClass}
+                  {...described}
+                />
+              )}
+            </Field>
+          </fieldset>
+          <button type="submit" className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800">
+            Search
+          </button>
+        </form>
+
+        {failure && (
+          <p role="alert" className="mt-6 rounded-md border border-red-200 bg-red-50 p-3 text-red-900">
+            {failure}
+          </p>
+        )}
+        {result && <SearchResults result={result} nextHref={nextHref} firstPageHref={firstPageHref} />}
+      </section>
+    );
+  },
+);
 
 function SearchResults({
   result,

@@ -1,20 +1,23 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { requirePerson } from "@/lib/auth/require-person";
+import { requirePerson } from "@/lib/subjects/require-person";
 import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
 import { acceptGateFormSchema } from "@/lib/consent/form-schemas";
 import { defineAction } from "@/lib/http/define-action";
 import { readRequestContext } from "@/lib/http/request-context";
 
-export const acceptGate = defineAction({ role: "user", schema: acceptGateFormSchema }, async (input) => {
-  const { status } = await requirePerson("/consent", { gate: false });
-  await acceptConsentGate({
-    status,
-    keep: input.keep,
-    policyVersionIds: input.policyVersionIds,
-    context: await readRequestContext(),
-    idempotencyKey: input.idempotencyKey,
-  });
+export const acceptGate = defineAction({ role: "user", schema: acceptGateFormSchema }, async (input, actor) => {
+  const { status } = await requirePerson(actor, "/consent", { gate: false });
+  await acceptConsentGate(
+    {
+      status,
+      keep: input.keep,
+      policyVersionIds: input.policyVersionIds,
+      context: await readRequestContext(),
+      idempotencyKey: input.idempotencyKey,
+    },
+    actor,
+  );
   redirect(input.returnTo.startsWith("//") ? "/" : input.returnTo);
 });

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { PolicyText } from "@/components/policy-text";
-import { needsConsentGate, requirePerson } from "@/lib/auth/require-person";
+import { needsConsentGate, requirePerson } from "@/lib/subjects/require-person";
 import { readPolicyVersion } from "@/lib/policies/read-policy-versions";
 import { ConsentGateForm } from "./consent-gate-form";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Please review our terms" };
 
@@ -12,73 +13,72 @@ function safeReturnTo(value: string | string[] | undefined): string {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
 }
 
-export default async function ConsentGatePage({
-  searchParams,
-}: {
-  searchParams: Promise<{ returnTo?: string | string[] }>;
-}) {
-  const returnTo = safeReturnTo((await searchParams).returnTo);
-  const { status } = await requirePerson("/consent", { gate: false });
-  if (!needsConsentGate(status)) redirect(returnTo);
+export default definePage(
+  { role: "user", returnTo: "/consent" },
+  async function ConsentGatePage({ actor, searchParams }) {
+    const returnTo = safeReturnTo((await searchParams).returnTo);
+    const { status } = await requirePerson(actor, "/consent", { gate: false });
+    if (!needsConsentGate(status)) redirect(returnTo);
 
-  const documents = await Promise.all(
-    Object.values(status.currentPolicies).flatMap((version) =>
-      version ? [readPolicyVersion({ id: version.id })] : [],
-    ),
-  );
-  const required = status.purposes.filter((row) => row.purpose.required);
-  const renewing = status.purposes.filter((row) => !row.purpose.required && row.needsReconsent);
-  const isChange = required.some((row) => row.policyVersion !== null);
+    const documents = await Promise.all(
+      Object.values(status.currentPolicies).flatMap((version) =>
+        version ? [readPolicyVersion({ id: version.id })] : [],
+      ),
+    );
+    const required = status.purposes.filter((row) => row.purpose.required);
+    const renewing = status.purposes.filter((row) => !row.purpose.required && row.needsReconsent);
+    const isChange = required.some((row) => row.policyVersion !== null);
 
-  return (
-    <section className="space-y-6">
-      <div className="rounded-xl bg-white p-8 shadow-sm">
-        <h1 className="text-2xl font-bold">{isChange ? "Our terms have changed" : "Before you continue"}</h1>
-        <p className="mt-2 text-slate-700">
-          {isChange
-            ? "We published new versions of the documents below. Please read them and accept them to keep using the service."
-            : "Please read the documents below and accept them to use the service."}
-        </p>
-        {required.map((row) =>
-          row.policyVersion ? (
-            <p key={row.purpose.key} className="mt-2 text-sm text-slate-600">
-              You agreed to “{row.purpose.title}” under version {row.policyVersion.version}
-              {row.updatedAt ? ` on ${row.updatedAt.toISOString().slice(0, 10)}` : ""}.
-            </p>
+    return (
+      <section className="space-y-6">
+        <div className="rounded-xl bg-white p-8 shadow-sm">
+          <h1 className="text-2xl font-bold">{isChange ? "Our terms have changed" : "Before you continue"}</h1>
+          <p className="mt-2 text-slate-700">
+            {isChange
+              ? "We published new versions of the documents below. Please read them and accept them to keep using the service."
+              : "Please read the documents below and accept them to use the service."}
+          </p>
+          {required.map((row) =>
+            row.policyVersion ? (
+              <p key={row.purpose.key} className="mt-2 text-sm text-slate-600">
+                You agreed to “{row.purpose.title}” under version {row.policyVersion.version}
+                {row.updatedAt ? ` on ${row.updatedAt.toISOString().slice(0, 10)}` : ""}.
+              </p>
+            ) : null,
+          )}
+        </div>
+        {documents.map((document) =>
+          document ? (
+            <article
+              key={document.id}
+              aria-labelledby={`doc-${document.id}`}
+              className="max-h-96 overflow-y-auto rounded-xl bg-white p-8 shadow-sm"
+              tabIndex={0}
+            >
+              <h2 id={`doc-${document.id}`} className="text-xl font-semibold">
+                {document.title}, version {document.version}
+              </h2>
+              <PolicyText text={document.text} />
+            </article>
           ) : null,
         )}
-      </div>
-      {documents.map((document) =>
-        document ? (
-          <article
-            key={document.id}
-            aria-labelledby={`doc-${document.id}`}
-            className="max-h-96 overflow-y-auto rounded-xl bg-white p-8 shadow-sm"
-            tabIndex={0}
-          >
-            <h2 id={`doc-${document.id}`} className="text-xl font-semibold">
-              {document.title}, version {document.version}
-            </h2>
-            <PolicyText text={document.text} />
-          </article>
-        ) : null,
-      )}
-      <div className="rounded-xl bg-white p-8 shadow-sm">
-        <ConsentGateForm
-          idempotencyKey={randomUUID()}
-          returnTo={returnTo}
-          policyVersionIds={documents.flatMap((document) => (document ? [document.id] : []))}
-          documents={documents.flatMap((document) =>
-            document ? [`${document.title} (version ${document.version})`] : [],
-          )}
-          renewing={renewing.map(({ purpose }) => ({
-            key: purpose.key,
-            title: purpose.title,
-            description: purpose.description,
-          }))}
-          leaveHref={required[0] ? `/me/consents/withdraw/${required[0].purpose.key}` : "/auth/logout"}
-        />
-      </div>
-    </section>
-  );
-}
+        <div className="rounded-xl bg-white p-8 shadow-sm">
+          <ConsentGateForm
+            idempotencyKey={randomUUID()}
+            returnTo={returnTo}
+            policyVersionIds={documents.flatMap((document) => (document ? [document.id] : []))}
+            documents={documents.flatMap((document) =>
+              document ? [`${document.title} (version ${document.version})`] : [],
+            )}
+            renewing={renewing.map(({ purpose }) => ({
+              key: purpose.key,
+              title: purpose.title,
+              description: purpose.description,
+            }))}
+            leaveHref={required[0] ? `/me/consents/withdraw/${required[0].purpose.key}` : "/auth/logout"}
+          />
+        </div>
+      </section>
+    );
+  },
+);

@@ -5,13 +5,13 @@ import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { db } from "@/lib/db/client";
-import { sha256Hex } from "@/lib/ledger/event-hash";
+import { sha256Hex } from "@/lib/crypto/sha256";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
-import { addPurpose } from "./add-purpose";
+import { createPurpose } from "./create-purpose";
 import { changeWithdrawalPolicy } from "./change-withdrawal-policy";
-import { editPurpose } from "./edit-purpose";
+import { updatePurpose } from "./update-purpose";
 import { publishPolicyDraft } from "./publish-policy-draft";
 import { readAdminChanges } from "./read-admin-changes";
 import { readDashboard, runningTotals, weekStarts } from "./read-dashboard";
@@ -20,20 +20,23 @@ import { readPurposeOverview } from "./read-purpose-overview";
 import { readReconsentProgress } from "./read-reconsent-progress";
 import { reinstatePurpose, retirePurpose } from "./retire-purpose";
 import { deletePolicyDraft, savePolicyDraft } from "./save-policy-draft";
+import { adminActor, PERSON } from "@/test/actors";
 
-const ADMIN = "auth0|console-admin";
+const ADMIN = adminActor("auth0|console-admin");
 let policies: { termsId: string; privacyId: string };
 
 async function signedUp(optional: string[] = []) {
   const subject = await newSubject("console");
   const current = await readCurrentPolicyVersions();
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms", ...optional],
-    policyVersionIds: [current.terms!.id, current.privacy!.id],
-    method: "signup",
-    actor: { type: "self" },
-  });
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["terms", ...optional],
+      policyVersionIds: [current.terms!.id, current.privacy!.id],
+      method: "signup",
+    },
+    PERSON,
+  );
   return subject;
 }
 
@@ -43,7 +46,7 @@ beforeAll(async () => {
 
 describe("purposes", () => {
   it("creates and edits a purpose, each change logged with before and after", async () => {
-    await addPurpose(
+    await createPurpose(
       {
         key: "newsletter",
         title: "Newsletter",
@@ -54,19 +57,19 @@ describe("purposes", () => {
       },
       ADMIN,
     );
-    await editPurpose(
+    await updatePurpose(
       { key: "newsletter", title: "Monthly newsletter", description: "Once a month", required: false, position: 4 },
       ADMIN,
     );
     const [update, create] = await readAdminChanges(["purpose.create", "purpose.update"]);
-    expect(create).toMatchObject({ actorId: ADMIN, action: "purpose.create", target: "newsletter" });
+    expect(create).toMatchObject({ actorId: ADMIN.id, action: "purpose.create", target: "newsletter" });
     expect(update).toMatchObject({
       action: "purpose.update",
       before: { title: "Newsletter", position: 9 },
       after: { title: "Monthly newsletter", position: 4, required: false },
     });
     await expect(
-      addPurpose(
+      createPurpose(
         { key: "newsletter", title: "x", description: "x", required: false, policyKind: "privacy", position: 0 },
         ADMIN,
       ),
@@ -74,20 +77,20 @@ describe("purposes", () => {
   });
 
   it("retires a purpose with history, deletes one without, and refuses a required one", async () => {
-    await addPurpose(
+    await createPurpose(
       { key: "unused", title: "Unused", description: "x", required: false, policyKind: "privacy", position: 0 },
       ADMIN,
     );
-    await addPurpose(
+    await createPurpose(
       { key: "survey", title: "Surveys", description: "x", required: false, policyKind: "privacy", position: 0 },
       ADMIN,
     );
     const person = await signedUp(["survey"]);
 
-    expect(await retirePurpose("unused", ADMIN)).toBe("deleted");
+    expect(await retirePurpose({ key: "unused" }, ADMIN)).toBe("deleted");
     expect(await db().purpose.findUnique({ where: { key: "unused" } })).toBeNull();
 
-    expect(await retirePurpose("survey", ADMIN)).toBe("retired");
+    expect(await retirePurpose({ key: "survey" }, ADMIN)).toBe("retired");
     expect((await listPurposes()).map((purpose) => purpose.key)).not.toContain("survey");
     expect((await listPurposes(undefined, { includeRetired: true })).map((purpose) => purpose.key)).toContain("survey");
     const status = await readConsentStatus(person.id);
@@ -96,12 +99,12 @@ describe("purposes", () => {
     const overview = await readPurposeOverview();
     expect(overview.find((row) => row.purpose.key === "survey")).toMatchObject({ granted: 1, events: 1 });
     await expect(
-      editPurpose({ key: "survey", title: "S", description: "x", required: true, position: 0 }, ADMIN),
+      updatePurpose({ key: "survey", title: "S", description: "x", required: true, position: 0 }, ADMIN),
     ).rejects.toMatchObject({ code: "conflict", field: "required" });
 
-    await reinstatePurpose("survey", ADMIN);
+    await reinstatePurpose({ key: "survey" }, ADMIN);
     expect((await listPurposes()).map((purpose) => purpose.key)).toContain("survey");
-    await expect(retirePurpose("terms", ADMIN)).rejects.toMatchObject({ code: "conflict" });
+    await expect(retirePurpose({ key: "terms" }, ADMIN)).rejects.toMatchObject({ code: "conflict" });
     const actions = (await readAdminChanges(["purpose.retire", "purpose.delete", "purpose.reinstate"])).map(
       (change) => `${change.action}:${change.target}`,
     );
@@ -124,17 +127,14 @@ describe("policy drafts and publishing", () => {
 
     // Publishing what was not previewed is refused.
     await expect(
-      publishPolicyDraft(
-        { id: draft.id, textSha256: sha256Hex("Draft one"), requiresReconsent: true, confirm: true },
-        ADMIN,
-      ),
+      publishPolicyDraft({ id: draft.id, textSha256: sha256Hex("Draft one"), requiresReconsent: true }, ADMIN),
     ).rejects.toMatchObject({ code: "conflict" });
 
     const published = await publishPolicyDraft(
-      { id: draft.id, textSha256: sha256Hex("Terms v2\n\nNew clause."), requiresReconsent: false, confirm: true },
+      { id: draft.id, textSha256: sha256Hex("Terms v2\n\nNew clause."), requiresReconsent: false },
       ADMIN,
     );
-    expect(published).toMatchObject({ kind: "terms", version: "2", publishedBy: ADMIN, requiresReconsent: false });
+    expect(published).toMatchObject({ kind: "terms", version: "2", publishedBy: ADMIN.id, requiresReconsent: false });
     expect(published.textSha256).toBe(sha256Hex("Terms v2\n\nNew clause."));
     expect(await readPolicyDraft(draft.id)).toBeNull();
     await expect(db().policyVersion.update({ where: { id: published.id }, data: { text: "changed" } })).rejects.toThrow(
@@ -153,7 +153,7 @@ describe("policy drafts and publishing", () => {
 
   it("discards a draft", async () => {
     const draft = await savePolicyDraft({ kind: "privacy", version: "9", title: "Privacy", text: "x" }, ADMIN);
-    await deletePolicyDraft(draft.id, ADMIN);
+    await deletePolicyDraft({ id: draft.id }, ADMIN);
     expect(await readPolicyDraft(draft.id)).toBeNull();
   });
 
@@ -169,25 +169,29 @@ describe("policy drafts and publishing", () => {
       ADMIN,
     );
     const v3 = await publishPolicyDraft(
-      { id: draft.id, textSha256: sha256Hex("Terms v3"), requiresReconsent: true, confirm: true },
+      { id: draft.id, textSha256: sha256Hex("Terms v3"), requiresReconsent: true },
       ADMIN,
     );
     expect((await readConsentStatus(waits.id))!.needsReconsent).toBe(true);
 
-    await grantConsent({
-      subjectId: accepts.id,
-      purposes: ["terms"],
-      policyVersionIds: [v3.id, policies.privacyId],
-      method: "reconsent",
-      actor: { type: "self" },
-    });
-    await withdrawConsent({
-      subjectId: declines.id,
-      purposes: ["terms"],
-      method: "reconsent",
-      actor: { type: "self" },
-    });
-    await eraseSubject({ subjectId: erased.id, actor: { type: "self" } });
+    await grantConsent(
+      {
+        subjectId: accepts.id,
+        purposes: ["terms"],
+        policyVersionIds: [v3.id, policies.privacyId],
+        method: "reconsent",
+      },
+      PERSON,
+    );
+    await withdrawConsent(
+      {
+        subjectId: declines.id,
+        purposes: ["terms"],
+        method: "reconsent",
+      },
+      PERSON,
+    );
+    await eraseSubject({ subjectId: erased.id }, PERSON);
     await signedUp(); // signs up under v3: never needed to re-consent
 
     const progress = await readReconsentProgress(v3.id);

@@ -1,5 +1,6 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db/client";
+import { auditActor, type Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db/client";
 import { parseInput } from "@/lib/errors";
 import type { AdminChange, Prisma } from "@/lib/generated/prisma/client";
 import { adminChangeSchema, type AdminChangeEntry } from "./schemas";
@@ -7,12 +8,19 @@ import { adminChangeSchema, type AdminChangeEntry } from "./schemas";
 const json = (value: unknown) => (value === undefined ? undefined : (value as Prisma.InputJsonValue));
 
 /**
- * Records what an admin changed, from what to what. Pass the transaction of the change: if the
- * record cannot be written, the change does not happen either.
+ * Records what `actor` changed, from what to what. Takes the transaction of the change: if the
+ * record cannot be written, the change does not happen either. Only the admin use cases in this
+ * folder call it.
  */
-export async function appendAdminChange(entry: AdminChangeEntry, tx?: Tx): Promise<AdminChange> {
-  const { before, after, target, ...rest } = parseInput(adminChangeSchema, entry);
-  return (tx ?? db()).adminChange.create({
-    data: { ...rest, target: target ?? null, before: json(before), after: json(after) },
+export async function appendAdminChange(entry: AdminChangeEntry, actor: Actor, tx: Tx): Promise<AdminChange> {
+  const change = parseInput(adminChangeSchema, entry);
+  return tx.adminChange.create({
+    data: {
+      ...auditActor(actor),
+      action: change.action,
+      target: change.target,
+      before: json("before" in change ? change.before : undefined),
+      after: json("after" in change ? change.after : undefined),
+    },
   });
 }

@@ -5,6 +5,8 @@ import { createManagementClient } from "@/lib/mgmt/management-client";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
+import { adminActor } from "@/test/actors";
+import { expectFailingAuditToAbort } from "@/test/failing-audit";
 
 const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
 
@@ -53,7 +55,7 @@ describe("staff roles", () => {
   it("grants a role by email, replacing the whole roles array and keeping the rest of app_metadata", async () => {
     const result = await changeStaffRole(
       { user: "someone@example.com", role: "compliance", change: "grant" },
-      admin,
+      adminActor(admin),
       mgmt,
     );
     expect(result).toMatchObject({ changed: true, member: { userId: person, roles: ["compliance"] } });
@@ -63,7 +65,9 @@ describe("staff roles", () => {
       plan: "full",
     });
     // Granting again changes nothing and logs nothing more.
-    expect(await changeStaffRole({ user: person, role: "compliance", change: "grant" }, admin, mgmt)).toMatchObject({
+    expect(
+      await changeStaffRole({ user: person, role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+    ).toMatchObject({
       changed: false,
     });
     const changes = await readAdminChanges(["role.grant"]);
@@ -85,31 +89,41 @@ describe("staff roles", () => {
   });
 
   it("refuses to remove the last admin, themselves included, and allows it once there is another", async () => {
-    await expect(changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject({
+    await expect(
+      changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), mgmt),
+    ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringMatching(/You are the last admin/) as unknown,
     });
     expect(await rolesOf(admin)).toEqual({ roles: ["admin"] });
 
-    await changeStaffRole({ user: person, role: "admin", change: "grant" }, admin, mgmt);
-    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt);
+    await changeStaffRole({ user: person, role: "admin", change: "grant" }, adminActor(admin), mgmt);
+    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), mgmt);
     expect(await rolesOf(admin)).toEqual({ roles: [] });
     // Now `person` is the only admin; nobody can remove them either.
-    await expect(changeStaffRole({ user: person, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject(
-      {
-        code: "conflict",
-        message: expect.stringMatching(/This is the last admin/) as unknown,
-      },
-    );
+    await expect(
+      changeStaffRole({ user: person, role: "admin", change: "revoke" }, adminActor(admin), mgmt),
+    ).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/This is the last admin/) as unknown,
+    });
     expect((await readAdminChanges(["role.revoke"])).map((change) => change.target)).toEqual([admin]);
   });
 
   it("says which field is wrong for an unknown user", async () => {
     await expect(
-      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, admin, mgmt),
+      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, adminActor(admin), mgmt),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
     await expect(
-      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, admin, mgmt),
+      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, adminActor(admin), mgmt),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
+  });
+
+  it("changes nothing in Auth0 when the audit row cannot be written", async () => {
+    const outsider = await createUser("not.yet.staff@example.com", { plan: "free" });
+    await expectFailingAuditToAbort(() =>
+      changeStaffRole({ user: outsider, role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+    );
+    expect(await rolesOf(outsider)).toEqual({ plan: "free" });
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
 import type { ManagementClient } from "auth0";
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
@@ -14,7 +15,7 @@ import {
   type Auth0UserRoles,
   type StaffMember,
 } from "./auth0-user-roles";
-import { changeRoleFormSchema, type ChangeRoleForm } from "./schemas";
+import { changeStaffRoleSchema, type ChangeStaffRoleInput } from "./schemas";
 
 /**
  * Admins other than `exceptUserId`, each confirmed by reading the user itself (search results
@@ -45,11 +46,11 @@ export interface RoleChangeResult {
  * until they next sign in (roles travel in the ID token).
  */
 export async function changeStaffRole(
-  input: ChangeRoleForm,
-  actorId: string,
+  input: ChangeStaffRoleInput,
+  actor: Actor,
   mgmt: ManagementClient = managementClient(),
 ): Promise<RoleChangeResult> {
-  const { user, role, change } = parseInput(changeRoleFormSchema, input);
+  const { user, role, change } = parseInput(changeStaffRoleSchema, input);
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('admin:roles'))`;
@@ -77,7 +78,7 @@ export async function changeStaffRole(
         if (others === 0) {
           throw new AppError(
             "conflict",
-            userId === actorId
+            userId === actor.id
               ? "You are the last admin. Make someone else an admin before removing your own admin role."
               : "This is the last admin. Make someone else an admin first.",
             { field: "user" },
@@ -86,7 +87,8 @@ export async function changeStaffRole(
       }
       const after = change === "grant" ? [...before, role] : before.filter((existing) => existing !== role);
       await appendAdminChange(
-        { actorId, action: change === "grant" ? "role.grant" : "role.revoke", target: userId, before, after },
+        { action: change === "grant" ? "role.grant" : "role.revoke", target: userId, before, after },
+        actor,
         tx,
       );
       let updated: Auth0UserRoles;

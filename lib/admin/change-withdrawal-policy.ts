@@ -1,7 +1,11 @@
 import "server-only";
-import { readWithdrawalPolicy, updateWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
-import type { WithdrawalPolicy } from "@/lib/consent/schemas";
-import { db } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { readWithdrawalPolicy, WITHDRAWAL_POLICY_SETTING } from "@/lib/consent/withdrawal-policy";
+import { withdrawalPolicySchema, type WithdrawalPolicy } from "@/lib/consent/schemas";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
+import { parseInput } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendAdminChange } from "./append-admin-change";
 
 /**
@@ -10,18 +14,26 @@ import { appendAdminChange } from "./append-admin-change";
  * what. Applies to withdrawals recorded from now on; earlier ones keep the outcome they had.
  */
 export async function changeWithdrawalPolicy(
-  policy: WithdrawalPolicy,
-  actorId: string,
+  input: WithdrawalPolicy,
+  actor: Actor,
+  tx?: Tx,
 ): Promise<{ changed: boolean; policy: WithdrawalPolicy }> {
-  return db().$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('setting:consent.withdrawalPolicy'))`;
+  const policy = parseInput(withdrawalPolicySchema, input);
+  return inTransaction(tx, async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`setting:${WITHDRAWAL_POLICY_SETTING}`}))`;
     const before = await readWithdrawalPolicy(tx);
     if (before.onRequiredWithdrawal === policy.onRequiredWithdrawal) return { changed: false, policy: before };
-    const after = await updateWithdrawalPolicy(policy, tx);
+    const value = policy as Prisma.InputJsonValue;
+    await tx.setting.upsert({
+      where: { key: WITHDRAWAL_POLICY_SETTING },
+      create: { key: WITHDRAWAL_POLICY_SETTING, value },
+      update: { value },
+    });
     await appendAdminChange(
-      { actorId, action: "withdrawal_policy.update", target: "consent.withdrawalPolicy", before, after },
+      { action: "withdrawal_policy.update", target: WITHDRAWAL_POLICY_SETTING, before, after: policy },
+      actor,
       tx,
     );
-    return { changed: true, policy: after };
+    return { changed: true, policy };
   });
 }

@@ -1,11 +1,12 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { sha256Hex } from "@/lib/crypto/sha256";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { PolicyVersion } from "@/lib/generated/prisma/client";
-import { sha256Hex } from "@/lib/ledger/event-hash";
-import { publishPolicyVersion } from "@/lib/policies/publish-policy-version";
-import { appendAdminChange } from "./append-admin-change";
-import { publishDraftFormSchema, type PublishDraftForm } from "./schemas";
+import { publishDraftSchema, type PublishDraftInput } from "@/lib/policies/schemas";
+import { publishPolicyVersion } from "./publish-policy-version";
 
 /**
  * Publishes a draft as an immutable PolicyVersion and removes the draft, in one transaction.
@@ -14,9 +15,9 @@ import { publishDraftFormSchema, type PublishDraftForm } from "./schemas";
  * previewed. With `requiresReconsent`, everyone who agreed to an earlier version of the kind is
  * sent through the consent gate at their next visit.
  */
-export async function publishPolicyDraft(input: PublishDraftForm, actorId: string): Promise<PolicyVersion> {
-  const { id, textSha256, requiresReconsent } = parseInput(publishDraftFormSchema, input);
-  return db().$transaction(async (tx) => {
+export async function publishPolicyDraft(input: PublishDraftInput, actor: Actor, tx?: Tx): Promise<PolicyVersion> {
+  const { id, textSha256, requiresReconsent } = parseInput(publishDraftSchema, input);
+  return inTransaction(tx, async (tx) => {
     const rows = await tx.$queryRaw<
       Array<{ id: string }>
     >`SELECT id FROM "PolicyDraft" WHERE id = ${id}::uuid FOR UPDATE`;
@@ -25,28 +26,11 @@ export async function publishPolicyDraft(input: PublishDraftForm, actorId: strin
     if (sha256Hex(draft.text) !== textSha256) {
       throw new AppError("conflict", "The draft changed after you previewed it. Preview it again before publishing.");
     }
-    const version = await publishPolicyVersion(
-      {
-        kind: draft.kind,
-        version: draft.version,
-        title: draft.title,
-        url: draft.url,
-        text: draft.text,
-        requiresReconsent,
-        publishedBy: actorId,
-      },
-      tx,
-    );
+    const { kind, version, title, url, text } = draft;
+    const published = await publishPolicyVersion({ kind, version, title, url, text, requiresReconsent }, actor, tx, {
+      draftId: id,
+    });
     await tx.policyDraft.delete({ where: { id } });
-    await appendAdminChange(
-      {
-        actorId,
-        action: "policy.publish",
-        target: `${version.kind}:${version.version}`,
-        after: { policyVersionId: version.id, textSha256: version.textSha256, requiresReconsent },
-      },
-      tx,
-    );
-    return version;
+    return published;
   });
 }

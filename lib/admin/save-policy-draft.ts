@@ -1,11 +1,12 @@
 import "server-only";
-import { db } from "@/lib/db/client";
-import { isUniqueViolation } from "@/lib/db/transaction";
+import type { Actor } from "@/lib/auth/actor";
+import { sha256Hex } from "@/lib/crypto/sha256";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction, isUniqueViolation } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { PolicyDraft } from "@/lib/generated/prisma/client";
-import { sha256Hex } from "@/lib/ledger/event-hash";
+import { draftIdSchema, policyDraftSchema, type PolicyDraftInput } from "@/lib/policies/schemas";
 import { appendAdminChange } from "./append-admin-change";
-import { policyDraftFormSchema, type PolicyDraftForm } from "./schemas";
 
 /** The portal's own page for a version. */
 export function defaultPolicyUrl(kind: string, version: string): string {
@@ -16,33 +17,30 @@ export function defaultPolicyUrl(kind: string, version: string): string {
  * Creates or updates a draft. Drafts change freely; a version label already published for the
  * kind is refused now rather than at publishing.
  */
-export async function savePolicyDraft(input: PolicyDraftForm, actorId: string): Promise<PolicyDraft> {
-  const { id, ...data } = parseInput(policyDraftFormSchema, input);
+export async function savePolicyDraft(input: PolicyDraftInput, actor: Actor, tx?: Tx): Promise<PolicyDraft> {
+  const { id, ...data } = parseInput(policyDraftSchema, input);
   const url = data.url ?? defaultPolicyUrl(data.kind, data.version);
-  const published = await db().policyVersion.findUnique({
-    where: { kind_version: { kind: data.kind, version: data.version } },
-    select: { id: true },
-  });
-  if (published) {
-    throw new AppError("already_exists", `${data.kind} version "${data.version}" is already published.`, {
-      field: "version",
-    });
-  }
   try {
-    return await db().$transaction(async (tx) => {
+    return await inTransaction(tx, async (tx) => {
+      const published = await tx.policyVersion.findUnique({
+        where: { kind_version: { kind: data.kind, version: data.version } },
+        select: { id: true },
+      });
+      if (published) {
+        throw new AppError("already_exists", `${data.kind} version "${data.version}" is already published.`, {
+          field: "version",
+        });
+      }
       const draft = id
-        ? await tx.policyDraft.update({
-            where: { id },
-            data: { ...data, url, updatedBy: actorId, updatedAt: new Date() },
-          })
-        : await tx.policyDraft.create({ data: { ...data, url, createdBy: actorId, updatedBy: actorId } });
+        ? await tx.policyDraft.update({ where: { id }, data: { ...data, url, updatedBy: actor.id } })
+        : await tx.policyDraft.create({ data: { ...data, url, createdBy: actor.id, updatedBy: actor.id } });
       await appendAdminChange(
         {
-          actorId,
           action: "policy.draft.save",
           target: `${draft.kind}:${draft.version}`,
           after: { draftId: draft.id, textSha256: sha256Hex(draft.text) },
         },
+        actor,
         tx,
       );
       return draft;
@@ -59,11 +57,12 @@ export async function savePolicyDraft(input: PolicyDraftForm, actorId: string): 
 }
 
 /** Discards a draft. */
-export async function deletePolicyDraft(id: string, actorId: string): Promise<void> {
-  await db().$transaction(async (tx) => {
+export async function deletePolicyDraft(input: { id: string }, actor: Actor, tx?: Tx): Promise<void> {
+  const { id } = parseInput(draftIdSchema, input);
+  await inTransaction(tx, async (tx) => {
     const draft = await tx.policyDraft.findUnique({ where: { id } });
     if (!draft) return;
     await tx.policyDraft.delete({ where: { id } });
-    await appendAdminChange({ actorId, action: "policy.draft.delete", target: `${draft.kind}:${draft.version}` }, tx);
+    await appendAdminChange({ action: "policy.draft.delete", target: `${draft.kind}:${draft.version}` }, actor, tx);
   });
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { changeRoleFormSchema, editPurposeFormSchema, policyDraftFormSchema, publishDraftFormSchema } from "./schemas";
+import {
+  changeRoleFormSchema,
+  updatePurposeFormSchema,
+  policyDraftFormSchema,
+  publishDraftFormSchema,
+} from "./schemas";
 
 describe("admin form schemas", () => {
   it("reads checkboxes as booleans: ticked sends 'on', unticked sends nothing", () => {
     const base = { key: "newsletter", title: "Newsletter", description: "Monthly", position: "2" };
-    expect(editPurposeFormSchema.parse({ ...base, required: "on" })).toMatchObject({ required: true, position: 2 });
-    expect(editPurposeFormSchema.parse(base)).toMatchObject({ required: false });
+    expect(updatePurposeFormSchema.parse({ ...base, required: "on" })).toMatchObject({ required: true, position: 2 });
+    expect(updatePurposeFormSchema.parse(base)).toMatchObject({ required: false });
   });
 
   it("normalizes a draft's line endings to LF, so its hash does not depend on the browser", () => {

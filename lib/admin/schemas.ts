@@ -1,112 +1,99 @@
 import { z } from "zod";
-import { WITHDRAWAL_ACTIONS } from "@/lib/consent/schemas";
-import { policyKindSchema, purposeKeySchema } from "@/lib/policies/schemas";
+import { WITHDRAWAL_ACTIONS, withdrawalPolicySchema } from "@/lib/consent/schemas";
+import { formCheckbox, formInteger, formOptional } from "@/lib/http/form-fields";
+import {
+  createPurposeSchema,
+  draftIdSchema,
+  policyDraftSchema,
+  policyKindSchema,
+  publishDraftSchema,
+  purposeKeyInputSchema,
+  updatePurposeSchema,
+} from "@/lib/policies/schemas";
 
-/** An HTML checkbox: present ("on") when ticked, absent otherwise. */
-const checkbox = z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean());
+// --- What every admin change records: one payload shape per action -------------------------------
 
-/** Form fields that may be left empty. */
-const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-
-/** What every admin change records. */
-export const ADMIN_CHANGE_ACTIONS = [
-  "purpose.create",
-  "purpose.update",
-  "purpose.retire",
-  "purpose.reinstate",
-  "purpose.delete",
-  "policy.draft.save",
-  "policy.draft.delete",
-  "policy.publish",
-  "withdrawal_policy.update",
-  "role.grant",
-  "role.revoke",
-] as const;
-export type AdminChangeAction = (typeof ADMIN_CHANGE_ACTIONS)[number];
-
-export const adminChangeSchema = z.strictObject({
-  /** The admin's Auth0 user id. */
-  actorId: z.string().min(1).max(200),
-  action: z.enum(ADMIN_CHANGE_ACTIONS),
-  target: z.string().max(200).nullish(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
+const purposeFields = z.object({
+  title: z.string(),
+  description: z.string().optional(),
+  required: z.boolean(),
+  position: z.number().optional(),
+  policyKind: policyKindSchema.optional(),
 });
+const roles = z.array(z.string());
+
+/** The AdminChange payloads, typed per action (`target` names what changed). */
+export const adminChangeSchema = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("purpose.create"), target: z.string(), after: purposeFields }),
+  z.strictObject({
+    action: z.literal("purpose.update"),
+    target: z.string(),
+    before: purposeFields,
+    after: purposeFields.partial(),
+  }),
+  z.strictObject({ action: z.literal("purpose.retire"), target: z.string() }),
+  z.strictObject({ action: z.literal("purpose.reinstate"), target: z.string() }),
+  z.strictObject({ action: z.literal("purpose.delete"), target: z.string(), before: z.object({ title: z.string() }) }),
+  z.strictObject({
+    action: z.literal("policy.draft.save"),
+    target: z.string(),
+    after: z.object({ draftId: z.uuid(), textSha256: z.string() }),
+  }),
+  z.strictObject({ action: z.literal("policy.draft.delete"), target: z.string() }),
+  z.strictObject({
+    action: z.literal("policy.publish"),
+    target: z.string(),
+    after: z.object({
+      policyVersionId: z.uuid(),
+      textSha256: z.string(),
+      requiresReconsent: z.boolean(),
+      draftId: z.uuid().optional(),
+    }),
+  }),
+  z.strictObject({
+    action: z.literal("withdrawal_policy.update"),
+    target: z.literal("consent.withdrawalPolicy"),
+    before: withdrawalPolicySchema,
+    after: withdrawalPolicySchema,
+  }),
+  z.strictObject({ action: z.literal("role.grant"), target: z.string(), before: roles, after: roles }),
+  z.strictObject({ action: z.literal("role.revoke"), target: z.string(), before: roles, after: roles }),
+]);
 export type AdminChangeEntry = z.input<typeof adminChangeSchema>;
+export type AdminChangeAction = AdminChangeEntry["action"];
+export const ADMIN_CHANGE_ACTIONS = adminChangeSchema.options.map((option) => option.shape.action.value);
 
-// --- Purposes ------------------------------------------------------------------------------------
-
-const title = z.string().trim().min(1, "enter a title").max(120);
-const description = z.string().trim().min(1, "enter a description").max(2000);
-const position = z.coerce.number().int().min(0).max(10_000);
+// --- Forms: the domain schemas with the form coercions ---------------------------------------------
 
 export const createPurposeFormSchema = z.object({
-  key: purposeKeySchema,
-  title,
-  description,
-  required: checkbox,
-  policyKind: policyKindSchema,
-  position: z.preprocess(blankToUndefined, position.default(0)),
+  ...createPurposeSchema.shape,
+  required: formCheckbox,
+  position: formOptional(formInteger(0, 10_000).default(0)),
 });
-export type CreatePurposeForm = z.output<typeof createPurposeFormSchema>;
 
-export const editPurposeFormSchema = z.object({
-  key: purposeKeySchema,
-  title,
-  description,
-  required: checkbox,
-  position,
+export const updatePurposeFormSchema = z.object({
+  ...updatePurposeSchema.shape,
+  title: createPurposeSchema.shape.title,
+  description: createPurposeSchema.shape.description,
+  required: formCheckbox,
+  position: formInteger(0, 10_000),
 });
-export type EditPurposeForm = z.output<typeof editPurposeFormSchema>;
 
-export const purposeKeyFormSchema = z.object({ key: purposeKeySchema });
-
-// --- Policy drafts ---------------------------------------------------------------------------------
-
-const versionLabel = z
-  .string()
-  .trim()
-  .min(1, "enter a version label, e.g. 2 or 2026-11")
-  .max(40)
-  .regex(/^[\w.-]+$/, "use letters, digits, dots, hyphens and underscores");
+export const purposeKeyFormSchema = z.object(purposeKeyInputSchema.shape);
 
 export const policyDraftFormSchema = z.object({
-  /** Empty for a new draft. */
-  id: z.preprocess(blankToUndefined, z.uuid().optional()),
-  kind: policyKindSchema,
-  version: versionLabel,
-  title: z.string().trim().min(1, "enter a title").max(200),
-  /** Empty: the portal's own page for the version, `/policies/<kind>/<version>`. */
-  url: z.preprocess(
-    blankToUndefined,
-    z
-      .union([
-        z.url({ protocol: /^https?$/, error: "must be an http(s) URL or a path starting with /" }),
-        z.string().regex(/^\/[^\s]*$/, "must be an http(s) URL or a path starting with /"),
-      ])
-      .optional(),
-  ),
-  /**
-   * Line endings normalized to LF: browsers submit a textarea with CRLF, and the published text's
-   * SHA-256 must not depend on the browser or OS it was typed in.
-   */
-  text: z.preprocess(
-    (value) => (typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value),
-    z.string().min(1, "write the text").max(500_000),
-  ),
+  ...policyDraftSchema.shape,
+  id: formOptional(policyDraftSchema.shape.id),
+  url: formOptional(policyDraftSchema.shape.url),
 });
-export type PolicyDraftForm = z.output<typeof policyDraftFormSchema>;
 
 export const publishDraftFormSchema = z.object({
-  id: z.uuid(),
-  /** The SHA-256 the admin saw in the preview: publishing refuses if the draft changed since. */
-  textSha256: z.string().regex(/^[0-9a-f]{64}$/),
-  requiresReconsent: checkbox,
-  confirm: checkbox.refine((ticked) => ticked, "tick the box to confirm: a published text can never be changed"),
+  ...publishDraftSchema.shape,
+  requiresReconsent: formCheckbox,
+  confirm: formCheckbox.refine((ticked) => ticked, "tick the box to confirm: a published text can never be changed"),
 });
-export type PublishDraftForm = z.output<typeof publishDraftFormSchema>;
 
-export const draftIdFormSchema = z.object({ id: z.uuid() });
+export const draftIdFormSchema = z.object(draftIdSchema.shape);
 
 // --- Withdrawal policy, roles ------------------------------------------------------------------------
 
@@ -117,10 +104,11 @@ export const withdrawalPolicyFormSchema = z.object({
 export const STAFF_ROLES = ["compliance", "admin"] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const changeRoleFormSchema = z.object({
+export const changeStaffRoleSchema = z.strictObject({
   /** An Auth0 user id, or an email address to look the user up by. */
   user: z.string().trim().min(3, "enter an email address or an Auth0 user id").max(320),
   role: z.enum(STAFF_ROLES),
   change: z.enum(["grant", "revoke"]),
 });
-export type ChangeRoleForm = z.output<typeof changeRoleFormSchema>;
+export type ChangeStaffRoleInput = z.input<typeof changeStaffRoleSchema>;
+export const changeRoleFormSchema = z.object(changeStaffRoleSchema.shape);

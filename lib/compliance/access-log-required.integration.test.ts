@@ -9,14 +9,14 @@ import type { UpstreamFetch } from "./mgmt-proxy/call-auth0";
 import { handleMgmtRequest } from "./mgmt-proxy/handle-mgmt-request";
 import { readSubjectAudit } from "./read-subject-audit";
 import { searchSubjects } from "./search-subjects";
-import type { StaffActor } from "./staff-actor";
 import { viewAccessLog } from "./view-access-log";
+import { PERSON, adminActor } from "@/test/actors";
 
 // The issue asks for proof that a staff view without an access-log entry cannot happen. Here
 // the database refuses every AccessLog insert (as a full disk or a revoked privilege would), and
 // every staff read must then fail as a whole: no data comes back, and Auth0 is not even asked.
 
-const actor: StaffActor = { userId: "auth0|compliance-proof", role: "admin", via: { type: "session" } };
+const actor = adminActor("auth0|compliance-proof");
 
 async function superuser(sql: string) {
   const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -56,13 +56,15 @@ describe("a staff read without an access-log entry cannot happen", () => {
   beforeAll(async () => {
     const policies = await seedCatalog();
     subject = await newSubject("proof");
-    const decision = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms"],
-      policyVersionIds: [policies.termsId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    const decision = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms"],
+        policyVersionIds: [policies.termsId],
+        method: "signup",
+      },
+      PERSON,
+    );
     eventId = decision.events[0]!.id;
     // Sanity: with the log working, each read succeeds and leaves exactly one row.
     const before = await db().accessLog.count();
@@ -129,7 +131,7 @@ describe("a staff read without an access-log entry cannot happen", () => {
   });
 
   it("nothing was logged while the log was down (so nothing was read)", async () => {
-    const rows = await db().accessLog.findMany({ where: { actorId: actor.userId } });
+    const rows = await db().accessLog.findMany({ where: { actorId: actor.id } });
     expect(rows).toHaveLength(2);
   });
 });

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { issueConsentReceipt, type IssuedReceipt } from "@/lib/receipts/issue-consent-receipt";
 import { readWithAccessLog } from "./read-with-access-log";
-import type { StaffActor } from "./staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 
 /** A subject's signed receipt for one decision, downloaded by staff: an export, logged as one. */
-export async function issueStaffReceipt(actor: StaffActor, subjectId: string, eventId: string): Promise<IssuedReceipt> {
+export async function issueStaffReceipt(actor: Actor, subjectId: string, eventId: string): Promise<IssuedReceipt> {
   if (!z.uuid().safeParse(subjectId).success || !z.uuid().safeParse(eventId).success) {
     throw new AppError("not_found", "No such decision.");
   }

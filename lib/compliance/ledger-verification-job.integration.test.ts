@@ -10,20 +10,22 @@ import {
   startLedgerVerification,
   type VerificationJob,
 } from "./ledger-verification-job";
-import type { StaffActor } from "./staff-actor";
+import { PERSON, staffActor } from "@/test/actors";
 
-const actor: StaffActor = { userId: "auth0|integrity", role: "compliance", via: { type: "session" } };
+const actor = staffActor("auth0|integrity");
 let policies: { termsId: string; privacyId: string };
 
 async function subjectWithDecisions() {
   const subject = await newSubject("integrity");
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms", "analytics"],
-    policyVersionIds: [policies.termsId, policies.privacyId],
-    method: "signup",
-    actor: { type: "self" },
-  });
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["terms", "analytics"],
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      method: "signup",
+    },
+    PERSON,
+  );
   return subject;
 }
 
@@ -60,11 +62,9 @@ describe("ledger verification job", () => {
       result: { ok: true, firstBroken: null, brokenChains: 0 },
     });
     expect(await readLastLedgerVerification()).toMatchObject({ ok: true, events: 6, subjects: 3 });
-    expect(await db().accessLog.findFirst({ where: { actorId: actor.userId, action: "ledger.verify" } })).toMatchObject(
-      {
-        detail: { jobId: job.id },
-      },
-    );
+    expect(await db().accessLog.findFirst({ where: { actorId: actor.id, action: "ledger.verify" } })).toMatchObject({
+      detail: { jobId: job.id },
+    });
   });
 
   it("does not start a second run while one is running, but takes over a stale one", async () => {

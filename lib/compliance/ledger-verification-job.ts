@@ -5,8 +5,8 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
 import { ChainChecker, type ChainBreak, type ChainHead, type HashedEventColumns } from "@/lib/ledger/event-hash";
 import { LAST_VERIFICATION_SETTING, type LedgerVerification } from "@/lib/ledger/verify-ledger";
-import { logAccess } from "./read-with-access-log";
-import type { StaffActor } from "./staff-actor";
+import { appendAccessLog } from "@/lib/ledger/append-access-log";
+import type { Actor } from "@/lib/auth/actor";
 
 export const VERIFICATION_JOB_SETTING = "compliance.ledgerVerificationJob";
 /** A running job whose heartbeat is older than this is taken to have died with its server. */
@@ -56,7 +56,7 @@ export function isRunning(job: VerificationJob | null, now = Date.now()): boolea
  * response (Next.js `after()`); tests await it.
  */
 export async function startLedgerVerification(
-  actor: StaffActor,
+  actor: Actor,
   schedule: (work: () => Promise<void>) => void,
 ): Promise<{ job: VerificationJob; started: boolean }> {
   const decision = await db().$transaction(async (tx) => {
@@ -70,7 +70,7 @@ export async function startLedgerVerification(
     const job: VerificationJob = {
       id: randomUUID(),
       status: "running",
-      startedBy: actor.userId,
+      startedBy: actor.id,
       startedAt: now,
       heartbeatAt: now,
       finishedAt: null,
@@ -81,7 +81,7 @@ export async function startLedgerVerification(
       error: null,
     };
     await writeJob(job, tx);
-    await logAccess(actor, { action: "ledger.verify", detail: { jobId: job.id } }, tx);
+    await appendAccessLog({ action: "ledger.verify", detail: { jobId: job.id } }, actor, tx);
     return { job, started: true };
   });
   if (decision.started) schedule(() => runLedgerVerification(decision.job));

@@ -8,10 +8,10 @@ import { db } from "@/lib/db/client";
 import type { Auth0Directory, Auth0Person } from "./auth0-directory";
 import { readSubjectAudit } from "./read-subject-audit";
 import { recordOnBehalf } from "./record-on-behalf";
-import type { StaffActor } from "./staff-actor";
+import { PERSON, adminActor, staffActor } from "@/test/actors";
 
-const compliance: StaffActor = { userId: "auth0|audit-compliance", role: "compliance", via: { type: "session" } };
-const admin: StaffActor = { userId: "auth0|audit-admin", role: "admin", via: { type: "session" } };
+const compliance = staffActor("auth0|audit-compliance");
+const admin = adminActor("auth0|audit-admin");
 let policies: { termsId: string; privacyId: string };
 
 function directoryWith(person: Partial<Auth0Person> | null): Auth0Directory {
@@ -36,13 +36,15 @@ function directoryWith(person: Partial<Auth0Person> | null): Auth0Directory {
 
 async function signedUp() {
   const subject = await newSubject("audit");
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms", "analytics"],
-    policyVersionIds: [policies.termsId, policies.privacyId],
-    method: "signup",
-    actor: { type: "self" },
-  });
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["terms", "analytics"],
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      method: "signup",
+    },
+    PERSON,
+  );
   return subject;
 }
 
@@ -83,7 +85,7 @@ describe("readSubjectAudit", () => {
     expect(audit.pendingSync).toBe(1);
     expect(
       await db().accessLog.findFirst({
-        where: { actorId: compliance.userId, subjectId: subject.id, action: "subject.view" },
+        where: { actorId: compliance.id, subjectId: subject.id, action: "subject.view" },
       }),
     ).not.toBeNull();
   });
@@ -140,11 +142,11 @@ describe("readSubjectAudit", () => {
 describe("recordOnBehalf", () => {
   it("records a grant and a withdrawal with method staff, the admin as actor and the reason", async () => {
     const subject = await signedUp();
-    expect(await recordOnBehalf(admin, onBehalf(subject.id, {}))).toMatch(/consent to “Marketing emails” given/);
+    expect(await recordOnBehalf(onBehalf(subject.id, {}), admin)).toMatch(/consent to “Marketing emails” given/);
     expect(
       await recordOnBehalf(
-        admin,
         onBehalf(subject.id, { decision: "withdraw", purpose: "analytics", channel: "phone" }),
+        admin,
       ),
     ).toMatch(/withdrawn \(by phone\)/);
     const events = await db().consentEvent.findMany({
@@ -152,35 +154,35 @@ describe("recordOnBehalf", () => {
       orderBy: { seq: "asc" },
     });
     expect(events.map((event) => [event.action, event.actorType, event.actorId, event.actorReason])).toEqual([
-      ["granted", "staff", admin.userId, "Received on paper: Signed form ref. PAPER-2026-0042"],
-      ["withdrawn", "staff", admin.userId, "Received by phone: Signed form ref. PAPER-2026-0042"],
+      ["granted", "staff", admin.id, "Received on paper: Signed form ref. PAPER-2026-0042"],
+      ["withdrawn", "staff", admin.id, "Received by phone: Signed form ref. PAPER-2026-0042"],
     ]);
     expect(events[0]!.ipTruncated).toBeNull();
   });
 
   it("is for admins only; compliance staff read", async () => {
     const subject = await signedUp();
-    await expect(recordOnBehalf(compliance, onBehalf(subject.id, {}))).rejects.toMatchObject({ code: "forbidden" });
+    await expect(recordOnBehalf(onBehalf(subject.id, {}), compliance)).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("needs a real reason, and a confirmation to withdraw a required purpose", async () => {
     const subject = await signedUp();
-    await expect(recordOnBehalf(admin, onBehalf(subject.id, { reason: "  ok  " }))).rejects.toMatchObject({
+    await expect(recordOnBehalf(onBehalf(subject.id, { reason: "  ok  " }), admin)).rejects.toMatchObject({
       field: "reason",
     });
     await expect(
-      recordOnBehalf(admin, onBehalf(subject.id, { decision: "withdraw", purpose: "terms" })),
+      recordOnBehalf(onBehalf(subject.id, { decision: "withdraw", purpose: "terms" }), admin),
     ).rejects.toMatchObject({ field: "confirmRequired" });
     expect(
       await recordOnBehalf(
-        admin,
         onBehalf(subject.id, { decision: "withdraw", purpose: "terms", confirmRequired: "yes" }),
+        admin,
       ),
     ).toMatch(/withdrawn/);
   });
 
   it("says so when there is nothing to record", async () => {
     const subject = await signedUp();
-    expect(await recordOnBehalf(admin, onBehalf(subject.id, { purpose: "analytics" }))).toMatch(/^Nothing recorded/);
+    expect(await recordOnBehalf(onBehalf(subject.id, { purpose: "analytics" }), admin)).toMatch(/^Nothing recorded/);
   });
 });

@@ -10,7 +10,7 @@ import { toSubjectView, type SubjectView } from "@/lib/subjects/subject-profile"
 import { auth0Directory, type Auth0Directory, type Auth0Person } from "./auth0-directory";
 import { compareConsentMetadata, type MetadataComparison } from "./compare-consent-metadata";
 import { readWithAccessLog } from "./read-with-access-log";
-import type { StaffActor } from "./staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 
 /** One decision in the subject's chain, with everything an auditor asks about it. */
 export interface AuditEvent {
@@ -63,7 +63,7 @@ export interface SubjectAudit {
  * the reading transaction; the Auth0 profile is fetched only after that has committed.
  */
 export async function readSubjectAudit(
-  actor: StaffActor,
+  actor: Actor,
   subjectId: string,
   options: { directory?: Auth0Directory; purpose?: "view" | "export" } = {},
 ): Promise<SubjectAudit> {

@@ -1,10 +1,9 @@
 import "server-only";
-import { db, type Tx } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { AccessLogEntry } from "@/lib/ledger/schemas";
-import { accessChannel, type StaffActor } from "./staff-actor";
-
-export type AccessRecord = Pick<AccessLogEntry, "action" | "subjectId" | "detail">;
 
 /**
  * Runs a staff read and writes its AccessLog row in the same transaction, before anything is
@@ -12,31 +11,18 @@ export type AccessRecord = Pick<AccessLogEntry, "action" | "subjectId" | "detail
  * who saw it. The entry is built from the result (which subjects were seen).
  */
 export async function readWithAccessLog<T>(
-  actor: StaffActor,
+  actor: Actor,
   read: (tx: Tx) => Promise<T>,
-  record: (result: T) => AccessRecord,
+  record: (result: T) => AccessLogEntry,
   options: { isolationLevel?: "RepeatableRead" } = {},
 ): Promise<T> {
-  return db().$transaction(
+  return inTransaction(
+    undefined,
     async (tx) => {
       const result = await read(tx);
-      await logAccess(actor, record(result), tx);
+      await appendAccessLog(record(result), actor, tx);
       return result;
     },
-    { maxWait: 15_000, timeout: 30_000, ...options },
-  );
-}
-
-/** Appends one AccessLog row for a staff actor (in the caller's transaction when given). */
-export async function logAccess(actor: StaffActor, entry: AccessRecord, tx?: Tx): Promise<void> {
-  await appendAccessLog(
-    {
-      actorId: actor.userId,
-      actorRole: actor.role,
-      action: entry.action,
-      subjectId: entry.subjectId ?? null,
-      detail: { ...accessChannel(actor), ...(entry.detail ?? {}) },
-    },
-    tx,
+    options,
   );
 }

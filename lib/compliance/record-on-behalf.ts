@@ -1,10 +1,10 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { AppError, parseInput } from "@/lib/errors";
 import { recordOnBehalfFormSchema, type RecordOnBehalfInput } from "./schemas";
-import type { StaffActor } from "./staff-actor";
 
 const CHANNEL_TEXT = { paper: "on paper", phone: "by phone", email: "by email", "in-person": "in person" } as const;
 
@@ -15,29 +15,29 @@ const CHANNEL_TEXT = { paper: "on paper", phone: "by phone", email: "by email", 
  * versions the form showed, and refused if a newer one was published since. The staff member's
  * IP and browser are not recorded: they describe the staff member, not the person.
  */
-export async function recordOnBehalf(actor: StaffActor, input: RecordOnBehalfInput): Promise<string> {
-  if (actor.role !== "admin") throw new AppError("forbidden", "Only admins can record decisions on someone's behalf.");
+export async function recordOnBehalf(input: RecordOnBehalfInput, actor: Actor): Promise<string> {
+  if (actor.kind !== "staff" || !actor.roles.includes("admin"))
+    throw new AppError("forbidden", "Only admins can record decisions on someone's behalf.");
   const request = parseInput(recordOnBehalfFormSchema, input);
   const status = await readConsentStatus(request.subjectId);
   if (!status) throw new AppError("not_found", "No such subject.");
   if (status.erased) throw new AppError("subject_erased", "This person's data was erased: nothing can be recorded.");
   const row = status.purposes.find((candidate) => candidate.purpose.key === request.purpose);
   if (!row) throw new AppError("validation_failed", "No such purpose.", { field: "purpose" });
-  const staff = {
-    type: "staff" as const,
-    id: actor.userId,
-    reason: `Received ${CHANNEL_TEXT[request.channel]}: ${request.reason}`,
-  };
+  const reason = `Received ${CHANNEL_TEXT[request.channel]}: ${request.reason}`;
   const title = row.purpose.title;
   if (request.decision === "grant") {
-    const { events } = await grantConsent({
-      subjectId: request.subjectId,
-      purposes: [request.purpose],
-      policyVersionIds: request.policyVersionIds,
-      method: "staff",
-      actor: staff,
-      idempotencyKey: request.idempotencyKey,
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: request.subjectId,
+        purposes: [request.purpose],
+        policyVersionIds: request.policyVersionIds,
+        method: "staff",
+        reason,
+        idempotencyKey: request.idempotencyKey,
+      },
+      actor,
+    );
     return events.length
       ? `Recorded: consent to “${title}” given (${CHANNEL_TEXT[request.channel]}).`
       : `Nothing recorded: consent to “${title}” was already given under this version.`;
@@ -49,13 +49,16 @@ export async function recordOnBehalf(actor: StaffActor, input: RecordOnBehalfInp
       { field: "confirmRequired" },
     );
   }
-  const { events } = await withdrawConsent({
-    subjectId: request.subjectId,
-    purposes: [request.purpose],
-    method: "staff",
-    actor: staff,
-    idempotencyKey: request.idempotencyKey,
-  });
+  const { events } = await withdrawConsent(
+    {
+      subjectId: request.subjectId,
+      purposes: [request.purpose],
+      method: "staff",
+      reason,
+      idempotencyKey: request.idempotencyKey,
+    },
+    actor,
+  );
   return events.length
     ? `Recorded: consent to “${title}” withdrawn (${CHANNEL_TEXT[request.channel]}).`
     : `Nothing recorded: consent to “${title}” was not given.`;

@@ -7,9 +7,9 @@ import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import { db } from "@/lib/db/client";
 import type { Auth0Directory, Auth0Person } from "./auth0-directory";
 import { searchSubjects } from "./search-subjects";
-import type { StaffActor } from "./staff-actor";
+import { PERSON, staffActor } from "@/test/actors";
 
-const actor: StaffActor = { userId: "auth0|compliance-search", role: "compliance", via: { type: "session" } };
+const actor = staffActor("auth0|compliance-search");
 let policies: { termsId: string; privacyId: string };
 
 /** A directory that answers like Auth0 for one legacy person, and counts calls. */
@@ -27,17 +27,19 @@ function fakeDirectory(people: Auth0Person[]): Auth0Directory & { calls: number 
   return directory;
 }
 
-const lastLog = () => db().accessLog.findFirstOrThrow({ where: { actorId: actor.userId }, orderBy: { at: "desc" } });
+const lastLog = () => db().accessLog.findFirstOrThrow({ where: { actorId: actor.id }, orderBy: { at: "desc" } });
 
 async function signedUp(optional: string[] = []) {
   const subject = await newSubject("search");
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms", ...optional],
-    policyVersionIds: [policies.termsId, policies.privacyId],
-    method: "signup",
-    actor: { type: "self" },
-  });
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["terms", ...optional],
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      method: "signup",
+    },
+    PERSON,
+  );
   return subject;
 }
 
@@ -49,7 +51,7 @@ describe("searchSubjects", () => {
     policies = await seedCatalog();
     ada = await signedUp(["analytics"]);
     bob = await signedUp(["analytics", "marketing-email"]);
-    await withdrawConsent({ subjectId: bob.id, purposes: ["analytics"], actor: { type: "self" } });
+    await withdrawConsent({ subjectId: bob.id, purposes: ["analytics"] }, PERSON);
   });
 
   it("finds a person by exact email in any case, and logs the search with the blind index only", async () => {

@@ -11,7 +11,7 @@ import { auth0Directory, type Auth0Directory, type Auth0Person } from "./auth0-d
 import { readWithAccessLog } from "./read-with-access-log";
 import { subjectSearchSchema, type SubjectSearchInput, type SubjectSearchQuery } from "./schemas";
 import { decodeSearchCursor, encodeSearchCursor } from "./search-cursor";
-import type { StaffActor } from "./staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 
 /** One purpose's current state, as a search result shows it. */
 export interface StateSummary {
@@ -223,7 +223,7 @@ function searchDetail(query: SubjectSearchQuery): Record<string, unknown> {
  * with their legacy `user_metadata.consent`, and that lookup is logged before it is returned too.
  */
 export async function searchSubjects(
-  actor: StaffActor,
+  actor: Actor,
   input: SubjectSearchInput,
   options: { directory?: Auth0Directory } = {},
 ): Promise<SubjectSearchResult> {

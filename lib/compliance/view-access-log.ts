@@ -3,12 +3,12 @@ import { parseInput } from "@/lib/errors";
 import { readAccessLog, type AccessLogPage } from "@/lib/ledger/read-access-log";
 import { readWithAccessLog } from "./read-with-access-log";
 import { accessLogFilterSchema, type AccessLogFilter } from "./schemas";
-import type { StaffActor } from "./staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 
 export const ACCESS_LOG_PAGE_SIZE = 50;
 
 /** The access log, newest first, filtered; reading it is itself logged (who audits the auditors). */
-export async function viewAccessLog(actor: StaffActor, input: Partial<AccessLogFilter>): Promise<AccessLogPage> {
+export async function viewAccessLog(actor: Actor, input: Partial<AccessLogFilter>): Promise<AccessLogPage> {
   const filter = parseInput(accessLogFilterSchema, input);
   const from = filter.from ? new Date(`${filter.from}T00:00:00.000Z`) : undefined;
   // `to` is a whole day, inclusive.

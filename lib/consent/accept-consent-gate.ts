@@ -1,5 +1,7 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { grantConsent } from "./grant-consent";
 import type { ConsentStatusView } from "./read-consent-status";
 import type { RequestContext } from "./schemas";
@@ -10,13 +12,17 @@ import { withdrawConsent } from "./withdraw-consent";
  * the optional purposes the person ticked again, and records as lapsed (withdrawn) the
  * optional consents given under replaced terms and not renewed. One transaction.
  */
-export async function acceptConsentGate(input: {
-  status: ConsentStatusView;
-  keep: string[];
-  policyVersionIds: string[];
-  context: RequestContext;
-  idempotencyKey: string;
-}): Promise<void> {
+export async function acceptConsentGate(
+  input: {
+    status: ConsentStatusView;
+    keep: string[];
+    policyVersionIds: string[];
+    context: RequestContext;
+    idempotencyKey: string;
+  },
+  actor: Actor,
+  tx?: Tx,
+): Promise<void> {
   const { status } = input;
   const required = status.purposes.filter((row) => row.purpose.required).map((row) => row.purpose.key);
   const renewing = status.purposes.filter((row) => !row.purpose.required && row.needsReconsent);
@@ -24,17 +30,17 @@ export async function acceptConsentGate(input: {
   const lapsed = renewing.filter((row) => !input.keep.includes(row.purpose.key)).map((row) => row.purpose.key);
   // A first consent of someone created elsewhere is given in the portal; a renewal is re-consent.
   const isRenewal = status.purposes.some((row) => row.purpose.required && row.policyVersion);
-  await db().$transaction(async (tx) => {
+  await inTransaction(tx, async (tx) => {
     await grantConsent(
       {
         subjectId: status.subjectId,
         purposes: [...required, ...renewed],
         policyVersionIds: input.policyVersionIds,
         method: isRenewal ? "reconsent" : "portal",
-        actor: { type: "self" },
         context: input.context,
         idempotencyKey: `${input.idempotencyKey}:grant`,
       },
+      actor,
       tx,
     );
     if (lapsed.length) {
@@ -43,10 +49,10 @@ export async function acceptConsentGate(input: {
           subjectId: status.subjectId,
           purposes: lapsed,
           method: "reconsent",
-          actor: { type: "self" },
           context: input.context,
           idempotencyKey: `${input.idempotencyKey}:lapse`,
         },
+        actor,
         tx,
       );
     }

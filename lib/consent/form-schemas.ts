@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formList } from "@/lib/identity/schemas";
+import { formList } from "@/lib/http/form-fields";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
 /** One click on "Give consent" / "Withdraw" in My consents. */

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { sha256Hex } from "@/lib/ledger/event-hash";
+import { sha256Hex } from "@/lib/crypto/sha256";
 import { verifySubjectChain } from "@/lib/ledger/verify-subject-chain";
-import { publishPolicyVersion } from "@/lib/policies/publish-policy-version";
+import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
 import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { grantConsent } from "./grant-consent";
@@ -13,6 +13,8 @@ import { readConsentStatus } from "./read-consent-status";
 import { rebuildConsentState } from "./rebuild-consent-state";
 import { newSubject, seedCatalog } from "./test-fixtures";
 import { withdrawConsent } from "./withdraw-consent";
+import { PERSON, staffActor } from "@/test/actors";
+import { systemActor } from "@/test/actors";
 
 let policies: { termsId: string; privacyId: string };
 
@@ -29,15 +31,17 @@ const context = {
 /** Signs up under the versions in force now (another test may publish a newer one). */
 async function signUp(subjectId: string, purposes: string[], extra: Partial<Parameters<typeof grantConsent>[0]> = {}) {
   const current = await readCurrentPolicyVersions();
-  return grantConsent({
-    subjectId,
-    purposes,
-    policyVersionIds: [current.terms!.id, current.privacy!.id],
-    method: "signup",
-    actor: { type: "self" },
-    context,
-    ...extra,
-  });
+  return grantConsent(
+    {
+      subjectId,
+      purposes,
+      policyVersionIds: [current.terms!.id, current.privacy!.id],
+      method: "signup",
+      context,
+      ...extra,
+    },
+    PERSON,
+  );
 }
 
 async function errorOf(promise: Promise<unknown>) {
@@ -98,37 +102,45 @@ describe("grantConsent", () => {
     });
     expect(
       await errorOf(
-        grantConsent({
-          subjectId: subject.id,
-          purposes: ["analytics"],
-          policyVersionIds: [policies.termsId],
-          method: "portal",
-          actor: { type: "self" },
-        }),
+        grantConsent(
+          {
+            subjectId: subject.id,
+            purposes: ["analytics"],
+            policyVersionIds: [policies.termsId],
+            method: "portal",
+          },
+          PERSON,
+        ),
       ),
     ).toMatchObject({ code: "validation_failed", field: "policyVersionIds" });
     expect(
       await errorOf(
-        grantConsent({
-          subjectId: subject.id,
-          purposes: ["analytics"],
-          policyVersionIds: [policies.privacyId],
-          method: "staff",
-          actor: { type: "staff", id: "auth0|staff", reason: "" } as never,
-        }),
+        grantConsent(
+          {
+            subjectId: subject.id,
+            purposes: ["analytics"],
+            policyVersionIds: [policies.privacyId],
+            method: "staff",
+            reason: "",
+          },
+          staffActor("auth0|staff"),
+        ),
       ),
-    ).toMatchObject({ code: "validation_failed", field: "actor.reason" });
+    ).toMatchObject({ code: "validation_failed", field: "reason" });
   });
 
   it("records a staff decision with the staff id and reason", async () => {
     const subject = await newSubject();
-    const { events } = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["marketing-email"],
-      policyVersionIds: [policies.privacyId],
-      method: "staff",
-      actor: { type: "staff", id: "auth0|compliance-1", reason: "Written consent received by post, ref 2026-114" },
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["marketing-email"],
+        policyVersionIds: [policies.privacyId],
+        method: "staff",
+        reason: "Written consent received by post, ref 2026-114",
+      },
+      staffActor("auth0|compliance-1"),
+    );
     expect(events[0]).toMatchObject({
       actorType: "staff",
       actorId: "auth0|compliance-1",
@@ -170,8 +182,8 @@ describe("grantConsent", () => {
             purposes: ["terms"],
             policyVersionIds: [policies.termsId],
             method: "signup",
-            actor: { type: "self" },
           },
+          PERSON,
           tx,
         );
         throw new Error("the change this consent belonged to failed");
@@ -184,7 +196,7 @@ describe("grantConsent", () => {
 
   it("refuses decisions for an erased subject (410)", async () => {
     const subject = await newSubject();
-    await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
+    await eraseSubject({ subjectId: subject.id }, PERSON);
     expect(await errorOf(signUp(subject.id, ["terms"]))).toMatchObject({ code: "subject_erased", status: 410 });
   });
 });
@@ -193,12 +205,14 @@ describe("withdrawConsent", () => {
   it("withdraws under the version consent was given under, ignores purposes not granted, and shows in status and history", async () => {
     const subject = await newSubject();
     await signUp(subject.id, ["terms", "analytics"]);
-    const { events } = await withdrawConsent({
-      subjectId: subject.id,
-      purposes: ["analytics", "product-research"],
-      actor: { type: "self" },
-      context,
-    });
+    const { events } = await withdrawConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["analytics", "product-research"],
+        context,
+      },
+      PERSON,
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       action: "withdrawn",
@@ -226,7 +240,7 @@ describe("withdrawConsent", () => {
   it("queues a flag for Auth0 when the required consent is withdrawn", async () => {
     const subject = await newSubject();
     await signUp(subject.id, ["terms"]);
-    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"], actor: { type: "self" } });
+    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"] }, PERSON);
     const kinds = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
     expect(kinds.map((message) => message.kind)).toEqual(["sync_consent", "flag_deleted"]);
     expect((await readConsentStatus(subject.id))!.missingRequired).toEqual(["terms"]);
@@ -237,14 +251,17 @@ describe("policy versions and re-consent", () => {
   it("refuses a grant against a superseded version, and asks for re-consent when the new one requires it", async () => {
     const subject = await newSubject();
     await signUp(subject.id, ["terms", "analytics"]);
-    const v2 = await publishPolicyVersion({
-      kind: "privacy",
-      version: `2-${randomUUID().slice(0, 6)}`,
-      title: "Privacy Policy",
-      url: "/policies/privacy/2",
-      text: "Privacy Policy — version 2. We now also use analytics to improve search.",
-      requiresReconsent: true,
-    });
+    const v2 = await publishPolicyVersion(
+      {
+        kind: "privacy",
+        version: `2-${randomUUID().slice(0, 6)}`,
+        title: "Privacy Policy",
+        url: "/policies/privacy/2",
+        text: "Privacy Policy — version 2. We now also use analytics to improve search.",
+        requiresReconsent: true,
+      },
+      systemActor("test"),
+    );
     const status = await readConsentStatus(subject.id);
     const analytics = status!.purposes.find((row) => row.purpose.key === "analytics")!;
     expect(analytics).toMatchObject({ status: "granted", needsReconsent: true });
@@ -252,23 +269,27 @@ describe("policy versions and re-consent", () => {
     expect(status!.currentPolicies.privacy?.id).toBe(v2.id);
 
     const stale = await errorOf(
-      grantConsent({
-        subjectId: subject.id,
-        purposes: ["marketing-email"],
-        policyVersionIds: [policies.privacyId],
-        method: "portal",
-        actor: { type: "self" },
-      }),
+      grantConsent(
+        {
+          subjectId: subject.id,
+          purposes: ["marketing-email"],
+          policyVersionIds: [policies.privacyId],
+          method: "portal",
+        },
+        PERSON,
+      ),
     );
     expect(stale).toMatchObject({ code: "policy_outdated", status: 409 });
 
-    const { events } = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["analytics"],
-      policyVersionIds: [v2.id],
-      method: "reconsent",
-      actor: { type: "self" },
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["analytics"],
+        policyVersionIds: [v2.id],
+        method: "reconsent",
+      },
+      PERSON,
+    );
     expect(events[0]).toMatchObject({ policyVersionId: v2.id, method: "reconsent" });
     expect((await readConsentStatus(subject.id))!.needsReconsent).toBe(false);
     expect(await verifySubjectChain(subject.id)).toMatchObject({ ok: true });
@@ -279,7 +300,7 @@ describe("rebuildConsentState", () => {
   it("reproduces the projection from the events, and repairs a damaged one", async () => {
     const subject = await newSubject();
     await signUp(subject.id, ["terms", "analytics", "marketing-email"]);
-    await withdrawConsent({ subjectId: subject.id, purposes: ["marketing-email"], actor: { type: "self" } });
+    await withdrawConsent({ subjectId: subject.id, purposes: ["marketing-email"] }, PERSON);
     expect(await rebuildConsentState(subject.id)).toEqual({ rows: 3, changed: 0 });
     const before = await db().consentState.findMany({
       where: { subjectId: subject.id },

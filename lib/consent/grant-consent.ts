@@ -8,7 +8,8 @@ import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
 import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
-import { actorAndContextColumns, fingerprintActor } from "./actor-columns";
+import type { Actor } from "@/lib/auth/actor";
+import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import { grantConsentSchema, type GrantConsentInput } from "./schemas";
 
 export interface ConsentDecision {
@@ -25,8 +26,9 @@ const sortedUnique = (values: string[]) => [...new Set(values)].sort();
  * agreeing to text they did not see. At sign-up every required purpose must be included.
  * A purpose already granted under the same version records nothing.
  */
-export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<ConsentDecision> {
+export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(grantConsentSchema, input);
+  const recorded = recordedActor(actor, request.reason, request.method);
   const purposeKeys = sortedUnique(request.purposes);
   const shownIds = sortedUnique(request.policyVersionIds);
   const idempotencyKey = request.idempotencyKey ?? randomUUID();
@@ -36,7 +38,7 @@ export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<C
     purposes: purposeKeys,
     policyVersionIds: shownIds,
     method: request.method,
-    actor: fingerprintActor(request.actor),
+    actor: fingerprintActor(recorded),
   });
 
   return inTransaction(
@@ -76,7 +78,7 @@ export async function grantConsent(input: GrantConsentInput, tx?: Tx): Promise<C
                   })
                 : []),
             ];
-            const columns = actorAndContextColumns(request.actor, request.context);
+            const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
             for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
               const version = shown.find((candidate) => candidate.kind === purpose.policyKind);

@@ -3,8 +3,11 @@ import { purposeKeySchema } from "@/lib/policies/schemas";
 
 export const COLLECTION_METHODS = ["signup", "portal", "reconsent", "api", "staff", "migration"] as const;
 
-/** Who records the decision: the person themselves, a staff member (with a reason), or the system. */
-export const actorSchema = z.discriminatedUnion("type", [
+/**
+ * The actor as the ledger records it (built from the request's Actor by `recordedActor`): the
+ * person themselves, a staff member (with a reason), an API client, or the system.
+ */
+export const recordedActorSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("self") }),
   z.strictObject({
     type: z.literal("staff"),
@@ -18,8 +21,17 @@ export const actorSchema = z.discriminatedUnion("type", [
     id: z.string().min(1).max(200),
     reason: z.string().trim().max(1000).optional(),
   }),
+  z.strictObject({
+    type: z.literal("api_client"),
+    /** The API client's id. */
+    id: z.string().min(1).max(200),
+    reason: z.string().trim().max(1000).optional(),
+  }),
 ]);
-export type Actor = z.input<typeof actorSchema>;
+export type RecordedActor = z.output<typeof recordedActorSchema>;
+
+/** Why staff (or a system component) recorded a decision; staff must give one. */
+const reasonSchema = z.string().trim().max(1000).optional();
 
 /** Facts about the request, minimised before storage (IP truncated, user agent hashed). */
 export const requestContextSchema = z.strictObject({
@@ -37,40 +49,32 @@ const idempotencyKeySchema = z
   .max(200)
   .regex(/^[\w.:-]+$/, "letters, digits, and . _ : - only");
 
-const staffMethodNeedsStaff = (value: { method: string; actor: { type: string } }) =>
-  value.method !== "staff" || value.actor.type === "staff";
-const staffMethodMessage = { message: "method `staff` needs a staff actor", path: ["method"] };
-
-export const grantConsentSchema = z
-  .strictObject({
-    subjectId: z.uuid(),
-    /** Purpose keys the person agreed to. */
-    purposes: z.array(purposeKeySchema).min(1).max(50),
-    /** Ids of the policy versions the person was shown (each purpose's governing document). */
-    policyVersionIds: z.array(z.uuid()).min(1).max(10),
-    method: z.enum(COLLECTION_METHODS),
-    actor: actorSchema,
-    context: requestContextSchema.default({}),
-    idempotencyKey: idempotencyKeySchema.optional(),
-  })
-  .refine(staffMethodNeedsStaff, staffMethodMessage);
+export const grantConsentSchema = z.strictObject({
+  subjectId: z.uuid(),
+  /** Purpose keys the person agreed to. */
+  purposes: z.array(purposeKeySchema).min(1).max(50),
+  /** Ids of the policy versions the person was shown (each purpose's governing document). */
+  policyVersionIds: z.array(z.uuid()).min(1).max(10),
+  method: z.enum(COLLECTION_METHODS),
+  reason: reasonSchema,
+  context: requestContextSchema.default({}),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
 export type GrantConsentInput = z.input<typeof grantConsentSchema>;
 
-export const withdrawConsentSchema = z
-  .strictObject({
-    subjectId: z.uuid(),
-    purposes: z.array(purposeKeySchema).min(1).max(50),
-    method: z.enum(COLLECTION_METHODS).default("portal"),
-    actor: actorSchema,
-    context: requestContextSchema.default({}),
-    idempotencyKey: idempotencyKeySchema.optional(),
-  })
-  .refine(staffMethodNeedsStaff, staffMethodMessage);
+export const withdrawConsentSchema = z.strictObject({
+  subjectId: z.uuid(),
+  purposes: z.array(purposeKeySchema).min(1).max(50),
+  method: z.enum(COLLECTION_METHODS).default("portal"),
+  reason: reasonSchema,
+  context: requestContextSchema.default({}),
+  idempotencyKey: idempotencyKeySchema.optional(),
+});
 export type WithdrawConsentInput = z.input<typeof withdrawConsentSchema>;
 
 export const eraseSubjectSchema = z.strictObject({
   subjectId: z.uuid(),
-  actor: actorSchema,
+  reason: reasonSchema,
   context: requestContextSchema.default({}),
   idempotencyKey: idempotencyKeySchema.optional(),
 });

@@ -7,7 +7,8 @@ import type { OutboxKind } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
-import { actorAndContextColumns, fingerprintActor } from "./actor-columns";
+import type { Actor } from "@/lib/auth/actor";
+import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import type { ConsentDecision } from "./grant-consent";
 import { withdrawConsentSchema, type WithdrawConsentInput } from "./schemas";
 import { readWithdrawalPolicy } from "./withdrawal-policy";
@@ -18,8 +19,9 @@ import { readWithdrawalPolicy } from "./withdrawal-policy";
  * granted record nothing. Withdrawing a required purpose flags or deletes the Auth0 user, as
  * the withdrawal policy says.
  */
-export async function withdrawConsent(input: WithdrawConsentInput, tx?: Tx): Promise<ConsentDecision> {
+export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(withdrawConsentSchema, input);
+  const recorded = recordedActor(actor, request.reason, request.method);
   const purposeKeys = [...new Set(request.purposes)].sort();
   const idempotencyKey = request.idempotencyKey ?? randomUUID();
   const requestFingerprint = fingerprintRequest({
@@ -27,7 +29,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, tx?: Tx): Pro
     subjectId: request.subjectId,
     purposes: purposeKeys,
     method: request.method,
-    actor: fingerprintActor(request.actor),
+    actor: fingerprintActor(recorded),
   });
 
   return inTransaction(
@@ -53,7 +55,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, tx?: Tx): Pro
               where: { id: { in: versionIds } },
               select: { id: true, textSha256: true },
             });
-            const columns = actorAndContextColumns(request.actor, request.context);
+            const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
             for (const purpose of purposes) {
               const existing = state.find((row) => row.purposeId === purpose.id);

@@ -13,13 +13,17 @@ const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 export async function inTransaction<T>(
   tx: Tx | undefined,
   work: (tx: Tx) => Promise<T>,
-  options: { retryOnUniqueViolation?: boolean } = {},
+  options: { retryOnUniqueViolation?: boolean; isolationLevel?: "RepeatableRead" | "Serializable" } = {},
 ): Promise<T> {
   if (tx) return work(tx);
+  const settings = {
+    ...TRANSACTION_OPTIONS,
+    ...(options.isolationLevel ? { isolationLevel: options.isolationLevel } : {}),
+  };
   try {
-    return await db().$transaction(work, TRANSACTION_OPTIONS);
+    return await db().$transaction(work, settings);
   } catch (error) {
-    if (options.retryOnUniqueViolation && isUniqueViolation(error)) return db().$transaction(work, TRANSACTION_OPTIONS);
+    if (options.retryOnUniqueViolation && isUniqueViolation(error)) return db().$transaction(work, settings);
     throw error;
   }
 }

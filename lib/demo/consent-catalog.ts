@@ -1,8 +1,9 @@
 import "server-only";
 import type { Tx } from "@/lib/db/client";
 import type { CreatePurposeInput, PublishPolicyVersionInput } from "@/lib/policies/schemas";
-import { createPurpose } from "@/lib/policies/create-purpose";
-import { publishPolicyVersion } from "@/lib/policies/publish-policy-version";
+import { createPurpose } from "@/lib/admin/create-purpose";
+import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
+import { systemActor } from "@/lib/auth/actor";
 
 /** The demo's purposes: the Terms are required, the rest optional and governed by the Privacy Policy. */
 export const DEMO_PURPOSES: CreatePurposeInput[] = [
@@ -117,6 +118,7 @@ export const DEMO_POLICY_VERSIONS: PublishPolicyVersionInput[] = [
 
 /** Creates the demo purposes and publishes version 1 of each document. */
 export async function seedConsentCatalog(tx: Tx): Promise<void> {
-  for (const purpose of DEMO_PURPOSES) await createPurpose(purpose, tx);
-  for (const version of DEMO_POLICY_VERSIONS) await publishPolicyVersion({ ...version, publishedBy: "seed" }, tx);
+  const seed = systemActor("seed");
+  for (const purpose of DEMO_PURPOSES) await createPurpose(purpose, seed, tx);
+  for (const version of DEMO_POLICY_VERSIONS) await publishPolicyVersion(version, seed, tx);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { systemActor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { db } from "@/lib/db/client";
 import { listPurposes } from "@/lib/policies/list-purposes";
@@ -32,9 +33,10 @@ export async function seedDemoPeople(people: DemoPerson[]): Promise<number> {
           purposes: required,
           policyVersionIds,
           method: "migration",
-          actor: { type: "system", id: "demo-seed", reason: "demo account" },
           idempotencyKey: `demo-seed:${subject.id}`,
+          reason: "demo account",
         },
+        systemActor("demo-seed"),
         tx,
       );
       seeded += 1;

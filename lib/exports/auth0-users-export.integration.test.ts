@@ -6,10 +6,10 @@ import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
 import { createManagementClient } from "@/lib/mgmt/management-client";
 import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
-import type { ExportActor } from "./start-ledger-download";
+import { adminActor } from "@/test/actors";
 
 const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
-const admin: ExportActor = { id: "auth0|auth0-export-admin", role: "admin" };
+const admin = adminActor("auth0|auth0-export-admin");
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
@@ -52,13 +52,13 @@ async function waitUntilCompleted(jobId: string) {
 
 describe("Auth0 users export", () => {
   it("starts a job on the database connection, follows it, and downloads the CSV gunzipped", async () => {
-    const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt });
+    const job = await startAuth0UsersExport({ format: "csv" }, admin, mgmt);
     expect(job).toMatchObject({ dataset: "auth0_users", format: "csv", status: "pending" });
     expect(job.auth0JobId).toMatch(/^job_/);
     const progress = await waitUntilCompleted(job.id);
     expect(progress.job.finishedAt).not.toBeNull();
 
-    const file = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt });
+    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, mgmt);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
     const csv = await text(file.stream);
     const [header, row] = csv.trimEnd().split("\n");
@@ -66,7 +66,7 @@ describe("Auth0 users export", () => {
     expect(row).toContain(`"'exported.person@example.com"`); // Auth0 escapes CSV cells itself
     expect(row).toContain("text_details");
 
-    const gz = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt, compressed: true });
+    const gz = await openAuth0UsersExportFile({ jobId: job.id, compressed: true }, admin, mgmt);
     expect(gz.contentType).toBe("application/gzip");
     expect(gz.filename).toMatch(/\.csv\.gz$/);
     expect(gunzipSync(Buffer.concat(await gz.stream.toArray())).toString()).toBe(csv);
@@ -80,9 +80,9 @@ describe("Auth0 users export", () => {
   });
 
   it("exports NDJSON with the consent projection as an object", async () => {
-    const job = await startAuth0UsersExport({ request: { format: "ndjson" }, actor: admin, mgmt });
+    const job = await startAuth0UsersExport({ format: "ndjson" }, admin, mgmt);
     await waitUntilCompleted(job.id);
-    const file = await openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt });
+    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, mgmt);
     expect(file.contentType).toBe("application/x-ndjson; charset=utf-8");
     const users = (await text(file.stream))
       .trimEnd()
@@ -107,9 +107,9 @@ describe("Auth0 users export", () => {
         clientId: MACHINE.clientId,
         clientSecret: MACHINE.clientSecret,
       });
-      const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt: slowMgmt });
+      const job = await startAuth0UsersExport({ format: "csv" }, admin, slowMgmt);
       expect((await refreshAuth0UsersExport(job.id, slowMgmt)).job.status).toBe("pending");
-      await expect(openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt: slowMgmt })).rejects.toMatchObject({
+      await expect(openAuth0UsersExportFile({ jobId: job.id }, admin, slowMgmt)).rejects.toMatchObject({
         code: "conflict",
       });
     } finally {
@@ -124,8 +124,8 @@ describe("Auth0 users export", () => {
       clientSecret: "y",
       retry: { maxAttempts: 1 },
     });
-    await expect(
-      startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt: unreachable }),
-    ).rejects.toMatchObject({ code: "upstream_unavailable" });
+    await expect(startAuth0UsersExport({ format: "csv" }, admin, unreachable)).rejects.toMatchObject({
+      code: "upstream_unavailable",
+    });
   });
 });

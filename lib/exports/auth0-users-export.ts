@@ -14,7 +14,7 @@ import { CONTENT_TYPES } from "./export-format";
 import type { ExportFile } from "./open-export-job-file";
 import { readExportJob, type ExportJobView } from "./read-export-jobs";
 import { auth0ExportRequestSchema, type Auth0ExportRequest } from "./schemas";
-import type { ExportActor } from "./start-ledger-download";
+import type { Actor } from "@/lib/auth/actor";
 
 /** Auth0 keeps export jobs for 24 hours. */
 const AUTH0_JOB_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -48,13 +48,12 @@ function upstreamError(error: unknown, what: string): AppError {
  * Starts an Auth0 users-export job on the portal's database connection (found by name, as the
  * seed describes), records it, and writes it to the access log.
  */
-export async function startAuth0UsersExport(input: {
-  request: Auth0ExportRequest;
-  actor: ExportActor;
-  mgmt?: ManagementClient;
-}): Promise<ExportJob> {
-  const request = parseInput(auth0ExportRequestSchema, input.request);
-  const mgmt = input.mgmt ?? managementClient();
+export async function startAuth0UsersExport(
+  input: Auth0ExportRequest,
+  actor: Actor,
+  mgmt: ManagementClient = managementClient(),
+): Promise<ExportJob> {
+  const request = parseInput(auth0ExportRequestSchema, input);
   const connectionName = env().AUTH0_DB_CONNECTION;
   let auth0Job: { id: string; status: string };
   try {
@@ -80,17 +79,16 @@ export async function startAuth0UsersExport(input: {
         auth0JobId: auth0Job.id,
         status: mapStatus(auth0Job.status),
         startedAt: new Date(),
-        createdBy: input.actor.id,
+        createdBy: actor.id,
         expiresAt: new Date(Date.now() + AUTH0_JOB_RETENTION_MS),
       },
     });
     await appendAccessLog(
       {
-        actorId: input.actor.id,
-        actorRole: input.actor.role,
         action: "report.export",
         detail: { dataset: "auth0_users", format: request.format, mode: "job", jobId: job.id, auth0JobId: auth0Job.id },
       },
+      actor,
       tx,
     );
     return job;
@@ -153,17 +151,16 @@ function checkedLocation(location: string): URL {
  * asked for, the gzipped file is fetched server-side and streamed to the admin, gunzipped (CSV
  * or NDJSON with the right type) or as the `.gz` itself. Written to the access log.
  */
-export async function openAuth0UsersExportFile(input: {
-  jobId: string;
-  actor: ExportActor;
-  compressed?: boolean;
-  mgmt?: ManagementClient;
-}): Promise<ExportFile> {
+export async function openAuth0UsersExportFile(
+  input: { jobId: string; compressed?: boolean },
+  actor: Actor,
+  mgmt: ManagementClient = managementClient(),
+): Promise<ExportFile> {
   const job = await readExportJob(input.jobId);
   if (!job?.auth0JobId) throw new AppError("not_found", "No such export.");
   let location: string | undefined;
   try {
-    const remote = await (input.mgmt ?? managementClient()).jobs.get(job.auth0JobId);
+    const remote = await mgmt.jobs.get(job.auth0JobId);
     if (remote.status !== "completed") throw new AppError("conflict", "This export is not finished yet.");
     location = remote.location;
   } catch (error) {
@@ -180,12 +177,13 @@ export async function openAuth0UsersExportFile(input: {
   if (!response.ok || !response.body) {
     throw upstreamError(new Error(`status ${response.status}`), "downloading the file");
   }
-  await appendAccessLog({
-    actorId: input.actor.id,
-    actorRole: input.actor.role,
-    action: "report.export",
-    detail: { dataset: "auth0_users", format: job.format, mode: "job-download", jobId: job.id },
-  });
+  await appendAccessLog(
+    {
+      action: "report.export",
+      detail: { dataset: "auth0_users", format: job.format, mode: "job-download", jobId: job.id },
+    },
+    actor,
+  );
   const gzipped = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   const name = `auth0-users-${job.createdAt.toISOString().slice(0, 10)}.${job.format === "csv" ? "csv" : "ndjson"}`;
   if (input.compressed) return { stream: gzipped, contentType: "application/gzip", filename: `${name}.gz` };

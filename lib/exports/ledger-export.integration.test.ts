@@ -7,19 +7,20 @@ import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { db } from "@/lib/db/client";
 import { computeEventHash } from "@/lib/ledger/event-hash";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
-import { createPurpose } from "@/lib/policies/create-purpose";
+import { createPurpose } from "@/lib/admin/create-purpose";
 import { closeExportPool } from "./export-pool";
 import { openExportJobFile } from "./open-export-job-file";
 import { openLedgerExport } from "./open-ledger-export";
 import { findStalledExportJobs, runLedgerExportJob } from "./run-ledger-export-job";
 import type { ExportRequestInput } from "./schemas";
-import { startLedgerDownload, type ExportActor } from "./start-ledger-download";
+import { startLedgerDownload } from "./start-ledger-download";
 import { startLedgerExportJob } from "./start-ledger-export-job";
+import { adminActor, PERSON, staffActor, systemActor } from "@/test/actors";
 
 // Small, so the "too large to download at once" path is reachable with a few rows.
 process.env.EXPORT_DIRECT_MAX_ROWS = "8";
 
-const admin: ExportActor = { id: "auth0|export-admin", role: "admin" };
+const admin = adminActor("auth0|export-admin");
 let policies: { termsId: string; privacyId: string };
 const subjects: string[] = [];
 
@@ -60,36 +61,44 @@ function parseCsv(csv: string): string[][] {
 }
 
 async function download(request: ExportRequestInput): Promise<string> {
-  const result = await startLedgerDownload({ request, actor: admin });
+  const result = await startLedgerDownload(request, admin);
   if (result.kind !== "stream") throw new Error(`expected a download, got ${result.kind}`);
   return text(result.stream);
 }
 
 beforeAll(async () => {
   policies = await seedCatalog();
-  await createPurpose({
-    key: "formula-test",
-    title: '=HYPERLINK("http://evil.example","click")',
-    description: "A purpose whose title a spreadsheet would run",
-    policyKind: "privacy",
-  });
+  await createPurpose(
+    {
+      key: "formula-test",
+      title: '=HYPERLINK("http://evil.example","click")',
+      description: "A purpose whose title a spreadsheet would run",
+      policyKind: "privacy",
+    },
+    systemActor("test"),
+  );
   for (let index = 0; index < 4; index += 1) {
     const subject = await newSubject("export");
     subjects.push(subject.id);
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: index % 2 === 0 ? ["terms", "analytics", "formula-test"] : ["terms"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: index % 2 === 0 ? ["terms", "analytics", "formula-test"] : ["terms"],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        method: "signup",
+      },
+      PERSON,
+    );
   }
-  await withdrawConsent({
-    subjectId: subjects[0]!,
-    purposes: ["analytics"],
-    method: "staff",
-    actor: { type: "staff", id: "auth0|staff", reason: "-1+1 asked by phone" },
-  });
+  await withdrawConsent(
+    {
+      subjectId: subjects[0]!,
+      purposes: ["analytics"],
+      method: "staff",
+      reason: "-1+1 asked by phone",
+    },
+    staffActor("auth0|staff"),
+  );
 });
 
 afterAll(async () => {
@@ -186,33 +195,30 @@ describe("ledger exports", () => {
 
   it("refuses bad filters with the field and the reason", async () => {
     await expect(
-      startLedgerDownload({ request: { dataset: "consent_state", format: "csv", state: "erased" }, actor: admin }),
+      startLedgerDownload({ dataset: "consent_state", format: "csv", state: "erased" }, admin),
     ).rejects.toMatchObject({ code: "validation_failed", field: "state" });
     await expect(
-      startLedgerDownload({
-        request: { dataset: "consent_events", format: "csv", from: "2026-02-01", to: "2026-01-01" },
-        actor: admin,
-      }),
+      startLedgerDownload({ dataset: "consent_events", format: "csv", from: "2026-02-01", to: "2026-01-01" }, admin),
     ).rejects.toMatchObject({ field: "to" });
   });
 
   it("sends exports above the direct limit to a job, which stores the file gzipped and serves it back", async () => {
     const request = { dataset: "consent_events", format: "csv" } as const;
-    const direct = await startLedgerDownload({ request, actor: admin });
+    const direct = await startLedgerDownload(request, admin);
     expect(direct).toEqual({ kind: "job_required", rows: 9 }); // 8 grants, 1 withdrawal
 
-    const job = await startLedgerExportJob({ request, actor: admin });
+    const job = await startLedgerExportJob(request, admin);
     expect(job.status).toBe("pending");
     const finished = await runLedgerExportJob(job.id);
     expect(finished).toMatchObject({ status: "completed", totalRows: 9, rowsWritten: 9 });
     expect(await runLedgerExportJob(job.id)).toBeNull(); // finished jobs are never run twice
 
-    const file = await openExportJobFile({ jobId: job.id, actor: admin });
+    const file = await openExportJobFile({ jobId: job.id }, admin);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
     expect(file.filename).toMatch(/^consent-events-\d{8}T\d{6}Z\.csv$/);
     const csv = await text(file.stream);
     expect(parseCsv(csv)).toHaveLength(10);
-    const gz = await openExportJobFile({ jobId: job.id, actor: admin, compressed: true });
+    const gz = await openExportJobFile({ jobId: job.id, compressed: true }, admin);
     expect(gz.contentType).toBe("application/gzip");
     expect(gunzipSync(Buffer.concat(await gz.stream.toArray())).toString()).toBe(csv);
 
@@ -225,20 +231,20 @@ describe("ledger exports", () => {
   });
 
   it("takes over a job whose process died, and refuses to serve an unfinished one", async () => {
-    const job = await startLedgerExportJob({ request: { dataset: "consent_state", format: "json" }, actor: admin });
+    const job = await startLedgerExportJob({ dataset: "consent_state", format: "json" }, admin);
     await db().exportJob.update({
       where: { id: job.id },
       data: { status: "running", lockedUntil: new Date(Date.now() - 1_000) },
     });
-    await expect(openExportJobFile({ jobId: job.id, actor: admin })).rejects.toMatchObject({ code: "conflict" });
+    await expect(openExportJobFile({ jobId: job.id }, admin)).rejects.toMatchObject({ code: "conflict" });
     expect(await findStalledExportJobs()).toContain(job.id);
     const finished = await runLedgerExportJob(job.id);
     expect(finished?.status).toBe("completed");
-    const parsed = JSON.parse(await text((await openExportJobFile({ jobId: job.id, actor: admin })).stream)) as {
+    const parsed = JSON.parse(await text((await openExportJobFile({ jobId: job.id }, admin)).stream)) as {
       rows: unknown[];
     };
     expect(parsed.rows).toHaveLength(8);
-    await expect(openExportJobFile({ jobId: "not-a-uuid", actor: admin })).rejects.toMatchObject({
+    await expect(openExportJobFile({ jobId: "not-a-uuid" }, admin)).rejects.toMatchObject({
       code: "not_found",
     });
   });

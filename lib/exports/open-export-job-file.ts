@@ -9,7 +9,7 @@ import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import { CONTENT_TYPES } from "./export-format";
 import { connectForExport } from "./export-pool";
 import { exportFilename } from "./open-ledger-export";
-import type { ExportActor } from "./start-ledger-download";
+import type { Actor } from "@/lib/auth/actor";
 
 export interface ExportFile {
   stream: Readable;
@@ -22,11 +22,10 @@ export interface ExportFile {
  * memory at most) and gunzipped on the way out, or as the stored `.gz` when `compressed`.
  * Each download is written to the access log.
  */
-export async function openExportJobFile(input: {
-  jobId: string;
-  actor: ExportActor;
-  compressed?: boolean;
-}): Promise<ExportFile> {
+export async function openExportJobFile(
+  input: { jobId: string; compressed?: boolean },
+  actor: Actor,
+): Promise<ExportFile> {
   const job = z.uuid().safeParse(input.jobId).success
     ? await db().exportJob.findUnique({ where: { id: input.jobId } })
     : null;
@@ -34,12 +33,13 @@ export async function openExportJobFile(input: {
     throw new AppError("not_found", "No such export.");
   }
   if (job.status !== "completed") throw new AppError("conflict", "This export is not finished yet.");
-  await appendAccessLog({
-    actorId: input.actor.id,
-    actorRole: input.actor.role,
-    action: "report.export",
-    detail: { dataset: job.dataset, format: job.format, mode: "job-download", jobId: job.id, rows: job.rowsWritten },
-  });
+  await appendAccessLog(
+    {
+      action: "report.export",
+      detail: { dataset: job.dataset, format: job.format, mode: "job-download", jobId: job.id, rows: job.rowsWritten },
+    },
+    actor,
+  );
   const output: { stream?: Readable } = {};
   const { client, release } = await connectForExport((error) => output.stream?.destroy(error));
   const chunks = client.query(

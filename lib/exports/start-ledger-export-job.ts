@@ -1,4 +1,5 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
@@ -6,7 +7,6 @@ import { parseInput } from "@/lib/errors";
 import type { ExportJob } from "@/lib/generated/prisma/client";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import { exportFilters, exportRequestSchema, type ExportRequestInput } from "./schemas";
-import type { ExportActor } from "./start-ledger-download";
 
 /** How long a finished export's file is kept. */
 export const EXPORT_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -15,37 +15,32 @@ export const EXPORT_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
  * Records a background export and writes it to the access log, in one transaction. The caller
  * then runs it (`runLedgerExportJob`), typically after the response is sent.
  */
-export async function startLedgerExportJob(
-  input: { request: ExportRequestInput; actor: ExportActor },
-  tx?: Tx,
-): Promise<ExportJob> {
-  const request = parseInput(exportRequestSchema, input.request);
+export async function startLedgerExportJob(input: ExportRequestInput, actor: Actor, tx?: Tx): Promise<ExportJob> {
+  const request = parseInput(exportRequestSchema, input);
   const filters = exportFilters(request);
-  await purgeExpiredExportJobs();
   return inTransaction(tx, async (tx) => {
     const job = await tx.exportJob.create({
       data: {
         dataset: request.dataset,
         format: request.format,
         filters,
-        createdBy: input.actor.id,
+        createdBy: actor.id,
         expiresAt: new Date(Date.now() + EXPORT_JOB_RETENTION_MS),
       },
     });
     await appendAccessLog(
       {
-        actorId: input.actor.id,
-        actorRole: input.actor.role,
         action: "report.export",
         detail: { dataset: request.dataset, format: request.format, filters, mode: "job", jobId: job.id },
       },
+      actor,
       tx,
     );
     return job;
   });
 }
 
-/** Deletes export jobs (and their files) past their retention. */
+/** Deletes export jobs (and their files) past their retention; run on a schedule (export-maintenance). */
 export async function purgeExpiredExportJobs(): Promise<number> {
   const { count } = await db().exportJob.deleteMany({ where: { expiresAt: { lt: new Date() } } });
   return count;

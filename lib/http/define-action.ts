@@ -1,8 +1,9 @@
 import "server-only";
-import { forbidden, redirect } from "next/navigation";
+import { redirect, forbidden } from "next/navigation";
 import type { z } from "zod";
-import { getViewer, type Viewer } from "@/lib/auth/viewer";
-import { hasRole, type Role } from "@/lib/auth/roles";
+import { anonymousVisitor, type Actor } from "@/lib/auth/actor";
+import { checkSession } from "@/lib/auth/viewer";
+import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import type { ActionState } from "./action-state";
@@ -11,43 +12,54 @@ import { fieldIssues, formDataToObject } from "./validation";
 /**
  * The one wrapper for server actions (used with `useActionState`). A page's role check does
  * not protect its actions, so each action authenticates and checks the role itself, then
- * validates the form with zod. Returns field errors instead of throwing for a user's mistake.
+ * validates the form with zod, and hands the handler its Actor. Returns field errors instead of
+ * throwing for a user's mistake.
  */
 export function defineAction<S extends z.ZodType>(
-  options: { role: Role | "signed-in"; schema: S },
-  run: (input: z.infer<S>, viewer: Viewer) => Promise<string | void>,
+  options: { role: Role; schema: S },
+  run: (input: z.infer<S>, actor: Actor) => Promise<string | void>,
 ) {
   return async (previous: ActionState, formData: FormData): Promise<ActionState> => {
-    const viewer = await getViewer();
-    if (!viewer) redirect("/auth/login");
-    if (options.role !== "signed-in" && !hasRole(viewer.roles, options.role)) forbidden();
-    return definePublicAction(options.schema, (input) => run(input, viewer))(previous, formData);
+    const check = await checkSession(options.role);
+    if (!check.ok && check.reason === "signed_out") redirect("/auth/login");
+    if (!check.ok) forbidden();
+    return handleForm(options.schema, formData, (input) => run(input, check.actor));
   };
 }
 
-/** For the few forms a signed-out visitor may submit (sign-up): validation and errors only. */
-export function definePublicAction<S extends z.ZodType>(schema: S, run: (input: z.infer<S>) => Promise<string | void>) {
-  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
-    const parsed = schema.safeParse(formDataToObject(formData));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
-      return { status: "error", message: "Please correct the marked fields.", fieldErrors };
+/** For the few forms a signed-out visitor may submit (sign-up): the actor is an anonymous visitor. */
+export function definePublicAction<S extends z.ZodType>(
+  schema: S,
+  run: (input: z.infer<S>, actor: Actor) => Promise<string | void>,
+) {
+  return async (_previous: ActionState, formData: FormData): Promise<ActionState> =>
+    handleForm(schema, formData, (input) => run(input, anonymousVisitor()));
+}
+
+async function handleForm<S extends z.ZodType>(
+  schema: S,
+  formData: FormData,
+  run: (input: z.infer<S>) => Promise<string | void>,
+): Promise<ActionState> {
+  const parsed = schema.safeParse(formDataToObject(formData));
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
+    return { status: "error", message: "Please correct the marked fields.", fieldErrors };
+  }
+  try {
+    const message = await run(parsed.data);
+    return { status: "success", message: message ?? "Saved." };
+  } catch (error) {
+    if (error instanceof AppError) {
+      return {
+        status: "error",
+        message: error.message,
+        fieldErrors: error.field ? { [error.field]: error.message } : {},
+      };
     }
-    try {
-      const message = await run(parsed.data);
-      return { status: "success", message: message ?? "Saved." };
-    } catch (error) {
-      if (error instanceof AppError) {
-        return {
-          status: "error",
-          message: error.message,
-          fieldErrors: error.field ? { [error.field]: error.message } : {},
-        };
-      }
-      if (error instanceof Error && "digest" in error) throw error; // redirect() / notFound()
-      logger.error({ err: error }, "server action failed");
-      return { status: "error", message: "Something went wrong. Please try again.", fieldErrors: {} };
-    }
-  };
+    if (error instanceof Error && "digest" in error) throw error; // redirect() / notFound()
+    logger.error({ err: error }, "server action failed");
+    return { status: "error", message: "Something went wrong. Please try again.", fieldErrors: {} };
+  }
 }

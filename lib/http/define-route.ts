@@ -1,39 +1,36 @@
 import "server-only";
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import type { z } from "zod";
-import { getViewer, type Viewer } from "@/lib/auth/viewer";
-import { hasRole, type Role } from "@/lib/auth/roles";
+import type { Actor } from "@/lib/auth/actor";
+import { checkSession } from "@/lib/auth/viewer";
+import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
+import { renderThrown } from "./error-response";
 import { fieldIssues } from "./validation";
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 interface RouteOptions<P, Q, B> {
-  /** Who may call it; "signed-in" is any signed-in person. Checked on every call. */
-  role: Role | "signed-in";
+  /** Who may call it. Checked on every call. */
+  role: Role;
   params?: P;
   query?: Q;
   body?: B;
 }
 
 export interface RouteInput<P, Q, B> {
-  viewer: Viewer;
+  actor: Actor;
   params: Infer<P>;
   query: Infer<Q>;
   body: Infer<B>;
   request: NextRequest;
 }
 
-export function jsonError(status: number, error: string, message: string, extra: Record<string, unknown> = {}) {
-  return NextResponse.json({ statusCode: status, error, message, ...extra }, { status });
-}
-
 /**
- * The one wrapper for route handlers: authenticate, check the role, parse params, query and
- * body with zod (400 naming each field and reason), call the handler, map AppError codes to
- * statuses. Unexpected errors are logged and answered with a fixed 500 body.
+ * The one wrapper for the portal's route handlers: authenticate, check the role, parse params,
+ * query and body with zod (400 naming each field and reason), call the handler with its Actor.
+ * Every error is rendered by `lib/http/error-response.ts` in the portal's shape.
  */
 export function defineRoute<
   P extends Schema | undefined = undefined,
@@ -42,18 +39,16 @@ export function defineRoute<
 >(options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => Promise<Response>) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
-      const viewer = await getViewer();
-      if (!viewer) return jsonError(401, "unauthorized", "Sign in first.");
-      if (options.role !== "signed-in" && !hasRole(viewer.roles, options.role)) {
-        return jsonError(403, "forbidden", "Your role does not allow this.");
-      }
+      const check = await checkSession(options.role);
+      if (!check.ok && check.reason === "signed_out") throw new AppError("unauthorized", "Sign in first.");
+      if (!check.ok) throw new AppError("forbidden", "Your role does not allow this.");
       const params = options.params ? options.params.safeParse(await context.params) : undefined;
-      if (params && !params.success) return jsonError(404, "not_found", "Not found.");
+      if (params && !params.success) throw new AppError("not_found", "Not found.");
       const query = options.query
         ? options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams))
         : undefined;
       if (query && !query.success) {
-        return jsonError(400, "invalid_query", "The query is not valid.", { issues: fieldIssues(query.error) });
+        throw invalid("The query is not valid.", query.error);
       }
       let body: unknown;
       if (options.body) {
@@ -61,35 +56,27 @@ export function defineRoute<
         try {
           raw = await request.json();
         } catch {
-          return jsonError(400, "invalid_json", "The request body is not valid JSON.");
+          throw new AppError("bad_request", "The request body is not valid JSON.");
         }
         const parsed = options.body.safeParse(raw);
-        if (!parsed.success) {
-          return jsonError(400, "invalid_body", "The request body is not valid.", {
-            issues: fieldIssues(parsed.error),
-          });
-        }
+        if (!parsed.success) throw invalid("The request body is not valid.", parsed.error);
         body = parsed.data;
       }
       return await handler({
-        viewer,
+        actor: check.actor,
         params: params?.data as Infer<P>,
         query: query?.data as Infer<Q>,
         body: body as Infer<B>,
         request,
       });
     } catch (error) {
-      return errorResponse(error, request);
+      return renderThrown("portal", error, request.nextUrl.pathname);
     }
   };
 }
 
-export function errorResponse(error: unknown, request: NextRequest): Response {
-  if (error instanceof AppError) {
-    return jsonError(error.status, error.code, error.message, error.field ? { field: error.field } : {});
-  }
-  // Next.js uses thrown values for redirect()/notFound(); let them through.
-  if (error instanceof Error && "digest" in error) throw error;
-  logger.error({ err: error, path: request.nextUrl.pathname }, "route handler failed");
-  return jsonError(500, "internal", "Something went wrong.");
+/** A 400 that names each field and reason (the first one also as `field`). */
+function invalid(message: string, error: z.ZodError): AppError {
+  const issues = fieldIssues(error);
+  return new AppError("bad_request", message, { field: issues[0]?.field, issues });
 }

@@ -15,7 +15,7 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 
 /**
  * FormData as a plain object: a key sent once is a string, a key sent several times (a group
- * of checkboxes) is an array. Schemas that expect a list accept both (see `formList`).
+ * of checkboxes) is an array. Schemas that expect a list accept both (see `formList` in form-fields.ts).
  */
 export function formDataToObject(formData: FormData): Record<string, string | string[]> {
   const result: Record<string, string | string[]> = {};

@@ -8,15 +8,17 @@ import { readConsentHistory } from "@/lib/consent/read-consent-history";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { seedCatalog, newSubject } from "@/lib/consent/test-fixtures";
-import { updateWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
+import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { publishPolicyVersion } from "@/lib/policies/publish-policy-version";
+import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
 import { declineTerms } from "@/lib/subjects/decline-terms";
 import { deleteMyAccount } from "@/lib/subjects/delete-my-account";
 import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
 import { TEST_ENV } from "@/test/test-env";
 import { signUpWithConsent } from "./sign-up-with-consent";
+import { PERSON } from "@/test/actors";
+import { systemActor } from "@/test/actors";
 
 let emulator: RunningEmulator;
 let policies: { termsId: string; privacyId: string };
@@ -66,7 +68,10 @@ const signUpInput = (email: string, overrides: Partial<Parameters<typeof signUpW
 describe("signUpWithConsent", () => {
   it("creates the Auth0 user with the consent in user_metadata and records it in the ledger", async () => {
     const email = `new.${randomUUID().slice(0, 8)}@example.com`;
-    const { subjectId } = await signUpWithConsent(signUpInput(email), { ip: "203.0.113.9", userAgent: "test" });
+    const { subjectId } = await signUpWithConsent(
+      { ...signUpInput(email), context: { ip: "203.0.113.9", userAgent: "test" } },
+      PERSON,
+    );
     const user = emulator.store.findUserByEmail(email)!;
     expect(user.user_metadata).toMatchObject({ consentGiven: "true", consentVersion: "1" });
     expect((await findSubjectsByEmail(email.toUpperCase())).map((subject) => subject.id)).toEqual([subjectId]);
@@ -80,17 +85,20 @@ describe("signUpWithConsent", () => {
 
   it("refuses a form showing an outdated version before creating anything", async () => {
     const email = `late.${randomUUID().slice(0, 8)}@example.com`;
-    const error: unknown = await signUpWithConsent(signUpInput(email, { policyVersionIds: [randomUUID()] }), {}).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await signUpWithConsent(
+      { ...signUpInput(email, { policyVersionIds: [randomUUID()] }), context: {} },
+      PERSON,
+    ).catch((e: unknown) => e);
     expect(isAppError(error, "policy_outdated")).toBe(true);
     expect(emulator.store.findUserByEmail(email)).toBeUndefined();
   });
 
   it("names the email field when the address is taken", async () => {
     const email = `taken.${randomUUID().slice(0, 8)}@example.com`;
-    await signUpWithConsent(signUpInput(email), {});
-    const error: unknown = await signUpWithConsent(signUpInput(email), {}).catch((e: unknown) => e);
+    await signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON);
+    const error: unknown = await signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON).catch(
+      (e: unknown) => e,
+    );
     expect(isAppError(error, "already_exists") && error.field).toBe("email");
   });
 
@@ -103,7 +111,9 @@ describe("signUpWithConsent", () => {
       `CREATE TRIGGER refuse_events BEFORE INSERT ON "ConsentEvent" FOR EACH ROW EXECUTE FUNCTION refuse_events()`,
     );
     try {
-      await expect(signUpWithConsent(signUpInput(email), {})).rejects.toThrow(/ledger unavailable/);
+      await expect(signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON)).rejects.toThrow(
+        /ledger unavailable/,
+      );
     } finally {
       await db().$executeRawUnsafe(`DROP TRIGGER refuse_events ON "ConsentEvent"`);
       await db().$executeRawUnsafe(`DROP FUNCTION refuse_events()`);
@@ -118,46 +128,60 @@ describe("the consent gate", () => {
     const subject = await newSubject("gate");
     let status = (await readConsentStatus(subject.id))!;
     expect(status.missingRequired).toEqual(["terms"]);
-    await acceptConsentGate({
-      status,
-      keep: [],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      context: {},
-      idempotencyKey: randomUUID(),
-    });
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: ["analytics", "marketing-email"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "portal",
-      actor: { type: "self" },
-    });
+    await acceptConsentGate(
+      {
+        status,
+        keep: [],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        context: {},
+        idempotencyKey: randomUUID(),
+      },
+      PERSON,
+    );
+    await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["analytics", "marketing-email"],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        method: "portal",
+      },
+      PERSON,
+    );
 
-    const terms2 = await publishPolicyVersion({
-      kind: "terms",
-      version: `2-${randomUUID().slice(0, 4)}`,
-      title: "Terms of Service",
-      url: "/policies/terms/2",
-      text: "New terms.",
-      requiresReconsent: true,
-    });
-    const privacy2 = await publishPolicyVersion({
-      kind: "privacy",
-      version: `2-${randomUUID().slice(0, 4)}`,
-      title: "Privacy Policy",
-      url: "/policies/privacy/2",
-      text: "New privacy policy.",
-      requiresReconsent: true,
-    });
+    const terms2 = await publishPolicyVersion(
+      {
+        kind: "terms",
+        version: `2-${randomUUID().slice(0, 4)}`,
+        title: "Terms of Service",
+        url: "/policies/terms/2",
+        text: "New terms.",
+        requiresReconsent: true,
+      },
+      systemActor("test"),
+    );
+    const privacy2 = await publishPolicyVersion(
+      {
+        kind: "privacy",
+        version: `2-${randomUUID().slice(0, 4)}`,
+        title: "Privacy Policy",
+        url: "/policies/privacy/2",
+        text: "New privacy policy.",
+        requiresReconsent: true,
+      },
+      systemActor("test"),
+    );
     status = (await readConsentStatus(subject.id))!;
     expect(status.needsReconsent).toBe(true);
-    await acceptConsentGate({
-      status,
-      keep: ["analytics"],
-      policyVersionIds: [terms2.id, privacy2.id],
-      context: {},
-      idempotencyKey: randomUUID(),
-    });
+    await acceptConsentGate(
+      {
+        status,
+        keep: ["analytics"],
+        policyVersionIds: [terms2.id, privacy2.id],
+        context: {},
+        idempotencyKey: randomUUID(),
+      },
+      PERSON,
+    );
 
     status = (await readConsentStatus(subject.id))!;
     expect(status.needsReconsent).toBe(false);
@@ -184,10 +208,10 @@ describe("closing an account", () => {
   it("declining at the gate flags, or deletes, the Auth0 user as the withdrawal policy says", async () => {
     const flagged = await newSubject("decline");
     await declineTerms(flagged);
-    await updateWithdrawalPolicy({ onRequiredWithdrawal: "delete" });
+    await changeWithdrawalPolicy({ onRequiredWithdrawal: "delete" }, systemActor("test"));
     const deleted = await newSubject("decline");
     await declineTerms(deleted);
-    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
     const kinds = await db().outboxMessage.findMany({
       where: { subjectId: { in: [flagged.id, deleted.id] } },
       select: { subjectId: true, kind: true },
@@ -203,21 +227,26 @@ describe("closing an account", () => {
 
   it("delete my account withdraws everything, erases the person and keeps a verifiable trail", async () => {
     const subject = await newSubject("leaver");
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms", "analytics"],
-      policyVersionIds: [
-        (await readConsentStatus(subject.id))!.currentPolicies.terms!.id,
-        (await readConsentStatus(subject.id))!.currentPolicies.privacy!.id,
-      ],
-      method: "signup",
-      actor: { type: "self" },
-    });
-    await deleteMyAccount({
-      status: (await readConsentStatus(subject.id))!,
-      context: {},
-      idempotencyKey: randomUUID(),
-    });
+    await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms", "analytics"],
+        policyVersionIds: [
+          (await readConsentStatus(subject.id))!.currentPolicies.terms!.id,
+          (await readConsentStatus(subject.id))!.currentPolicies.privacy!.id,
+        ],
+        method: "signup",
+      },
+      PERSON,
+    );
+    await deleteMyAccount(
+      {
+        status: (await readConsentStatus(subject.id))!,
+        context: {},
+        idempotencyKey: randomUUID(),
+      },
+      PERSON,
+    );
     const status = (await readConsentStatus(subject.id))!;
     expect(status.erased).toBe(true);
     expect(status.purposes.filter((row) => row.status === "granted")).toEqual([]);

@@ -1,12 +1,6 @@
 import { z } from "zod";
+import { formList } from "@/lib/http/form-fields";
 import { purposeKeySchema } from "@/lib/policies/schemas";
-
-/** A form field that may arrive once (a string) or several times (an array), or not at all. */
-export const formList = <T extends z.ZodType>(item: T) =>
-  z.preprocess(
-    (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
-    z.array(item),
-  );
 
 export const signUpSchema = z.object({
   email: z.email("Enter a valid email address, like name@example.com").max(254).trim(),

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import type { RequestContext } from "@/lib/consent/schemas";
 import { db } from "@/lib/db/client";
@@ -16,7 +17,10 @@ import { signUpUser } from "./sign-up-user";
  * the ledger (method `signup`) before the person first signs in. Everything that can be
  * checked is checked before the account exists, so a refused form creates nothing.
  */
-export async function signUpWithConsent(input: SignUpInput, context: RequestContext): Promise<{ subjectId: string }> {
+export async function signUpWithConsent(
+  input: SignUpInput & { context: RequestContext },
+  actor: Actor,
+): Promise<{ subjectId: string }> {
   const [current, purposes] = await Promise.all([readCurrentPolicyVersions(), listPurposes()]);
   const currentIds = Object.values(current).flatMap((version) => (version ? [version.id] : []));
   if (currentIds.some((id) => !input.policyVersionIds.includes(id))) {
@@ -51,10 +55,10 @@ export async function signUpWithConsent(input: SignUpInput, context: RequestCont
           purposes: [...required, ...input.purposes],
           policyVersionIds: currentIds,
           method: "signup",
-          actor: { type: "self" },
-          context,
+          context: input.context,
           idempotencyKey: input.idempotencyKey,
         },
+        actor,
         tx,
       );
       return created;

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { newSubject } from "@/lib/consent/test-fixtures";
 import { appendAccessLog } from "./append-access-log";
 import { readAccessLog } from "./read-access-log";
+import { adminActor, staffActor } from "@/test/actors";
 
 describe("access log", () => {
   let subjectId: string;
@@ -9,19 +10,21 @@ describe("access log", () => {
   beforeAll(async () => {
     subjectId = (await newSubject()).id;
     for (let index = 0; index < 5; index += 1) {
-      await appendAccessLog({
-        actorId: "auth0|compliance-1",
-        actorRole: "compliance",
-        action: "subject.view",
-        subjectId,
-      });
+      await appendAccessLog(
+        {
+          action: "subject.view",
+          subjectId,
+        },
+        staffActor("auth0|compliance-1"),
+      );
     }
-    await appendAccessLog({
-      actorId: "auth0|admin-1",
-      actorRole: "admin",
-      action: "report.export",
-      detail: { format: "csv", rows: 120 },
-    });
+    await appendAccessLog(
+      {
+        action: "report.export",
+        detail: { format: "csv", rows: 120 },
+      },
+      adminActor("auth0|admin-1"),
+    );
   });
 
   it("reads newest first, filtered, in pages", async () => {
@@ -43,16 +46,14 @@ describe("access log", () => {
   });
 
   it("refuses unknown actions and malformed entries with the field named", async () => {
-    await expect(
-      appendAccessLog({ actorId: "x", actorRole: "compliance", action: "peek" as never }),
-    ).rejects.toMatchObject({
+    await expect(appendAccessLog({ action: "peek" as never }, staffActor("x"))).rejects.toMatchObject({
       code: "validation_failed",
       field: "action",
     });
-    await expect(
-      appendAccessLog({ actorId: "x", actorRole: "compliance", action: "subject.view", subjectId: "nope" }),
-    ).rejects.toMatchObject({
-      field: "subjectId",
-    });
+    await expect(appendAccessLog({ action: "subject.view", subjectId: "nope" }, staffActor("x"))).rejects.toMatchObject(
+      {
+        field: "subjectId",
+      },
+    );
   });
 });

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
 import { appendAccessLog } from "./append-access-log";
+import { PERSON, staffActor } from "@/test/actors";
 
 // The refusals come from PostgreSQL triggers, so they hold for any client: here raw SQL over the
 // portal's own connection (which in tests is even a superuser).
@@ -15,22 +16,18 @@ describe("append-only tables", () => {
     const { termsId } = await seedCatalog();
     policyVersionId = termsId;
     const subject = await newSubject();
-    const decision = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms"],
-      policyVersionIds: [termsId],
-      method: "signup",
-      actor: { type: "self" },
-    });
-    eventId = decision.events[0]!.id;
-    accessLogId = (
-      await appendAccessLog({
-        actorId: "auth0|staff",
-        actorRole: "compliance",
-        action: "subject.view",
+    const decision = await grantConsent(
+      {
         subjectId: subject.id,
-      })
-    ).id;
+        purposes: ["terms"],
+        policyVersionIds: [termsId],
+        method: "signup",
+      },
+      PERSON,
+    );
+    eventId = decision.events[0]!.id;
+    accessLogId = (await appendAccessLog({ action: "subject.view", subjectId: subject.id }, staffActor("auth0|staff")))
+      .id;
   });
 
   const cases = [

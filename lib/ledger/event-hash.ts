@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { sha256Hex } from "@/lib/crypto/sha256";
 
 /** `prev_hash` of a subject's first event. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -65,9 +66,6 @@ export function computeEventHash(event: HashedEventColumns): string {
 }
 
 /** sha256 hex of a string (policy texts, request fingerprints). */
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
 
 /** Fingerprint of a request body: same body, same fingerprint, whatever the key order. */
 export function fingerprintRequest(body: unknown): string {

@@ -13,10 +13,8 @@ export const ACCESS_ACTIONS = [
   "mgmt.write",
 ] as const;
 
+/** What was accessed; who did it is the Actor passed beside it. */
 export const accessLogEntrySchema = z.strictObject({
-  /** The staff member's Auth0 user id. */
-  actorId: z.string().min(1).max(200),
-  actorRole: z.enum(["user", "compliance", "admin", "system"]),
   action: z.enum(ACCESS_ACTIONS),
   subjectId: z.uuid().nullish(),
   /**

@@ -8,6 +8,7 @@ import { computeEventHash } from "./event-hash";
 import { readConsentEvents } from "./read-consent-events";
 import { readLastLedgerVerification, verifyLedger } from "./verify-ledger";
 import { verifySubjectChain } from "./verify-subject-chain";
+import { PERSON } from "@/test/actors";
 
 let policies: { termsId: string; privacyId: string };
 
@@ -18,21 +19,25 @@ beforeAll(async () => {
 /** A subject with a few decisions: seq 1 (terms), 2 (analytics), 3 (withdraw analytics). */
 async function subjectWithHistory() {
   const subject = await newSubject();
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms"],
-    policyVersionIds: [policies.termsId],
-    method: "signup",
-    actor: { type: "self" },
-  });
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["analytics"],
-    policyVersionIds: [policies.privacyId],
-    method: "portal",
-    actor: { type: "self" },
-  });
-  await withdrawConsent({ subjectId: subject.id, purposes: ["analytics"], actor: { type: "self" } });
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["terms"],
+      policyVersionIds: [policies.termsId],
+      method: "signup",
+    },
+    PERSON,
+  );
+  await grantConsent(
+    {
+      subjectId: subject.id,
+      purposes: ["analytics"],
+      policyVersionIds: [policies.privacyId],
+      method: "portal",
+    },
+    PERSON,
+  );
+  await withdrawConsent({ subjectId: subject.id, purposes: ["analytics"] }, PERSON);
   return subject;
 }
 

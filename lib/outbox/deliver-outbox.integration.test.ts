@@ -5,7 +5,7 @@ import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { seedCatalog } from "@/lib/consent/test-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
-import { updateWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
+import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { createManagementClient } from "@/lib/mgmt/management-client";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
@@ -13,6 +13,8 @@ import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { deliverOutbox } from "./deliver-outbox";
 import { readOutboxStatus } from "./read-outbox-status";
 import { runOutboxWorker } from "./run-outbox-worker";
+import { PERSON } from "@/test/actors";
+import { systemActor } from "@/test/actors";
 
 const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
 const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
@@ -63,13 +65,15 @@ async function personInAuth0() {
 }
 
 function signUp(subjectId: string, purposes: string[]) {
-  return grantConsent({
-    subjectId,
-    purposes,
-    policyVersionIds: [policies.termsId, policies.privacyId],
-    method: "signup",
-    actor: { type: "self" },
-  });
+  return grantConsent(
+    {
+      subjectId,
+      purposes,
+      policyVersionIds: [policies.termsId, policies.privacyId],
+      method: "signup",
+    },
+    PERSON,
+  );
 }
 
 /** Makes every pending message due now: stands in for the passing of backoff time. */
@@ -117,11 +121,13 @@ describe("deliverOutbox", () => {
     for (const [index, { subject }] of people.entries()) {
       await signUp(subject.id, index % 2 ? ["terms", "marketing-email", "analytics"] : ["terms", "product-research"]);
       if (index % 3 === 0) {
-        await withdrawConsent({
-          subjectId: subject.id,
-          purposes: ["analytics", "product-research"],
-          actor: { type: "self" },
-        });
+        await withdrawConsent(
+          {
+            subjectId: subject.id,
+            purposes: ["analytics", "product-research"],
+          },
+          PERSON,
+        );
       }
     }
     // Deterministic bursts of both fault kinds, then a random share of 5xx on top.
@@ -196,10 +202,10 @@ describe("deliverOutbox", () => {
   });
 
   it("flags the Auth0 user as deleted when the required consent is withdrawn under the flag policy", async () => {
-    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
     const { subject, auth0UserId } = await personInAuth0();
     await signUp(subject.id, ["terms", "marketing-email"]);
-    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"], actor: { type: "self" } });
+    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"] }, PERSON);
     await drain();
     const user = await auth0User(auth0UserId);
     expect(user?.app_metadata).toMatchObject({ deleted: true });
@@ -210,11 +216,11 @@ describe("deliverOutbox", () => {
   });
 
   it("deletes the Auth0 user when the withdrawal policy says delete", async () => {
-    await updateWithdrawalPolicy({ onRequiredWithdrawal: "delete" });
+    await changeWithdrawalPolicy({ onRequiredWithdrawal: "delete" }, systemActor("test"));
     try {
       const { subject, auth0UserId } = await personInAuth0();
       await signUp(subject.id, ["terms"]);
-      await withdrawConsent({ subjectId: subject.id, purposes: ["terms"], actor: { type: "self" } });
+      await withdrawConsent({ subjectId: subject.id, purposes: ["terms"] }, PERSON);
       await drain();
       expect(await auth0User(auth0UserId)).toBeUndefined();
       const kinds = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
@@ -223,16 +229,16 @@ describe("deliverOutbox", () => {
         ["delete_user", "delivered"],
       ]);
     } finally {
-      await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+      await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
     }
   });
 
   it("deletes or flags an erased subject's Auth0 user, as the withdrawal policy says, and forgets its id", async () => {
     for (const policy of ["delete", "flag"] as const) {
-      await updateWithdrawalPolicy({ onRequiredWithdrawal: policy });
+      await changeWithdrawalPolicy({ onRequiredWithdrawal: policy }, systemActor("test"));
       const { subject, auth0UserId } = await personInAuth0();
       await signUp(subject.id, ["terms"]);
-      await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
+      await eraseSubject({ subjectId: subject.id }, PERSON);
       await drain();
       const user = await auth0User(auth0UserId);
       if (policy === "delete") expect(user).toBeUndefined();
@@ -244,7 +250,7 @@ describe("deliverOutbox", () => {
       ]);
       expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
     }
-    await updateWithdrawalPolicy({ onRequiredWithdrawal: "flag" });
+    await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
   });
 
   it("is idempotent: delivering an already-delivered state again changes nothing", async () => {

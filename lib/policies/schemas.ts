@@ -10,41 +10,86 @@ export const purposeKeySchema = z
   .max(64)
   .regex(/^[a-z][a-z0-9-]*$/, "use lower-case letters, digits and hyphens, starting with a letter");
 
+const purposeTitle = z.string().trim().min(1, "enter a title").max(120);
+const purposeDescription = z.string().trim().min(1, "enter a description").max(2000);
+const position = z.number().int().min(0).max(10_000);
+
 export const createPurposeSchema = z.strictObject({
   key: purposeKeySchema,
-  title: z.string().trim().min(1).max(120),
-  description: z.string().trim().min(1).max(2000),
+  title: purposeTitle,
+  description: purposeDescription,
   /** Required purposes (e.g. the Terms) must be granted to use the service. */
   required: z.boolean().default(false),
   /** The document that governs this purpose: its current version is recorded with each decision. */
   policyKind: policyKindSchema,
-  position: z.number().int().min(0).max(10_000).default(0),
+  position: position.default(0),
 });
 export type CreatePurposeInput = z.input<typeof createPurposeSchema>;
 
 /** The key and the governing document never change: past decisions refer to them. */
 export const updatePurposeSchema = z.strictObject({
   key: purposeKeySchema,
-  title: z.string().trim().min(1).max(120).optional(),
-  description: z.string().trim().min(1).max(2000).optional(),
-  position: z.number().int().min(0).max(10_000).optional(),
+  title: purposeTitle.optional(),
+  description: purposeDescription.optional(),
+  /** Making a purpose required sends everyone who has not agreed to it through the consent gate. */
+  required: z.boolean().optional(),
+  position: position.optional(),
 });
 export type UpdatePurposeInput = z.input<typeof updatePurposeSchema>;
+
+export const purposeKeyInputSchema = z.strictObject({ key: purposeKeySchema });
+export type PurposeKeyInput = z.input<typeof purposeKeyInputSchema>;
+
+const versionLabel = z
+  .string()
+  .trim()
+  .min(1, "enter a version label, e.g. 2 or 2026-11")
+  .max(40)
+  .regex(/^[\w.-]+$/, "use letters, digits, dots, hyphens and underscores");
+
+/** Absolute http(s) URL, or a path on the portal such as `/policies/terms/2`. */
+const policyUrl = z.union([
+  z.url({ protocol: /^https?$/, error: "must be an http(s) URL or a path starting with /" }),
+  z.string().regex(/^\/[^\s]*$/, "must be an http(s) URL or a path starting with /"),
+]);
 
 export const publishPolicyVersionSchema = z.strictObject({
   kind: policyKindSchema,
   /** A label unique per kind, e.g. "1", "2.1" or "2026-11". */
-  version: z.string().trim().min(1).max(40),
-  title: z.string().trim().min(1).max(200),
-  /** Absolute http(s) URL, or a path on the portal such as `/policies/terms/2`. */
-  url: z.union([
-    z.url({ protocol: /^https?$/ }),
-    z.string().regex(/^\/[^\s]*$/, "must be a URL or a path starting with /"),
-  ]),
-  text: z.string().min(1).max(500_000),
+  version: versionLabel,
+  title: z.string().trim().min(1, "enter a title").max(200),
+  url: policyUrl,
+  text: z.string().min(1, "write the text").max(500_000),
   /** Whether people who agreed to an earlier version must agree again. */
   requiresReconsent: z.boolean().default(false),
-  /** Who published it (the admin's Auth0 user id). */
-  publishedBy: z.string().min(1).max(200).optional(),
 });
 export type PublishPolicyVersionInput = z.input<typeof publishPolicyVersionSchema>;
+
+/** A draft: the fields of a version, with the URL optional (default: the portal's own page). */
+export const policyDraftSchema = z.strictObject({
+  /** Absent for a new draft. */
+  id: z.uuid().optional(),
+  kind: policyKindSchema,
+  version: versionLabel,
+  title: publishPolicyVersionSchema.shape.title,
+  url: policyUrl.optional(),
+  /**
+   * Line endings normalized to LF: browsers submit a textarea with CRLF, and the published text's
+   * SHA-256 must not depend on the browser or OS it was typed in.
+   */
+  text: z.preprocess(
+    (value) => (typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value),
+    publishPolicyVersionSchema.shape.text,
+  ),
+});
+export type PolicyDraftInput = z.input<typeof policyDraftSchema>;
+
+export const publishDraftSchema = z.strictObject({
+  id: z.uuid(),
+  /** The SHA-256 the admin saw in the preview: publishing refuses if the draft changed since. */
+  textSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  requiresReconsent: z.boolean().default(false),
+});
+export type PublishDraftInput = z.input<typeof publishDraftSchema>;
+
+export const draftIdSchema = z.strictObject({ id: z.uuid() });

@@ -8,6 +8,7 @@ import { eraseSubject } from "@/lib/subjects/erase-subject";
 import type { ConsentReceipt } from "./consent-receipt";
 import { issueConsentReceipt } from "./issue-consent-receipt";
 import { verifyConsentReceipt } from "./verify-consent-receipt";
+import { PERSON } from "@/test/actors";
 
 let policies: { termsId: string; privacyId: string };
 let jwks: JSONWebKeySet;
@@ -30,13 +31,15 @@ describe("consent receipts", () => {
 
   it("issues a signed receipt per decision that anyone can verify offline with the JWKS", async () => {
     const subject = await newSubject();
-    const { events } = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms"],
-      policyVersionIds: [policies.termsId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms"],
+        policyVersionIds: [policies.termsId],
+        method: "signup",
+      },
+      PERSON,
+    );
     const event = events[0]!;
     const { jws, receiptId } = await issueConsentReceipt(event.id);
     expect(receiptId).toBe(event.id);
@@ -81,18 +84,22 @@ describe("consent receipts", () => {
 
   it("gives the same receipt when asked again (deterministic Ed25519 over an immutable event)", async () => {
     const subject = await newSubject();
-    const { events } = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms", "analytics"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-      actor: { type: "self" },
-    });
-    const { events: withdrawn } = await withdrawConsent({
-      subjectId: subject.id,
-      purposes: ["analytics"],
-      actor: { type: "self" },
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms", "analytics"],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        method: "signup",
+      },
+      PERSON,
+    );
+    const { events: withdrawn } = await withdrawConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["analytics"],
+      },
+      PERSON,
+    );
     const first = await issueConsentReceipt(events[0]!.id);
     expect((await issueConsentReceipt(events[0]!.id)).jws).toBe(first.jws);
     const withdrawal = await issueConsentReceipt(withdrawn[0]!.id);
@@ -101,13 +108,15 @@ describe("consent receipts", () => {
 
   it("rejects a receipt whose payload was altered", async () => {
     const subject = await newSubject();
-    const { events } = await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms"],
-      policyVersionIds: [policies.termsId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    const { events } = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms"],
+        policyVersionIds: [policies.termsId],
+        method: "signup",
+      },
+      PERSON,
+    );
     const { jws } = await issueConsentReceipt(events[0]!.id);
     const [header, payload, signature] = jws.split(".");
     const altered = JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")) as Record<string, unknown>;
@@ -119,7 +128,7 @@ describe("consent receipts", () => {
 
   it("has no receipt for an erasure or an unknown id", async () => {
     const subject = await newSubject();
-    const { event } = await eraseSubject({ subjectId: subject.id, actor: { type: "self" } });
+    const { event } = await eraseSubject({ subjectId: subject.id }, PERSON);
     await expect(issueConsentReceipt(event.id)).rejects.toMatchObject({ code: "not_found" });
     await expect(issueConsentReceipt("00000000-0000-4000-8000-000000000000")).rejects.toMatchObject({
       code: "not_found",

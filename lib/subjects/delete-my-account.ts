@@ -1,7 +1,9 @@
 import "server-only";
 import type { RequestContext } from "@/lib/consent/schemas";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
-import { db } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { eraseSubject } from "./erase-subject";
 import type { ConsentStatusView } from "@/lib/consent/read-consent-status";
 
@@ -10,33 +12,33 @@ import type { ConsentStatusView } from "@/lib/consent/read-consent-status";
  * (crypto-shredding), all in one transaction; the Auth0 user is deleted or flagged through
  * the outbox as the withdrawal policy says.
  */
-export async function deleteMyAccount(input: {
-  status: ConsentStatusView;
-  context: RequestContext;
-  idempotencyKey: string;
-}): Promise<void> {
+export async function deleteMyAccount(
+  input: { status: ConsentStatusView; context: RequestContext; idempotencyKey: string },
+  actor: Actor,
+  tx?: Tx,
+): Promise<void> {
   const granted = input.status.purposes.filter((row) => row.status === "granted").map((row) => row.purpose.key);
-  await db().$transaction(async (tx) => {
+  await inTransaction(tx, async (tx) => {
     if (granted.length) {
       await withdrawConsent(
         {
           subjectId: input.status.subjectId,
           purposes: granted,
           method: "portal",
-          actor: { type: "self" },
           context: input.context,
           idempotencyKey: `${input.idempotencyKey}:withdraw`,
         },
+        actor,
         tx,
       );
     }
     await eraseSubject(
       {
         subjectId: input.status.subjectId,
-        actor: { type: "self" },
         context: input.context,
         idempotencyKey: `${input.idempotencyKey}:erase`,
       },
+      actor,
       tx,
     );
   });

@@ -10,6 +10,7 @@ import { eraseSubject } from "./erase-subject";
 import { findSubjectsByEmail } from "./find-subjects-by-email";
 import { readSubject, readSubjectByAuth0UserId } from "./read-subject";
 import { openProfile } from "./subject-profile";
+import { PERSON, staffActor } from "@/test/actors";
 
 let policies: { termsId: string; privacyId: string };
 
@@ -78,21 +79,25 @@ describe("eraseSubject", () => {
   it("crypto-shreds the subject: not findable, not decryptable, Auth0 mapping gone, chains still verify", async () => {
     const user = uniqueUser();
     const subject = await ensureSubject(user);
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms", "analytics"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms", "analytics"],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        method: "signup",
+      },
+      PERSON,
+    );
     // A backup or replica taken now still holds the ciphertext…
     const before = await db().subject.findUniqueOrThrow({ where: { id: subject.id } });
 
-    const { event, replayed } = await eraseSubject({
-      subjectId: subject.id,
-      actor: { type: "self" },
-      idempotencyKey: "erase-request-1",
-    });
+    const { event, replayed } = await eraseSubject(
+      {
+        subjectId: subject.id,
+        idempotencyKey: "erase-request-1",
+      },
+      PERSON,
+    );
     expect(replayed).toBe(false);
     expect(event).toMatchObject({
       action: "erased",
@@ -133,19 +138,25 @@ describe("eraseSubject", () => {
 
   it("replays an erasure request and refuses to erase twice under another key", async () => {
     const subject = await ensureSubject(uniqueUser());
-    const first = await eraseSubject({
-      subjectId: subject.id,
-      actor: { type: "staff", id: "auth0|dpo", reason: "Art. 17 request #88" },
-      idempotencyKey: "erase-88",
-    });
-    const again = await eraseSubject({
-      subjectId: subject.id,
-      actor: { type: "staff", id: "auth0|dpo", reason: "Art. 17 request #88" },
-      idempotencyKey: "erase-88",
-    });
+    const first = await eraseSubject(
+      {
+        subjectId: subject.id,
+        idempotencyKey: "erase-88",
+        reason: "Art. 17 request #88",
+      },
+      staffActor("auth0|dpo"),
+    );
+    const again = await eraseSubject(
+      {
+        subjectId: subject.id,
+        idempotencyKey: "erase-88",
+        reason: "Art. 17 request #88",
+      },
+      staffActor("auth0|dpo"),
+    );
     expect(again).toEqual({ event: first.event, replayed: true });
     expect(first.event).toMatchObject({ method: "staff", actorId: "auth0|dpo" });
-    await expect(eraseSubject({ subjectId: subject.id, actor: { type: "self" } })).rejects.toMatchObject({
+    await expect(eraseSubject({ subjectId: subject.id }, PERSON)).rejects.toMatchObject({
       code: "subject_erased",
     });
   });
@@ -153,7 +164,7 @@ describe("eraseSubject", () => {
   it("lets the same Auth0 user start afresh as a new subject after erasure", async () => {
     const user = uniqueUser();
     const old = await ensureSubject(user);
-    await eraseSubject({ subjectId: old.id, actor: { type: "self" } });
+    await eraseSubject({ subjectId: old.id }, PERSON);
     const fresh = await ensureSubject(user);
     expect(fresh.id).not.toBe(old.id);
     expect(fresh.email).toBe(user.email.toLowerCase());

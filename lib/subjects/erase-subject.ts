@@ -1,7 +1,8 @@
 import "server-only";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { randomUUID } from "node:crypto";
-import { actorAndContextColumns, fingerprintActor } from "@/lib/consent/actor-columns";
+import type { Actor } from "@/lib/auth/actor";
+import { actorAndContextColumns, fingerprintActor, recordedActor } from "@/lib/consent/actor-columns";
 import { eraseSubjectSchema, type EraseSubjectInput } from "@/lib/consent/schemas";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
@@ -24,13 +25,14 @@ export interface ErasureResult {
  * through the outbox, as the withdrawal policy says (its id is kept on that one message until
  * delivery, then cleared).
  */
-export async function eraseSubject(input: EraseSubjectInput, tx?: Tx): Promise<ErasureResult> {
+export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: Tx): Promise<ErasureResult> {
   const request = parseInput(eraseSubjectSchema, input);
+  const recorded = recordedActor(actor, request.reason, "erase");
   const idempotencyKey = request.idempotencyKey ?? randomUUID();
   const requestFingerprint = fingerprintRequest({
     operation: "erase",
     subjectId: request.subjectId,
-    actor: fingerprintActor(request.actor),
+    actor: fingerprintActor(recorded),
   });
 
   return inTransaction(
@@ -48,8 +50,8 @@ export async function eraseSubject(input: EraseSubjectInput, tx?: Tx): Promise<E
                 purposeId: null,
                 policyVersionId: null,
                 policyTextSha256: null,
-                method: request.actor.type === "staff" ? "staff" : request.actor.type === "system" ? "api" : "portal",
-                ...actorAndContextColumns(request.actor, request.context),
+                method: recorded.type === "staff" ? "staff" : recorded.type === "self" ? "portal" : "api",
+                ...actorAndContextColumns(recorded, request.context),
               },
             ]),
         },

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
-import { requireRole } from "@/lib/auth/viewer";
 import { AUTH0_EXPORT_FIELDS } from "@/lib/exports/auth0-users-export";
 import { listExportJobs } from "@/lib/exports/read-export-jobs";
 import { ExportJobRow } from "../export-job-row";
-import { toJobStatus } from "../exports/job-status";
+import { toJobStatus } from "@/lib/exports/job-status";
 import { Auth0ExportForm } from "./auth0-export-form";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Auth0 users export" };
 
-export default async function Auth0ExportPage() {
-  await requireRole("admin", "/admin/auth0-export");
+export default definePage({ role: "admin", returnTo: "/admin/auth0-export" }, async function Auth0ExportPage() {
   const jobs = await listExportJobs(["auth0_users"]);
   return (
     <section className="space-y-6">
@@ -52,4 +51,4 @@ export default async function Auth0ExportPage() {
       </section>
     </section>
   );
-}
+});

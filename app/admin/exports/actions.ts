@@ -2,20 +2,21 @@
 
 import { revalidatePath } from "next/cache";
 import { after } from "next/server";
-import { requireRole } from "@/lib/auth/viewer";
 import { runLedgerExportJob } from "@/lib/exports/run-ledger-export-job";
 import { exportRequestSchema } from "@/lib/exports/schemas";
 import { startLedgerExportJob } from "@/lib/exports/start-ledger-export-job";
 import { defineAction } from "@/lib/http/define-action";
 import { logger } from "@/lib/logger";
 
-export const startExportJobAction = defineAction({ role: "admin", schema: exportRequestSchema }, async (input) => {
-  const viewer = await requireRole("admin", "/admin/exports");
-  const job = await startLedgerExportJob({ request: input, actor: { id: viewer.userId, role: "admin" } });
-  // Runs after the response; if this process dies, the next look at the job takes it over.
-  after(() =>
-    runLedgerExportJob(job.id).catch((error: unknown) => logger.error({ err: error, jobId: job.id }, "export job")),
-  );
-  revalidatePath("/admin/exports");
-  return "The export is running in the background. Its progress is shown below; download it when it is ready.";
-});
+export const startExportJobAction = defineAction(
+  { role: "admin", schema: exportRequestSchema },
+  async (input, actor) => {
+    const job = await startLedgerExportJob(input, actor);
+    // Runs after the response; if this process dies, the export maintenance takes it over.
+    after(() =>
+      runLedgerExportJob(job.id).catch((error: unknown) => logger.error({ err: error, jobId: job.id }, "export job")),
+    );
+    revalidatePath("/admin/exports");
+    return "The export is running in the background. Its progress is shown below; download it when it is ready.";
+  },
+);

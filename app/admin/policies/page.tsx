@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { listPolicyDrafts } from "@/lib/admin/read-policy-drafts";
-import { requireRole } from "@/lib/auth/viewer";
 import { listPolicyVersions, readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { formatTime } from "../format";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Policy versions" };
 
 const DOCUMENTS = { terms: "Terms of Service", privacy: "Privacy Policy" } as const;
 
-export default async function PoliciesPage() {
-  await requireRole("admin", "/admin/policies");
+export default definePage({ role: "admin", returnTo: "/admin/policies" }, async function PoliciesPage() {
   const [versions, current, drafts] = await Promise.all([
     listPolicyVersions(),
     readCurrentPolicyVersions(),
@@ -107,4 +106,4 @@ export default async function PoliciesPage() {
       </section>
     </section>
   );
-}
+});

@@ -5,7 +5,7 @@ import { TextAreaField, TextField, inputClass, invalidProps } from "@/components
 import { FieldError, FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
-import { createPurposeAction, editPurposeAction, reinstatePurposeAction, retirePurposeAction } from "./actions";
+import { createPurposeAction, updatePurposeAction, reinstatePurposeAction, retirePurposeAction } from "./actions";
 
 function RequiredBox(props: { defaultChecked?: boolean; state: Parameters<typeof invalidProps>[0] }) {
   return (
@@ -66,7 +66,7 @@ export function CreatePurposeForm() {
 export function EditPurposeForm(props: {
   purpose: { key: string; title: string; description: string; required: boolean; position: number };
 }) {
-  const [state, action] = useActionState(editPurposeAction, IDLE);
+  const [state, action] = useActionState(updatePurposeAction, IDLE);
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />

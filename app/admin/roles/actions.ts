@@ -3,14 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { changeStaffRole } from "@/lib/admin/change-staff-role";
 import { changeRoleFormSchema } from "@/lib/admin/schemas";
-import { requireRole } from "@/lib/auth/viewer";
 import { defineAction } from "@/lib/http/define-action";
 
 const ROLE_NAMES = { compliance: "compliance", admin: "admin" } as const;
 
-export const changeRoleAction = defineAction({ role: "admin", schema: changeRoleFormSchema }, async (input) => {
-  const viewer = await requireRole("admin", "/admin/roles");
-  const { changed, member } = await changeStaffRole(input, viewer.userId);
+export const changeRoleAction = defineAction({ role: "admin", schema: changeRoleFormSchema }, async (input, actor) => {
+  const { changed, member } = await changeStaffRole(input, actor);
   revalidatePath("/admin/roles");
   const who = member.email ?? member.userId;
   if (!changed) {

@@ -2,17 +2,16 @@ import type { Metadata } from "next";
 import type { StaffMember } from "@/lib/admin/auth0-user-roles";
 import { listStaffMembers } from "@/lib/admin/list-staff-members";
 import { readAdminChanges } from "@/lib/admin/read-admin-changes";
-import { requireRole } from "@/lib/auth/viewer";
 import { isAppError } from "@/lib/errors";
 import { formatTime } from "../format";
 import { GrantRoleForm, RevokeRoleForm } from "./role-forms";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Roles" };
 
 const roleList = (value: unknown) => (Array.isArray(value) && value.length ? value.join(", ") : "none");
 
-export default async function RolesPage() {
-  const viewer = await requireRole("admin", "/admin/roles");
+export default definePage({ role: "admin", returnTo: "/admin/roles" }, async function RolesPage({ actor }) {
   let staff: StaffMember[] | null = null;
   try {
     staff = await listStaffMembers();
@@ -62,7 +61,7 @@ export default async function RolesPage() {
                     <tr key={member.userId} className="border-t border-slate-200 align-top" data-testid="staff-member">
                       <th scope="row" className="px-3 py-2 font-normal">
                         <span className="font-medium">{who}</span>
-                        {member.userId === viewer.userId && <span className="text-slate-600"> (you)</span>}
+                        {member.userId === actor.id && <span className="text-slate-600"> (you)</span>}
                         <span className="block text-xs text-slate-600">{member.userId}</span>
                       </th>
                       <td className="px-3 py-2">{member.roles.join(", ")}</td>
@@ -108,4 +107,4 @@ export default async function RolesPage() {
       </section>
     </section>
   );
-}
+});

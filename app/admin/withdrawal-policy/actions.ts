@@ -3,14 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { withdrawalPolicyFormSchema } from "@/lib/admin/schemas";
-import { requireRole } from "@/lib/auth/viewer";
 import { defineAction } from "@/lib/http/define-action";
 
 export const changeWithdrawalPolicyAction = defineAction(
   { role: "admin", schema: withdrawalPolicyFormSchema },
-  async (input) => {
-    const viewer = await requireRole("admin", "/admin/withdrawal-policy");
-    const result = await changeWithdrawalPolicy(input, viewer.userId);
+  async (input, actor) => {
+    const result = await changeWithdrawalPolicy(input, actor);
     revalidatePath("/admin/withdrawal-policy");
     if (!result.changed) return "Nothing changed.";
     return result.policy.onRequiredWithdrawal === "delete"

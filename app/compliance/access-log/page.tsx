@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireRole } from "@/lib/auth/viewer";
 import { accessLogFilterSchema } from "@/lib/compliance/schemas";
-import { staffActorFromViewer } from "@/lib/compliance/staff-actor";
 import { viewAccessLog } from "@/lib/compliance/view-access-log";
 import { fieldIssues } from "@/lib/http/validation";
 import { ACCESS_ACTIONS } from "@/lib/ledger/schemas";
 import type { AccessLogPage } from "@/lib/ledger/read-access-log";
 import { Field, inputClass } from "../field";
 import { firstValues, utc } from "../format";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Access log" };
 
@@ -24,146 +23,162 @@ const ACTION_TEXT: Record<(typeof ACCESS_ACTIONS)[number], string> = {
   "mgmt.write": "Changed through the Management API proxy",
 };
 
-export default async function AccessLogPage(props: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const viewer = await requireRole("compliance", "/compliance/access-log");
-  const params = firstValues(await props.searchParams);
-  const parsed = accessLogFilterSchema.safeParse(params);
-  const fieldErrors: Record<string, string> = {};
-  let page: AccessLogPage | null = null;
-  if (parsed.success) page = await viewAccessLog(staffActorFromViewer(viewer), parsed.data);
-  else for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
+export default definePage(
+  { role: "compliance", returnTo: "/compliance/access-log" },
+  async function AccessLogPage({ actor, ...props }) {
+    const params = firstValues(await props.searchParams);
+    const parsed = accessLogFilterSchema.safeParse(params);
+    const fieldErrors: Record<string, string> = {};
+    let page: AccessLogPage | null = null;
+    if (parsed.success) page = await viewAccessLog(actor, parsed.data);
+    else for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
 
-  const olderHref = page?.nextCursor
-    ? `/compliance/access-log?${new URLSearchParams({ ...params, cursor: page.nextCursor }).toString()}`
-    : null;
+    const olderHref = page?.nextCursor
+      ? `/compliance/access-log?${new URLSearchParams({ ...params, cursor: page.nextCursor }).toString()}`
+      : null;
 
-  return (
-    <section>
-      <h1 className="text-2xl font-bold">Access log</h1>
-      <p className="mt-2 max-w-prose text-slate-700">
-        Every search, view and export by staff, newest first. It is append-only, and reading it is logged too.
-      </p>
-      <form
-        method="get"
-        action="/compliance/access-log"
-        noValidate
-        className="mt-6 grid gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
-      >
-        <Field id="actorId" label="Who (staff Auth0 user id)" error={fieldErrors.actorId}>
-          {(described) => (
-            <input
-              id="actorId"
-              name="actorId"
-              defaultValue={params.actorId ?? ""}
-              className={inputClass}
-              {...described}
-            />
-          )}
-        </Field>
-        <Field id="subjectId" label="About whom (subject id)" error={fieldErrors.subjectId}>
-          {(described) => (
-            <input
-              id="subjectId"
-              name="subjectId"
-              defaultValue={params.subjectId ?? ""}
-              className={inputClass}
-              {...described}
-            />
-          )}
-        </Field>
-        <Field id="action" label="What" error={fieldErrors.action}>
-          {(described) => (
-            <select id="action" name="action" defaultValue={params.action ?? ""} className={inputClass} {...described}>
-              <option value="">Anything</option>
-              {ACCESS_ACTIONS.map((action) => (
-                <option key={action} value={action}>
-                  {ACTION_TEXT[action]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="from" label="From" error={fieldErrors.from}>
-          {(described) => (
-            <input
-              id="from"
-              name="from"
-              type="date"
-              defaultValue={params.from ?? ""}
-              className={inputClass}
-              {...described}
-            />
-          )}
-        </Field>
-        <Field id="to" label="Until (inclusive)" error={fieldErrors.to}>
-          {(described) => (
-            <input id="to" name="to" type="date" defaultValue={params.to ?? ""} className={inputClass} {...described} />
-          )}
-        </Field>
-        <div className="flex items-end gap-4">
-          <button type="submit" className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800">
-            Filter
-          </button>
-          <Link href="/compliance/access-log" className="font-medium text-blue-800 underline">
-            Clear
-          </Link>
-        </div>
-      </form>
-
-      {page && (
-        <section aria-labelledby="entries-heading" className="mt-8">
-          <h2 id="entries-heading" className="text-xl font-semibold">
-            Entries
-          </h2>
-          {page.entries.length === 0 ? (
-            <p className="mt-3 text-slate-700">No entries match.</p>
-          ) : (
-            <ol className="mt-3 space-y-2">
-              {page.entries.map((entry) => (
-                <li key={entry.id} className="rounded-lg bg-white p-3 text-sm shadow-sm" data-testid="access-entry">
-                  <p>
-                    <time dateTime={entry.at.toISOString()} className="text-slate-600">
-                      {utc(entry.at)}
-                    </time>{" "}
-                    <span className="font-mono break-all">{entry.actorId}</span> ({entry.actorRole}){" "}
-                    <strong data-testid="access-action">
-                      {ACTION_TEXT[entry.action as keyof typeof ACTION_TEXT] ?? entry.action}
-                    </strong>
-                    {entry.subjectId && (
-                      <>
-                        {" "}
-                        about{" "}
-                        <Link
-                          prefetch={false}
-                          href={`/compliance/subjects/${entry.subjectId}`}
-                          className="font-mono break-all text-blue-800 underline"
-                        >
-                          {entry.subjectId}
-                        </Link>
-                      </>
-                    )}
-                  </p>
-                  {entry.detail !== null && (
-                    <details className="mt-1">
-                      <summary className="cursor-pointer text-slate-600">Details</summary>
-                      <pre className="mt-1 rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap">
-                        {JSON.stringify(entry.detail, null, 2)}
-                      </pre>
-                    </details>
-                  )}
-                </li>
-              ))}
-            </ol>
-          )}
-          {olderHref && (
-            <Link prefetch={false} href={olderHref} className="mt-4 inline-block font-medium text-blue-800 underline">
-              Older entries
+    return (
+      <section>
+        <h1 className="text-2xl font-bold">Access log</h1>
+        <p className="mt-2 max-w-prose text-slate-700">
+          Every search, view and export by staff, newest first. It is append-only, and reading it is logged too.
+        </p>
+        <form
+          method="get"
+          action="/compliance/access-log"
+          noValidate
+          className="mt-6 grid gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
+        >
+          <Field id="actorId" label="Who (staff Auth0 user id)" error={fieldErrors.actorId}>
+            {(described) => (
+              <input
+                id="actorId"
+                name="actorId"
+                defaultValue={params.actorId ?? ""}
+                className={inputClass}
+                {...described}
+              />
+            )}
+          </Field>
+          <Field id="subjectId" label="About whom (subject id)" error={fieldErrors.subjectId}>
+            {(described) => (
+              <input
+                id="subjectId"
+                name="subjectId"
+                defaultValue={params.subjectId ?? ""}
+                className={inputClass}
+                {...described}
+              />
+            )}
+          </Field>
+          <Field id="action" label="What" error={fieldErrors.action}>
+            {(described) => (
+              <select
+                id="action"
+                name="action"
+                defaultValue={params.action ?? ""}
+                className={inputClass}
+                {...described}
+              >
+                <option value="">Anything</option>
+                {ACCESS_ACTIONS.map((action) => (
+                  <option key={action} value={action}>
+                    {ACTION_TEXT[action]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="from" label="From" error={fieldErrors.from}>
+            {(described) => (
+              <input
+                id="from"
+                name="from"
+                type="date"
+                defaultValue={params.from ?? ""}
+                className={inputClass}
+                {...described}
+              />
+            )}
+          </Field>
+          <Field id="to" label="Until (inclusive)" error={fieldErrors.to}>
+            {(described) => (
+              <input
+                id="to"
+                name="to"
+                type="date"
+                defaultValue={params.to ?? ""}
+                className={inputClass}
+                {...described}
+              />
+            )}
+          </Field>
+          <div className="flex items-end gap-4">
+            <button
+              type="submit"
+              className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800"
+            >
+              Filter
+            </button>
+            <Link href="/compliance/access-log" className="font-medium text-blue-800 underline">
+              Clear
             </Link>
-          )}
-        </section>
-      )}
-    </section>
-  );
-}
+          </div>
+        </form>
+
+        {page && (
+          <section aria-labelledby="entries-heading" className="mt-8">
+            <h2 id="entries-heading" className="text-xl font-semibold">
+              Entries
+            </h2>
+            {page.entries.length === 0 ? (
+              <p className="mt-3 text-slate-700">No entries match.</p>
+            ) : (
+              <ol className="mt-3 space-y-2">
+                {page.entries.map((entry) => (
+                  <li key={entry.id} className="rounded-lg bg-white p-3 text-sm shadow-sm" data-testid="access-entry">
+                    <p>
+                      <time dateTime={entry.at.toISOString()} className="text-slate-600">
+                        {utc(entry.at)}
+                      </time>{" "}
+                      <span className="font-mono break-all">{entry.actorId}</span> ({entry.actorRole}){" "}
+                      <strong data-testid="access-action">
+                        {ACTION_TEXT[entry.action as keyof typeof ACTION_TEXT] ?? entry.action}
+                      </strong>
+                      {entry.subjectId && (
+                        <>
+                          {" "}
+                          about{" "}
+                          <Link
+                            prefetch={false}
+                            href={`/compliance/subjects/${entry.subjectId}`}
+                            className="font-mono break-all text-blue-800 underline"
+                          >
+                            {entry.subjectId}
+                          </Link>
+                        </>
+                      )}
+                    </p>
+                    {entry.detail !== null && (
+                      <details className="mt-1">
+                        <summary className="cursor-pointer text-slate-600">Details</summary>
+                        <pre className="mt-1 rounded bg-slate-100 p-2 text-xs whitespace-pre-wrap">
+                          {JSON.stringify(entry.detail, null, 2)}
+                        </pre>
+                      </details>
+                    )}
+                  </li>
+                ))}
+              </ol>
+            )}
+            {olderHref && (
+              <Link prefetch={false} href={olderHref} className="mt-4 inline-block font-medium text-blue-800 underline">
+                Older entries
+              </Link>
+            )}
+          </section>
+        )}
+      </section>
+    );
+  },
+);

@@ -3,14 +3,13 @@
 import { after } from "next/server";
 import { z } from "zod";
 import { startLedgerVerification } from "@/lib/compliance/ledger-verification-job";
-import { staffActorFromViewer } from "@/lib/compliance/staff-actor";
 import { defineAction } from "@/lib/http/define-action";
 
 /** Starts verifying the whole ledger; the work runs after the response, the page polls its progress. */
 export const startVerificationAction = defineAction(
   { role: "compliance", schema: z.object({}) },
-  async (_input, viewer) => {
-    const { started } = await startLedgerVerification(staffActorFromViewer(viewer), (work) => after(work));
+  async (_input, actor) => {
+    const { started } = await startLedgerVerification(actor, (work) => after(work));
     return started ? "Verification started." : "A verification is already running: showing its progress.";
   },
 );

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireRole } from "@/lib/auth/viewer";
 import { readLedgerVerificationJob } from "@/lib/compliance/ledger-verification-job";
 import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
 import { utc } from "../format";
 import { VerificationRunner } from "./verification-runner";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Ledger integrity" };
 
-export default async function IntegrityPage() {
-  await requireRole("compliance", "/compliance/integrity");
+export default definePage({ role: "compliance", returnTo: "/compliance/integrity" }, async function IntegrityPage() {
   const [last, job] = await Promise.all([readLastLedgerVerification(), readLedgerVerificationJob()]);
   return (
     <section className="space-y-8">
@@ -71,4 +70,4 @@ export default async function IntegrityPage() {
       </section>
     </section>
   );
-}
+});

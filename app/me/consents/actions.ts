@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requirePerson } from "@/lib/auth/require-person";
 import { changeConsentFormSchema, confirmFormSchema } from "@/lib/consent/form-schemas";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -11,49 +10,55 @@ import { defineAction } from "@/lib/http/define-action";
 import { readRequestContext } from "@/lib/http/request-context";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 import { declineTerms } from "@/lib/subjects/decline-terms";
+import { requirePerson } from "@/lib/subjects/require-person";
 
-export const changeConsent = defineAction({ role: "user", schema: changeConsentFormSchema }, async (input) => {
-  const { subject, status } = await requirePerson("/me/consents");
+export const changeConsent = defineAction({ role: "user", schema: changeConsentFormSchema }, async (input, actor) => {
+  const { subject, status } = await requirePerson(actor, "/me/consents");
   const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
   if (!row) throw new AppError("not_found", "This purpose no longer exists.", { field: "purpose" });
-  const base = { subjectId: subject.id, purposes: [input.purpose], actor: { type: "self" as const } };
+  const base = { subjectId: subject.id, purposes: [input.purpose] };
   const context = await readRequestContext();
   if (input.decision === "grant") {
-    await grantConsent({
-      ...base,
-      policyVersionIds: input.policyVersionIds,
-      method: "portal",
-      context,
-      idempotencyKey: input.idempotencyKey,
-    });
+    await grantConsent(
+      {
+        ...base,
+        policyVersionIds: input.policyVersionIds,
+        method: "portal",
+        context,
+        idempotencyKey: input.idempotencyKey,
+      },
+      actor,
+    );
     revalidatePath("/me/consents");
     return `You gave consent to “${row.purpose.title}”.`;
   }
   // A required purpose closes the account: that goes through the confirmation page.
   if (row.purpose.required) redirect(`/me/consents/withdraw/${row.purpose.key}`);
-  await withdrawConsent({ ...base, method: "portal", context, idempotencyKey: input.idempotencyKey });
+  await withdrawConsent({ ...base, method: "portal", context, idempotencyKey: input.idempotencyKey }, actor);
   revalidatePath("/me/consents");
   return `You withdrew consent to “${row.purpose.title}”.`;
 });
 
 export const withdrawRequiredConsent = defineAction(
   { role: "user", schema: confirmFormSchema.extend({ purpose: purposeKeySchema }) },
-  async (input) => {
-    const { subject, status } = await requirePerson("/me/consents", { gate: false });
+  async (input, actor) => {
+    const { subject, status } = await requirePerson(actor, "/me/consents", { gate: false });
     const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
     if (row?.status !== "granted") {
       // Declined at the gate without ever agreeing: nothing to withdraw, the account closes.
       await declineTerms(subject);
       redirect("/auth/logout");
     }
-    await withdrawConsent({
-      subjectId: subject.id,
-      purposes: [input.purpose],
-      method: "portal",
-      actor: { type: "self" },
-      context: await readRequestContext(),
-      idempotencyKey: input.idempotencyKey,
-    });
+    await withdrawConsent(
+      {
+        subjectId: subject.id,
+        purposes: [input.purpose],
+        method: "portal",
+        context: await readRequestContext(),
+        idempotencyKey: input.idempotencyKey,
+      },
+      actor,
+    );
     // The account is being closed (flagged or deleted in Auth0 by the outbox): end the session.
     redirect("/auth/logout");
   },

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
-import { requirePerson } from "@/lib/auth/require-person";
+import { requirePerson } from "@/lib/subjects/require-person";
 import { ConsentToggle } from "./consent-toggle";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "My consents" };
 
-export default async function MyConsentsPage() {
-  const { status } = await requirePerson("/me/consents");
+export default definePage({ role: "user", returnTo: "/me/consents" }, async function MyConsentsPage({ actor }) {
+  const { status } = await requirePerson(actor, "/me/consents");
   const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
   return (
     <section>
@@ -78,4 +79,4 @@ export default async function MyConsentsPage() {
       </ul>
     </section>
   );
-}
+});

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import { requirePerson } from "@/lib/auth/require-person";
+import { requirePerson } from "@/lib/subjects/require-person";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "My data" };
 
-export default async function MyDataPage() {
-  await requirePerson("/me/data");
+export default definePage({ role: "user", returnTo: "/me/data" }, async function MyDataPage({ actor }) {
+  await requirePerson(actor, "/me/data");
   return (
     <section className="rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-bold">My data</h1>
@@ -28,4 +29,4 @@ export default async function MyDataPage() {
       </p>
     </section>
   );
-}
+});

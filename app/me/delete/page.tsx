@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
-import { requirePerson } from "@/lib/auth/require-person";
+import { requirePerson } from "@/lib/subjects/require-person";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { DeleteAccountForm } from "./delete-account-form";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Delete my account" };
 
-export default async function DeleteAccountPage() {
-  await requirePerson("/me/delete", { gate: false });
+export default definePage({ role: "user", returnTo: "/me/delete" }, async function DeleteAccountPage({ actor }) {
+  await requirePerson(actor, "/me/delete", { gate: false });
   const policy = await readWithdrawalPolicy();
   return (
     <section className="mx-auto max-w-xl rounded-xl bg-white p-8 shadow-sm">
@@ -34,4 +35,4 @@ export default async function DeleteAccountPage() {
       <DeleteAccountForm idempotencyKey={randomUUID()} />
     </section>
   );
-}
+});

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import { requirePerson } from "@/lib/auth/require-person";
+import { requirePerson } from "@/lib/subjects/require-person";
 import { readConsentHistory } from "@/lib/consent/read-consent-history";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "My history" };
 
@@ -18,8 +19,8 @@ const METHOD_TEXT = {
   migration: "imported from an earlier system",
 } as const;
 
-export default async function MyHistoryPage() {
-  const { subject } = await requirePerson("/me/history");
+export default definePage({ role: "user", returnTo: "/me/history" }, async function MyHistoryPage({ actor }) {
+  const { subject } = await requirePerson(actor, "/me/history");
   const history = await readConsentHistory(subject.id);
   return (
     <section>
@@ -73,4 +74,4 @@ export default async function MyHistoryPage() {
       )}
     </section>
   );
-}
+});

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ManagementClient } from "auth0";
 import { env } from "@/lib/env";
-import { statusText } from "@/lib/http/auth0-error";
+import { statusText } from "@/lib/http/error-response";
 import { logger } from "@/lib/logger";
 import { managementClient } from "@/lib/mgmt/management-client";
 

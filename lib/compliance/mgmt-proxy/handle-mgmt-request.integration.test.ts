@@ -8,13 +8,14 @@ import { createManagementClient } from "@/lib/mgmt/management-client";
 import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { auth0Directory } from "../auth0-directory";
-import type { StaffActor } from "../staff-actor";
 import { fetchVia, type UpstreamFetch } from "./call-auth0";
 import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
+import { PERSON, adminActor, staffActor } from "@/test/actors";
+import type { Actor } from "@/lib/auth/actor";
 
 const MACHINE = { clientId: "proxy-mgmt", clientSecret: "proxy-mgmt-secret-0123456789", name: "Proxy M2M" };
-const admin: StaffActor = { userId: "auth0|proxy-admin", role: "admin", via: { type: "session" } };
-const compliance: StaffActor = { userId: "auth0|proxy-compliance", role: "compliance", via: { type: "session" } };
+const admin = adminActor("auth0|proxy-admin");
+const compliance = staffActor("auth0|proxy-compliance");
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
@@ -54,7 +55,7 @@ beforeEach(() => {
   upstreamPaths = [];
 });
 
-function call(actor: StaffActor, method: string, path: string, body?: unknown, contentType = "application/json") {
+function call(actor: Actor, method: string, path: string, body?: unknown, contentType = "application/json") {
   const url = new URL(path, "http://portal.test/");
   const request: ProxyRequest = {
     method,
@@ -101,7 +102,7 @@ describe("Management API proxy: the seed's read examples", () => {
       `/users-by-email?email=${encodeURIComponent(email)}&fields=user_metadata`,
     );
     expect(response).toEqual({ status: 200, body: [{ user_metadata: legacy }] });
-    const log = await lastLog(compliance.userId);
+    const log = await lastLog(compliance.id);
     expect(log).toMatchObject({ action: "mgmt.read", detail: { endpoint: "users_by_email", status: 200, results: 1 } });
     expect(JSON.stringify(log.detail)).not.toContain(email);
   });
@@ -126,7 +127,7 @@ describe("Management API proxy: the seed's read examples", () => {
       `/users?q=${encodeURIComponent(`email:"${email}"`)}&search_engine=v3&include_totals=true&fields=user_id,email`,
     );
     expect(search).toMatchObject({ status: 200, body: { total: 1, users: [{ user_id: userId, email }] } });
-    const log = await lastLog(compliance.userId);
+    const log = await lastLog(compliance.id);
     expect(log.detail).toMatchObject({ endpoint: "search_users", q: { fields: ["email"] } });
     expect(JSON.stringify(log.detail)).not.toContain(email);
   });
@@ -151,7 +152,7 @@ describe("Management API proxy: roles, allow-list and validation", () => {
       expect(response).toMatchObject({ status: 403, body: { statusCode: 403, errorCode: "insufficient_scope" } });
     }
     expect(upstreamPaths).toEqual([]);
-    expect(await lastLog(compliance.userId)).toMatchObject({
+    expect(await lastLog(compliance.id)).toMatchObject({
       action: "mgmt.write",
       detail: { refused: "insufficient_scope" },
     });
@@ -203,7 +204,7 @@ describe("Management API proxy: roles, allow-list and validation", () => {
     expect(await call(admin, "PATCH", path, { name: "x" }, "text/plain")).toMatchObject({ status: 415 });
     expect(upstreamPaths).toEqual([]);
     // Refused writes are on record too.
-    expect(await lastLog(admin.userId)).toMatchObject({
+    expect(await lastLog(admin.id)).toMatchObject({
       action: "mgmt.write",
       detail: { endpoint: "update_user", refused: "unsupported_media_type", status: 415 },
     });
@@ -220,7 +221,7 @@ describe("Management API proxy: consent passing through becomes ledger events", 
     const events = await eventsOf(userId);
     expect(
       events.map((event) => [event.action, event.purpose?.key, event.method, event.actorType, event.actorId]),
-    ).toEqual([["granted", "terms", "api", "staff", admin.userId]]);
+    ).toEqual([["granted", "terms", "api", "staff", admin.id]]);
     expect(events[0]!.actorReason).toContain("Management API proxy");
     expect(events[0]!.policyVersionId).toBe(policies.termsId);
     // Auth0 holds what the ledger can prove, in place of the client's free-form object.
@@ -228,7 +229,7 @@ describe("Management API proxy: consent passing through becomes ledger events", 
     expect(consent).toMatchObject({ given: true, version: "1", purposes: { terms: true } });
     const stored = (await mgmt.users.get(userId)) as { user_metadata?: { consent?: unknown } };
     expect(stored.user_metadata?.consent).toEqual(consent);
-    expect(await lastLog(admin.userId)).toMatchObject({
+    expect(await lastLog(admin.id)).toMatchObject({
       action: "mgmt.write",
       detail: { consent: { grant: ["terms"], withdraw: [] } },
     });
@@ -237,13 +238,15 @@ describe("Management API proxy: consent passing through becomes ledger events", 
   it("records only changes: grants and withdrawals per purpose, nothing for a repeat", async () => {
     const { userId, email } = await auth0User();
     const subject = await ensureSubject({ auth0UserId: userId, email });
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms", "marketing-email"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["terms", "marketing-email"],
+        policyVersionIds: [policies.termsId, policies.privacyId],
+        method: "signup",
+      },
+      PERSON,
+    );
     const path = `/users/${encodeURIComponent(userId)}`;
     const body = {
       user_metadata: { consent: { purposes: { terms: true, analytics: true, "marketing-email": false } } },
@@ -302,7 +305,7 @@ describe("Management API proxy: writes, jobs and upstream failures", () => {
     const { userId, email } = await auth0User();
     const subject = await ensureSubject({ auth0UserId: userId, email });
     expect(await call(admin, "DELETE", `/users/${encodeURIComponent(userId)}`)).toEqual({ status: 204, body: null });
-    expect(await lastLog(admin.userId)).toMatchObject({ action: "mgmt.write", subjectId: subject.id });
+    expect(await lastLog(admin.id)).toMatchObject({ action: "mgmt.write", subjectId: subject.id });
     expect(await call(admin, "GET", `/users/${encodeURIComponent(userId)}`)).toMatchObject({ status: 404 });
   });
 
@@ -335,6 +338,6 @@ describe("Management API proxy: writes, jobs and upstream failures", () => {
     expect(limited).toMatchObject({ status: 503, body: { errorCode: "upstream_rate_limited" } });
     expect(limited.headers?.["retry-after"]).toMatch(/^\d+$/);
     // Even an outage is on record.
-    expect(await lastLog(compliance.userId)).toMatchObject({ action: "mgmt.read", detail: { status: 503 } });
+    expect(await lastLog(compliance.id)).toMatchObject({ action: "mgmt.read", detail: { status: 503 } });
   });
 });

@@ -8,11 +8,13 @@ import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
 import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { statusText } from "@/lib/http/auth0-error";
+import { statusText } from "@/lib/http/error-response";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { auth0Directory, type Auth0Directory } from "../auth0-directory";
-import { logAccess, readWithAccessLog, type AccessRecord } from "../read-with-access-log";
-import type { StaffActor } from "../staff-actor";
+import { readWithAccessLog } from "../read-with-access-log";
+import { appendAccessLog } from "@/lib/ledger/append-access-log";
+import type { AccessLogEntry } from "@/lib/ledger/schemas";
+import type { Actor } from "@/lib/auth/actor";
 import { callAuth0, upstreamFetch, type ProxyResponse, type UpstreamFetch } from "./call-auth0";
 import { planConsentChange, type ConsentPlan } from "./plan-consent-change";
 import {
@@ -172,7 +174,7 @@ const accessAction = (method: string) => (method === "GET" ? "mgmt.read" : "mgmt
  * for `user_metadata.consent`) before they are sent to Auth0.
  */
 export async function handleMgmtRequest(
-  actor: StaffActor,
+  actor: Actor,
   request: ProxyRequest,
   dependencies: ProxyDependencies = {},
 ): Promise<ProxyResponse> {
@@ -180,12 +182,12 @@ export async function handleMgmtRequest(
   const endpoint = `${request.method} ${request.segments.join("/")}`;
   const match = matchProxyRoute(request.method, request.segments, request.query);
   if (!match.ok) {
-    await logAccess(actor, { action: accessAction(request.method), detail: { endpoint, refused: match.errorCode } });
+    await appendAccessLog({ action: accessAction(request.method), detail: { endpoint, refused: match.errorCode } }, actor);
     return error(match.status, match.message, match.errorCode, match.issues ? { issues: match.issues } : {});
   }
   const { route } = match;
-  if (route.role === "admin" && actor.role !== "admin") {
-    await logAccess(actor, { action: "mgmt.write", detail: { endpoint: route.name, refused: "insufficient_scope" } });
+  if (route.role === "admin" && !actor.roles.includes("admin")) {
+    await appendAccessLog({ action: "mgmt.write", detail: { endpoint: route.name, refused: "insufficient_scope" } }, actor);
     return error(
       403,
       "Your role may only read through the proxy: changing users and export jobs need the admin role.",
@@ -227,17 +229,17 @@ export async function handleMgmtRequest(
       failure instanceof Refusal ? failure : failure instanceof AppError ? new Refusal(fromAppError(failure)) : null;
     if (!refusal) throw failure;
     const body = refusal.response.body as { errorCode?: string };
-    await logAccess(actor, {
+    await appendAccessLog({
       action: accessAction(request.method),
       subjectId: refusal.subjectId,
       detail: { endpoint: route.name, refused: body.errorCode ?? "error", status: refusal.response.status },
-    });
+    }, actor);
     return refusal.response;
   }
 }
 
 async function proxyRead(
-  actor: StaffActor,
+  actor: Actor,
   route: Extract<ProxyRoute, { name: "get_user" | "users_by_email" | "search_users" | "get_job" }>,
   fetchUpstream: UpstreamFetch,
 ): Promise<ProxyResponse> {
@@ -256,7 +258,7 @@ async function proxyRead(
       });
       return [...new Set([...ids, ...byEmail.map((row) => row.id)])];
     },
-    (subjectIds): AccessRecord => ({
+    (subjectIds): AccessLogEntry => ({
       action: "mgmt.read",
       subjectId: subjectIds.length === 1 ? subjectIds[0] : null,
       detail: {
@@ -277,13 +279,13 @@ async function proxyRead(
 }
 
 async function proxyWrite(
-  actor: StaffActor,
+  actor: Actor,
   route: ProxyRoute,
   fetchUpstream: UpstreamFetch,
   body: string | undefined,
-  record: (tx: Tx) => Promise<AccessRecord>,
+  record: (tx: Tx) => Promise<AccessLogEntry>,
 ): Promise<ProxyResponse> {
-  await db().$transaction(async (tx) => logAccess(actor, await record(tx), tx));
+  await db().$transaction(async (tx) => appendAccessLog(await record(tx), actor, tx));
   return callAuth0(fetchUpstream, upstreamPath(route), {
     method: route.name === "delete_user" ? "DELETE" : "POST",
     body,
@@ -297,7 +299,7 @@ async function proxyWrite(
  * the ledger has decisions for is refused: withdrawal is a decision, not a deletion.
  */
 async function updateUser(
-  actor: StaffActor,
+  actor: Actor,
   route: Extract<ProxyRoute, { name: "update_user" }>,
   body: UpdateUserBody,
   fetchUpstream: UpstreamFetch,
@@ -323,7 +325,7 @@ async function updateUser(
   }
 
   if (consent === undefined || consent === null) {
-    await logAccess(actor, { action: "mgmt.write", subjectId: subject?.id ?? null, detail });
+    await appendAccessLog({ action: "mgmt.write", subjectId: subject?.id ?? null, detail }, actor);
     return callAuth0(fetchUpstream, upstreamPath(route), { method: "PATCH", body: JSON.stringify(body) });
   }
 
@@ -352,15 +354,11 @@ async function updateUser(
     })),
     { terms: status.currentPolicies.terms?.version ?? null, privacy: status.currentPolicies.privacy?.version ?? null },
   );
-  const staff = {
-    type: "staff" as const,
-    id: actor.userId,
-    reason: `Management API proxy: PATCH /users/${route.userId}${actor.via.type === "api_token" ? ` (staff API token ${actor.via.tokenId})` : ""}`,
-  };
+  const reason = `Management API proxy: PATCH /users/${route.userId}${actor.via.type === "api_token" ? ` (staff API token ${actor.via.tokenId})` : ""}`;
   await db().$transaction(
     async (tx) => {
-      await logAccess(actor, { action: "mgmt.write", subjectId, detail: { ...detail, consent: plan } }, tx);
-      await recordPlan(subjectId, plan, staff, status.currentPolicies, tx);
+      await appendAccessLog({ action: "mgmt.write", subjectId, detail: { ...detail, consent: plan } }, actor, tx);
+      await recordPlan(subjectId, plan, actor, reason, status.currentPolicies, tx);
     },
     { maxWait: 15_000, timeout: 30_000 },
   );
@@ -372,7 +370,8 @@ async function updateUser(
 async function recordPlan(
   subjectId: string,
   plan: ConsentPlan,
-  actor: { type: "staff"; id: string; reason: string },
+  actor: Actor,
+  reason: string,
   current: Record<string, { id: string } | null>,
   tx: Tx,
 ) {
@@ -383,12 +382,13 @@ async function recordPlan(
         purposes: plan.grant,
         policyVersionIds: Object.values(current).flatMap((version) => (version ? [version.id] : [])),
         method: "api",
-        actor,
+        reason,
       },
+      actor,
       tx,
     );
   }
   if (plan.withdraw.length > 0) {
-    await withdrawConsent({ subjectId, purposes: plan.withdraw, method: "api", actor }, tx);
+    await withdrawConsent({ subjectId, purposes: plan.withdraw, method: "api", reason }, actor, tx);
   }
 }

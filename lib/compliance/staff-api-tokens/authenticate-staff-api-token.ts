@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { managementClient } from "@/lib/mgmt/management-client";
-import type { StaffActor } from "../staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 import { hashStaffToken, isStaffTokenFormat } from "./token-format";
 
 /** The roles a staff member holds now, in Auth0 (`app_metadata.roles`); none if blocked or flagged deleted. */
@@ -45,11 +45,6 @@ export const rolesFromAuth0: CurrentRoles = async (userId) => {
   return roles;
 };
 
-/** For tests: forget cached roles. */
-export function clearStaffRoleCache(): void {
-  roleCache.clear();
-}
-
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
@@ -60,7 +55,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function authenticateStaffApiToken(
   token: string,
   options: { currentRoles?: CurrentRoles; now?: Date } = {},
-): Promise<StaffActor | null> {
+): Promise<Actor | null> {
   if (!isStaffTokenFormat(token)) return null;
   const now = options.now ?? new Date();
   const row = await db().staffApiToken.findUnique({ where: { tokenHash: hashStaffToken(token) } });
@@ -76,5 +71,13 @@ export async function authenticateStaffApiToken(
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().staffApiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return { userId: row.ownerId, role, via: { type: "api_token", tokenId: row.id } };
+  return {
+    kind: "staff",
+    id: row.ownerId,
+    // The token's own role, never more than its owner holds now; admins hold compliance too.
+    roles: role === "admin" ? ["compliance", "admin"] : ["compliance"],
+    displayName: `${row.ownerId} (token ${row.tokenHint})`,
+    email: "",
+    via: { type: "api_token", tokenId: row.id },
+  };
 }

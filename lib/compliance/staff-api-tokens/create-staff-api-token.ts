@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { createStaffApiTokenFormSchema, type CreateStaffApiTokenInput } from "../schemas";
-import type { StaffActor } from "../staff-actor";
+import type { Actor } from "@/lib/auth/actor";
 import { generateStaffToken, hashStaffToken, staffTokenHint } from "./token-format";
 
 /** At most this many live tokens per person: tokens are for a few scripts, not for sharing. */
@@ -13,17 +13,17 @@ export const MAX_LIVE_TOKENS = 10;
  * powerful than them. Returns the token itself: this is the only time it exists in clear.
  */
 export async function createStaffApiToken(
-  actor: StaffActor,
   input: CreateStaffApiTokenInput,
+  actor: Actor,
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const request = parseInput(createStaffApiTokenFormSchema, input);
   if (actor.via.type !== "session") throw new AppError("forbidden", "Tokens are created from a signed-in session.");
-  if (request.role === "admin" && actor.role !== "admin") {
+  if (request.role === "admin" && !actor.roles.includes("admin")) {
     throw new AppError("forbidden", "Only admins can create tokens that write.", { field: "role" });
   }
   const now = new Date();
   const live = await db().staffApiToken.count({
-    where: { ownerId: actor.userId, revokedAt: null, expiresAt: { gt: now } },
+    where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } },
   });
   if (live >= MAX_LIVE_TOKENS) {
     throw new AppError("validation_failed", `You already have ${MAX_LIVE_TOKENS} live tokens; revoke one first.`, {
@@ -33,7 +33,7 @@ export async function createStaffApiToken(
   const token = generateStaffToken();
   const created = await db().staffApiToken.create({
     data: {
-      ownerId: actor.userId,
+      ownerId: actor.id,
       role: request.role,
       label: request.label,
       tokenHash: hashStaffToken(token),

@@ -1,18 +1,16 @@
 import { NextResponse } from "next/server";
-import { requireRole } from "@/lib/auth/viewer";
 import { exportQueryString, exportRequestSchema } from "@/lib/exports/schemas";
 import { startLedgerDownload } from "@/lib/exports/start-ledger-download";
 import { defineRoute } from "@/lib/http/define-route";
 import { fieldIssues } from "@/lib/http/validation";
-import { downloadResponse } from "../../export-response";
+import { downloadResponse } from "@/lib/http/download-response";
 
 /**
  * GET /admin/exports/download?dataset=&format=&purpose=&state=&version=&from=&to= — the export
  * form submits here. Streams the file; an export too large to download at once, or a bad
  * filter, sends the admin back to the form with the reason.
  */
-export const GET = defineRoute({ role: "admin" }, async ({ request }) => {
-  const viewer = await requireRole("admin", "/admin/exports");
+export const GET = defineRoute({ role: "admin" }, async ({ actor, request }) => {
   const back = new URL("/admin/exports", request.url);
   back.search = request.nextUrl.search;
   const parsed = exportRequestSchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
@@ -21,7 +19,7 @@ export const GET = defineRoute({ role: "admin" }, async ({ request }) => {
     back.searchParams.set("invalid", `${issue.field}: ${issue.reason}`);
     return NextResponse.redirect(back, 303);
   }
-  const result = await startLedgerDownload({ request: parsed.data, actor: { id: viewer.userId, role: "admin" } });
+  const result = await startLedgerDownload(parsed.data, actor);
   if (result.kind === "job_required") {
     back.search = exportQueryString(parsed.data);
     back.searchParams.set("large", String(result.rows));

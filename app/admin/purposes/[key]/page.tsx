@@ -2,60 +2,62 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { readPurposeOverview } from "@/lib/admin/read-purpose-overview";
-import { requireRole } from "@/lib/auth/viewer";
 import { formatTime } from "../../format";
 import { EditPurposeForm, RetirePurposeForm } from "../purpose-forms";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Edit purpose" };
 
-export default async function EditPurposePage({ params }: { params: Promise<{ key: string }> }) {
-  const { key } = await params;
-  await requireRole("admin", `/admin/purposes/${key}`);
-  const row = (await readPurposeOverview()).find((candidate) => candidate.purpose.key === key);
-  if (!row) notFound();
-  const { purpose, granted, withdrawn, events } = row;
-  return (
-    <section className="space-y-6">
-      <p>
-        <Link href="/admin/purposes" className="text-sm font-medium text-blue-800 underline">
-          All purposes
-        </Link>
-      </p>
-      <div>
-        <h1 className="text-2xl font-bold">{purpose.title}</h1>
-        <p className="mt-1 text-slate-700">
-          Key <code>{purpose.key}</code>, governed by the{" "}
-          {purpose.policyKind === "terms" ? "Terms of Service" : "Privacy Policy"}.{" "}
-          {purpose.retiredAt ? `Retired ${formatTime(purpose.retiredAt)}.` : "Offered."} {granted} consenting,{" "}
-          {withdrawn} withdrawn, {events} decisions in the ledger.
+export default definePage<{ key: string }>(
+  { role: "admin", returnTo: ({ key }) => `/admin/purposes/${key}` },
+  async function EditPurposePage({ params }) {
+    const { key } = await params;
+    const row = (await readPurposeOverview()).find((candidate) => candidate.purpose.key === key);
+    if (!row) notFound();
+    const { purpose, granted, withdrawn, events } = row;
+    return (
+      <section className="space-y-6">
+        <p>
+          <Link href="/admin/purposes" className="text-sm font-medium text-blue-800 underline">
+            All purposes
+          </Link>
         </p>
-      </div>
-      <div className="rounded-xl bg-white p-6 shadow-sm">
-        <h2 className="text-lg font-semibold">Wording and order</h2>
-        <p className="mt-1 text-sm text-slate-600">
-          The key and the governing document never change: past decisions refer to them.
-        </p>
-        <div className="mt-4 max-w-xl">
-          <EditPurposeForm purpose={purpose} />
+        <div>
+          <h1 className="text-2xl font-bold">{purpose.title}</h1>
+          <p className="mt-1 text-slate-700">
+            Key <code>{purpose.key}</code>, governed by the{" "}
+            {purpose.policyKind === "terms" ? "Terms of Service" : "Privacy Policy"}.{" "}
+            {purpose.retiredAt ? `Retired ${formatTime(purpose.retiredAt)}.` : "Offered."} {granted} consenting,{" "}
+            {withdrawn} withdrawn, {events} decisions in the ledger.
+          </p>
         </div>
-      </div>
-      <div className="rounded-xl bg-white p-6 shadow-sm">
-        <h2 className="text-lg font-semibold">{purpose.retiredAt ? "Offer it again" : "Stop offering it"}</h2>
-        <p className="mt-1 max-w-prose text-sm text-slate-600">
-          {purpose.retiredAt
-            ? "Reinstating shows it at sign-up and in My consents again."
-            : purpose.required
-              ? "A required purpose cannot be retired: make it optional first."
-              : events > 0
-                ? "It has decisions in the ledger, so it is retired, not deleted: hidden from sign-up and My consents, kept in every history and export."
-                : "Nobody has decided on it yet, so it is deleted."}
-        </p>
-        {!(purpose.required && !purpose.retiredAt) && (
-          <div className="mt-4">
-            <RetirePurposeForm purposeKey={purpose.key} retired={purpose.retiredAt !== null} hasEvents={events > 0} />
+        <div className="rounded-xl bg-white p-6 shadow-sm">
+          <h2 className="text-lg font-semibold">Wording and order</h2>
+          <p className="mt-1 text-sm text-slate-600">
+            The key and the governing document never change: past decisions refer to them.
+          </p>
+          <div className="mt-4 max-w-xl">
+            <EditPurposeForm purpose={purpose} />
           </div>
-        )}
-      </div>
-    </section>
-  );
-}
+        </div>
+        <div className="rounded-xl bg-white p-6 shadow-sm">
+          <h2 className="text-lg font-semibold">{purpose.retiredAt ? "Offer it again" : "Stop offering it"}</h2>
+          <p className="mt-1 max-w-prose text-sm text-slate-600">
+            {purpose.retiredAt
+              ? "Reinstating shows it at sign-up and in My consents again."
+              : purpose.required
+                ? "A required purpose cannot be retired: make it optional first."
+                : events > 0
+                  ? "It has decisions in the ledger, so it is retired, not deleted: hidden from sign-up and My consents, kept in every history and export."
+                  : "Nobody has decided on it yet, so it is deleted."}
+          </p>
+          {!(purpose.required && !purpose.retiredAt) && (
+            <div className="mt-4">
+              <RetirePurposeForm purposeKey={purpose.key} retired={purpose.retiredAt !== null} hasEvents={events > 0} />
+            </div>
+          )}
+        </div>
+      </section>
+    );
+  },
+);

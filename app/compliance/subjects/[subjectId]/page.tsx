@@ -3,154 +3,159 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
 import { hasRole } from "@/lib/auth/roles";
-import { requireRole } from "@/lib/auth/viewer";
 import { readSubjectAudit, type AuditEvent, type SubjectAudit } from "@/lib/compliance/read-subject-audit";
-import { staffActorFromViewer } from "@/lib/compliance/staff-actor";
 import { isAppError } from "@/lib/errors";
 import { METHOD_TEXT, POLICY_TITLES, utc } from "../../format";
 import { RecordOnBehalfForm } from "./record-on-behalf-form";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Subject audit trail" };
 
 const ACTION_TEXT = { granted: "Consent given", withdrawn: "Consent withdrawn", erased: "Subject erased" } as const;
 
-export default async function SubjectAuditPage(props: { params: Promise<{ subjectId: string }> }) {
-  const { subjectId } = await props.params;
-  const viewer = await requireRole("compliance", `/compliance/subjects/${subjectId}`);
-  let audit: SubjectAudit;
-  try {
-    audit = await readSubjectAudit(staffActorFromViewer(viewer), subjectId);
-  } catch (error) {
-    if (isAppError(error, "not_found")) notFound();
-    throw error;
-  }
-  const { subject, status, chain } = audit;
-  const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
+export default definePage<{ subjectId: string }>(
+  { role: "compliance", returnTo: ({ subjectId }) => `/compliance/subjects/${subjectId}` },
+  async function SubjectAuditPage({ actor, ...props }) {
+    const { subjectId } = await props.params;
+    let audit: SubjectAudit;
+    try {
+      audit = await readSubjectAudit(actor, subjectId);
+    } catch (error) {
+      if (isAppError(error, "not_found")) notFound();
+      throw error;
+    }
+    const { subject, status, chain } = audit;
+    const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
 
-  return (
-    <section className="space-y-8">
-      <header>
-        <p className="text-sm text-slate-600">Subject audit trail</p>
-        <h1 className="text-2xl font-bold break-all">{subject.email ?? "Erased subject"}</h1>
-        <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-          <dt className="text-slate-600">Subject id</dt>
-          <dd className="font-mono break-all" data-testid="subject-id">
-            {subject.id}
-          </dd>
-          <dt className="text-slate-600">Name</dt>
-          <dd>{subject.name ?? "—"}</dd>
-          <dt className="text-slate-600">Auth0 user id</dt>
-          <dd className="font-mono break-all">{subject.auth0UserId ?? "—"}</dd>
-          <dt className="text-slate-600">In the ledger since</dt>
-          <dd>{utc(subject.createdAt)}</dd>
-          {subject.erasedAt && (
-            <>
-              <dt className="text-slate-600">Erased</dt>
-              <dd>{utc(subject.erasedAt)}: personal data destroyed; the chain stays verifiable.</dd>
-            </>
-          )}
-        </dl>
-        <div className="mt-4 flex flex-wrap items-center gap-4">
-          <ChainBadge chain={chain} />
-          <a
-            href={`/compliance/subjects/${subject.id}/export`}
-            download
-            className="text-sm font-medium text-blue-800 underline"
-          >
-            Export this audit trail (JSON)
-          </a>
-        </div>
-      </header>
+    return (
+      <section className="space-y-8">
+        <header>
+          <p className="text-sm text-slate-600">Subject audit trail</p>
+          <h1 className="text-2xl font-bold break-all">{subject.email ?? "Erased subject"}</h1>
+          <dl className="mt-3 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-600">Subject id</dt>
+            <dd className="font-mono break-all" data-testid="subject-id">
+              {subject.id}
+            </dd>
+            <dt className="text-slate-600">Name</dt>
+            <dd>{subject.name ?? "—"}</dd>
+            <dt className="text-slate-600">Auth0 user id</dt>
+            <dd className="font-mono break-all">{subject.auth0UserId ?? "—"}</dd>
+            <dt className="text-slate-600">In the ledger since</dt>
+            <dd>{utc(subject.createdAt)}</dd>
+            {subject.erasedAt && (
+              <>
+                <dt className="text-slate-600">Erased</dt>
+                <dd>{utc(subject.erasedAt)}: personal data destroyed; the chain stays verifiable.</dd>
+              </>
+            )}
+          </dl>
+          <div className="mt-4 flex flex-wrap items-center gap-4">
+            <ChainBadge chain={chain} />
+            <a
+              href={`/compliance/subjects/${subject.id}/export`}
+              download
+              className="text-sm font-medium text-blue-800 underline"
+            >
+              Export this audit trail (JSON)
+            </a>
+          </div>
+        </header>
 
-      <section aria-labelledby="state-heading" className="rounded-xl bg-white p-6 shadow-sm">
-        <h2 id="state-heading" className="text-xl font-semibold">
-          Current consent
-        </h2>
-        <table className="mt-3 w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-200 text-slate-600">
-              <th scope="col" className="py-1 pr-3 font-medium">
-                Purpose
-              </th>
-              <th scope="col" className="py-1 pr-3 font-medium">
-                State
-              </th>
-              <th scope="col" className="py-1 pr-3 font-medium">
-                Under
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Since
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {status.purposes.map((row) => (
-              <tr key={row.purpose.key} className="border-b border-slate-100" data-testid={`state-${row.purpose.key}`}>
-                <td className="py-1 pr-3">
-                  {row.purpose.title}
-                  {row.purpose.required && <span className="text-slate-600"> (required)</span>}
-                </td>
-                <td className="py-1 pr-3">
-                  <ConsentStatusBadge status={row.status} />
-                  {row.needsReconsent && <span className="ml-2 text-amber-900">needs re-consent</span>}
-                </td>
-                <td className="py-1 pr-3">
-                  {row.policyVersion ? `${POLICY_TITLES[row.policyVersion.kind]} v${row.policyVersion.version}` : "—"}
-                </td>
-                <td className="py-1">{utc(row.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-
-      <Auth0Comparison audit={audit} />
-
-      {!status.erased && (
-        <section aria-labelledby="record-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="record-heading" className="text-xl font-semibold">
-            Record a decision received outside the portal
+        <section aria-labelledby="state-heading" className="rounded-xl bg-white p-6 shadow-sm">
+          <h2 id="state-heading" className="text-xl font-semibold">
+            Current consent
           </h2>
-          <p className="mt-1 mb-4 max-w-prose text-sm text-slate-700">
-            A consent or withdrawal given on paper, by phone or by email is recorded with method “staff”, your name and
-            your reason. A consent is recorded under the versions in force now.
-          </p>
-          <RecordOnBehalfForm
-            subjectId={subject.id}
-            purposes={status.purposes.map((row) => ({
-              key: row.purpose.key,
-              title: row.purpose.title,
-              required: row.purpose.required,
-            }))}
-            policyVersionIds={policyVersionIds}
-            idempotencyKey={randomUUID()}
-            canRecord={hasRole(viewer.roles, "admin")}
-          />
+          <table className="mt-3 w-full text-left text-sm">
+            <thead>
+              <tr className="border-b border-slate-200 text-slate-600">
+                <th scope="col" className="py-1 pr-3 font-medium">
+                  Purpose
+                </th>
+                <th scope="col" className="py-1 pr-3 font-medium">
+                  State
+                </th>
+                <th scope="col" className="py-1 pr-3 font-medium">
+                  Under
+                </th>
+                <th scope="col" className="py-1 font-medium">
+                  Since
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.purposes.map((row) => (
+                <tr
+                  key={row.purpose.key}
+                  className="border-b border-slate-100"
+                  data-testid={`state-${row.purpose.key}`}
+                >
+                  <td className="py-1 pr-3">
+                    {row.purpose.title}
+                    {row.purpose.required && <span className="text-slate-600"> (required)</span>}
+                  </td>
+                  <td className="py-1 pr-3">
+                    <ConsentStatusBadge status={row.status} />
+                    {row.needsReconsent && <span className="ml-2 text-amber-900">needs re-consent</span>}
+                  </td>
+                  <td className="py-1 pr-3">
+                    {row.policyVersion ? `${POLICY_TITLES[row.policyVersion.kind]} v${row.policyVersion.version}` : "—"}
+                  </td>
+                  <td className="py-1">{utc(row.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
-      )}
 
-      <section aria-labelledby="history-heading">
-        <h2 id="history-heading" className="text-xl font-semibold">
-          Full history ({audit.history.length} {audit.history.length === 1 ? "event" : "events"}, oldest first)
-        </h2>
-        {audit.history.length === 0 ? (
-          <p className="mt-3 text-slate-700">No decisions recorded.</p>
-        ) : (
-          <ol className="mt-3 space-y-3">
-            {audit.history.map((event) => (
-              <HistoryEntry
-                key={event.id}
-                event={event}
-                subjectId={subject.id}
-                brokenHere={chain.firstBroken?.seq === event.seq}
-              />
-            ))}
-          </ol>
+        <Auth0Comparison audit={audit} />
+
+        {!status.erased && (
+          <section aria-labelledby="record-heading" className="rounded-xl bg-white p-6 shadow-sm">
+            <h2 id="record-heading" className="text-xl font-semibold">
+              Record a decision received outside the portal
+            </h2>
+            <p className="mt-1 mb-4 max-w-prose text-sm text-slate-700">
+              A consent or withdrawal given on paper, by phone or by email is recorded with method “staff”, your name
+              and your reason. A consent is recorded under the versions in force now.
+            </p>
+            <RecordOnBehalfForm
+              subjectId={subject.id}
+              purposes={status.purposes.map((row) => ({
+                key: row.purpose.key,
+                title: row.purpose.title,
+                required: row.purpose.required,
+              }))}
+              policyVersionIds={policyVersionIds}
+              idempotencyKey={randomUUID()}
+              canRecord={hasRole(actor.roles, "admin")}
+            />
+          </section>
         )}
+
+        <section aria-labelledby="history-heading">
+          <h2 id="history-heading" className="text-xl font-semibold">
+            Full history ({audit.history.length} {audit.history.length === 1 ? "event" : "events"}, oldest first)
+          </h2>
+          {audit.history.length === 0 ? (
+            <p className="mt-3 text-slate-700">No decisions recorded.</p>
+          ) : (
+            <ol className="mt-3 space-y-3">
+              {audit.history.map((event) => (
+                <HistoryEntry
+                  key={event.id}
+                  event={event}
+                  subjectId={subject.id}
+                  brokenHere={chain.firstBroken?.seq === event.seq}
+                />
+              ))}
+            </ol>
+          )}
+        </section>
       </section>
-    </section>
-  );
-}
+    );
+  },
+);
 
 function ChainBadge({ chain }: { chain: SubjectAudit["chain"] }) {
   return chain.ok ? (

@@ -1,11 +1,13 @@
 import { NextResponse } from "next/server";
+import { AppError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/define-route";
 import { exportMyData } from "@/lib/subjects/export-my-data";
-import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 
-/** The signed-in person's own data, as a JSON file (GDPR Art. 20). */
-export const GET = defineRoute({ role: "user" }, async ({ viewer }) => {
-  const subject = await ensureSubject({ auth0UserId: viewer.userId, email: viewer.email, name: viewer.name });
+/** The signed-in person's own data, as a JSON file (GDPR Art. 20). A download creates nothing. */
+export const GET = defineRoute({ role: "user" }, async ({ actor }) => {
+  const subject = await readSubjectByAuth0UserId(actor.id);
+  if (!subject) throw new AppError("not_found", "We hold no data about you yet.");
   const data = await exportMyData(subject);
   return new NextResponse(JSON.stringify(data, null, 2), {
     headers: {

@@ -4,91 +4,87 @@ import { notFound } from "next/navigation";
 import { PolicyText } from "@/components/policy-text";
 import { readPolicyDraft } from "@/lib/admin/read-policy-drafts";
 import { defaultPolicyUrl } from "@/lib/admin/save-policy-draft";
-import { requireRole } from "@/lib/auth/viewer";
-import { sha256Hex } from "@/lib/ledger/event-hash";
+import { sha256Hex } from "@/lib/crypto/sha256";
 import { formatTime } from "../../../format";
 import { DeleteDraftForm, DraftForm, PublishDraftForm } from "../../draft-forms";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Policy draft" };
 
-export default async function DraftPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ id: string }>;
-  searchParams: Promise<{ saved?: string }>;
-}) {
-  const { id } = await params;
-  await requireRole("admin", `/admin/policies/drafts/${id}`);
-  const [draft, { saved }] = await Promise.all([readPolicyDraft(id), searchParams]);
-  if (!draft) notFound();
-  const document = draft.kind === "terms" ? "Terms of Service" : "Privacy Policy";
-  const textSha256 = sha256Hex(draft.text);
-  return (
-    <section className="space-y-6">
-      <p>
-        <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
-          All policy versions
-        </Link>
-      </p>
-      <div>
-        <h1 className="text-2xl font-bold">
-          Draft: {document} version {draft.version}
-        </h1>
-        <p className="mt-1 text-sm text-slate-600">Last saved {formatTime(draft.updatedAt)}.</p>
-      </div>
-      {saved && (
-        <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-green-900">
-          Draft saved. Check the preview before publishing.
+export default definePage<{ id: string }, { saved?: string }>(
+  { role: "admin", returnTo: ({ id }) => `/admin/policies/drafts/${id}` },
+  async function DraftPage({ params, searchParams }) {
+    const { id } = await params;
+    const [draft, { saved }] = await Promise.all([readPolicyDraft(id), searchParams]);
+    if (!draft) notFound();
+    const document = draft.kind === "terms" ? "Terms of Service" : "Privacy Policy";
+    const textSha256 = sha256Hex(draft.text);
+    return (
+      <section className="space-y-6">
+        <p>
+          <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
+            All policy versions
+          </Link>
         </p>
-      )}
-      <div className="rounded-xl bg-white p-6 shadow-sm">
-        <h2 className="text-lg font-semibold">Edit</h2>
-        <div className="mt-4">
-          <DraftForm
-            draft={{
-              id: draft.id,
-              kind: draft.kind,
-              version: draft.version,
-              title: draft.title,
-              url: draft.url === defaultPolicyUrl(draft.kind, draft.version) ? "" : draft.url,
-              text: draft.text,
-            }}
-          />
+        <div>
+          <h1 className="text-2xl font-bold">
+            Draft: {document} version {draft.version}
+          </h1>
+          <p className="mt-1 text-sm text-slate-600">Last saved {formatTime(draft.updatedAt)}.</p>
         </div>
-      </div>
-      <section
-        id="preview"
-        aria-labelledby="preview-heading"
-        className="rounded-xl border-2 border-dashed border-slate-400 bg-white p-6"
-      >
-        <h2 id="preview-heading" className="text-lg font-semibold">
-          Preview, as people will see it
-        </h2>
-        <article className="mt-4 border-t border-slate-200 pt-4" data-testid="draft-preview">
-          <h3 className="text-2xl font-bold">{draft.title}</h3>
-          <p className="mt-1 text-sm text-slate-600">Version {draft.version}</p>
-          <PolicyText text={draft.text} />
-          <p className="mt-6 text-xs break-all text-slate-600">
-            SHA-256 of this text: <span data-testid="draft-sha256">{textSha256}</span>
+        {saved && (
+          <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-green-900">
+            Draft saved. Check the preview before publishing.
           </p>
-        </article>
-      </section>
-      <section aria-labelledby="publish-heading" className="rounded-xl bg-white p-6 shadow-sm">
-        <h2 id="publish-heading" className="text-lg font-semibold">
-          Publish
-        </h2>
-        <p className="mt-1 max-w-prose text-sm text-slate-600">
-          Publishing makes this the current {document} at once, at <code>{draft.url}</code>. The saved text above is
-          what gets published; if it changes before you press publish, publishing is refused.
-        </p>
-        <div className="mt-4">
-          <PublishDraftForm id={draft.id} textSha256={textSha256} label={`version ${draft.version}`} />
+        )}
+        <div className="rounded-xl bg-white p-6 shadow-sm">
+          <h2 className="text-lg font-semibold">Edit</h2>
+          <div className="mt-4">
+            <DraftForm
+              draft={{
+                id: draft.id,
+                kind: draft.kind,
+                version: draft.version,
+                title: draft.title,
+                url: draft.url === defaultPolicyUrl(draft.kind, draft.version) ? "" : draft.url,
+                text: draft.text,
+              }}
+            />
+          </div>
         </div>
-        <div className="mt-6 border-t border-slate-200 pt-4">
-          <DeleteDraftForm id={draft.id} />
-        </div>
+        <section
+          id="preview"
+          aria-labelledby="preview-heading"
+          className="rounded-xl border-2 border-dashed border-slate-400 bg-white p-6"
+        >
+          <h2 id="preview-heading" className="text-lg font-semibold">
+            Preview, as people will see it
+          </h2>
+          <article className="mt-4 border-t border-slate-200 pt-4" data-testid="draft-preview">
+            <h3 className="text-2xl font-bold">{draft.title}</h3>
+            <p className="mt-1 text-sm text-slate-600">Version {draft.version}</p>
+            <PolicyText text={draft.text} />
+            <p className="mt-6 text-xs break-all text-slate-600">
+              SHA-256 of this text: <span data-testid="draft-sha256">{textSha256}</span>
+            </p>
+          </article>
+        </section>
+        <section aria-labelledby="publish-heading" className="rounded-xl bg-white p-6 shadow-sm">
+          <h2 id="publish-heading" className="text-lg font-semibold">
+            Publish
+          </h2>
+          <p className="mt-1 max-w-prose text-sm text-slate-600">
+            Publishing makes this the current {document} at once, at <code>{draft.url}</code>. The saved text above is
+            what gets published; if it changes before you press publish, publishing is refused.
+          </p>
+          <div className="mt-4">
+            <PublishDraftForm id={draft.id} textSha256={textSha256} label={`version ${draft.version}`} />
+          </div>
+          <div className="mt-6 border-t border-slate-200 pt-4">
+            <DeleteDraftForm id={draft.id} />
+          </div>
+        </section>
       </section>
-    </section>
-  );
-}
+    );
+  },
+);

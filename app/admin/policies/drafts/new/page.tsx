@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireRole } from "@/lib/auth/viewer";
 import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { DraftForm } from "../../draft-forms";
+import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "New policy draft" };
 
@@ -12,34 +12,36 @@ function nextVersion(label: string | undefined): string {
   return Number.isFinite(number) ? String(Math.floor(number) + 1) : "";
 }
 
-export default async function NewDraftPage({ searchParams }: { searchParams: Promise<{ kind?: string }> }) {
-  await requireRole("admin", "/admin/policies/drafts/new");
-  const kind = (await searchParams).kind === "privacy" ? "privacy" : "terms";
-  const current = (await readCurrentPolicyVersions())[kind];
-  return (
-    <section className="space-y-6">
-      <p>
-        <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
-          All policy versions
-        </Link>
-      </p>
-      <h1 className="text-2xl font-bold">New {kind === "terms" ? "Terms of Service" : "Privacy Policy"} draft</h1>
-      <p className="max-w-prose text-slate-700">
-        {current
-          ? `It starts from the current text (version ${current.version}). Nothing is published until you publish it.`
-          : "Nothing is published until you publish it."}
-      </p>
-      <div className="rounded-xl bg-white p-6 shadow-sm">
-        <DraftForm
-          draft={{
-            kind,
-            version: nextVersion(current?.version),
-            title: current?.title ?? (kind === "terms" ? "Terms of Service" : "Privacy Policy"),
-            url: "",
-            text: current?.text ?? "",
-          }}
-        />
-      </div>
-    </section>
-  );
-}
+export default definePage<Record<string, never>, { kind?: string }>(
+  { role: "admin", returnTo: "/admin/policies/drafts/new" },
+  async function NewDraftPage({ searchParams }) {
+    const kind = (await searchParams).kind === "privacy" ? "privacy" : "terms";
+    const current = (await readCurrentPolicyVersions())[kind];
+    return (
+      <section className="space-y-6">
+        <p>
+          <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
+            All policy versions
+          </Link>
+        </p>
+        <h1 className="text-2xl font-bold">New {kind === "terms" ? "Terms of Service" : "Privacy Policy"} draft</h1>
+        <p className="max-w-prose text-slate-700">
+          {current
+            ? `It starts from the current text (version ${current.version}). Nothing is published until you publish it.`
+            : "Nothing is published until you publish it."}
+        </p>
+        <div className="rounded-xl bg-white p-6 shadow-sm">
+          <DraftForm
+            draft={{
+              kind,
+              version: nextVersion(current?.version),
+              title: current?.title ?? (kind === "terms" ? "Terms of Service" : "Privacy Policy"),
+              url: "",
+              text: current?.text ?? "",
+            }}
+          />
+        </div>
+      </section>
+    );
+  },
+);

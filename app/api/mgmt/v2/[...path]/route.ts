@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { handleMgmtRequest, MAX_BODY_BYTES } from "@/lib/compliance/mgmt-proxy/handle-mgmt-request";
-import { auth0ErrorResponse } from "@/lib/http/auth0-error";
+import { authenticateStaffApiToken } from "@/lib/compliance/staff-api-tokens/authenticate-staff-api-token";
+import { AppError } from "@/lib/errors";
 import { defineStaffRoute, type StaffRouteInput } from "@/lib/http/define-staff-route";
 
 /**
@@ -11,7 +12,7 @@ import { defineStaffRoute, type StaffRouteInput } from "@/lib/http/define-staff-
  */
 async function proxy({ actor, params, request }: StaffRouteInput): Promise<Response> {
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return auth0ErrorResponse(413, "The request body is too large.", "payload_too_large");
+  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
   const segments = Array.isArray(params.path) ? params.path : [];
   const result = await handleMgmtRequest(actor, {
     method: request.method,
@@ -25,7 +26,7 @@ async function proxy({ actor, params, request }: StaffRouteInput): Promise<Respo
   return NextResponse.json(result.body, { status: result.status, headers });
 }
 
-const handler = defineStaffRoute(proxy);
+const handler = defineStaffRoute({ tokens: (token) => authenticateStaffApiToken(token) }, proxy);
 
 export const GET = handler;
 export const PATCH = handler;

@@ -1,18 +1,20 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import type { Tx } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { Purpose } from "@/lib/generated/prisma/client";
+import { updatePurposeSchema, type UpdatePurposeInput } from "@/lib/policies/schemas";
 import { appendAdminChange } from "./append-admin-change";
-import { editPurposeFormSchema, type EditPurposeForm } from "./schemas";
 
 /**
  * Rewords a purpose, reorders it, or makes it required or optional. Its key and governing
  * document never change (past decisions refer to them). Making it required sends everyone who
  * has not agreed to it through the consent gate; a retired purpose cannot be made required.
  */
-export async function editPurpose(input: EditPurposeForm, actorId: string): Promise<Purpose> {
-  const { key, ...changes } = parseInput(editPurposeFormSchema, input);
-  return db().$transaction(async (tx) => {
+export async function updatePurpose(input: UpdatePurposeInput, actor: Actor, tx?: Tx): Promise<Purpose> {
+  const { key, ...changes } = parseInput(updatePurposeSchema, input);
+  return inTransaction(tx, async (tx) => {
     const before = await tx.purpose.findUnique({ where: { key } });
     if (!before) throw new AppError("not_found", `No purpose with key "${key}".`, { field: "key" });
     if (changes.required && before.retiredAt) {
@@ -20,10 +22,9 @@ export async function editPurpose(input: EditPurposeForm, actorId: string): Prom
         field: "required",
       });
     }
-    const after = await tx.purpose.update({ where: { key }, data: { ...changes, updatedAt: new Date() } });
+    const after = await tx.purpose.update({ where: { key }, data: changes });
     await appendAdminChange(
       {
-        actorId,
         action: "purpose.update",
         target: key,
         before: {
@@ -34,6 +35,7 @@ export async function editPurpose(input: EditPurposeForm, actorId: string): Prom
         },
         after: changes,
       },
+      actor,
       tx,
     );
     return after;

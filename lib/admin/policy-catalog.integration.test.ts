@@ -1,36 +1,45 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { sha256Hex } from "@/lib/ledger/event-hash";
+import { sha256Hex } from "@/lib/crypto/sha256";
 import { createPurpose } from "./create-purpose";
-import { listPurposes } from "./list-purposes";
+import { listPurposes } from "@/lib/policies/list-purposes";
 import { publishPolicyVersion } from "./publish-policy-version";
 import {
   listPolicyVersions,
   readCurrentPolicyVersions,
   readPolicyVersion,
   resolvePolicyUrl,
-} from "./read-policy-versions";
+} from "@/lib/policies/read-policy-versions";
 import { updatePurpose } from "./update-purpose";
+import { systemActor } from "@/test/actors";
+
+const ADMIN = systemActor("test");
 
 describe("policy versions", () => {
   it("publishes versions with the text's hash; the newest is current", async () => {
-    const v1 = await publishPolicyVersion({
-      kind: "terms",
-      version: "1",
-      title: "Terms",
-      url: "/policies/terms/1",
-      text: "Terms v1 — «quoted» ✓",
-    });
+    const v1 = await publishPolicyVersion(
+      {
+        kind: "terms",
+        version: "1",
+        title: "Terms",
+        url: "/policies/terms/1",
+        text: "Terms v1 — «quoted» ✓",
+      },
+      ADMIN,
+    );
     expect(v1.textSha256).toBe(sha256Hex("Terms v1 — «quoted» ✓"));
-    const v2 = await publishPolicyVersion({
-      kind: "terms",
-      version: "2",
-      title: "Terms",
-      url: "https://example.com/terms/2",
-      text: "Terms v2",
-      requiresReconsent: true,
-    });
+    const v2 = await publishPolicyVersion(
+      {
+        kind: "terms",
+        version: "2",
+        title: "Terms",
+        url: "https://example.com/terms/2",
+        text: "Terms v2",
+        requiresReconsent: true,
+      },
+      ADMIN,
+    );
     expect((await readCurrentPolicyVersions()).terms?.id).toBe(v2.id);
     expect((await listPolicyVersions({ kind: "terms" })).map((version) => version.version)).toEqual(["2", "1"]);
     expect(await listPolicyVersions()).not.toHaveProperty("0.text");
@@ -41,9 +50,12 @@ describe("policy versions", () => {
   });
 
   it("refuses a duplicate version label, and the database refuses a hash that is not the text's", async () => {
-    await publishPolicyVersion({ kind: "privacy", version: "1", title: "Privacy", url: "/p/1", text: "Privacy v1" });
+    await publishPolicyVersion(
+      { kind: "privacy", version: "1", title: "Privacy", url: "/p/1", text: "Privacy v1" },
+      ADMIN,
+    );
     await expect(
-      publishPolicyVersion({ kind: "privacy", version: "1", title: "Privacy", url: "/p/1", text: "other" }),
+      publishPolicyVersion({ kind: "privacy", version: "1", title: "Privacy", url: "/p/1", text: "other" }, ADMIN),
     ).rejects.toMatchObject({
       code: "already_exists",
       field: "version",
@@ -66,33 +78,43 @@ describe("policy versions", () => {
 describe("purposes", () => {
   it("creates, lists (required first) and rewords purposes; keys are unique and plain", async () => {
     const key = `p-${randomUUID().slice(0, 6)}`;
-    await createPurpose({
-      key,
-      title: "Newsletter",
-      description: "Monthly newsletter",
-      policyKind: "privacy",
-      position: 5,
-    });
-    await createPurpose({
-      key: `${key}-req`,
-      title: "Core",
-      description: "Core service",
-      policyKind: "terms",
-      required: true,
-    });
+    await createPurpose(
+      {
+        key,
+        title: "Newsletter",
+        description: "Monthly newsletter",
+        policyKind: "privacy",
+        position: 5,
+      },
+      ADMIN,
+    );
+    await createPurpose(
+      {
+        key: `${key}-req`,
+        title: "Core",
+        description: "Core service",
+        policyKind: "terms",
+        required: true,
+      },
+      ADMIN,
+    );
     const listed = await listPurposes();
     expect(listed[0]!.required).toBe(true);
-    expect(await updatePurpose({ key, title: "Monthly newsletter" })).toMatchObject({
+    expect(await updatePurpose({ key, title: "Monthly newsletter" }, ADMIN)).toMatchObject({
       key,
       title: "Monthly newsletter",
       position: 5,
     });
-    await expect(createPurpose({ key, title: "x", description: "x", policyKind: "privacy" })).rejects.toMatchObject({
+    await expect(
+      createPurpose({ key, title: "x", description: "x", policyKind: "privacy" }, ADMIN),
+    ).rejects.toMatchObject({
       code: "already_exists",
     });
     await expect(
-      createPurpose({ key: "Bad Key", title: "x", description: "x", policyKind: "privacy" }),
+      createPurpose({ key: "Bad Key", title: "x", description: "x", policyKind: "privacy" }, ADMIN),
     ).rejects.toMatchObject({ field: "key" });
-    await expect(updatePurpose({ key: "missing-purpose", title: "x" })).rejects.toMatchObject({ code: "not_found" });
+    await expect(updatePurpose({ key: "missing-purpose", title: "x" }, ADMIN)).rejects.toMatchObject({
+      code: "not_found",
+    });
   });
 });

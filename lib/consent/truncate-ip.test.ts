@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { truncateIp } from "./request-context";
+import { truncateIp } from "./truncate-ip";
 
 describe("truncateIp", () => {
   it("keeps the /24 of an IPv4 address", () => {

@@ -1,17 +1,25 @@
 import "server-only";
+import type { Actor } from "@/lib/auth/actor";
+import { sha256Hex } from "@/lib/crypto/sha256";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction, isUniqueViolation } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { PolicyVersion } from "@/lib/generated/prisma/client";
-import { sha256Hex } from "@/lib/ledger/event-hash";
-import { publishPolicyVersionSchema, type PublishPolicyVersionInput } from "./schemas";
+import { publishPolicyVersionSchema, type PublishPolicyVersionInput } from "@/lib/policies/schemas";
+import { appendAdminChange } from "./append-admin-change";
 
 /**
  * Publishes a new version of a document. It becomes the current version of its kind at once;
  * with `requiresReconsent`, people who agreed to an earlier version are asked again
  * (`readConsentStatus` reports `needsReconsent`). Published versions never change.
+ * `draftId` names the draft it came from, for the log (see `publishPolicyDraft`).
  */
-export async function publishPolicyVersion(input: PublishPolicyVersionInput, tx?: Tx): Promise<PolicyVersion> {
+export async function publishPolicyVersion(
+  input: PublishPolicyVersionInput,
+  actor: Actor,
+  tx?: Tx,
+  options: { draftId?: string } = {},
+): Promise<PolicyVersion> {
   const data = parseInput(publishPolicyVersionSchema, input);
   try {
     return await inTransaction(tx, async (tx) => {
@@ -21,7 +29,24 @@ export async function publishPolicyVersion(input: PublishPolicyVersionInput, tx?
       const latest = await tx.policyVersion.findFirst({ where: { kind: data.kind }, orderBy: { publishedAt: "desc" } });
       const now = Date.now();
       const publishedAt = new Date(latest ? Math.max(now, latest.publishedAt.getTime() + 1) : now);
-      return tx.policyVersion.create({ data: { ...data, textSha256: sha256Hex(data.text), publishedAt } });
+      const version = await tx.policyVersion.create({
+        data: { ...data, textSha256: sha256Hex(data.text), publishedAt, publishedBy: actor.id },
+      });
+      await appendAdminChange(
+        {
+          action: "policy.publish",
+          target: `${version.kind}:${version.version}`,
+          after: {
+            policyVersionId: version.id,
+            textSha256: version.textSha256,
+            requiresReconsent: version.requiresReconsent,
+            ...(options.draftId ? { draftId: options.draftId } : {}),
+          },
+        },
+        actor,
+        tx,
+      );
+      return version;
     });
   } catch (error) {
     if (isUniqueViolation(error)) {

@@ -1,0 +1,62 @@
+import "server-only";
+import { STATUS_CODES } from "node:http";
+import { NextResponse } from "next/server";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import type { FieldIssue } from "./validation";
+
+/**
+ * The one place that turns an error into an HTTP answer, in one of two shapes:
+ * - `portal`: `{ error: { code, message, field?, issues? } }` for the portal's own routes;
+ * - `auth0`: `{ statusCode, error, message, errorCode }`, the Management API's shape, for the
+ *   proxy, so clients written for Auth0 read the portal's errors the same way.
+ * Upstream error text and stacks never reach the client: anything but an AppError is a fixed 500.
+ */
+export type ErrorShape = "portal" | "auth0";
+
+export interface HttpError {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  issues?: FieldIssue[];
+  headers?: Record<string, string>;
+}
+
+export function statusText(status: number): string {
+  return STATUS_CODES[status] ?? "Error";
+}
+
+export function errorBody(shape: ErrorShape, error: HttpError): Record<string, unknown> {
+  const issues = error.issues ? { issues: error.issues } : {};
+  if (shape === "auth0") {
+    return {
+      statusCode: error.status,
+      error: statusText(error.status),
+      message: error.message,
+      errorCode: error.code,
+      ...issues,
+    };
+  }
+  return {
+    error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...issues },
+  };
+}
+
+export function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
+  return NextResponse.json(errorBody(shape, error), {
+    status: error.status,
+    headers: { "cache-control": "no-store", ...error.headers },
+  });
+}
+
+/**
+ * Renders anything a handler threw. Next.js' own thrown values (redirect(), notFound()) pass
+ * through; unexpected errors are logged with the path and answered with a fixed 500.
+ */
+export function renderThrown(shape: ErrorShape, error: unknown, path: string): NextResponse {
+  if (error instanceof AppError) return errorResponse(shape, error.toHttpError());
+  if (error instanceof Error && "digest" in error) throw error;
+  logger.error({ err: error, path }, "request failed");
+  return errorResponse(shape, { status: 500, code: "internal", message: "Something went wrong." });
+}

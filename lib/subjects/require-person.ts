@@ -1,0 +1,32 @@
+import "server-only";
+import { redirect } from "next/navigation";
+import type { Actor } from "@/lib/auth/actor";
+import { readConsentStatus, type ConsentStatusView } from "@/lib/consent/read-consent-status";
+import { ensureSubject } from "./ensure-subject";
+import type { SubjectView } from "./subject-profile";
+
+export interface Person {
+  subject: SubjectView;
+  status: ConsentStatusView;
+}
+
+/**
+ * The signed-in person's subject and consent state, for their own pages (the wrapper already
+ * checked the session). Creates the subject on first sight (users created elsewhere or
+ * migrated). Unless `gate` is false, a person without a current consent to every required
+ * purpose is sent to the consent gate first.
+ */
+export async function requirePerson(actor: Actor, returnTo: string, options: { gate?: boolean } = {}): Promise<Person> {
+  const subject = await ensureSubject({ auth0UserId: actor.id, email: actor.email, name: actor.displayName });
+  const status = await readConsentStatus(subject.id);
+  // Erased: the account is gone; end the session.
+  if (!status || status.erased) redirect("/auth/logout");
+  if (options.gate !== false && needsConsentGate(status)) {
+    redirect(`/consent?returnTo=${encodeURIComponent(returnTo)}`);
+  }
+  return { subject, status };
+}
+
+export function needsConsentGate(status: ConsentStatusView): boolean {
+  return status.missingRequired.length > 0 || status.needsReconsent;
+}
