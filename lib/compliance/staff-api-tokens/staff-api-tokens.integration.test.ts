@@ -28,8 +28,11 @@ describe("staff API tokens", () => {
     expect((await listStaffApiTokens(admin)).map((listed) => listed.id)).toContain(id);
     expect((await listStaffApiTokens(admin)).every((listed) => !("tokenHash" in listed))).toBe(true);
     expect(await authenticateStaffApiToken(token, holds(["admin"]))).toEqual({
-      userId: admin.id,
-      role: "admin",
+      kind: "staff",
+      id: admin.id,
+      roles: ["compliance", "admin"],
+      displayName: expect.stringContaining(admin.id) as unknown,
+      email: "",
       via: { type: "api_token", tokenId: id },
     });
     expect((await db().staffApiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt).not.toBeNull();
@@ -37,10 +40,10 @@ describe("staff API tokens", () => {
 
   it("never act with more than the owner holds now", async () => {
     const { token } = await createStaffApiToken({ label: "demoted later", role: "admin", expiresInDays: 1 }, admin);
-    expect(await authenticateStaffApiToken(token, holds(["compliance"]))).toMatchObject({ role: "compliance" });
+    expect(await authenticateStaffApiToken(token, holds(["compliance"]))).toMatchObject({ roles: ["compliance"] });
     expect(await authenticateStaffApiToken(token, holds(["user"]))).toBeNull();
     const readOnly = await createStaffApiToken({ label: "read only", role: "compliance", expiresInDays: 1 }, admin);
-    expect(await authenticateStaffApiToken(readOnly.token, holds(["admin"]))).toMatchObject({ role: "compliance" });
+    expect(await authenticateStaffApiToken(readOnly.token, holds(["admin"]))).toMatchObject({ roles: ["compliance"] });
   });
 
   it("cannot be made to write by compliance staff, nor minted with a token", async () => {
