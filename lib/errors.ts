@@ -6,6 +6,8 @@ import type { z } from "zod";
  * text or a stack). Add a code here, with its status, before using it.
  */
 export const APP_ERROR_STATUS = {
+  /** The request itself is malformed (a Management API proxy request, or Auth0 said so). */
+  bad_request: 400,
   /** Input failed validation; `field` names the offending input. */
   validation_failed: 422,
   unauthorized: 401,
@@ -21,6 +23,10 @@ export const APP_ERROR_STATUS = {
   conflict: 409,
   /** The subject was erased: nothing can be recorded for or read about them any more. */
   subject_erased: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  /** The Management API proxy's answer when Auth0 failed: a gateway's 502. */
+  bad_gateway: 502,
   /** Auth0 (or another upstream) failed or is rate limiting us; retry later. */
   upstream_unavailable: 503,
   internal: 500,
@@ -28,15 +34,32 @@ export const APP_ERROR_STATUS = {
 
 export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
 
+export interface AppErrorOptions {
+  field?: string;
+  cause?: unknown;
+  /** Auth0's own `errorCode` (e.g. `inexistent_user`) where the Auth0-shaped API answers with it. */
+  errorCode?: string;
+  /** Every offending input, `{ field, reason }`, when there is more than one. */
+  issues?: Array<{ field: string; reason: string }>;
+  /** Response headers the answer must carry (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+}
+
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly field?: string;
+  readonly errorCode?: string;
+  readonly issues?: Array<{ field: string; reason: string }>;
+  readonly headers?: Record<string, string>;
 
-  constructor(code: AppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.field = options.field;
+    this.errorCode = options.errorCode;
+    this.issues = options.issues;
+    this.headers = options.headers;
   }
 
   get status(): number {

@@ -1,7 +1,8 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
-import { createManagementClient } from "@/lib/mgmt/management-client";
+import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { createManagementClient } from "@/lib/auth0/management-client";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
@@ -10,6 +11,7 @@ const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-012
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
+let auth0: Auth0Gateway;
 let admin: string;
 let person: string;
 
@@ -36,11 +38,9 @@ beforeAll(async () => {
     machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users"] }],
     demoUsers: false,
   });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-  });
+  const config = { domain: emulator.issuer, clientId: MACHINE.clientId, clientSecret: MACHINE.clientSecret };
+  mgmt = createManagementClient(config);
+  auth0 = createAuth0Gateway(config);
   admin = await createUser("only.admin@example.com", { roles: ["admin"] });
   person = await createUser("someone@example.com", { roles: ["user", "beta-tester"], deleted: false, plan: "full" });
 });
@@ -54,7 +54,7 @@ describe("staff roles", () => {
     const result = await changeStaffRole(
       { user: "someone@example.com", role: "compliance", change: "grant" },
       admin,
-      mgmt,
+      auth0,
     );
     expect(result).toMatchObject({ changed: true, member: { userId: person, roles: ["compliance"] } });
     expect(await rolesOf(person)).toEqual({
@@ -63,7 +63,7 @@ describe("staff roles", () => {
       plan: "full",
     });
     // Granting again changes nothing and logs nothing more.
-    expect(await changeStaffRole({ user: person, role: "compliance", change: "grant" }, admin, mgmt)).toMatchObject({
+    expect(await changeStaffRole({ user: person, role: "compliance", change: "grant" }, admin, auth0)).toMatchObject({
       changed: false,
     });
     const changes = await readAdminChanges(["role.grant"]);
@@ -77,7 +77,7 @@ describe("staff roles", () => {
   });
 
   it("lists staff, admins first", async () => {
-    const staff = await listStaffMembers(mgmt);
+    const staff = await listStaffMembers(auth0);
     expect(staff.map((member) => [member.email, member.roles])).toEqual([
       ["only.admin@example.com", ["admin"]],
       ["someone@example.com", ["compliance"]],
@@ -85,31 +85,33 @@ describe("staff roles", () => {
   });
 
   it("refuses to remove the last admin, themselves included, and allows it once there is another", async () => {
-    await expect(changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject({
-      code: "conflict",
-      message: expect.stringMatching(/You are the last admin/) as unknown,
-    });
-    expect(await rolesOf(admin)).toEqual({ roles: ["admin"] });
-
-    await changeStaffRole({ user: person, role: "admin", change: "grant" }, admin, mgmt);
-    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, mgmt);
-    expect(await rolesOf(admin)).toEqual({ roles: [] });
-    // Now `person` is the only admin; nobody can remove them either.
-    await expect(changeStaffRole({ user: person, role: "admin", change: "revoke" }, admin, mgmt)).rejects.toMatchObject(
+    await expect(changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, auth0)).rejects.toMatchObject(
       {
         code: "conflict",
-        message: expect.stringMatching(/This is the last admin/) as unknown,
+        message: expect.stringMatching(/You are the last admin/) as unknown,
       },
     );
+    expect(await rolesOf(admin)).toEqual({ roles: ["admin"] });
+
+    await changeStaffRole({ user: person, role: "admin", change: "grant" }, admin, auth0);
+    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, admin, auth0);
+    expect(await rolesOf(admin)).toEqual({ roles: [] });
+    // Now `person` is the only admin; nobody can remove them either.
+    await expect(
+      changeStaffRole({ user: person, role: "admin", change: "revoke" }, admin, auth0),
+    ).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/This is the last admin/) as unknown,
+    });
     expect((await readAdminChanges(["role.revoke"])).map((change) => change.target)).toEqual([admin]);
   });
 
   it("says which field is wrong for an unknown user", async () => {
     await expect(
-      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, admin, mgmt),
+      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, admin, auth0),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
     await expect(
-      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, admin, mgmt),
+      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, admin, auth0),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
   });
 });

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import type { AppError } from "@/lib/errors";
 
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
@@ -37,4 +38,33 @@ export function auth0ErrorResponse(
     { statusCode: status, error: statusText(status), message, errorCode, ...extra },
     { status, headers: { "cache-control": "no-store", ...headers } },
   );
+}
+
+/**
+ * A thrown AppError in the Management API's shape: Auth0's `errorCode` when it carries one, else
+ * its own code; `field`, `issues` and headers when it has them.
+ */
+export function auth0ErrorBody(error: AppError): {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+} {
+  return {
+    status: error.status,
+    body: {
+      statusCode: error.status,
+      error: statusText(error.status),
+      message: error.message,
+      errorCode: error.errorCode ?? error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.issues ? { issues: error.issues } : {}),
+    },
+    ...(error.headers ? { headers: error.headers } : {}),
+  };
+}
+
+/** `auth0ErrorBody` as a response. */
+export function auth0AppErrorResponse(error: AppError): NextResponse {
+  const { status, body, headers } = auth0ErrorBody(error);
+  return NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 }

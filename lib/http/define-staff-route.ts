@@ -6,7 +6,7 @@ import { authenticateStaffApiToken } from "@/lib/compliance/staff-api-tokens/aut
 import { staffActorFromViewer, type StaffActor } from "@/lib/compliance/staff-actor";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { auth0ErrorResponse } from "./auth0-error";
+import { auth0AppErrorResponse, auth0ErrorResponse } from "./auth0-error";
 
 export interface StaffRouteInput {
   actor: StaffActor;
@@ -42,7 +42,7 @@ export function defineStaffRoute(handler: (input: StaffRouteInput) => Promise<Re
       if (actor === "not_staff") return auth0ErrorResponse(403, "Your role does not allow this.", "insufficient_scope");
       return await handler({ actor, params: await context.params, request });
     } catch (error) {
-      if (error instanceof AppError) return auth0ErrorResponse(error.status, error.message, error.code);
+      if (error instanceof AppError) return auth0AppErrorResponse(error);
       if (error instanceof Error && "digest" in error) throw error;
       logger.error({ err: error, path: request.nextUrl.pathname }, "staff route failed");
       return auth0ErrorResponse(500, "Something went wrong.", "internal");
