@@ -6,7 +6,7 @@ import type { z } from "zod";
  * upstream error's text or a stack). Add a code here, with its status, before using it.
  */
 export const APP_ERROR_STATUS = {
-  /** The request itself is malformed (not JSON, a bad query string). */
+  /** The request itself is malformed (a Management API proxy request, or Auth0 said so). */
   bad_request: 400,
   /** Input failed validation; `field` names the offending input. */
   validation_failed: 422,
@@ -24,6 +24,9 @@ export const APP_ERROR_STATUS = {
   /** The subject was erased: nothing can be recorded for or read about them any more. */
   subject_erased: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  /** The Management API proxy's answer when Auth0 failed: a gateway's 502. */
+  bad_gateway: 502,
   /** Auth0 (or another upstream) failed or is rate limiting us; retry later. */
   upstream_unavailable: 503,
   internal: 500,
@@ -31,42 +34,36 @@ export const APP_ERROR_STATUS = {
 
 export type AppErrorCode = keyof typeof APP_ERROR_STATUS;
 
+export interface AppErrorOptions {
+  field?: string;
+  cause?: unknown;
+  /** Auth0's own `errorCode` (e.g. `inexistent_user`) where the Auth0-shaped API answers with it. */
+  errorCode?: string;
+  /** Every offending input, `{ field, reason }`, when there is more than one. */
+  issues?: Array<{ field: string; reason: string }>;
+  /** Response headers the answer must carry (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+}
+
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly field?: string;
-
-  /** The Management API's own `errorCode` when this error answers a proxied request (e.g. `inexistent_user`). */
   readonly errorCode?: string;
-  /** Status when it differs from the code's (the proxy passes some Auth0 statuses through). */
-  readonly statusOverride?: number;
+  readonly issues?: Array<{ field: string; reason: string }>;
   readonly headers?: Record<string, string>;
-  /** Every field problem of a rejected request, when there are several. */
-  readonly issues?: { field: string; reason: string }[];
 
-  constructor(
-    code: AppErrorCode,
-    message: string,
-    options: {
-      field?: string;
-      cause?: unknown;
-      errorCode?: string;
-      status?: number;
-      headers?: Record<string, string>;
-      issues?: { field: string; reason: string }[];
-    } = {},
-  ) {
+  constructor(code: AppErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "AppError";
     this.code = code;
     this.field = options.field;
     this.errorCode = options.errorCode;
-    this.statusOverride = options.status;
-    this.headers = options.headers;
     this.issues = options.issues;
+    this.headers = options.headers;
   }
 
   get status(): number {
-    return this.statusOverride ?? APP_ERROR_STATUS[this.code];
+    return APP_ERROR_STATUS[this.code];
   }
 
   /** What the HTTP renderer (`lib/http/error-response.ts`) needs. */

@@ -1,9 +1,8 @@
 import "server-only";
 // Reading and resolving Auth0 users' staff roles (app_metadata.roles) for the roles page.
-import { ManagementError, type ManagementClient } from "auth0";
 import { z } from "zod";
+import type { Auth0Gateway, Auth0User } from "@/lib/auth0/auth0-gateway";
 import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
 import { STAFF_ROLES, type StaffRole } from "./schemas";
 
 export interface StaffMember {
@@ -13,12 +12,7 @@ export interface StaffMember {
   roles: StaffRole[];
 }
 
-export interface Auth0UserRoles {
-  user_id?: string;
-  email?: string;
-  name?: string;
-  app_metadata?: { roles?: unknown; [key: string]: unknown };
-}
+export type Auth0UserRoles = Auth0User;
 
 const STAFF_QUERY = STAFF_ROLES.map((role) => `app_metadata.roles:"${role}"`).join(" OR ");
 const USER_FIELDS = "user_id,email,name,app_metadata";
@@ -39,39 +33,21 @@ export function toStaffMember(user: Auth0UserRoles): StaffMember {
   };
 }
 
-export function upstream(error: unknown, what: string): AppError {
-  if (error instanceof AppError) return error;
-  if (error instanceof ManagementError && error.statusCode === 404) {
-    return new AppError("not_found", "No such user in Auth0.", { field: "user" });
-  }
-  logger.warn({ err: error }, `roles: ${what} failed`);
-  return new AppError("upstream_unavailable", `Auth0 did not answer (${what}). Try again in a moment.`);
-}
-
 /** Search for everyone holding a staff role (Auth0 user search; it may lag a change by seconds). */
-export async function searchStaff(mgmt: ManagementClient): Promise<Auth0UserRoles[]> {
-  const page = await mgmt.users.list({
-    q: STAFF_QUERY,
-    search_engine: "v3",
-    per_page: 100,
-    fields: USER_FIELDS,
-    include_fields: true,
-  });
-  return page.data;
+export async function searchStaff(auth0: Auth0Gateway): Promise<Auth0UserRoles[]> {
+  return auth0.searchUsers(STAFF_QUERY, { perPage: 100, fields: USER_FIELDS, includeFields: true });
 }
 
-export async function readUser(mgmt: ManagementClient, userId: string): Promise<Auth0UserRoles> {
-  return await mgmt.users.get(userId, { fields: USER_FIELDS, include_fields: true });
+export async function readUser(auth0: Auth0Gateway, userId: string): Promise<Auth0UserRoles> {
+  const user = await auth0.getUser(userId, { fields: USER_FIELDS, includeFields: true });
+  if (!user) throw new AppError("not_found", "No such user in Auth0.", { field: "user" });
+  return user;
 }
 
 /** An email address is looked up (exact match); anything else is taken as an Auth0 user id. */
-export async function resolveUser(mgmt: ManagementClient, user: string): Promise<Auth0UserRoles> {
+export async function resolveUser(auth0: Auth0Gateway, user: string): Promise<Auth0UserRoles> {
   if (z.email().safeParse(user).success) {
-    const found = (await mgmt.users.listUsersByEmail({
-      email: user,
-      fields: USER_FIELDS,
-      include_fields: true,
-    })) as Auth0UserRoles[];
+    const found = await auth0.findUsersByEmail(user, { fields: USER_FIELDS, includeFields: true });
     if (found.length === 0) throw new AppError("not_found", "No Auth0 user has this email address.", { field: "user" });
     if (found.length > 1) {
       throw new AppError("validation_failed", "Several Auth0 users have this email address: enter the user id.", {
@@ -80,5 +56,5 @@ export async function resolveUser(mgmt: ManagementClient, user: string): Promise
     }
     return found[0]!;
   }
-  return readUser(mgmt, user);
+  return readUser(auth0, user);
 }

@@ -1,7 +1,8 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
-import { createManagementClient } from "@/lib/mgmt/management-client";
+import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { createManagementClient } from "@/lib/auth0/management-client";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
@@ -12,6 +13,7 @@ const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-012
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
+let auth0: Auth0Gateway;
 let admin: string;
 let person: string;
 
@@ -38,11 +40,9 @@ beforeAll(async () => {
     machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users"] }],
     demoUsers: false,
   });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-  });
+  const config = { domain: emulator.issuer, clientId: MACHINE.clientId, clientSecret: MACHINE.clientSecret };
+  mgmt = createManagementClient(config);
+  auth0 = createAuth0Gateway(config);
   admin = await createUser("only.admin@example.com", { roles: ["admin"] });
   person = await createUser("someone@example.com", { roles: ["user", "beta-tester"], deleted: false, plan: "full" });
 });
@@ -56,7 +56,7 @@ describe("staff roles", () => {
     const result = await changeStaffRole(
       { user: "someone@example.com", role: "compliance", change: "grant" },
       adminActor(admin),
-      mgmt,
+      auth0,
     );
     expect(result).toMatchObject({ changed: true, member: { userId: person, roles: ["compliance"] } });
     expect(await rolesOf(person)).toEqual({
@@ -66,7 +66,7 @@ describe("staff roles", () => {
     });
     // Granting again changes nothing and logs nothing more.
     expect(
-      await changeStaffRole({ user: person, role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+      await changeStaffRole({ user: person, role: "compliance", change: "grant" }, adminActor(admin), auth0),
     ).toMatchObject({
       changed: false,
     });
@@ -81,7 +81,7 @@ describe("staff roles", () => {
   });
 
   it("lists staff, admins first", async () => {
-    const staff = await listStaffMembers(mgmt);
+    const staff = await listStaffMembers(auth0);
     expect(staff.map((member) => [member.email, member.roles])).toEqual([
       ["only.admin@example.com", ["admin"]],
       ["someone@example.com", ["compliance"]],
@@ -90,19 +90,19 @@ describe("staff roles", () => {
 
   it("refuses to remove the last admin, themselves included, and allows it once there is another", async () => {
     await expect(
-      changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), mgmt),
+      changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), auth0),
     ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringMatching(/You are the last admin/) as unknown,
     });
     expect(await rolesOf(admin)).toEqual({ roles: ["admin"] });
 
-    await changeStaffRole({ user: person, role: "admin", change: "grant" }, adminActor(admin), mgmt);
-    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), mgmt);
+    await changeStaffRole({ user: person, role: "admin", change: "grant" }, adminActor(admin), auth0);
+    await changeStaffRole({ user: admin, role: "admin", change: "revoke" }, adminActor(admin), auth0);
     expect(await rolesOf(admin)).toEqual({ roles: [] });
     // Now `person` is the only admin; nobody can remove them either.
     await expect(
-      changeStaffRole({ user: person, role: "admin", change: "revoke" }, adminActor(admin), mgmt),
+      changeStaffRole({ user: person, role: "admin", change: "revoke" }, adminActor(admin), auth0),
     ).rejects.toMatchObject({
       code: "conflict",
       message: expect.stringMatching(/This is the last admin/) as unknown,
@@ -112,17 +112,17 @@ describe("staff roles", () => {
 
   it("says which field is wrong for an unknown user", async () => {
     await expect(
-      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+      changeStaffRole({ user: "nobody@example.com", role: "compliance", change: "grant" }, adminActor(admin), auth0),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
     await expect(
-      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+      changeStaffRole({ user: "auth0|doesnotexist", role: "compliance", change: "grant" }, adminActor(admin), auth0),
     ).rejects.toMatchObject({ code: "not_found", field: "user" });
   });
 
   it("changes nothing in Auth0 when the audit row cannot be written", async () => {
     const outsider = await createUser("not.yet.staff@example.com", { plan: "free" });
     await expectFailingAuditToAbort(() =>
-      changeStaffRole({ user: outsider, role: "compliance", change: "grant" }, adminActor(admin), mgmt),
+      changeStaffRole({ user: outsider, role: "compliance", change: "grant" }, adminActor(admin), auth0),
     );
     expect(await rolesOf(outsider)).toEqual({ plan: "free" });
   });

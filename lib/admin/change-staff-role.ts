@@ -1,32 +1,22 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import type { ManagementClient } from "auth0";
+import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
-import { managementClient } from "@/lib/mgmt/management-client";
 import { appendAdminChange } from "./append-admin-change";
-import {
-  readUser,
-  resolveUser,
-  searchStaff,
-  storedRoles,
-  toStaffMember,
-  upstream,
-  type Auth0UserRoles,
-  type StaffMember,
-} from "./auth0-user-roles";
+import { readUser, resolveUser, searchStaff, storedRoles, toStaffMember, type StaffMember } from "./auth0-user-roles";
 import { changeStaffRoleSchema, type ChangeStaffRoleInput } from "./schemas";
 
 /**
  * Admins other than `exceptUserId`, each confirmed by reading the user itself (search results
  * can lag a recent change; a user read cannot).
  */
-async function countOtherAdmins(mgmt: ManagementClient, exceptUserId: string): Promise<number> {
-  const candidates = (await searchStaff(mgmt)).filter((user) => user.user_id && user.user_id !== exceptUserId);
+async function countOtherAdmins(auth0: Auth0Gateway, exceptUserId: string): Promise<number> {
+  const candidates = (await searchStaff(auth0)).filter((user) => user.user_id && user.user_id !== exceptUserId);
   let admins = 0;
   for (const candidate of candidates) {
     if (!storedRoles(candidate).includes("admin")) continue;
-    const fresh = await readUser(mgmt, candidate.user_id!);
+    const fresh = await readUser(auth0, candidate.user_id!);
     if (storedRoles(fresh).includes("admin")) admins += 1;
   }
   return admins;
@@ -48,20 +38,15 @@ export interface RoleChangeResult {
 export async function changeStaffRole(
   input: ChangeStaffRoleInput,
   actor: Actor,
-  mgmt: ManagementClient = managementClient(),
+  auth0: Auth0Gateway = portalAuth0(),
 ): Promise<RoleChangeResult> {
   const { user, role, change } = parseInput(changeStaffRoleSchema, input);
   return db().$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('admin:roles'))`;
-      let target: Auth0UserRoles;
-      try {
-        const found = await resolveUser(mgmt, user);
-        // Read the user itself: the by-email index may lag, the user record does not.
-        target = await readUser(mgmt, found.user_id!);
-      } catch (error) {
-        throw upstream(error, "reading the user");
-      }
+      const found = await resolveUser(auth0, user);
+      // Read the user itself: the by-email index may lag, the user record does not.
+      const target = await readUser(auth0, found.user_id!);
       const userId = target.user_id!;
       const before = storedRoles(target);
       const has = before.includes(role);
@@ -69,12 +54,7 @@ export async function changeStaffRole(
         return { changed: false, member: toStaffMember(target) };
       }
       if (change === "revoke" && role === "admin") {
-        let others: number;
-        try {
-          others = await countOtherAdmins(mgmt, userId);
-        } catch (error) {
-          throw upstream(error, "counting admins");
-        }
+        const others = await countOtherAdmins(auth0, userId);
         if (others === 0) {
           throw new AppError(
             "conflict",
@@ -91,12 +71,7 @@ export async function changeStaffRole(
         actor,
         tx,
       );
-      let updated: Auth0UserRoles;
-      try {
-        updated = await mgmt.users.update(userId, { app_metadata: { roles: after } });
-      } catch (error) {
-        throw upstream(error, "saving the roles");
-      }
+      const updated = await auth0.updateUser(userId, { app_metadata: { roles: after } });
       return { changed: true, member: toStaffMember(updated) };
     },
     // Several Management API calls happen under the lock.

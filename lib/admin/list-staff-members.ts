@@ -1,16 +1,10 @@
 import "server-only";
-import type { ManagementClient } from "auth0";
-import { managementClient } from "@/lib/mgmt/management-client";
-import { searchStaff, toStaffMember, upstream, type Auth0UserRoles, type StaffMember } from "./auth0-user-roles";
+import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { searchStaff, toStaffMember, type StaffMember } from "./auth0-user-roles";
 
 /** Everyone holding `compliance` or `admin`, admins first. */
-export async function listStaffMembers(mgmt: ManagementClient = managementClient()): Promise<StaffMember[]> {
-  let users: Auth0UserRoles[];
-  try {
-    users = await searchStaff(mgmt);
-  } catch (error) {
-    throw upstream(error, "listing staff");
-  }
+export async function listStaffMembers(auth0: Auth0Gateway = portalAuth0()): Promise<StaffMember[]> {
+  const users = await searchStaff(auth0);
   return users
     .map(toStaffMember)
     .filter((member) => member.roles.length > 0)

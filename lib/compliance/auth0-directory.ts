@@ -1,9 +1,6 @@
 import "server-only";
-import { ManagementError, type ManagementClient } from "auth0";
+import { auth0, type Auth0Gateway, type Auth0User } from "@/lib/auth0/auth0-gateway";
 import { normalizeEmail } from "@/lib/crypto/blind-index";
-import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
-import { managementClient } from "@/lib/mgmt/management-client";
 
 /** What the compliance workspace reads of an Auth0 user. */
 export interface Auth0Person {
@@ -26,9 +23,9 @@ export interface Auth0Directory {
 
 const FIELDS = "user_id,email,name,created_at,user_metadata,app_metadata";
 
-function toPerson(user: Record<string, unknown>): Auth0Person {
-  const userMetadata = (user.user_metadata ?? {}) as Record<string, unknown>;
-  const appMetadata = (user.app_metadata ?? {}) as Record<string, unknown>;
+function toPerson(user: Auth0User): Auth0Person {
+  const userMetadata = user.user_metadata ?? {};
+  const appMetadata = user.app_metadata ?? {};
   return {
     userId: String(user.user_id),
     email: typeof user.email === "string" ? user.email : null,
@@ -39,35 +36,17 @@ function toPerson(user: Record<string, unknown>): Auth0Person {
   };
 }
 
-/** Auth0 failures become one typed error; its text (and our token) never reach the page. */
-function unavailable(error: unknown): AppError {
-  logger.warn(
-    { status: error instanceof ManagementError ? error.statusCode : undefined },
-    "compliance: Auth0 read failed",
-  );
-  return new AppError("upstream_unavailable", "Auth0 could not be reached; try again shortly.", { cause: error });
-}
-
-/** The directory backed by a Management API client (the portal's own by default). */
-export function auth0Directory(client: () => ManagementClient = managementClient): Auth0Directory {
+/** The directory backed by an Auth0 gateway (the portal's own by default). */
+export function auth0Directory(gateway: () => Auth0Gateway = auth0): Auth0Directory {
   return {
     async findByEmail(email) {
-      try {
-        // Auth0 matches users-by-email exactly and case-sensitively; database users are stored lower-case.
-        const users = await client().users.listUsersByEmail({ email: normalizeEmail(email), fields: FIELDS });
-        return users.map((user) => toPerson(user as Record<string, unknown>));
-      } catch (error) {
-        throw unavailable(error);
-      }
+      // Auth0 matches users-by-email exactly and case-sensitively; database users are stored lower-case.
+      const users = await gateway().findUsersByEmail(normalizeEmail(email), { fields: FIELDS });
+      return users.map(toPerson);
     },
     async findById(userId) {
-      try {
-        const user = await client().users.get(userId, { fields: FIELDS });
-        return toPerson(user);
-      } catch (error) {
-        if (error instanceof ManagementError && error.statusCode === 404) return null;
-        throw unavailable(error);
-      }
+      const user = await gateway().getUser(userId, { fields: FIELDS });
+      return user && toPerson(user);
     },
   };
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
 import { db } from "@/lib/db/client";
-import { readLastLedgerVerification, verifyLedger } from "@/lib/ledger/verify-ledger";
+import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
 import {
   isRunning,
   readLedgerVerificationJob,
@@ -94,7 +94,7 @@ describe("ledger verification job", () => {
     await runner.done();
   });
 
-  it("finds the same first broken link as verifyLedger", async () => {
+  it("reports a broken chain as the outcome of a completed run, and records it for the integrity report", async () => {
     const victim = await subjectWithDecisions();
     const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await superuser.connect();
@@ -111,13 +111,30 @@ describe("ledger verification job", () => {
     await startLedgerVerification(actor, runner.schedule);
     await runner.done();
     const job = (await readLedgerVerificationJob())!;
-    const reference = await verifyLedger();
-    expect(job.result).toMatchObject({
-      ok: false,
-      firstBroken: reference.firstBroken,
-      brokenChains: reference.broken.length,
+    const firstBroken = { subjectId: victim.id, seq: 2, reason: "hash_mismatch" };
+    expect(job).toMatchObject({
+      status: "done",
+      totalEvents: 8,
+      processedEvents: 8,
+      subjects: 4,
+      result: { ok: false, firstBroken, brokenChains: 1 },
     });
-    expect(job.result?.firstBroken).toMatchObject({ subjectId: victim.id, seq: 2, reason: "hash_mismatch" });
-    expect(await readLastLedgerVerification()).toMatchObject({ ok: false, firstBroken: reference.firstBroken });
+    expect(await readLastLedgerVerification()).toMatchObject({ ok: false, events: 8, subjects: 4, firstBroken });
+  });
+
+  it("fails the job, without recording a result, while another verification holds the lock", async () => {
+    const before = await readLastLedgerVerification();
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(727001)");
+      const runner = runNow();
+      await startLedgerVerification(actor, runner.schedule);
+      await runner.done();
+    } finally {
+      await holder.end();
+    }
+    expect(await readLedgerVerificationJob()).toMatchObject({ status: "failed", result: null });
+    expect(await readLastLedgerVerification()).toEqual(before);
   });
 });

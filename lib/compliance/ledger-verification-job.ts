@@ -3,15 +3,14 @@ import { randomUUID } from "node:crypto";
 import { db, type Db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { logger } from "@/lib/logger";
-import { ChainChecker, type ChainBreak, type ChainHead, type HashedEventColumns } from "@/lib/ledger/event-hash";
-import { LAST_VERIFICATION_SETTING, type LedgerVerification } from "@/lib/ledger/verify-ledger";
+import type { ChainBreak } from "@/lib/ledger/event-hash";
+import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { Actor } from "@/lib/auth/actor";
 
 export const VERIFICATION_JOB_SETTING = "compliance.ledgerVerificationJob";
 /** A running job whose heartbeat is older than this is taken to have died with its server. */
 export const STALE_AFTER_MS = 60_000;
-const BATCH = 5_000;
 const LOCK_KEY = 727_001; // pg advisory lock: one verification at a time, across instances
 
 /** A whole-ledger verification started from the integrity page, with its progress. */
@@ -88,117 +87,35 @@ export async function startLedgerVerification(
   return decision;
 }
 
-type EventWithHead = HashedEventColumns & { hash: string; headSeq: number; headHash: string | null };
-
-function readBatch(tx: Tx, after: { subjectId: string; seq: number } | null): Promise<EventWithHead[]> {
-  const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.action::text AS action, e.purpose_id AS "purposeId",
-    e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
-    e.actor_type::text AS "actorType", e.actor_id AS "actorId", e.actor_reason AS "actorReason",
-    e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
-    e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
-    e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash,
-    s.last_seq AS "headSeq", s.last_hash AS "headHash"`;
-  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id`;
-  return after
-    ? tx.$queryRawUnsafe<EventWithHead[]>(
-        `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
-        after.subjectId,
-        after.seq,
-      )
-    : tx.$queryRawUnsafe<EventWithHead[]>(`SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`);
-}
-
 /**
- * Recomputes every chain from one snapshot, as `verifyLedger` does (same checker, same order,
- * same report, recorded under the same setting), writing progress to the job after each batch
- * from outside the snapshot so the integrity page can show it while it runs.
+ * Runs `verifyLedger` for the job: one verification at a time across instances (an advisory
+ * lock held in the verification's snapshot), progress and heartbeat written to the job after
+ * each batch from outside the snapshot so the integrity page can show it while it runs.
  */
 export async function runLedgerVerification(job: VerificationJob): Promise<void> {
-  const started = performance.now();
   const progress = async (patch: Partial<VerificationJob>) => {
     Object.assign(job, patch, { heartbeatAt: new Date().toISOString() });
     await writeJob(job);
   };
   try {
-    const outcome = await db().$transaction(
-      async (tx) => {
+    const verification = await verifyLedger({
+      record: true,
+      onSnapshot: async (tx) => {
         const [lock] = await tx.$queryRaw<
           Array<{ locked: boolean }>
         >`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`;
         if (!lock?.locked) throw new Error("another verification holds the lock");
-        const [count] = await tx.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM "ConsentEvent"`;
-        await progress({ totalEvents: Number(count?.total ?? 0) });
-        const broken: ChainBreak[] = [];
-        let subjects = 0;
-        let events = 0;
-        const record = (firstBreak: ChainBreak | null) => {
-          if (firstBreak && broken.length < 100) broken.push(firstBreak);
-        };
-        let current = null as { checker: ChainChecker; head: ChainHead } | null;
-        let after: { subjectId: string; seq: number } | null = null;
-        for (;;) {
-          const batch = await readBatch(tx, after);
-          for (const event of batch) {
-            if (current?.checker.subjectId !== event.subjectId) {
-              if (current) record(current.checker.finish(current.head));
-              current = {
-                checker: new ChainChecker(event.subjectId),
-                head: { lastSeq: event.headSeq, lastHash: event.headHash },
-              };
-              subjects += 1;
-            }
-            current.checker.add(event);
-            events += 1;
-          }
-          await progress({ processedEvents: events, subjects });
-          if (batch.length < BATCH) break;
-          const last = batch[batch.length - 1]!;
-          after = { subjectId: last.subjectId, seq: last.seq };
-        }
-        if (current) record(current.checker.finish(current.head));
-        // A subject whose head says it has events but none are left: the whole chain was deleted.
-        const emptied = await tx.$queryRaw<Array<{ id: string; lastSeq: number }>>`
-          SELECT s.id, s.last_seq AS "lastSeq" FROM "Subject" s
-          WHERE s.last_seq > 0 AND NOT EXISTS (SELECT 1 FROM "ConsentEvent" e WHERE e.subject_id = s.id)
-          ORDER BY s.id`;
-        for (const subject of emptied) {
-          subjects += 1;
-          if (broken.length < 100) {
-            broken.push({
-              subjectId: subject.id,
-              seq: 1,
-              reason: "missing_events",
-              message: `the subject's head is at seq ${subject.lastSeq} but no events are left`,
-            });
-          }
-        }
-        broken.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.seq - b.seq));
-        return { broken, subjects, events };
       },
-      { isolationLevel: "RepeatableRead", maxWait: 15_000, timeout: 30 * 60_000 },
-    );
-    const verification: LedgerVerification = {
-      ok: outcome.broken.length === 0,
-      verifiedAt: new Date().toISOString(),
-      durationMs: Math.round(performance.now() - started),
-      subjects: outcome.subjects,
-      events: outcome.events,
-      firstBroken: outcome.broken[0] ?? null,
-      broken: outcome.broken.slice(0, 20),
-    };
-    await db().setting.upsert({
-      where: { key: LAST_VERIFICATION_SETTING },
-      create: { key: LAST_VERIFICATION_SETTING, value: toJson(verification) },
-      update: { value: toJson(verification), updatedAt: new Date() },
+      onProgress: ({ totalEvents, processedEvents, subjects }) => progress({ totalEvents, processedEvents, subjects }),
     });
     await progress({
       status: "done",
       finishedAt: verification.verifiedAt,
-      subjects: outcome.subjects,
+      subjects: verification.subjects,
       result: {
         ok: verification.ok,
         firstBroken: verification.firstBroken,
-        brokenChains: outcome.broken.length,
+        brokenChains: verification.broken.length,
         durationMs: verification.durationMs,
       },
     });

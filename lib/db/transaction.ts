@@ -3,7 +3,7 @@ import { db, type Tx } from "./client";
 
 // Appends wait on a per-subject row lock; under a burst for one subject they queue, so allow
 // more than Prisma's defaults (2 s to get a connection, 5 s per transaction).
-const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+export const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 
 /**
  * Runs `work` in the caller's transaction when given one, otherwise in a new one. With

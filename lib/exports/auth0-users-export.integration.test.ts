@@ -3,8 +3,9 @@ import { gunzipSync } from "node:zlib";
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { createManagementClient } from "@/lib/auth0/management-client";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
-import { createManagementClient } from "@/lib/mgmt/management-client";
 import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
 import { adminActor } from "@/test/actors";
 
@@ -13,6 +14,7 @@ const admin = adminActor("auth0|auth0-export-admin");
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
+let auth0: Auth0Gateway;
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -24,11 +26,9 @@ beforeAll(async () => {
     demoUsers: false,
     exportJobDelayMs: 50,
   });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-  });
+  const config = { domain: emulator.issuer, clientId: MACHINE.clientId, clientSecret: MACHINE.clientSecret };
+  mgmt = createManagementClient(config);
+  auth0 = createAuth0Gateway(config);
   await mgmt.users.create({
     connection: "Username-Password-Authentication",
     email: "exported.person@example.com",
@@ -43,7 +43,7 @@ afterAll(async () => {
 
 async function waitUntilCompleted(jobId: string) {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const progress = await refreshAuth0UsersExport(jobId, mgmt);
+    const progress = await refreshAuth0UsersExport(jobId, auth0);
     if (progress.job.status === "completed") return progress;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -52,13 +52,13 @@ async function waitUntilCompleted(jobId: string) {
 
 describe("Auth0 users export", () => {
   it("starts a job on the database connection, follows it, and downloads the CSV gunzipped", async () => {
-    const job = await startAuth0UsersExport({ format: "csv" }, admin, mgmt);
+    const job = await startAuth0UsersExport({ format: "csv" }, admin, auth0);
     expect(job).toMatchObject({ dataset: "auth0_users", format: "csv", status: "pending" });
     expect(job.auth0JobId).toMatch(/^job_/);
     const progress = await waitUntilCompleted(job.id);
     expect(progress.job.finishedAt).not.toBeNull();
 
-    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, mgmt);
+    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, auth0);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
     const csv = await text(file.stream);
     const [header, row] = csv.trimEnd().split("\n");
@@ -66,7 +66,7 @@ describe("Auth0 users export", () => {
     expect(row).toContain(`"'exported.person@example.com"`); // Auth0 escapes CSV cells itself
     expect(row).toContain("text_details");
 
-    const gz = await openAuth0UsersExportFile({ jobId: job.id, compressed: true }, admin, mgmt);
+    const gz = await openAuth0UsersExportFile({ jobId: job.id, compressed: true }, admin, auth0);
     expect(gz.contentType).toBe("application/gzip");
     expect(gz.filename).toMatch(/\.csv\.gz$/);
     expect(gunzipSync(Buffer.concat(await gz.stream.toArray())).toString()).toBe(csv);
@@ -80,9 +80,9 @@ describe("Auth0 users export", () => {
   });
 
   it("exports NDJSON with the consent projection as an object", async () => {
-    const job = await startAuth0UsersExport({ format: "ndjson" }, admin, mgmt);
+    const job = await startAuth0UsersExport({ format: "ndjson" }, admin, auth0);
     await waitUntilCompleted(job.id);
-    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, mgmt);
+    const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, auth0);
     expect(file.contentType).toBe("application/x-ndjson; charset=utf-8");
     const users = (await text(file.stream))
       .trimEnd()
@@ -102,14 +102,14 @@ describe("Auth0 users export", () => {
       exportJobDelayMs: 60_000,
     });
     try {
-      const slowMgmt = createManagementClient({
+      const slowAuth0 = createAuth0Gateway({
         domain: slow.issuer,
         clientId: MACHINE.clientId,
         clientSecret: MACHINE.clientSecret,
       });
-      const job = await startAuth0UsersExport({ format: "csv" }, admin, slowMgmt);
-      expect((await refreshAuth0UsersExport(job.id, slowMgmt)).job.status).toBe("pending");
-      await expect(openAuth0UsersExportFile({ jobId: job.id }, admin, slowMgmt)).rejects.toMatchObject({
+      const job = await startAuth0UsersExport({ format: "csv" }, admin, slowAuth0);
+      expect((await refreshAuth0UsersExport(job.id, slowAuth0)).job.status).toBe("pending");
+      await expect(openAuth0UsersExportFile({ jobId: job.id }, admin, slowAuth0)).rejects.toMatchObject({
         code: "conflict",
       });
     } finally {
@@ -118,7 +118,7 @@ describe("Auth0 users export", () => {
   });
 
   it("says so when Auth0 cannot be reached, without passing its error on", async () => {
-    const unreachable = createManagementClient({
+    const unreachable = createAuth0Gateway({
       domain: "http://localhost:1",
       clientId: "x",
       clientSecret: "y",

@@ -2,14 +2,13 @@ import "server-only";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import type { ManagementClient } from "auth0";
+import { auth0 as portalAuth0, type Auth0Gateway, type Auth0Job } from "@/lib/auth0/auth0-gateway";
+import { auth0Failure } from "@/lib/auth0/auth0-error";
 import { db } from "@/lib/db/client";
 import { env, isLocalIssuer } from "@/lib/env";
 import { AppError, parseInput } from "@/lib/errors";
 import type { ExportJob, ExportJobStatus } from "@/lib/generated/prisma/client";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
-import { logger } from "@/lib/logger";
-import { managementClient } from "@/lib/mgmt/management-client";
 import { CONTENT_TYPES } from "./export-format";
 import type { ExportFile } from "./open-export-job-file";
 import { readExportJob, type ExportJobView } from "./read-export-jobs";
@@ -39,11 +38,6 @@ function mapStatus(status: string): ExportJobStatus {
   return status === "pending" ? "pending" : "running";
 }
 
-function upstreamError(error: unknown, what: string): AppError {
-  logger.warn({ err: error }, `Auth0 users export: ${what} failed`);
-  return new AppError("upstream_unavailable", `Auth0 did not answer (${what}). Try again in a moment.`);
-}
-
 /**
  * Starts an Auth0 users-export job on the portal's database connection (found by name, as the
  * seed describes), records it, and writes it to the access log.
@@ -51,25 +45,18 @@ function upstreamError(error: unknown, what: string): AppError {
 export async function startAuth0UsersExport(
   input: Auth0ExportRequest,
   actor: Actor,
-  mgmt: ManagementClient = managementClient(),
+  auth0: Auth0Gateway = portalAuth0(),
 ): Promise<ExportJob> {
   const request = parseInput(auth0ExportRequestSchema, input);
   const connectionName = env().AUTH0_DB_CONNECTION;
-  let auth0Job: { id: string; status: string };
-  try {
-    const connections = await mgmt.connections.list({ name: connectionName });
-    const connectionId = connections.data[0]?.id;
-    if (!connectionId) throw new AppError("not_found", `Auth0 has no connection named "${connectionName}".`);
-    auth0Job = await mgmt.jobs.usersExports.create({
-      connection_id: connectionId,
-      // Auth0 calls its newline-delimited JSON export "json".
-      format: request.format === "csv" ? "csv" : "json",
-      fields: AUTH0_EXPORT_FIELDS,
-    });
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw upstreamError(error, "starting the export");
-  }
+  const connectionId = await auth0.findConnectionId(connectionName);
+  if (!connectionId) throw new AppError("not_found", `Auth0 has no connection named "${connectionName}".`);
+  const auth0Job = await auth0.startUsersExport({
+    connectionId,
+    // Auth0 calls its newline-delimited JSON export "json".
+    format: request.format === "csv" ? "csv" : "json",
+    fields: AUTH0_EXPORT_FIELDS,
+  });
   return db().$transaction(async (tx) => {
     const job = await tx.exportJob.create({
       data: {
@@ -103,18 +90,16 @@ export interface Auth0ExportProgress {
 }
 
 /** Asks Auth0 how the job is doing and records the answer. */
-export async function refreshAuth0UsersExport(jobId: string, mgmt?: ManagementClient): Promise<Auth0ExportProgress> {
+export async function refreshAuth0UsersExport(
+  jobId: string,
+  auth0: Auth0Gateway = portalAuth0(),
+): Promise<Auth0ExportProgress> {
   const job = await readExportJob(jobId);
   if (!job?.auth0JobId) throw new AppError("not_found", "No such export.");
   if (job.status === "completed" || job.status === "failed") {
     return { job, percentageDone: job.status === "completed" ? 100 : null, timeLeftSeconds: null };
   }
-  let remote: { status: string; percentage_done?: number; time_left_seconds?: number };
-  try {
-    remote = await (mgmt ?? managementClient()).jobs.get(job.auth0JobId);
-  } catch (error) {
-    throw upstreamError(error, "reading the job");
-  }
+  const remote: Auth0Job = await auth0.getJob(job.auth0JobId);
   const status = mapStatus(remote.status);
   const updated =
     status === job.status
@@ -154,28 +139,22 @@ function checkedLocation(location: string): URL {
 export async function openAuth0UsersExportFile(
   input: { jobId: string; compressed?: boolean },
   actor: Actor,
-  mgmt: ManagementClient = managementClient(),
+  auth0: Auth0Gateway = portalAuth0(),
 ): Promise<ExportFile> {
   const job = await readExportJob(input.jobId);
   if (!job?.auth0JobId) throw new AppError("not_found", "No such export.");
-  let location: string | undefined;
-  try {
-    const remote = await mgmt.jobs.get(job.auth0JobId);
-    if (remote.status !== "completed") throw new AppError("conflict", "This export is not finished yet.");
-    location = remote.location;
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw upstreamError(error, "reading the job");
-  }
+  const remote = await auth0.getJob(job.auth0JobId);
+  if (remote.status !== "completed") throw new AppError("conflict", "This export is not finished yet.");
+  const location = remote.location;
   if (!location) throw new AppError("conflict", "Auth0 has not published the file yet.");
   let response: Response;
   try {
     response = await fetch(checkedLocation(location), { redirect: "error" });
   } catch (error) {
-    throw upstreamError(error, "downloading the file");
+    throw auth0Failure(error, "downloading a users export");
   }
   if (!response.ok || !response.body) {
-    throw upstreamError(new Error(`status ${response.status}`), "downloading the file");
+    throw auth0Failure(new Error(`status ${response.status}`), "downloading a users export");
   }
   await appendAccessLog(
     {

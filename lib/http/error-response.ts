@@ -43,6 +43,15 @@ export function errorBody(shape: ErrorShape, error: HttpError): Record<string, u
   };
 }
 
+/** An AppError's answer as data, for code that returns answers rather than throwing (the proxy). */
+export function appErrorAnswer(
+  shape: ErrorShape,
+  error: AppError,
+): { status: number; body: Record<string, unknown>; headers?: Record<string, string> } {
+  const http = error.toHttpError();
+  return { status: http.status, body: errorBody(shape, http), ...(http.headers ? { headers: http.headers } : {}) };
+}
+
 export function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
   return NextResponse.json(errorBody(shape, error), {
     status: error.status,

@@ -5,7 +5,7 @@ import type { RequestContext } from "@/lib/consent/schemas";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { managementClient } from "@/lib/mgmt/management-client";
+import { auth0 } from "@/lib/auth0/auth0-gateway";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { readCurrentPolicyVersions, resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
@@ -76,8 +76,8 @@ async function recordOrUndo<T>(auth0UserId: string, record: () => Promise<T>): P
   try {
     return await record();
   } catch (error) {
-    await managementClient()
-      .users.delete(auth0UserId)
+    await auth0()
+      .deleteUser(auth0UserId)
       .catch((undoError: unknown) =>
         logger.error(
           { err: undoError instanceof Error ? undoError.message : String(undoError) },

@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Db, type Tx } from "@/lib/db/client";
 import type { ConsentEvent, Prisma } from "@/lib/generated/prisma/client";
+import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
 
 export const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
@@ -40,19 +41,50 @@ async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | nul
     : tx.$queryRawUnsafe<EventWithHead[]>(`SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`);
 }
 
+/** How far a running verification has got, reported after each batch. */
+export interface LedgerVerificationProgress {
+  /** Events in the snapshot being verified. */
+  totalEvents: number;
+  processedEvents: number;
+  subjects: number;
+}
+
+export interface VerifyLedgerOptions {
+  /** Store the summary in the `Setting` table for the integrity report. */
+  record?: boolean;
+  maxBroken?: number;
+  client?: Db;
+  /**
+   * Runs first inside the snapshot's transaction, e.g. to take a transaction-scoped advisory
+   * lock; throwing aborts the verification.
+   */
+  onSnapshot?: (tx: Tx) => Promise<void>;
+  /**
+   * Called once the snapshot's events are counted, then after each batch. With it, the events are
+   * counted first (one extra scan), so callers that show no progress leave it out.
+   */
+  onProgress?: (progress: LedgerVerificationProgress) => Promise<void>;
+}
+
 /**
  * Recomputes every subject's chain and reports the first broken link by subject and seq.
- * Reads one consistent snapshot. With `record`, stores the summary in the `Setting` table for
- * the integrity report.
+ * Reads one consistent snapshot. The one loop that checks whole-ledger chains: the CLI and the
+ * integrity page's job both call it.
  */
-export async function verifyLedger(
-  options: { record?: boolean; maxBroken?: number; client?: Db } = {},
-): Promise<LedgerVerification> {
+export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<LedgerVerification> {
   const client = options.client ?? db();
   const maxBroken = options.maxBroken ?? 100;
+  const { onSnapshot, onProgress } = options;
   const started = performance.now();
   const result = await client.$transaction(
     async (tx) => {
+      await onSnapshot?.(tx);
+      let totalEvents = 0;
+      if (onProgress) {
+        const [count] = await tx.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM "ConsentEvent"`;
+        totalEvents = Number(count?.total ?? 0);
+        await onProgress({ totalEvents, processedEvents: 0, subjects: 0 });
+      }
       const broken: ChainBreak[] = [];
       let subjects = 0;
       let events = 0;
@@ -75,6 +107,7 @@ export async function verifyLedger(
           current.checker.add(event);
           events += 1;
         }
+        await onProgress?.({ totalEvents, processedEvents: events, subjects });
         if (batch.length < BATCH) break;
         const last = batch[batch.length - 1]!;
         after = { subjectId: last.subjectId, seq: last.seq };
@@ -99,7 +132,8 @@ export async function verifyLedger(
       broken.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.seq - b.seq));
       return { broken, subjects, events };
     },
-    { isolationLevel: "RepeatableRead", maxWait: 15_000, timeout: 30 * 60_000 },
+    // A whole-ledger read: one snapshot, and far longer than a request's transaction.
+    { ...TRANSACTION_OPTIONS, isolationLevel: "RepeatableRead", timeout: 30 * 60_000 },
   );
   const verification: LedgerVerification = {
     ok: result.broken.length === 0,

@@ -1,13 +1,14 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { createManagementClient } from "@/lib/auth0/management-client";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { seedCatalog } from "@/lib/consent/test-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
-import { createManagementClient } from "@/lib/mgmt/management-client";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { deliverOutbox } from "./deliver-outbox";
@@ -21,6 +22,7 @@ const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
+let auth0: Auth0Gateway;
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
@@ -33,12 +35,14 @@ beforeAll(async () => {
     demoUsers: false,
   });
   // Short waits so injected faults cost milliseconds, not seconds (429 still waits for its reset).
-  mgmt = createManagementClient({
+  const config = {
     domain: emulator.issuer,
     clientId: MACHINE.clientId,
     clientSecret: MACHINE.clientSecret,
     retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
-  });
+  };
+  mgmt = createManagementClient(config);
+  auth0 = createAuth0Gateway(config);
   policies = await seedCatalog();
 });
 
@@ -86,7 +90,7 @@ async function drain(maxRounds = 40): Promise<{ failed: number }> {
   let failed = 0;
   for (let round = 0; round < maxRounds; round += 1) {
     if ((await db().outboxMessage.count({ where: { status: "pending" } })) === 0) return { failed };
-    failed += (await deliverOutbox({ mgmt, batchSize: 10 })).failed;
+    failed += (await deliverOutbox({ auth0, batchSize: 10 })).failed;
     await fastForward();
   }
   throw new Error("outbox did not drain");
@@ -149,7 +153,7 @@ describe("deliverOutbox", () => {
     const { subject, auth0UserId } = await personInAuth0();
     await signUp(subject.id, ["terms"]);
     emulator.faults.configure({ errorRate: 1, errorStatus: 503 });
-    const report = await deliverOutbox({ mgmt, batchSize: 50 });
+    const report = await deliverOutbox({ auth0, batchSize: 50 });
     expect(report.failed).toBeGreaterThan(0);
     const [message] = await db().outboxMessage.findMany({ where: { subjectId: subject.id } });
     expect(message).toMatchObject({
@@ -160,7 +164,7 @@ describe("deliverOutbox", () => {
     });
     expect(message!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
     // Not due yet: a second run leaves it alone.
-    expect((await deliverOutbox({ mgmt, batchSize: 50 })).claimed).toBe(0);
+    expect((await deliverOutbox({ auth0, batchSize: 50 })).claimed).toBe(0);
     expect((await auth0User(auth0UserId))?.user_metadata?.consent).toBeUndefined();
 
     emulator.faults.configure({});
@@ -175,14 +179,14 @@ describe("deliverOutbox", () => {
     const { subject, auth0UserId } = await personInAuth0();
     await signUp(subject.id, ["terms", "analytics"]);
     // A fresh client has no cached token: its /oauth/token call meets two 503s first.
-    const fresh = createManagementClient({
+    const fresh = createAuth0Gateway({
       domain: emulator.issuer,
       clientId: MACHINE.clientId,
       clientSecret: MACHINE.clientSecret,
       retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
     });
     emulator.faults.configure({ failNext: 2, rateLimitNext: 1, paths: ["/oauth/token", "/api/v2/"] });
-    const report = await deliverOutbox({ mgmt: fresh, batchSize: 50 });
+    const report = await deliverOutbox({ auth0: fresh, batchSize: 50 });
     expect(report).toMatchObject({ delivered: 1, failed: 0 });
     expect((await auth0User(auth0UserId))?.user_metadata?.consent).toEqual(await readConsentMetadata(subject.id));
   });
@@ -195,7 +199,7 @@ describe("deliverOutbox", () => {
     emulator.faults.configure({ errorRate: 1, errorStatus: 503, paths: ["/oauth/token"] });
     const second = await personInAuth0();
     await signUp(second.subject.id, ["terms", "analytics"]);
-    expect(await deliverOutbox({ mgmt, batchSize: 50 })).toMatchObject({ delivered: 1, failed: 0 });
+    expect(await deliverOutbox({ auth0, batchSize: 50 })).toMatchObject({ delivered: 1, failed: 0 });
     expect((await auth0User(second.auth0UserId))?.user_metadata?.consent).toEqual(
       await readConsentMetadata(second.subject.id),
     );
@@ -278,7 +282,10 @@ describe("deliverOutbox", () => {
       round < 20 && (await db().outboxMessage.count({ where: { status: "pending" } })) > 0;
       round += 1
     ) {
-      const reports = await Promise.all([deliverOutbox({ mgmt, batchSize: 2 }), deliverOutbox({ mgmt, batchSize: 2 })]);
+      const reports = await Promise.all([
+        deliverOutbox({ auth0, batchSize: 2 }),
+        deliverOutbox({ auth0, batchSize: 2 }),
+      ]);
       claimed += reports.reduce((sum, report) => sum + report.claimed, 0);
     }
     expect(claimed).toBe(6);
@@ -295,7 +302,7 @@ describe("runOutboxWorker", () => {
   it("delivers in the background and stops when aborted", async () => {
     const { subject, auth0UserId } = await personInAuth0();
     const controller = new AbortController();
-    const worker = runOutboxWorker({ signal: controller.signal, mgmt, intervalMs: 25 });
+    const worker = runOutboxWorker({ signal: controller.signal, auth0, intervalMs: 25 });
     await signUp(subject.id, ["terms", "analytics"]);
     const deadline = Date.now() + 10_000;
     while ((await auth0User(auth0UserId))?.user_metadata?.consent === undefined) {

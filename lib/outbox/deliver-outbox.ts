@@ -1,15 +1,16 @@
 import "server-only";
-import { ManagementError, type ManagementClient } from "auth0";
+import { auth0Status, rateLimitResetAt } from "@/lib/auth0/auth0-error";
+import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
 import type { OutboxKind } from "@/lib/generated/prisma/client";
-import { managementClient } from "@/lib/mgmt/management-client";
 
 export interface DeliverOutboxOptions {
   /** Messages claimed per call (at most one per subject). */
   batchSize?: number;
-  /** Management API client; defaults to the portal's. */
-  mgmt?: ManagementClient;
+  /** Auth0 gateway; defaults to the portal's. */
+  auth0?: Auth0Gateway;
   /** How long a claim lasts; a crashed worker's messages are picked up again after it. */
   leaseMs?: number;
 }
@@ -61,17 +62,13 @@ async function claimDueMessages(batchSize: number, leaseMs: number): Promise<Cla
     RETURNING m.id, m.subject_id AS "subjectId", m.seq, m.kind::text AS kind, m.auth0_user_id AS "auth0UserId", m.attempts`;
 }
 
-function statusOf(error: unknown): number | undefined {
-  return error instanceof ManagementError ? error.statusCode : undefined;
-}
-
 /**
  * PATCHes `user_metadata.consent` (whole, as nested objects are replaced) and, for a flag,
  * `app_metadata.deleted`. The state is read *after* the subject's chain head; if the head moved
  * while we wrote, the write may be stale and is repeated, so the last write always reflects the
  * ledger even when deliveries for one subject overlap.
  */
-async function patchConsent(mgmt: ManagementClient, message: ClaimedMessage, auth0UserId: string): Promise<Outcome> {
+async function patchConsent(auth0: Auth0Gateway, message: ClaimedMessage, auth0UserId: string): Promise<Outcome> {
   for (let round = 0; round < MAX_CONVERGENCE_ROUNDS; round += 1) {
     const head = await db().subject.findUniqueOrThrow({
       where: { id: message.subjectId },
@@ -81,12 +78,12 @@ async function patchConsent(mgmt: ManagementClient, message: ClaimedMessage, aut
     if (head.erasedAt && message.kind !== "flag_deleted") return { status: "skipped", note: "subject erased" };
     const consent = await readConsentMetadata(message.subjectId);
     try {
-      await mgmt.users.update(auth0UserId, {
+      await auth0.updateUser(auth0UserId, {
         user_metadata: { consent },
         ...(message.kind === "flag_deleted" ? { app_metadata: { deleted: true } } : {}),
       });
     } catch (error) {
-      if (statusOf(error) === 404) return { status: "skipped", note: "Auth0 user not found" };
+      if (isAppError(error, "not_found")) return { status: "skipped", note: "Auth0 user not found" };
       throw error;
     }
     const after = await db().subject.findUniqueOrThrow({ where: { id: message.subjectId }, select: { lastSeq: true } });
@@ -95,18 +92,14 @@ async function patchConsent(mgmt: ManagementClient, message: ClaimedMessage, aut
   throw new Error("consent kept changing during delivery; will retry");
 }
 
-async function deliverOne(mgmt: ManagementClient, message: ClaimedMessage): Promise<Outcome> {
+async function deliverOne(auth0: Auth0Gateway, message: ClaimedMessage): Promise<Outcome> {
   if (!message.auth0UserId) return { status: "skipped", note: "no Auth0 user" };
   if (message.kind === "delete_user") {
-    try {
-      await mgmt.users.delete(message.auth0UserId);
-    } catch (error) {
-      // Already gone is what we wanted.
-      if (statusOf(error) !== 404) throw error;
-    }
+    // A user already gone counts as deleted.
+    await auth0.deleteUser(message.auth0UserId);
     return { status: "delivered", coveredSeq: null };
   }
-  return patchConsent(mgmt, message, message.auth0UserId);
+  return patchConsent(auth0, message, message.auth0UserId);
 }
 
 async function finish(message: ClaimedMessage, outcome: Outcome): Promise<void> {
@@ -136,13 +129,11 @@ async function finish(message: ClaimedMessage, outcome: Outcome): Promise<void> 
 }
 
 async function reschedule(message: ClaimedMessage, error: unknown): Promise<void> {
-  const status = statusOf(error);
+  const status = auth0Status(error);
   const exponential = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (message.attempts - 1));
   let delay = exponential / 2 + Math.random() * (exponential / 2);
-  if (status === 429 && error instanceof ManagementError) {
-    const reset = Number(error.rawResponse?.headers.get("x-ratelimit-reset"));
-    if (Number.isFinite(reset) && reset > 0) delay = Math.max(delay, reset * 1000 - Date.now());
-  }
+  const reset = rateLimitResetAt(error);
+  if (reset !== null) delay = Math.max(delay, reset - Date.now());
   const reason = status ? `Auth0 answered ${status}` : error instanceof Error ? error.message : String(error);
   await db().outboxMessage.updateMany({
     where: { id: message.id, status: "pending" },
@@ -157,12 +148,12 @@ async function reschedule(message: ClaimedMessage, error: unknown): Promise<void
  * and `last_error`: Auth0 being down delays delivery, it never loses a message.
  */
 export async function deliverOutbox(options: DeliverOutboxOptions = {}): Promise<DeliveryReport> {
-  const mgmt = options.mgmt ?? managementClient();
+  const auth0 = options.auth0 ?? portalAuth0();
   const messages = await claimDueMessages(options.batchSize ?? 25, options.leaseMs ?? 120_000);
   const report: DeliveryReport = { claimed: messages.length, delivered: 0, skipped: 0, failed: 0 };
   for (const message of messages) {
     try {
-      const outcome = await deliverOne(mgmt, message);
+      const outcome = await deliverOne(auth0, message);
       await finish(message, outcome);
       report[outcome.status] += 1;
     } catch (error) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { setTimeout as wait } from "node:timers/promises";
-import type { ManagementClient } from "auth0";
+import type { Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { deliverOutbox, type DeliveryReport } from "./deliver-outbox";
 
 export interface OutboxWorkerOptions {
@@ -9,7 +9,7 @@ export interface OutboxWorkerOptions {
   /** Pause when there is nothing to do. */
   intervalMs?: number;
   batchSize?: number;
-  mgmt?: ManagementClient;
+  auth0?: Auth0Gateway;
   onBatch?: (report: DeliveryReport) => void;
   onError?: (error: unknown) => void;
 }
@@ -29,7 +29,7 @@ export async function runOutboxWorker(options: OutboxWorkerOptions): Promise<voi
   while (!signal.aborted) {
     let busy = false;
     try {
-      const report = await deliverOutbox({ batchSize, mgmt: options.mgmt });
+      const report = await deliverOutbox({ batchSize, auth0: options.auth0 });
       options.onBatch?.(report);
       busy = report.claimed === batchSize;
     } catch (error) {

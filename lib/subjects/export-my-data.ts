@@ -1,10 +1,9 @@
 import "server-only";
-import { ManagementError } from "auth0";
 import { readConsentHistory } from "@/lib/consent/read-consent-history";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
+import { auth0 } from "@/lib/auth0/auth0-gateway";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { managementClient } from "@/lib/mgmt/management-client";
 import type { SubjectView } from "./subject-profile";
 
 /**
@@ -18,17 +17,15 @@ export async function exportMyData(subject: SubjectView) {
     readConsentHistory(subject.id, { limit: 10_000 }),
   ]);
   if (!status) throw new AppError("not_found", "No such person.");
-  let auth0: unknown = null;
+  let auth0User: unknown = null;
   let auth0Error: string | null = null;
   if (subject.auth0UserId) {
     try {
-      auth0 = await managementClient().users.get(subject.auth0UserId);
+      auth0User = await auth0().getUser(subject.auth0UserId);
+      if (!auth0User) auth0Error = "Auth0 holds no account for you.";
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "data export: Auth0 read failed");
-      auth0Error =
-        error instanceof ManagementError && error.statusCode === 404
-          ? "Auth0 holds no account for you."
-          : "Auth0 could not be reached; try again later for that part.";
+      auth0Error = "Auth0 could not be reached; try again later for that part.";
     }
   }
   return {
@@ -58,7 +55,7 @@ export async function exportMyData(subject: SubjectView) {
       hash: event.hash,
       receipt: event.action === "erased" ? null : `/me/receipts/${event.id}`,
     })),
-    auth0,
+    auth0: auth0User,
     ...(auth0Error ? { auth0Error } : {}),
   };
 }

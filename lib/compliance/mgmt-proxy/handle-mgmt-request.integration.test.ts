@@ -4,14 +4,17 @@ import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { seedCatalog } from "@/lib/consent/test-fixtures";
 import { db } from "@/lib/db/client";
-import { createManagementClient } from "@/lib/mgmt/management-client";
+import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { createManagementClient } from "@/lib/auth0/management-client";
+import { AppError } from "@/lib/errors";
+import { appErrorAnswer } from "@/lib/http/error-response";
 import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { auth0Directory } from "../auth0-directory";
-import { fetchVia, type UpstreamFetch } from "./call-auth0";
-import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
-import { PERSON, adminActor, staffActor } from "@/test/actors";
 import type { Actor } from "@/lib/auth/actor";
+import type { UpstreamFetch } from "./call-auth0";
+import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
+import { adminActor, PERSON, staffActor } from "@/test/actors";
 
 const MACHINE = { clientId: "proxy-mgmt", clientSecret: "proxy-mgmt-secret-0123456789", name: "Proxy M2M" };
 const admin = adminActor("auth0|proxy-admin");
@@ -19,6 +22,7 @@ const compliance = staffActor("auth0|proxy-compliance");
 
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
+let gateway: Auth0Gateway;
 let fetchUpstream: UpstreamFetch;
 let upstreamPaths: string[] = [];
 let policies: { termsId: string; privacyId: string };
@@ -33,15 +37,17 @@ beforeAll(async () => {
     demoUsers: false,
     exportJobDelayMs: 0,
   });
-  mgmt = createManagementClient({
+  const config = {
     domain: emulator.issuer,
     clientId: MACHINE.clientId,
     clientSecret: MACHINE.clientSecret,
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
-  });
+  };
+  mgmt = createManagementClient(config);
+  gateway = createAuth0Gateway(config);
   fetchUpstream = (path, init) => {
     upstreamPaths.push(`${init.method} ${path}`);
-    return fetchVia(mgmt, emulator.issuer, path, init);
+    return gateway.request(path, init);
   };
   policies = await seedCatalog();
 });
@@ -64,7 +70,13 @@ function call(actor: Actor, method: string, path: string, body?: unknown, conten
     contentType: body === undefined ? null : contentType,
     body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
   };
-  return handleMgmtRequest(actor, request, { fetchUpstream, directory: auth0Directory(() => mgmt) });
+  // What the route answers: Auth0's answer, or a refusal rendered as `defineStaffRoute` renders it.
+  return handleMgmtRequest(actor, request, { fetchUpstream, directory: auth0Directory(() => gateway) }).catch(
+    (failure: unknown) => {
+      if (failure instanceof AppError) return appErrorAnswer("auth0", failure);
+      throw failure;
+    },
+  );
 }
 
 let counter = 0;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "@/lib/errors";
 import { fieldIssues, type FieldIssue } from "@/lib/http/validation";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
@@ -14,10 +15,6 @@ export type ProxyRoute =
   | { name: "delete_user"; role: "admin"; userId: string }
   | { name: "create_users_export"; role: "admin" }
   | { name: "get_job"; role: "admin"; jobId: string };
-
-export type RouteMatch =
-  | { ok: true; route: ProxyRoute }
-  | { ok: false; status: number; message: string; errorCode: string; issues?: FieldIssue[] };
 
 const booleanString = z.enum(["true", "false"], { error: "Expected true or false" });
 /** `fields=user_metadata,email`: comma-separated root property names. */
@@ -69,94 +66,96 @@ export function namedIssues(error: z.ZodError, unknownReason = "Not allowed here
   );
 }
 
-function invalid(part: "query" | "path", error: z.ZodError): RouteMatch {
-  const issues = namedIssues(error, "Not a parameter of this endpoint");
-  return {
-    ok: false,
-    status: 400,
-    message: `${part === "query" ? "Query" : "Path"} validation error: ${issues.map((issue) => `${issue.field}: ${issue.reason}`).join("; ")}`,
-    errorCode: part === "query" ? "invalid_query_string" : "invalid_uri",
-    issues,
-  };
+/** A 400 in Auth0's words, naming every offending field. */
+export function invalidRequest(what: string, errorCode: string, issues: FieldIssue[]): AppError {
+  const message = `${what} validation error: ${issues.map((issue) => `${issue.field}: ${issue.reason}`).join("; ")}`;
+  return new AppError("bad_request", message, { errorCode, issues });
 }
 
-function parseQuery<S extends z.ZodType<Record<string, string>>>(
-  schema: S,
-  query: URLSearchParams,
-): { ok: true; data: z.output<S> } | { ok: false; match: RouteMatch } {
+function parsePath<S extends z.ZodType<string>>(schema: S, segment: string): z.output<S> {
+  const parsed = schema.safeParse(segment);
+  if (parsed.success) return parsed.data;
+  throw invalidRequest("Path", "invalid_uri", namedIssues(parsed.error, "Not a parameter of this endpoint"));
+}
+
+function parseQuery<S extends z.ZodType<Record<string, string>>>(schema: S, query: URLSearchParams): z.output<S> {
   const repeated = [...new Set(query.keys())].filter((key) => query.getAll(key).length > 1);
   if (repeated.length) {
-    return {
-      ok: false,
-      match: {
-        ok: false,
-        status: 400,
-        message: `Query validation error: ${repeated.join(", ")} given more than once`,
-        errorCode: "invalid_query_string",
-        issues: repeated.map((field) => ({ field, reason: "Given more than once" })),
-      },
-    };
+    throw new AppError("bad_request", `Query validation error: ${repeated.join(", ")} given more than once`, {
+      errorCode: "invalid_query_string",
+      issues: repeated.map((field) => ({ field, reason: "Given more than once" })),
+    });
   }
   const parsed = schema.safeParse(Object.fromEntries(query));
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, match: invalid("query", parsed.error) };
+  if (parsed.success) return parsed.data;
+  throw invalidRequest("Query", "invalid_query_string", namedIssues(parsed.error, "Not a parameter of this endpoint"));
 }
 
-const notAllowed = (method: string, path: string): RouteMatch => ({
-  ok: false,
-  status: 404,
-  message: `The portal does not proxy ${method} /api/v2/${path}. Allowed: GET users/{id}, GET users-by-email, GET users, PATCH users/{id}, DELETE users/{id}, POST jobs/users-exports, GET jobs/{id}.`,
-  errorCode: "not_found",
-});
+const notAllowed = (method: string, path: string) =>
+  new AppError(
+    "not_found",
+    `The portal does not proxy ${method} /api/v2/${path}. Allowed: GET users/{id}, GET users-by-email, GET users, PATCH users/{id}, DELETE users/{id}, POST jobs/users-exports, GET jobs/{id}.`,
+    { errorCode: "not_found" },
+  );
 
-/** Matches a request against the allow-list, validating path and query. */
-export function matchProxyRoute(method: string, segments: string[], query: URLSearchParams): RouteMatch {
+/** Matches a request against the allow-list, validating path and query; refusals are thrown. */
+export function matchProxyRoute(method: string, segments: string[], query: URLSearchParams): ProxyRoute {
   const path = segments.join("/");
   const [resource, id, ...rest] = segments;
-  if (rest.length > 0) return notAllowed(method, path);
+  if (rest.length > 0) throw notAllowed(method, path);
   const noQuery = () => parseQuery(z.strictObject({}), query);
 
   if (resource === "users" && id === undefined && method === "GET") {
-    const parsed = parseQuery(searchUsersQuery, query);
-    return parsed.ok
-      ? { ok: true, route: { name: "search_users", role: "compliance", query: parsed.data } }
-      : parsed.match;
+    return { name: "search_users", role: "compliance", query: parseQuery(searchUsersQuery, query) };
   }
   if (resource === "users-by-email" && id === undefined && method === "GET") {
-    const parsed = parseQuery(usersByEmailQuery, query);
-    return parsed.ok
-      ? { ok: true, route: { name: "users_by_email", role: "compliance", query: parsed.data } }
-      : parsed.match;
+    return { name: "users_by_email", role: "compliance", query: parseQuery(usersByEmailQuery, query) };
   }
   if (resource === "users" && id !== undefined && ["GET", "PATCH", "DELETE"].includes(method)) {
-    const userId = auth0UserIdPathSchema.safeParse(id);
-    if (!userId.success) return invalid("path", userId.error);
-    if (method === "GET") {
-      const parsed = parseQuery(getUserQuery, query);
-      return parsed.ok
-        ? { ok: true, route: { name: "get_user", role: "compliance", userId: userId.data, query: parsed.data } }
-        : parsed.match;
-    }
-    const parsed = noQuery();
-    if (!parsed.ok) return parsed.match;
-    return {
-      ok: true,
-      route:
-        method === "PATCH"
-          ? { name: "update_user", role: "admin", userId: userId.data }
-          : { name: "delete_user", role: "admin", userId: userId.data },
-    };
+    const userId = parsePath(auth0UserIdPathSchema, id);
+    if (method === "GET")
+      return { name: "get_user", role: "compliance", userId, query: parseQuery(getUserQuery, query) };
+    noQuery();
+    return method === "PATCH"
+      ? { name: "update_user", role: "admin", userId }
+      : { name: "delete_user", role: "admin", userId };
   }
   if (resource === "jobs" && id === "users-exports" && method === "POST") {
-    const parsed = noQuery();
-    return parsed.ok ? { ok: true, route: { name: "create_users_export", role: "admin" } } : parsed.match;
+    noQuery();
+    return { name: "create_users_export", role: "admin" };
   }
   if (resource === "jobs" && id !== undefined && method === "GET") {
-    const jobId = jobIdSchema.safeParse(id);
-    if (!jobId.success) return invalid("path", jobId.error);
-    const parsed = noQuery();
-    return parsed.ok ? { ok: true, route: { name: "get_job", role: "admin", jobId: jobId.data } } : parsed.match;
+    const jobId = parsePath(jobIdSchema, id);
+    noQuery();
+    return { name: "get_job", role: "admin", jobId };
   }
-  return notAllowed(method, path);
+  throw notAllowed(method, path);
+}
+
+const encode = encodeURIComponent;
+
+function withQuery(path: string, query: Record<string, string>): string {
+  const search = new URLSearchParams(query).toString();
+  return search ? `${path}?${search}` : path;
+}
+
+/** Where a matched route goes at Auth0, relative to `/api/v2`. */
+export function upstreamPath(route: ProxyRoute): string {
+  switch (route.name) {
+    case "get_user":
+      return withQuery(`/users/${encode(route.userId)}`, route.query);
+    case "users_by_email":
+      return withQuery("/users-by-email", route.query);
+    case "search_users":
+      return withQuery("/users", route.query);
+    case "update_user":
+    case "delete_user":
+      return `/users/${encode(route.userId)}`;
+    case "create_users_export":
+      return "/jobs/users-exports";
+    case "get_job":
+      return `/jobs/${encode(route.jobId)}`;
+  }
 }
 
 /**

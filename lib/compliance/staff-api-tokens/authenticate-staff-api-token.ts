@@ -1,10 +1,7 @@
 import "server-only";
-import { ManagementError } from "auth0";
+import { auth0 } from "@/lib/auth0/auth0-gateway";
 import { parseRoles, type Role } from "@/lib/auth/roles";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { logger } from "@/lib/logger";
-import { managementClient } from "@/lib/mgmt/management-client";
 import type { Actor } from "@/lib/auth/actor";
 import { hashStaffToken, isStaffTokenFormat } from "./token-format";
 
@@ -21,26 +18,10 @@ const roleCache = new Map<string, { roles: Role[]; at: number }>();
 export const rolesFromAuth0: CurrentRoles = async (userId) => {
   const cached = roleCache.get(userId);
   if (cached && Date.now() - cached.at < ROLE_CACHE_MS) return cached.roles;
-  let roles: Role[];
-  try {
-    const user = (await managementClient().users.get(userId, { fields: "app_metadata,blocked" })) as {
-      app_metadata?: { roles?: unknown; deleted?: unknown };
-      blocked?: boolean;
-    };
-    roles = user.blocked || user.app_metadata?.deleted === true ? [] : parseRoles(user.app_metadata?.roles);
-  } catch (error) {
-    if (error instanceof ManagementError && error.statusCode === 404) {
-      roles = [];
-    } else {
-      logger.warn(
-        { status: error instanceof ManagementError ? error.statusCode : undefined },
-        "staff token: role check failed",
-      );
-      throw new AppError("upstream_unavailable", "Auth0 could not be reached to check the token's owner.", {
-        cause: error,
-      });
-    }
-  }
+  // A user Auth0 no longer has holds no role; Auth0 failing is an AppError (`upstream_unavailable`).
+  const user = await auth0().getUser(userId, { fields: "app_metadata,blocked" });
+  const roles =
+    !user || user.blocked || user.app_metadata?.deleted === true ? [] : parseRoles(user.app_metadata?.roles);
   roleCache.set(userId, { roles, at: Date.now() });
   return roles;
 };

@@ -69,19 +69,14 @@ function sleep(ms: number, signal: AbortSignal | null | undefined): Promise<void
 }
 
 /**
- * A fetch with the retry policy and, for a local emulator, the origin rewrite the SDK needs (it
- * only builds `https://<domain>` URLs). Requests with a streamed body are not retried.
+ * `next` (the global fetch by default) with the retry policy. Requests with a streamed body are
+ * not retried.
  */
-export function createRetryingFetch(
-  options: { rewriteOrigin?: { from: string; to: string }; policy?: RetryPolicy } = {},
-): typeof fetch {
+export function createRetryingFetch(options: { policy?: RetryPolicy; fetch?: typeof fetch } = {}): typeof fetch {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
+  const next = options.fetch ?? fetch;
   return async (input, init) => {
-    let url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    if (options.rewriteOrigin && url.startsWith(options.rewriteOrigin.from)) {
-      url = options.rewriteOrigin.to + url.slice(options.rewriteOrigin.from.length);
-    }
-    const request = input instanceof Request ? new Request(url, input) : url;
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
     const replayable =
       init?.body === undefined ||
@@ -93,7 +88,7 @@ export function createRetryingFetch(
     for (let attempt = 1; ; attempt += 1) {
       let response: Response;
       try {
-        response = await fetch(request, init);
+        response = await next(input, init);
       } catch (error) {
         // Network failure: nothing reached Auth0, or we cannot tell; retry only what is safe to repeat.
         if (init?.signal?.aborted || !replayable || !idempotent || attempt >= policy.maxAttempts) throw error;
