@@ -35,6 +35,7 @@ export function errorBody(shape: ErrorShape, error: HttpError): Record<string, u
       error: statusText(error.status),
       message: error.message,
       errorCode: error.code,
+      ...(error.field ? { field: error.field } : {}),
       ...issues,
     };
   }

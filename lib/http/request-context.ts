@@ -1,12 +1,11 @@
 import "server-only";
 import { headers } from "next/headers";
-import type { RequestContext } from "@/lib/consent/schemas";
 
 /**
  * The request facts a consent event records (minimised by the ledger: IP truncated, user
  * agent hashed). Behind a proxy the first X-Forwarded-For address is the client's.
  */
-export async function readRequestContext(): Promise<RequestContext> {
+export async function readRequestContext(): Promise<{ ip: string | null; userAgent: string | null }> {
   const list = await headers();
   const forwarded = list.get("x-forwarded-for")?.split(",")[0]?.trim();
   return {
