@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
 import { requirePerson } from "@/lib/auth/require-person";
 import { ConsentToggle } from "./consent-toggle";
 
@@ -11,10 +13,10 @@ export default async function MyConsentsPage() {
   const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
   return (
     <section>
-      <h1 className="text-2xl font-bold">My consents</h1>
-      <p className="mt-2 max-w-prose text-slate-700">
-        What you have agreed to, under which version and when. You can change each one at any time.
-      </p>
+      <PageHeader
+        title="My consents"
+        intro="What you have agreed to, under which version and when. You can change each one at any time."
+      />
       <ul className="mt-6 space-y-4">
         {status.purposes.map((row) => {
           const granted = row.status === "granted";
@@ -39,7 +41,7 @@ export default async function MyConsentsPage() {
                     {row.updatedAt && (
                       <>
                         {" "}
-                        since {row.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                        since {formatTime(row.updatedAt)}
                         {row.policyVersion && (
                           <>
                             , under{" "}
