@@ -64,62 +64,58 @@ export function Field({
 
 type Native<T> = Omit<T, "name" | "id" | "className" | "children">;
 
-/** A labelled single-line input. */
-export function TextInput({
-  name,
-  id,
-  label,
-  hint,
-  error,
-  state,
-  className,
-  inputClassName = "",
-  ...input
-}: FieldProps & { inputClassName?: string } & Native<InputHTMLAttributes<HTMLInputElement>>) {
-  return (
-    <Field {...{ name, id, label, hint, error, state, className }}>
-      {(control) => <input name={name} {...input} {...control} className={`${control.className} ${inputClassName}`} />}
-    </Field>
-  );
+/** Separates a field's own props from those of its native control. */
+function splitField<P extends FieldProps>({ name, id, label, hint, error, state, className, ...control }: P) {
+  return [{ name, id, label, hint, error, state, className }, control] as const;
 }
 
-/** A labelled multi-line input. */
-export function TextArea({
-  name,
-  id,
-  label,
-  hint,
-  error,
-  state,
-  className,
-  inputClassName = "",
-  ...textarea
-}: FieldProps & { inputClassName?: string } & Native<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
+/** A labelled single-line input; `inputClassName` adds to the control's look. */
+export function TextInput(
+  props: FieldProps & { inputClassName?: string } & Native<InputHTMLAttributes<HTMLInputElement>>,
+) {
+  const [field, { inputClassName = "", ...input }] = splitField(props);
   return (
-    <Field {...{ name, id, label, hint, error, state, className }}>
+    <Field {...field}>
       {(control) => (
-        <textarea name={name} {...textarea} {...control} className={`${control.className} ${inputClassName}`} />
+        <input name={field.name} {...input} {...control} className={`${control.className} ${inputClassName}`} />
       )}
     </Field>
   );
 }
 
-/** A labelled drop-down; its options are the children. */
-export function SelectInput({
-  name,
-  id,
-  label,
-  hint,
-  error,
-  state,
-  className,
-  children,
-  ...select
-}: FieldProps & { children: ReactNode } & Native<SelectHTMLAttributes<HTMLSelectElement>>) {
+/** A labelled multi-line input. */
+export function TextArea(
+  props: FieldProps & { inputClassName?: string } & Native<TextareaHTMLAttributes<HTMLTextAreaElement>>,
+) {
+  const [field, { inputClassName = "", ...textarea }] = splitField(props);
   return (
-    <Field {...{ name, id, label, hint, error, state, className }}>
+    <Field {...field}>
       {(control) => (
-        <select name={name} {...select} {...control}>
+        <textarea name={field.name} {...textarea} {...control} className={`${control.className} ${inputClassName}`} />
+      )}
+    </Field>
+  );
+}
+
+/** A labelled drop-down: `options`, after an optional `emptyOption` (value ""), then any children. */
+export function SelectInput(
+  props: FieldProps & {
+    options?: ReadonlyArray<{ value: string; label: string }>;
+    emptyOption?: string;
+    children?: ReactNode;
+  } & Native<SelectHTMLAttributes<HTMLSelectElement>>,
+) {
+  const [field, { options = [], emptyOption, children, ...select }] = splitField(props);
+  return (
+    <Field {...field}>
+      {(control) => (
+        <select name={field.name} {...select} {...control}>
+          {emptyOption !== undefined && <option value="">{emptyOption}</option>}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
           {children}
         </select>
       )}

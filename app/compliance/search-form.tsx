@@ -26,27 +26,23 @@ export function SearchForm({
 
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-lg font-semibold">Filter current consent</legend>
-        <SelectInput {...field("purpose")} label="Purpose">
-          <option value="">Any purpose</option>
-          {purposes.map((purpose) => (
-            <option key={purpose.id} value={purpose.key}>
-              {purpose.title}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          {...field("purpose")}
+          label="Purpose"
+          emptyOption="Any purpose"
+          options={purposes.map((purpose) => ({ value: purpose.key, label: purpose.title }))}
+        />
         <SelectInput {...field("status")} label="State">
           <option value="">Any state</option>
           <option value="granted">Given</option>
           <option value="withdrawn">Withdrawn</option>
         </SelectInput>
-        <SelectInput {...field("policyVersionId")} label="Policy version">
-          <option value="">Any version</option>
-          {versions.map((version) => (
-            <option key={version.id} value={version.id}>
-              {policyVersionLabel(version)}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          {...field("policyVersionId")}
+          label="Policy version"
+          emptyOption="Any version"
+          options={versions.map((version) => ({ value: version.id, label: policyVersionLabel(version) }))}
+        />
         <TextInput {...field("from")} type="date" label="Decided from" hint="Day of the current decision (UTC)" />
         <TextInput {...field("to")} type="date" label="Decided until" hint="Inclusive" />
       </fieldset>

@@ -45,29 +45,29 @@ export function ExportForm(props: {
           <option value="json">JSON (one document)</option>
           <option value="ndjson">NDJSON (one JSON object per line)</option>
         </SelectInput>
-        <SelectInput name="purpose" label="Purpose" defaultValue={values.purpose}>
-          <option value="">All purposes</option>
-          {props.purposes.map((purpose) => (
-            <option key={purpose.key} value={purpose.key}>
-              {purpose.title}
-              {purpose.retired ? " (retired)" : ""}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          name="purpose"
+          label="Purpose"
+          defaultValue={values.purpose}
+          emptyOption="All purposes"
+          options={props.purposes.map((purpose) => ({
+            value: purpose.key,
+            label: `${purpose.title}${purpose.retired ? " (retired)" : ""}`,
+          }))}
+        />
         <SelectInput name="state" label="State or action" defaultValue={values.state}>
           <option value="">Any</option>
           <option value="granted">Granted</option>
           <option value="withdrawn">Withdrawn</option>
           <option value="erased">Erased (event history only)</option>
         </SelectInput>
-        <SelectInput name="version" label="Policy version" defaultValue={values.version}>
-          <option value="">Any version</option>
-          {props.versions.map((version) => (
-            <option key={version.id} value={version.id}>
-              {version.label}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          name="version"
+          label="Policy version"
+          defaultValue={values.version}
+          emptyOption="Any version"
+          options={props.versions.map((version) => ({ value: version.id, label: version.label }))}
+        />
         <TextInput name="from" label="From (UTC)" type="date" defaultValue={values.from} />
         <TextInput name="to" label="To (UTC, inclusive)" type="date" defaultValue={values.to} />
       </div>

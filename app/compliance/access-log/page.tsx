@@ -57,14 +57,12 @@ export default async function AccessLogPage(props: {
       >
         <TextInput {...field("actorId")} label="Who (staff Auth0 user id)" />
         <TextInput {...field("subjectId")} label="About whom (subject id)" />
-        <SelectInput {...field("action")} label="What">
-          <option value="">Anything</option>
-          {ACCESS_ACTIONS.map((action) => (
-            <option key={action} value={action}>
-              {ACTION_TEXT[action]}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          {...field("action")}
+          label="What"
+          emptyOption="Anything"
+          options={ACCESS_ACTIONS.map((action) => ({ value: action, label: ACTION_TEXT[action] }))}
+        />
         <TextInput {...field("from")} type="date" label="From" />
         <TextInput {...field("to")} type="date" label="Until (inclusive)" />
         <div className="flex items-end gap-4">

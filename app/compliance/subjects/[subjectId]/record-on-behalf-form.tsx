@@ -41,14 +41,16 @@ export function RecordOnBehalfForm(props: {
       ))}
       <fieldset disabled={!props.canRecord} className="grid gap-4 sm:grid-cols-2">
         <legend className="sr-only">The decision received</legend>
-        <SelectInput state={state} name="purpose" id="record-purpose" label="Purpose">
-          {props.purposes.map((purpose) => (
-            <option key={purpose.key} value={purpose.key}>
-              {purpose.title}
-              {purpose.required ? " (required)" : ""}
-            </option>
-          ))}
-        </SelectInput>
+        <SelectInput
+          state={state}
+          name="purpose"
+          id="record-purpose"
+          label="Purpose"
+          options={props.purposes.map((purpose) => ({
+            value: purpose.key,
+            label: `${purpose.title}${purpose.required ? " (required)" : ""}`,
+          }))}
+        />
         <SelectInput state={state} name="decision" id="record-decision" label="Decision">
           <option value="grant">Consent given</option>
           <option value="withdraw">Consent withdrawn</option>
