@@ -1,3 +1,4 @@
+import { DefinitionList } from "@/components/definition-list";
 import { getViewer } from "@/lib/auth/viewer";
 
 const ROLE_DESCRIPTIONS = {
@@ -32,14 +33,14 @@ export default async function HomePage() {
   return (
     <section className="rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-3xl font-bold">Welcome, {viewer.name}</h1>
-      <dl className="mt-6 grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2">
-        <dt className="font-medium text-slate-600">Signed in as</dt>
-        <dd data-testid="viewer-email">{viewer.email}</dd>
-        <dt className="font-medium text-slate-600">Role</dt>
-        <dd data-testid="viewer-role" className="font-semibold">
-          {viewer.role}
-        </dd>
-      </dl>
+      <DefinitionList
+        size="base"
+        className="mt-6"
+        items={[
+          { term: "Signed in as", value: viewer.email, testId: "viewer-email" },
+          { term: "Role", value: <strong>{viewer.role}</strong>, testId: "viewer-role" },
+        ]}
+      />
       <p className="mt-6 text-slate-700">{ROLE_DESCRIPTIONS[viewer.role]}</p>
       <ul className="mt-4 flex flex-wrap gap-4">
         <li>

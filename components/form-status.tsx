@@ -16,7 +16,11 @@ export function FormStatus({ state }: { state: ActionState }) {
 
 /** The reason beside a field; link it with aria-describedby={fieldErrorId(name)}. */
 export function FieldError({ state, name }: { state: ActionState; name: string }) {
-  const message = state.status === "error" ? state.fieldErrors[name] : undefined;
+  return <FieldMessage name={name} message={fieldErrorMessage(state, name)} />;
+}
+
+/** The reason a field was refused, with the id its control points at. */
+export function FieldMessage({ name, message }: { name: string; message: string | undefined }) {
   if (!message) return null;
   return (
     <p id={fieldErrorId(name)} className="mt-1 text-sm font-medium text-red-800">
@@ -29,6 +33,11 @@ export function fieldErrorId(name: string): string {
   return `${name}-error`;
 }
 
-export function hasFieldError(state: ActionState, name: string): boolean {
-  return state.status === "error" && Boolean(state.fieldErrors[name]);
+export function fieldErrorMessage(state: ActionState, name: string): string | undefined {
+  return state.status === "error" ? state.fieldErrors[name] : undefined;
+}
+
+/** aria-invalid and aria-describedby for a control the last submission refused. */
+export function invalidProps(state: ActionState, name: string) {
+  return fieldErrorMessage(state, name) ? { "aria-invalid": true, "aria-describedby": fieldErrorId(name) } : {};
 }

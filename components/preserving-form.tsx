@@ -39,27 +39,3 @@ export function PreservingForm({
     </form>
   );
 }
-
-const VARIANTS = {
-  primary: "bg-blue-700 text-white hover:bg-blue-800",
-  secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100",
-} as const;
-
-/** The submit button of a PreservingForm: `pending` comes from useActionState. */
-export function PendingButton(props: {
-  pending: boolean;
-  pendingText: string;
-  children: ReactNode;
-  variant?: keyof typeof VARIANTS;
-}) {
-  return (
-    <button
-      type="submit"
-      disabled={props.pending}
-      aria-disabled={props.pending}
-      className={`rounded-md px-4 py-2 font-semibold disabled:opacity-60 ${VARIANTS[props.variant ?? "primary"]}`}
-    >
-      {props.pending ? props.pendingText : props.children}
-    </button>
-  );
-}

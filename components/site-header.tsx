@@ -4,6 +4,14 @@ import { getViewer } from "@/lib/auth/viewer";
 
 const linkClass = "rounded px-1 font-medium text-slate-700 hover:text-blue-800 hover:underline";
 
+const LINKS: Array<{ href: string; label: string; role?: "compliance" | "admin" }> = [
+  { href: "/me/consents", label: "My consents" },
+  { href: "/me/history", label: "History" },
+  { href: "/me/data", label: "My data" },
+  { href: "/compliance", label: "Compliance", role: "compliance" },
+  { href: "/admin", label: "Admin", role: "admin" },
+];
+
 export async function SiteHeader() {
   const viewer = await getViewer();
   return (
@@ -14,25 +22,11 @@ export async function SiteHeader() {
         </Link>
         {viewer && (
           <nav aria-label="Main" className="flex flex-wrap items-center gap-3 text-sm">
-            <Link href="/me/consents" className={linkClass}>
-              My consents
-            </Link>
-            <Link href="/me/history" className={linkClass}>
-              History
-            </Link>
-            <Link href="/me/data" className={linkClass}>
-              My data
-            </Link>
-            {hasRole(viewer.roles, "compliance") && (
-              <Link href="/compliance" className={linkClass}>
-                Compliance
+            {LINKS.filter((link) => !link.role || hasRole(viewer.roles, link.role)).map((link) => (
+              <Link key={link.href} href={link.href} className={linkClass}>
+                {link.label}
               </Link>
-            )}
-            {hasRole(viewer.roles, "admin") && (
-              <Link href="/admin" className={linkClass}>
-                Admin
-              </Link>
-            )}
+            ))}
           </nav>
         )}
         <div className="flex items-center gap-4 text-sm">

@@ -2,37 +2,60 @@
 
 import type { ReactNode } from "react";
 import { useFormStatus } from "react-dom";
+import { buttonClass, type ButtonVariant } from "./button-class";
 
-const VARIANTS = {
-  primary: "bg-blue-700 text-white hover:bg-blue-800",
-  secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100",
-  danger: "bg-red-700 text-white hover:bg-red-800",
-} as const;
-
-/** A submit button that says it is working while its form is pending. */
+/**
+ * A submit button that says it is working while its form is pending. `formAction` sends the
+ * form's fields to another action than the form's own.
+ */
 export function SubmitButton({
   children,
   pendingText = "Saving…",
   variant = "primary",
   name,
   value,
+  formAction,
 }: {
   children: ReactNode;
   pendingText?: string;
-  variant?: keyof typeof VARIANTS;
+  variant?: ButtonVariant;
   name?: string;
   value?: string;
+  formAction?: (data: FormData) => void;
 }) {
   const { pending } = useFormStatus();
   return (
-    <button
-      type="submit"
+    <PendingButton
+      pending={pending}
+      pendingText={pendingText}
+      variant={variant}
       name={name}
       value={value}
-      disabled={pending}
-      aria-disabled={pending}
-      className={`rounded-md px-4 py-2 font-semibold disabled:opacity-60 ${VARIANTS[variant]}`}
+      formAction={formAction}
     >
+      {children}
+    </PendingButton>
+  );
+}
+
+/** A submit button whose `pending` the caller knows (from useActionState). */
+export function PendingButton({
+  pending,
+  pendingText,
+  children,
+  variant = "primary",
+  ...button
+}: {
+  pending: boolean;
+  pendingText: string;
+  children: ReactNode;
+  variant?: ButtonVariant;
+  name?: string;
+  value?: string;
+  formAction?: (data: FormData) => void;
+}) {
+  return (
+    <button type="submit" {...button} disabled={pending} aria-disabled={pending} className={buttonClass(variant)}>
       {pending ? pendingText : children}
     </button>
   );

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { DataTable } from "@/components/data-table";
 
 /**
  * A chart with its caption and the same figures as a table, so nobody depends on seeing the
@@ -30,36 +31,18 @@ export function ChartFigure(props: {
       {props.children}
       <details className="mt-3 text-sm">
         <summary className="cursor-pointer font-medium text-blue-800">Show the figures as a table</summary>
-        <div className="mt-2 overflow-x-auto">
-          <table className="min-w-full text-left">
-            <thead>
-              <tr>
-                {props.columns.map((column) => (
-                  <th key={column} scope="col" className="border-b border-slate-300 px-2 py-1 font-semibold">
-                    {column}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.rows.map((row, index) => (
-                <tr key={index}>
-                  {row.map((cell, cellIndex) =>
-                    cellIndex === 0 ? (
-                      <th key={cellIndex} scope="row" className="border-b border-slate-100 px-2 py-1 font-normal">
-                        {cell}
-                      </th>
-                    ) : (
-                      <td key={cellIndex} className="border-b border-slate-100 px-2 py-1 tabular-nums">
-                        {cell}
-                      </td>
-                    ),
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          className="mt-2"
+          density="compact"
+          columns={props.columns.map((header, index) => ({
+            header,
+            rowHeader: index === 0,
+            className: index === 0 ? undefined : "tabular-nums",
+            cell: (row: Array<string | number>) => row[index],
+          }))}
+          rows={props.rows}
+          rowKey={(_, index) => index}
+        />
       </details>
     </figure>
   );

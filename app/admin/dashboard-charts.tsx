@@ -18,7 +18,13 @@ import {
 /** Distinct colours with enough contrast on white for lines, bars and their legend text. */
 export const SERIES_COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f"];
 const AXIS = { stroke: "#334155", fontSize: 12 };
-const chartStyle = { width: "100%", height: 280 };
+/** What the line and bar charts share: drawn to the container's width, no keyboard layer (the table is the accessible version). */
+const CHART = {
+  accessibilityLayer: false,
+  responsive: true,
+  style: { width: "100%", height: 280 },
+  margin: { top: 8, right: 16, bottom: 8, left: 0 },
+};
 
 /** `2026-11-16` → `16 Nov` */
 function weekLabel(week: string): string {
@@ -31,13 +37,7 @@ export function ConsentRateChart(props: {
 }) {
   const data = props.rows.map((row) => ({ week: weekLabel(row.week), ...row.rates }));
   return (
-    <LineChart
-      accessibilityLayer={false}
-      responsive
-      style={chartStyle}
-      data={data}
-      margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
-    >
+    <LineChart {...CHART} data={data}>
       <CartesianGrid stroke="#e2e8f0" />
       <XAxis dataKey="week" tick={AXIS} stroke={AXIS.stroke} />
       <YAxis domain={[0, 100]} unit="%" tick={AXIS} stroke={AXIS.stroke} width={48} />
@@ -61,13 +61,7 @@ export function ConsentRateChart(props: {
 export function ActivityChart(props: { rows: Array<{ week: string; granted: number; withdrawn: number }> }) {
   const data = props.rows.map((row) => ({ ...row, week: weekLabel(row.week) }));
   return (
-    <BarChart
-      accessibilityLayer={false}
-      responsive
-      style={chartStyle}
-      data={data}
-      margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
-    >
+    <BarChart {...CHART} data={data}>
       <CartesianGrid stroke="#e2e8f0" />
       <XAxis dataKey="week" tick={AXIS} stroke={AXIS.stroke} />
       <YAxis allowDecimals={false} tick={AXIS} stroke={AXIS.stroke} width={48} />

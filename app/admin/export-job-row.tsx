@@ -1,9 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { formatTime } from "@/components/format-time";
 import type { JobStatus } from "@/lib/exports/job-status";
+import { numberFormat } from "./format";
 
-const numberFormat = new Intl.NumberFormat("en-GB");
 const POLL_MS = 1_000;
 
 function describe(job: JobStatus): { text: string; value: number | null; max: number } {
@@ -60,7 +61,7 @@ export function ExportJobRow(props: {
     <li className="rounded-lg border border-slate-200 p-4" data-testid="export-job" data-status={job.status}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <span className="font-medium">{props.label}</span>
-        <span className="text-xs text-slate-600">started {job.createdAt.slice(0, 16).replace("T", " ")} UTC</span>
+        <span className="text-xs text-slate-600">started {formatTime(job.createdAt)}</span>
       </div>
       <progress
         className="mt-2 h-3 w-full"

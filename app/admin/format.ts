@@ -1,9 +1,3 @@
-/** `2026-11-23 14:05 UTC` */
-export function formatTime(date: Date | null | undefined): string {
-  if (!date) return "—";
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /** `3 h 12 min`, `45 s` */
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
 import { readDashboard } from "@/lib/admin/read-dashboard";
 import { ChartFigure } from "./chart-figure";
 import { ActivityChart, ConsentRateChart, ReconsentChart } from "./dashboard-charts";
-import { formatDuration, formatTime, numberFormat } from "./format";
+import { formatDuration, numberFormat } from "./format";
 import { ReconsentSummary } from "./reconsent-summary";
 import { definePage } from "@/lib/http/define-page";
 
@@ -26,13 +28,10 @@ export default definePage({ role: "admin", returnTo: "/admin" }, async function 
   const thisWeek = dashboard.consentRate.at(-1);
   return (
     <section className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-bold">Admin dashboard</h1>
-        <p className="mt-1 text-slate-700">
-          {numberFormat.format(thisWeek?.people ?? 0)} people on record. Figures are computed from the consent ledger;
-          weeks start on Monday (UTC).
-        </p>
-      </div>
+      <PageHeader
+        title="Admin dashboard"
+        intro={`${numberFormat.format(thisWeek?.people ?? 0)} people on record. Figures are computed from the consent ledger; weeks start on Monday (UTC).`}
+      />
 
       <section aria-labelledby="sync-heading" className="space-y-3">
         <h2 id="sync-heading" className="text-lg font-semibold">

@@ -1,3 +1,4 @@
+import { DefinitionList } from "@/components/definition-list";
 import type { ReconsentProgress } from "@/lib/admin/read-reconsent-progress";
 
 /** "N of M agreed again" with a progress bar, and who is still to be asked. */
@@ -16,14 +17,14 @@ export function ReconsentSummary({ progress }: { progress: ReconsentProgress }) 
         value={affected > 0 ? accepted : 1}
         aria-label={`Re-consent to ${label}`}
       />
-      <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-4 text-sm text-slate-700">
-        <dt>Agreed again</dt>
-        <dd className="tabular-nums">{accepted}</dd>
-        <dt>Not asked yet (the consent gate asks at their next visit)</dt>
-        <dd className="tabular-nums">{pending}</dd>
-        <dt>Declined or left</dt>
-        <dd className="tabular-nums">{declined}</dd>
-      </dl>
+      <DefinitionList
+        className="mt-2 tabular-nums"
+        items={[
+          { term: "Agreed again", value: accepted },
+          { term: "Not asked yet (the consent gate asks at their next visit)", value: pending },
+          { term: "Declined or left", value: declined },
+        ]}
+      />
     </div>
   );
 }

@@ -1,10 +1,3 @@
-/** Times as the workspace shows them: UTC, to the second, the same on every screen. */
-export function utc(value: Date | string | null | undefined): string {
-  if (!value) return "—";
-  const date = typeof value === "string" ? new Date(value) : value;
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
-
 /** The first value of a search parameter (a repeated one counts once). */
 export function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
   const result: Record<string, string> = {};
@@ -15,7 +8,7 @@ export function firstValues(params: Record<string, string | string[] | undefined
   return result;
 }
 
-export const POLICY_TITLES = { terms: "Terms of Service", privacy: "Privacy Policy" } as const;
+export const subjectHref = (subjectId: string) => `/compliance/subjects/${subjectId}`;
 
 export const METHOD_TEXT = {
   signup: "at sign-up",

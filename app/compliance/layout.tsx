@@ -5,6 +5,13 @@ import { getViewer } from "@/lib/auth/viewer";
 
 const linkClass = "rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 hover:text-blue-800";
 
+const LINKS = [
+  { href: "/compliance", label: "Search" },
+  { href: "/compliance/integrity", label: "Ledger integrity" },
+  { href: "/compliance/access-log", label: "Access log" },
+  { href: "/compliance/api-tokens", label: "API tokens" },
+];
+
 /** The workspace's own navigation. Every page below checks the role itself (definePage). */
 export default async function ComplianceLayout({ children }: { children: ReactNode }) {
   const viewer = await getViewer();
@@ -15,18 +22,11 @@ export default async function ComplianceLayout({ children }: { children: ReactNo
           aria-label="Compliance workspace"
           className="mb-6 flex flex-wrap gap-2 border-b border-slate-200 pb-3 text-sm"
         >
-          <Link href="/compliance" className={linkClass}>
-            Search
-          </Link>
-          <Link href="/compliance/integrity" className={linkClass}>
-            Ledger integrity
-          </Link>
-          <Link href="/compliance/access-log" className={linkClass}>
-            Access log
-          </Link>
-          <Link href="/compliance/api-tokens" className={linkClass}>
-            API tokens
-          </Link>
+          {LINKS.map((link) => (
+            <Link key={link.href} href={link.href} className={linkClass}>
+              {link.label}
+            </Link>
+          ))}
         </nav>
       )}
       {children}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { FieldError, FormStatus, fieldErrorId, hasFieldError } from "@/components/form-status";
+import { CheckboxField } from "@/components/form-field";
+import { FormStatus } from "@/components/form-status";
 import { PurposeCheckboxes } from "@/components/purpose-checkboxes";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
@@ -24,19 +25,11 @@ export function ConsentGateForm(props: {
       {props.policyVersionIds.map((id) => (
         <input key={id} type="hidden" name="policyVersionIds" value={id} />
       ))}
-      <div className="flex items-start gap-3">
-        <input
-          id="accept"
-          name="accept"
-          type="checkbox"
-          className="mt-1 h-5 w-5"
-          {...(hasFieldError(state, "accept")
-            ? { "aria-invalid": true, "aria-describedby": fieldErrorId("accept") }
-            : {})}
-        />
-        <label htmlFor="accept">I have read and accept the {props.documents.join(" and the ")}.</label>
-      </div>
-      <FieldError state={state} name="accept" />
+      <CheckboxField
+        state={state}
+        name="accept"
+        label={<>I have read and accept the {props.documents.join(" and the ")}.</>}
+      />
       {props.renewing.length > 0 && (
         <fieldset className="rounded-md border border-slate-300 p-4">
           <legend className="px-1 font-semibold">Optional: agree again under the new terms</legend>

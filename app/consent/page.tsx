@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { formatDate } from "@/components/format-time";
 import { PolicyText } from "@/components/policy-text";
 import { needsConsentGate, requirePerson } from "@/lib/subjects/require-person";
 import { readPolicyVersion } from "@/lib/policies/read-policy-versions";
@@ -42,7 +43,7 @@ export default definePage(
             row.policyVersion ? (
               <p key={row.purpose.key} className="mt-2 text-sm text-slate-600">
                 You agreed to “{row.purpose.title}” under version {row.policyVersion.version}
-                {row.updatedAt ? ` on ${row.updatedAt.toISOString().slice(0, 10)}` : ""}.
+                {row.updatedAt ? ` on ${formatDate(row.updatedAt)}` : ""}.
               </p>
             ) : null,
           )}

@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
+import { formatTime } from "@/components/format-time";
+import { Notice } from "@/components/notice";
+import { PageHeader } from "@/components/page-header";
+import { Panel } from "@/components/panel";
+import { policyVersionLabel } from "@/components/policy-kind";
 import { env } from "@/lib/env";
 import { listExportJobs } from "@/lib/exports/read-export-jobs";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { listPolicyVersions } from "@/lib/policies/read-policy-versions";
-import { ExportJobRow } from "../export-job-row";
-import { formatTime, numberFormat } from "../format";
+import { ExportJobList } from "../export-job-list";
+import { numberFormat } from "../format";
 import { ExportForm, type ExportFormValues } from "./export-form";
-import { toJobStatus } from "@/lib/exports/job-status";
 import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Exports" };
@@ -17,7 +21,6 @@ const DATASETS: Record<string, string> = {
   consent_events: "Event history",
   auth0_users: "Auth0 users",
 };
-const DOCUMENTS = { terms: "Terms of Service", privacy: "Privacy Policy" } as const;
 
 type Search = Partial<Record<keyof ExportFormValues | "large" | "invalid", string | string[]>>;
 const one = (value: string | string[] | undefined) => (typeof value === "string" ? value : "");
@@ -45,23 +48,20 @@ export default definePage<Record<string, never>, Search>(
     const invalid = one(search.invalid);
     return (
       <section className="space-y-6">
-        <div>
-          <h1 className="text-2xl font-bold">Exports</h1>
-          <p className="mt-1 max-w-prose text-slate-700">
-            Proof of consent as files: streamed straight from the ledger, so even millions of rows do not strain the
-            server.
-          </p>
-        </div>
+        <PageHeader
+          title="Exports"
+          intro="Proof of consent as files: streamed straight from the ledger, so even millions of rows do not strain the server."
+        />
         {invalid && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-red-900">
+          <Notice tone="error" role="alert">
             Please correct the filters: {invalid}.
-          </p>
+          </Notice>
         )}
         {large > 0 && (
-          <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-950">
+          <Notice tone="warning" role="alert">
             This export has {numberFormat.format(large)} rows, more than can be downloaded at once. Run it as a
             background job: the filters are filled in below.
-          </p>
+          </Notice>
         )}
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <ExportForm
@@ -73,43 +73,31 @@ export default definePage<Record<string, never>, Search>(
             }))}
             versions={versions.map((version) => ({
               id: version.id,
-              label: `${DOCUMENTS[version.kind]} version ${version.version}`,
+              label: policyVersionLabel(version),
             }))}
             directMaxRows={env().EXPORT_DIRECT_MAX_ROWS}
           />
         </div>
-        <section aria-labelledby="jobs-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="jobs-heading" className="text-lg font-semibold">
-            Background exports
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">Files are kept for 7 days.</p>
-          {jobs.length === 0 ? (
-            <p className="mt-2 text-slate-700">None yet.</p>
-          ) : (
-            <ul className="mt-3 space-y-3">
-              {jobs.map((job) => (
-                <ExportJobRow
-                  key={job.id}
-                  initial={toJobStatus(job)}
-                  label={`${DATASETS[job.dataset]} · ${job.format.toUpperCase()}${
-                    Object.keys(job.filters).length
-                      ? ` · ${Object.entries(job.filters)
-                          .map(([key, value]) => `${key} ${value}`)
-                          .join(", ")}`
-                      : ""
-                  }`}
-                  statusUrl={`/admin/exports/jobs/${job.id}`}
-                  downloadUrl={`/admin/exports/jobs/${job.id}/download`}
-                  downloadLabel={`Download ${job.format.toUpperCase()}`}
-                />
-              ))}
-            </ul>
-          )}
-        </section>
-        <section aria-labelledby="log-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="log-heading" className="text-lg font-semibold">
-            Recent exports in the access log
-          </h2>
+        <Panel id="jobs" title="Background exports" description="Files are kept for 7 days.">
+          <ExportJobList
+            jobs={jobs}
+            basePath="/admin/exports/jobs"
+            label={(job) =>
+              [
+                DATASETS[job.dataset],
+                job.format.toUpperCase(),
+                ...(Object.keys(job.filters).length
+                  ? [
+                      Object.entries(job.filters)
+                        .map(([key, value]) => `${key} ${value}`)
+                        .join(", "),
+                    ]
+                  : []),
+              ].join(" · ")
+            }
+          />
+        </Panel>
+        <Panel id="log" title="Recent exports in the access log">
           {log.entries.length === 0 && <p className="mt-2 text-slate-700">None yet.</p>}
           <ol className="mt-3 space-y-1 text-sm" data-testid="export-log">
             {log.entries.map((entry) => {
@@ -128,7 +116,7 @@ export default definePage<Record<string, never>, Search>(
               );
             })}
           </ol>
-        </section>
+        </Panel>
       </section>
     );
   },

@@ -1,8 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextAreaField, TextField, inputClass, invalidProps } from "@/components/form-field";
-import { FieldError, FormStatus } from "@/components/form-status";
+import { CheckboxField, SelectInput, TextArea, TextInput } from "@/components/form-field";
+import { FormStatus } from "@/components/form-status";
+import { PolicyKindOptions } from "@/components/policy-kind-options";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
 import { deleteDraftAction, publishDraftAction, saveDraftAction } from "./actions";
@@ -22,17 +23,10 @@ export function DraftForm({ draft }: { draft: DraftValues }) {
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       {draft.id && <input type="hidden" name="id" value={draft.id} />}
-      <div>
-        <label htmlFor="kind" className="block font-medium">
-          Document
-        </label>
-        <select id="kind" name="kind" className={inputClass} defaultValue={draft.kind} {...invalidProps(state, "kind")}>
-          <option value="terms">Terms of Service</option>
-          <option value="privacy">Privacy Policy</option>
-        </select>
-        <FieldError state={state} name="kind" />
-      </div>
-      <TextField
+      <SelectInput state={state} name="kind" label="Document" defaultValue={draft.kind}>
+        <PolicyKindOptions />
+      </SelectInput>
+      <TextInput
         state={state}
         name="version"
         label="Version label"
@@ -40,22 +34,22 @@ export function DraftForm({ draft }: { draft: DraftValues }) {
         defaultValue={draft.version}
         hint="Shown to people, e.g. 2 or 2026-11. Unique per document."
       />
-      <TextField state={state} name="title" label="Title" required defaultValue={draft.title} />
-      <TextField
+      <TextInput state={state} name="title" label="Title" required defaultValue={draft.title} />
+      <TextInput
         state={state}
         name="url"
         label="Address (optional)"
         defaultValue={draft.url}
         hint="Leave empty to publish it on the portal at /policies/<document>/<version>."
       />
-      <TextAreaField
+      <TextArea
         state={state}
         name="text"
         label="Text"
         rows={16}
         required
         defaultValue={draft.text}
-        className={`${inputClass} font-mono text-sm`}
+        inputClassName="font-mono text-sm"
       />
       <SubmitButton pendingText="Saving…">Save draft</SubmitButton>
     </form>
@@ -69,39 +63,16 @@ export function PublishDraftForm(props: { id: string; textSha256: string; label:
       <FormStatus state={state} />
       <input type="hidden" name="id" value={props.id} />
       <input type="hidden" name="textSha256" value={props.textSha256} />
-      <div>
-        <div className="flex items-start gap-3">
-          <input
-            id="requiresReconsent"
-            name="requiresReconsent"
-            type="checkbox"
-            className="mt-1 h-5 w-5"
-            aria-describedby="requiresReconsent-hint"
-          />
-          <label htmlFor="requiresReconsent" className="font-medium">
-            Requires re-consent
-          </label>
-        </div>
-        <p id="requiresReconsent-hint" className="mt-1 text-sm text-slate-600">
-          Everyone who agreed to an earlier version is sent through the consent gate at their next visit and must agree
-          to this one to continue. Leave it unticked for changes that do not affect people&apos;s rights.
-        </p>
-      </div>
-      <div>
-        <div className="flex items-start gap-3">
-          <input
-            id="confirm"
-            name="confirm"
-            type="checkbox"
-            className="mt-1 h-5 w-5"
-            {...invalidProps(state, "confirm")}
-          />
-          <label htmlFor="confirm">
-            I have read the preview. Once published, this text and its SHA-256 can never be changed.
-          </label>
-        </div>
-        <FieldError state={state} name="confirm" />
-      </div>
+      <CheckboxField
+        name="requiresReconsent"
+        label="Requires re-consent"
+        hint="Everyone who agreed to an earlier version is sent through the consent gate at their next visit and must agree to this one to continue. Leave it unticked for changes that do not affect people's rights."
+      />
+      <CheckboxField
+        state={state}
+        name="confirm"
+        label="I have read the preview. Once published, this text and its SHA-256 can never be changed."
+      />
       <SubmitButton pendingText="Publishing…">Publish {props.label}</SubmitButton>
     </form>
   );

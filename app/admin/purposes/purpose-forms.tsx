@@ -1,35 +1,22 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextAreaField, TextField, inputClass, invalidProps } from "@/components/form-field";
-import { FieldError, FormStatus } from "@/components/form-status";
+import { CheckboxField, SelectInput, TextArea, TextInput } from "@/components/form-field";
+import { FormStatus } from "@/components/form-status";
+import { PolicyKindOptions } from "@/components/policy-kind-options";
 import { SubmitButton } from "@/components/submit-button";
-import { IDLE } from "@/lib/http/action-state";
+import { IDLE, type ActionState } from "@/lib/http/action-state";
 import { createPurposeAction, updatePurposeAction, reinstatePurposeAction, retirePurposeAction } from "./actions";
 
-function RequiredBox(props: { defaultChecked?: boolean; state: Parameters<typeof invalidProps>[0] }) {
+function RequiredBox(props: { defaultChecked?: boolean; state: ActionState }) {
   return (
-    <div>
-      <div className="flex items-start gap-3">
-        <input
-          id="required"
-          name="required"
-          type="checkbox"
-          className="mt-1 h-5 w-5"
-          defaultChecked={props.defaultChecked}
-          aria-describedby="required-hint"
-          {...invalidProps(props.state, "required")}
-        />
-        <label htmlFor="required" className="font-medium">
-          Required to use the service
-        </label>
-      </div>
-      <p id="required-hint" className="mt-1 text-sm text-slate-600">
-        Everyone who has not agreed to a required purpose is sent through the consent gate at their next visit, and
-        withdrawing it closes the account (see the withdrawal policy).
-      </p>
-      <FieldError state={props.state} name="required" />
-    </div>
+    <CheckboxField
+      state={props.state}
+      name="required"
+      label="Required to use the service"
+      hint="Everyone who has not agreed to a required purpose is sent through the consent gate at their next visit, and withdrawing it closes the account (see the withdrawal policy)."
+      defaultChecked={props.defaultChecked}
+    />
   );
 }
 
@@ -38,25 +25,19 @@ export function CreatePurposeForm() {
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
-      <TextField
+      <TextInput
         state={state}
         name="key"
         label="Key"
         required
         hint="Lower-case letters, digits and hyphens, e.g. newsletter. It appears in Auth0 metadata and never changes."
       />
-      <TextField state={state} name="title" label="Title" required />
-      <TextAreaField state={state} name="description" label="What the person agrees to" rows={3} required />
-      <div>
-        <label htmlFor="policyKind" className="block font-medium">
-          Governing document
-        </label>
-        <select id="policyKind" name="policyKind" className={inputClass} defaultValue="privacy">
-          <option value="privacy">Privacy Policy</option>
-          <option value="terms">Terms of Service</option>
-        </select>
-      </div>
-      <TextField state={state} name="position" label="Position in lists" type="number" min={0} defaultValue={0} />
+      <TextInput state={state} name="title" label="Title" required />
+      <TextArea state={state} name="description" label="What the person agrees to" rows={3} required />
+      <SelectInput name="policyKind" label="Governing document" defaultValue="privacy">
+        <PolicyKindOptions order={["privacy", "terms"]} />
+      </SelectInput>
+      <TextInput state={state} name="position" label="Position in lists" type="number" min={0} defaultValue={0} />
       <RequiredBox state={state} />
       <SubmitButton pendingText="Creating…">Create purpose</SubmitButton>
     </form>
@@ -71,8 +52,8 @@ export function EditPurposeForm(props: {
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="key" value={props.purpose.key} />
-      <TextField state={state} name="title" label="Title" required defaultValue={props.purpose.title} />
-      <TextAreaField
+      <TextInput state={state} name="title" label="Title" required defaultValue={props.purpose.title} />
+      <TextArea
         state={state}
         name="description"
         label="What the person agrees to"
@@ -80,7 +61,7 @@ export function EditPurposeForm(props: {
         required
         defaultValue={props.purpose.description}
       />
-      <TextField
+      <TextInput
         state={state}
         name="position"
         label="Position in lists"

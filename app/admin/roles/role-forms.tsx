@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { TextField, inputClass } from "@/components/form-field";
+import { SelectInput, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
@@ -13,7 +13,7 @@ export function GrantRoleForm() {
     <form action={action} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="change" value="grant" />
-      <TextField
+      <TextInput
         state={state}
         name="user"
         label="Person"
@@ -21,15 +21,10 @@ export function GrantRoleForm() {
         hint="Their email address, or their Auth0 user id (e.g. auth0|64f…). They must have an account."
         autoComplete="off"
       />
-      <div>
-        <label htmlFor="role" className="block font-medium">
-          Role
-        </label>
-        <select id="role" name="role" className={inputClass} defaultValue="compliance">
-          <option value="compliance">Compliance (search people, audit decisions)</option>
-          <option value="admin">Admin (everything, including roles)</option>
-        </select>
-      </div>
+      <SelectInput name="role" label="Role" defaultValue="compliance">
+        <option value="compliance">Compliance (search people, audit decisions)</option>
+        <option value="admin">Admin (everything, including roles)</option>
+      </SelectInput>
       <SubmitButton pendingText="Granting…">Grant role</SubmitButton>
     </form>
   );

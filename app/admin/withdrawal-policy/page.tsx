@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
+import { Panel } from "@/components/panel";
 import { readAdminChanges } from "@/lib/admin/read-admin-changes";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
-import { formatTime } from "../format";
 import { WithdrawalPolicyForm } from "./withdrawal-policy-form";
 import { definePage } from "@/lib/http/define-page";
 
@@ -19,20 +21,14 @@ export default definePage(
     ]);
     return (
       <section className="space-y-6">
-        <div>
-          <h1 className="text-2xl font-bold">Withdrawal policy</h1>
-          <p className="mt-1 max-w-prose text-slate-700">
-            Withdrawing a required consent (such as the Terms of Service) closes the person&apos;s account. Choose what
-            happens to their Auth0 user. The choice applies to withdrawals and erasures from the moment you save it.
-          </p>
-        </div>
+        <PageHeader
+          title="Withdrawal policy"
+          intro="Withdrawing a required consent (such as the Terms of Service) closes the person's account. Choose what happens to their Auth0 user. The choice applies to withdrawals and erasures from the moment you save it."
+        />
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <WithdrawalPolicyForm current={policy.onRequiredWithdrawal} />
         </div>
-        <section aria-labelledby="history-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="history-heading" className="text-lg font-semibold">
-            Changes
-          </h2>
+        <Panel id="history" title="Changes">
           {history.length === 0 ? (
             <p className="mt-2 text-slate-700">Never changed: the default is to flag the user.</p>
           ) : (
@@ -45,7 +41,7 @@ export default definePage(
               ))}
             </ol>
           )}
-        </section>
+        </Panel>
       </section>
     );
   },

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { buttonClass } from "@/components/button-class";
+import { SelectInput, TextInput } from "@/components/form-field";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
 import { accessLogFilterSchema } from "@/lib/compliance/schemas";
 import { viewAccessLog } from "@/lib/compliance/view-access-log";
 import { fieldIssues } from "@/lib/http/validation";
 import { ACCESS_ACTIONS } from "@/lib/ledger/schemas";
 import type { AccessLogPage } from "@/lib/ledger/read-access-log";
-import { Field, inputClass } from "../field";
-import { firstValues, utc } from "../format";
+import { firstValues, subjectHref } from "../format";
 import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Access log" };
@@ -33,91 +36,35 @@ export default definePage(
     if (parsed.success) page = await viewAccessLog(actor, parsed.data);
     else for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
 
+    const field = (name: string) => ({ name, defaultValue: params[name] ?? "", error: fieldErrors[name] });
     const olderHref = page?.nextCursor
       ? `/compliance/access-log?${new URLSearchParams({ ...params, cursor: page.nextCursor }).toString()}`
       : null;
 
     return (
       <section>
-        <h1 className="text-2xl font-bold">Access log</h1>
-        <p className="mt-2 max-w-prose text-slate-700">
-          Every search, view and export by staff, newest first. It is append-only, and reading it is logged too.
-        </p>
+        <PageHeader
+          title="Access log"
+          intro="Every search, view and export by staff, newest first. It is append-only, and reading it is logged too."
+        />
         <form
           method="get"
           action="/compliance/access-log"
           noValidate
           className="mt-6 grid gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
         >
-          <Field id="actorId" label="Who (staff Auth0 user id)" error={fieldErrors.actorId}>
-            {(described) => (
-              <input
-                id="actorId"
-                name="actorId"
-                defaultValue={params.actorId ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="subjectId" label="About whom (subject id)" error={fieldErrors.subjectId}>
-            {(described) => (
-              <input
-                id="subjectId"
-                name="subjectId"
-                defaultValue={params.subjectId ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="action" label="What" error={fieldErrors.action}>
-            {(described) => (
-              <select
-                id="action"
-                name="action"
-                defaultValue={params.action ?? ""}
-                className={inputClass}
-                {...described}
-              >
-                <option value="">Anything</option>
-                {ACCESS_ACTIONS.map((action) => (
-                  <option key={action} value={action}>
-                    {ACTION_TEXT[action]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="from" label="From" error={fieldErrors.from}>
-            {(described) => (
-              <input
-                id="from"
-                name="from"
-                type="date"
-                defaultValue={params.from ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
-          <Field id="to" label="Until (inclusive)" error={fieldErrors.to}>
-            {(described) => (
-              <input
-                id="to"
-                name="to"
-                type="date"
-                defaultValue={params.to ?? ""}
-                className={inputClass}
-                {...described}
-              />
-            )}
-          </Field>
+          <TextInput {...field("actorId")} label="Who (staff Auth0 user id)" />
+          <TextInput {...field("subjectId")} label="About whom (subject id)" />
+          <SelectInput
+            {...field("action")}
+            label="What"
+            emptyOption="Anything"
+            options={ACCESS_ACTIONS.map((action) => ({ value: action, label: ACTION_TEXT[action] }))}
+          />
+          <TextInput {...field("from")} type="date" label="From" />
+          <TextInput {...field("to")} type="date" label="Until (inclusive)" />
           <div className="flex items-end gap-4">
-            <button
-              type="submit"
-              className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800"
-            >
+            <button type="submit" className={buttonClass("primary")}>
               Filter
             </button>
             <Link href="/compliance/access-log" className="font-medium text-blue-800 underline">
@@ -139,7 +86,7 @@ export default definePage(
                   <li key={entry.id} className="rounded-lg bg-white p-3 text-sm shadow-sm" data-testid="access-entry">
                     <p>
                       <time dateTime={entry.at.toISOString()} className="text-slate-600">
-                        {utc(entry.at)}
+                        {formatTime(entry.at)}
                       </time>{" "}
                       <span className="font-mono break-all">{entry.actorId}</span> ({entry.actorRole}){" "}
                       <strong data-testid="access-action">
@@ -151,7 +98,7 @@ export default definePage(
                           about{" "}
                           <Link
                             prefetch={false}
-                            href={`/compliance/subjects/${entry.subjectId}`}
+                            href={subjectHref(entry.subjectId)}
                             className="font-mono break-all text-blue-800 underline"
                           >
                             {entry.subjectId}

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
+import { Panel } from "@/components/panel";
 import { hasRole } from "@/lib/auth/roles";
 import { listStaffApiTokens } from "@/lib/compliance/staff-api-tokens/list-staff-api-tokens";
 import { env } from "@/lib/env";
-import { utc } from "../format";
 import { CreateTokenForm, RevokeTokenForm } from "./token-forms";
 import { definePage } from "@/lib/http/define-page";
 
@@ -16,23 +18,19 @@ export default definePage(
     const now = new Date();
     return (
       <section className="space-y-8">
-        <header>
-          <h1 className="text-2xl font-bold">API tokens</h1>
-          <p className="mt-2 max-w-prose text-slate-700">
-            Scripts call the portal&apos;s Management API proxy with a token of yours instead of Auth0&apos;s own
-            Management API token. It acts as you — never with more than your role now — and every call is in the access
-            log.
-          </p>
+        <PageHeader
+          title="API tokens"
+          intro="Scripts call the portal's Management API proxy with a token of yours instead of Auth0's own Management API token. It acts as you — never with more than your role now — and every call is in the access log."
+        >
           <pre className="mt-3 rounded-md bg-slate-900 p-3 text-sm whitespace-pre-wrap text-slate-50">
             {`curl --request GET \\\n  --url '${base}/users-by-email?email=USER_EMAIL_ADDRESS&fields=user_metadata' \\\n  --header 'authorization: Bearer YOUR_STAFF_API_TOKEN'`}
           </pre>
-        </header>
-        <section aria-labelledby="create-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="create-heading" className="mb-4 text-xl font-semibold">
-            Create a token
-          </h2>
-          <CreateTokenForm canWrite={hasRole(actor.roles, "admin")} />
-        </section>
+        </PageHeader>
+        <Panel id="create" title="Create a token">
+          <div className="mt-4">
+            <CreateTokenForm canWrite={hasRole(actor.roles, "admin")} />
+          </div>
+        </Panel>
         <section aria-labelledby="list-heading">
           <h2 id="list-heading" className="text-xl font-semibold">
             Your tokens
@@ -54,13 +52,14 @@ export default definePage(
                         {token.label} <span className="font-mono font-normal text-slate-600">{token.tokenHint}</span>
                       </p>
                       <p className="text-slate-700">
-                        {token.role === "admin" ? "Reads and writes" : "Reads"} · created {utc(token.createdAt)} ·{" "}
+                        {token.role === "admin" ? "Reads and writes" : "Reads"} · created {formatTime(token.createdAt)}{" "}
+                        ·{" "}
                         {token.revokedAt
-                          ? `revoked ${utc(token.revokedAt)}`
+                          ? `revoked ${formatTime(token.revokedAt)}`
                           : token.expiresAt <= now
-                            ? `expired ${utc(token.expiresAt)}`
-                            : `expires ${utc(token.expiresAt)}`}{" "}
-                        · last used {token.lastUsedAt ? utc(token.lastUsedAt) : "never"}
+                            ? `expired ${formatTime(token.expiresAt)}`
+                            : `expires ${formatTime(token.expiresAt)}`}{" "}
+                        · last used {token.lastUsedAt ? formatTime(token.lastUsedAt) : "never"}
                       </p>
                     </div>
                     {live && <RevokeTokenForm tokenId={token.id} label={token.label} />}

@@ -1,59 +1,32 @@
 "use client";
 
 import { useActionState } from "react";
-import { fieldErrorId, FieldError, FormStatus, hasFieldError } from "@/components/form-status";
-import { PendingButton, PreservingForm } from "@/components/preserving-form";
-import { SubmitButton } from "@/components/submit-button";
+import { SelectInput, TextInput } from "@/components/form-field";
+import { FormStatus } from "@/components/form-status";
+import { PreservingForm } from "@/components/preserving-form";
+import { PendingButton, SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
 import { createTokenAction, revokeTokenAction } from "./actions";
 
-const control = "mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2";
-
 export function CreateTokenForm({ canWrite }: { canWrite: boolean }) {
   const [state, action, pending] = useActionState(createTokenAction, IDLE);
-  const invalid = (name: string) =>
-    hasFieldError(state, name) ? { "aria-invalid": true, "aria-describedby": fieldErrorId(name) } : {};
   return (
     <PreservingForm action={action} state={state} noValidate className="grid gap-4 sm:grid-cols-3">
-      <div>
-        <label htmlFor="token-label" className="block text-sm font-medium">
-          Name
-        </label>
-        <input
-          id="token-label"
-          name="label"
-          className={control}
-          placeholder="nightly audit script"
-          {...invalid("label")}
-        />
-        <FieldError state={state} name="label" />
-      </div>
-      <div>
-        <label htmlFor="token-role" className="block text-sm font-medium">
-          May
-        </label>
-        <select id="token-role" name="role" defaultValue="compliance" className={control} {...invalid("role")}>
-          <option value="compliance">Read (compliance)</option>
-          {canWrite && <option value="admin">Read and write (admin)</option>}
-        </select>
-        <FieldError state={state} name="role" />
-      </div>
-      <div>
-        <label htmlFor="token-days" className="block text-sm font-medium">
-          Expires after (days)
-        </label>
-        <input
-          id="token-days"
-          name="expiresInDays"
-          type="number"
-          min={1}
-          max={90}
-          defaultValue={30}
-          className={control}
-          {...invalid("expiresInDays")}
-        />
-        <FieldError state={state} name="expiresInDays" />
-      </div>
+      <TextInput state={state} name="label" id="token-label" label="Name" placeholder="nightly audit script" />
+      <SelectInput state={state} name="role" id="token-role" label="May" defaultValue="compliance">
+        <option value="compliance">Read (compliance)</option>
+        {canWrite && <option value="admin">Read and write (admin)</option>}
+      </SelectInput>
+      <TextInput
+        state={state}
+        name="expiresInDays"
+        id="token-days"
+        label="Expires after (days)"
+        type="number"
+        min={1}
+        max={90}
+        defaultValue={30}
+      />
       <div className="sm:col-span-3">
         <PendingButton pending={pending} pendingText="Creating…">
           Create token

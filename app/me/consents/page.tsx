@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
 import { requirePerson } from "@/lib/subjects/require-person";
 import { ConsentToggle } from "./consent-toggle";
 import { definePage } from "@/lib/http/define-page";
@@ -12,10 +14,10 @@ export default definePage({ role: "user", returnTo: "/me/consents" }, async func
   const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
   return (
     <section>
-      <h1 className="text-2xl font-bold">My consents</h1>
-      <p className="mt-2 max-w-prose text-slate-700">
-        What you have agreed to, under which version and when. You can change each one at any time.
-      </p>
+      <PageHeader
+        title="My consents"
+        intro="What you have agreed to, under which version and when. You can change each one at any time."
+      />
       <ul className="mt-6 space-y-4">
         {status.purposes.map((row) => {
           const granted = row.status === "granted";
@@ -40,7 +42,7 @@ export default definePage({ role: "user", returnTo: "/me/consents" }, async func
                     {row.updatedAt && (
                       <>
                         {" "}
-                        since {row.updatedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                        since {formatTime(row.updatedAt)}
                         {row.policyVersion && (
                           <>
                             , under{" "}

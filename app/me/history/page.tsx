@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { formatTime } from "@/components/format-time";
+import { PageHeader } from "@/components/page-header";
+import { policyVersionLabel, type PolicyKind } from "@/components/policy-kind";
 import { requirePerson } from "@/lib/subjects/require-person";
 import { readConsentHistory } from "@/lib/consent/read-consent-history";
 import { definePage } from "@/lib/http/define-page";
@@ -24,10 +27,10 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
   const history = await readConsentHistory(subject.id);
   return (
     <section>
-      <h1 className="text-2xl font-bold">My history</h1>
-      <p className="mt-2 max-w-prose text-slate-700">
-        Every decision you made, newest first. Each has a signed receipt: a JSON file you can keep as proof.
-      </p>
+      <PageHeader
+        title="My history"
+        intro="Every decision you made, newest first. Each has a signed receipt: a JSON file you can keep as proof."
+      />
       <p className="mt-2 max-w-prose text-sm text-slate-600">
         How to verify a receipt: its <code>jws</code> is a JSON Web Signature (EdDSA, Ed25519). Check it with any JOSE
         library against our public key at{" "}
@@ -47,14 +50,12 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
                 {entry.purposeTitle && <> to “{entry.purposeTitle}”</>}
               </p>
               <p className="text-sm text-slate-600">
-                <time dateTime={entry.serverTime.toISOString()}>
-                  {entry.serverTime.toISOString().slice(0, 19).replace("T", " ")} UTC
-                </time>
-                , {METHOD_TEXT[entry.method]}
-                {entry.policyVersionLabel && (
+                <time dateTime={entry.serverTime.toISOString()}>{formatTime(entry.serverTime)}</time>,{" "}
+                {METHOD_TEXT[entry.method]}
+                {entry.policyKind && entry.policyVersionLabel && (
                   <>
-                    , under {entry.policyKind === "terms" ? "Terms of Service" : "Privacy Policy"} version{" "}
-                    {entry.policyVersionLabel}
+                    , under{" "}
+                    {policyVersionLabel({ kind: entry.policyKind as PolicyKind, version: entry.policyVersionLabel })}
                   </>
                 )}
                 {entry.actorType === "staff" && entry.actorReason && <> (reason: {entry.actorReason})</>}

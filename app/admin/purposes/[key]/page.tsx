@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/components/back-link";
+import { formatTime } from "@/components/format-time";
+import { POLICY_KIND_TITLES } from "@/components/policy-kind";
 import { notFound } from "next/navigation";
 import { readPurposeOverview } from "@/lib/admin/read-purpose-overview";
-import { formatTime } from "../../format";
 import { EditPurposeForm, RetirePurposeForm } from "../purpose-forms";
 import { definePage } from "@/lib/http/define-page";
 
@@ -17,16 +18,11 @@ export default definePage<{ key: string }>(
     const { purpose, granted, withdrawn, events } = row;
     return (
       <section className="space-y-6">
-        <p>
-          <Link href="/admin/purposes" className="text-sm font-medium text-blue-800 underline">
-            All purposes
-          </Link>
-        </p>
+        <BackLink href="/admin/purposes">All purposes</BackLink>
         <div>
           <h1 className="text-2xl font-bold">{purpose.title}</h1>
           <p className="mt-1 text-slate-700">
-            Key <code>{purpose.key}</code>, governed by the{" "}
-            {purpose.policyKind === "terms" ? "Terms of Service" : "Privacy Policy"}.{" "}
+            Key <code>{purpose.key}</code>, governed by the {POLICY_KIND_TITLES[purpose.policyKind]}.{" "}
             {purpose.retiredAt ? `Retired ${formatTime(purpose.retiredAt)}.` : "Offered."} {granted} consenting,{" "}
             {withdrawn} withdrawn, {events} decisions in the ledger.
           </p>

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/components/back-link";
+import { formatTime } from "@/components/format-time";
+import { Notice } from "@/components/notice";
+import { Panel } from "@/components/panel";
+import { POLICY_KIND_TITLES } from "@/components/policy-kind";
 import { notFound } from "next/navigation";
 import { PolicyText } from "@/components/policy-text";
 import { readPolicyDraft } from "@/lib/admin/read-policy-drafts";
 import { defaultPolicyUrl } from "@/lib/admin/save-policy-draft";
 import { sha256Hex } from "@/lib/crypto/sha256";
-import { formatTime } from "../../../format";
 import { DeleteDraftForm, DraftForm, PublishDraftForm } from "../../draft-forms";
 import { definePage } from "@/lib/http/define-page";
 
@@ -17,15 +20,11 @@ export default definePage<{ id: string }, { saved?: string }>(
     const { id } = await params;
     const [draft, { saved }] = await Promise.all([readPolicyDraft(id), searchParams]);
     if (!draft) notFound();
-    const document = draft.kind === "terms" ? "Terms of Service" : "Privacy Policy";
+    const document = POLICY_KIND_TITLES[draft.kind];
     const textSha256 = sha256Hex(draft.text);
     return (
       <section className="space-y-6">
-        <p>
-          <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
-            All policy versions
-          </Link>
-        </p>
+        <BackLink href="/admin/policies">All policy versions</BackLink>
         <div>
           <h1 className="text-2xl font-bold">
             Draft: {document} version {draft.version}
@@ -33,9 +32,9 @@ export default definePage<{ id: string }, { saved?: string }>(
           <p className="mt-1 text-sm text-slate-600">Last saved {formatTime(draft.updatedAt)}.</p>
         </div>
         {saved && (
-          <p role="status" className="rounded-md border border-green-200 bg-green-50 p-3 text-green-900">
+          <Notice tone="success" role="status">
             Draft saved. Check the preview before publishing.
-          </p>
+          </Notice>
         )}
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <h2 className="text-lg font-semibold">Edit</h2>
@@ -69,21 +68,23 @@ export default definePage<{ id: string }, { saved?: string }>(
             </p>
           </article>
         </section>
-        <section aria-labelledby="publish-heading" className="rounded-xl bg-white p-6 shadow-sm">
-          <h2 id="publish-heading" className="text-lg font-semibold">
-            Publish
-          </h2>
-          <p className="mt-1 max-w-prose text-sm text-slate-600">
-            Publishing makes this the current {document} at once, at <code>{draft.url}</code>. The saved text above is
-            what gets published; if it changes before you press publish, publishing is refused.
-          </p>
+        <Panel
+          id="publish"
+          title="Publish"
+          description={
+            <>
+              Publishing makes this the current {document} at once, at <code>{draft.url}</code>. The saved text above is
+              what gets published; if it changes before you press publish, publishing is refused.
+            </>
+          }
+        >
           <div className="mt-4">
             <PublishDraftForm id={draft.id} textSha256={textSha256} label={`version ${draft.version}`} />
           </div>
           <div className="mt-6 border-t border-slate-200 pt-4">
             <DeleteDraftForm id={draft.id} />
           </div>
-        </section>
+        </Panel>
       </section>
     );
   },

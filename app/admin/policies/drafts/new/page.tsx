@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { BackLink } from "@/components/back-link";
+import { POLICY_KIND_TITLES } from "@/components/policy-kind";
 import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { DraftForm } from "../../draft-forms";
 import { definePage } from "@/lib/http/define-page";
@@ -19,12 +20,8 @@ export default definePage<Record<string, never>, { kind?: string }>(
     const current = (await readCurrentPolicyVersions())[kind];
     return (
       <section className="space-y-6">
-        <p>
-          <Link href="/admin/policies" className="text-sm font-medium text-blue-800 underline">
-            All policy versions
-          </Link>
-        </p>
-        <h1 className="text-2xl font-bold">New {kind === "terms" ? "Terms of Service" : "Privacy Policy"} draft</h1>
+        <BackLink href="/admin/policies">All policy versions</BackLink>
+        <h1 className="text-2xl font-bold">New {POLICY_KIND_TITLES[kind]} draft</h1>
         <p className="max-w-prose text-slate-700">
           {current
             ? `It starts from the current text (version ${current.version}). Nothing is published until you publish it.`
@@ -35,7 +32,7 @@ export default definePage<Record<string, never>, { kind?: string }>(
             draft={{
               kind,
               version: nextVersion(current?.version),
-              title: current?.title ?? (kind === "terms" ? "Terms of Service" : "Privacy Policy"),
+              title: current?.title ?? POLICY_KIND_TITLES[kind],
               url: "",
               text: current?.text ?? "",
             }}

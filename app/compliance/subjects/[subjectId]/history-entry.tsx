@@ -1,0 +1,67 @@
+import { DefinitionList } from "@/components/definition-list";
+import { formatTime } from "@/components/format-time";
+import type { AuditEvent } from "@/lib/compliance/read-subject-audit";
+import { METHOD_TEXT } from "../../format";
+
+const ACTION_TEXT = { granted: "Consent given", withdrawn: "Consent withdrawn", erased: "Subject erased" } as const;
+
+/** One event of the subject's chain, with everything its hash covers and a link to its receipt. */
+export function HistoryEntry({
+  event,
+  subjectId,
+  brokenHere,
+}: {
+  event: AuditEvent;
+  subjectId: string;
+  brokenHere: boolean;
+}) {
+  return (
+    <li
+      className={`rounded-xl bg-white p-4 shadow-sm ${brokenHere ? "border-2 border-red-600" : ""}`}
+      data-testid="audit-event"
+    >
+      <p className="font-semibold">
+        #{event.seq} {ACTION_TEXT[event.action]}
+        {event.purposeTitle && <> — {event.purposeTitle}</>}
+        {brokenHere && <span className="ml-2 text-red-800">(the chain breaks here)</span>}
+      </p>
+      <DefinitionList
+        className="mt-2"
+        items={[
+          {
+            term: "Recorded",
+            value: (
+              <>
+                {formatTime(event.serverTime)}
+                {event.clientTime && <> (device time {formatTime(event.clientTime)})</>}
+              </>
+            ),
+          },
+          { term: "Under", value: event.policy ? `${event.policy.title} version ${event.policy.version}` : "—" },
+          { term: "Text SHA-256", value: event.policyTextSha256 ?? "—", mono: "hash" },
+          { term: "How", value: `${METHOD_TEXT[event.method]} (${event.method})` },
+          {
+            term: "By",
+            value: (
+              <span className="break-all">
+                {event.actorType === "self" ? "the person" : `${event.actorType} ${event.actorId ?? ""}`}
+                {event.actorReason && <> — reason: {event.actorReason}</>}
+              </span>
+            ),
+          },
+          event.ipTruncated ? { term: "Network", value: event.ipTruncated } : null,
+          { term: "Hash", value: event.hash, mono: "hash" },
+        ]}
+      />
+      {event.action !== "erased" && (
+        <a
+          className="mt-2 inline-block text-sm font-medium text-blue-800 underline"
+          href={`/compliance/subjects/${subjectId}/receipts/${event.id}`}
+          download
+        >
+          Download receipt<span className="sr-only"> for event {event.seq}</span> (JSON)
+        </a>
+      )}
+    </li>
+  );
+}
