@@ -6,7 +6,7 @@ const controlClass =
   "mt-1 block w-full rounded-md border border-slate-400 bg-white px-3 py-2 text-slate-900 disabled:bg-slate-100 aria-[invalid=true]:border-red-700";
 
 /** What a Field hands its control: the id, the look, and the links to its hint and error. */
-export interface ControlProps {
+interface ControlProps {
   id: string;
   className: string;
   "aria-describedby"?: string;
@@ -28,7 +28,7 @@ export interface FieldProps {
 }
 
 /** A labelled control with its hint and its error, linked for screen readers. */
-export function Field({
+function Field({
   name,
   id = name,
   label,

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 
 /** The emulator's default issuer; any other `AUTH0_DOMAIN` is a real tenant. */
-export const EMULATOR_DOMAIN = "http://localhost:4010";
+const EMULATOR_DOMAIN = "http://localhost:4010";
 
 /** A 32-byte key as 64 hex characters (`openssl rand -hex 32`); `npm start` generates one. */
 const hexKey = (name: string) =>
@@ -15,7 +15,7 @@ const secret = (name: string) =>
     .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
     .min(32, `${name} must be at least 32 characters (e.g. \`openssl rand -hex 32\`)`);
 
-export const envSchema = z.object({
+const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Public URL of the portal; session cookies and Auth0 callbacks use it. */
   APP_BASE_URL: z.url("APP_BASE_URL must be a URL such as http://localhost:3000"),

@@ -5,7 +5,7 @@ import type { z } from "zod";
  * (`lib/http/error-response.ts`) maps the code to an HTTP status and shows `message` (never an
  * upstream error's text or a stack). Add a code here, with its status, before using it.
  */
-export const APP_ERROR_STATUS = {
+const APP_ERROR_STATUS = {
   /** The request itself is malformed (a Management API proxy request, or Auth0 said so). */
   bad_request: 400,
   /** Input failed validation; `field` names the offending input. */

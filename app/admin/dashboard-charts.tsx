@@ -16,7 +16,7 @@ import {
 } from "recharts";
 
 /** Distinct colours with enough contrast on white for lines, bars and their legend text. */
-export const SERIES_COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f"];
+const SERIES_COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f"];
 const AXIS = { stroke: "#334155", fontSize: 12 };
 /** What the line and bar charts share: drawn to the container's width, no keyboard layer (the table is the accessible version). */
 const CHART = {

@@ -5,9 +5,9 @@ import { readOutboxStatus, type OutboxStatus } from "@/lib/outbox/read-outbox-st
 import { readLatestReconsentProgress, type ReconsentProgress } from "./read-reconsent-progress";
 
 /** Weeks shown on the dashboard's time charts (ISO weeks, Monday to Sunday, UTC). */
-export const DASHBOARD_WEEKS = 12;
+const DASHBOARD_WEEKS = 12;
 
-export interface WeeklyConsentRate {
+interface WeeklyConsentRate {
   /** Monday of the week, `YYYY-MM-DD`. */
   week: string;
   /** People who had made any decision by the end of the week and were not erased. */
@@ -16,7 +16,7 @@ export interface WeeklyConsentRate {
   rates: Record<string, number | null>;
 }
 
-export interface WeeklyActivity {
+interface WeeklyActivity {
   week: string;
   granted: number;
   withdrawn: number;

@@ -61,7 +61,6 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
 ]);
 export type AdminChangeEntry = z.input<typeof adminChangeSchema>;
 export type AdminChangeAction = AdminChangeEntry["action"];
-export const ADMIN_CHANGE_ACTIONS = adminChangeSchema.options.map((option) => option.shape.action.value);
 
 // --- Forms: the domain schemas with the form coercions ---------------------------------------------
 

@@ -5,9 +5,9 @@ import type { Role } from "./roles";
  * token, or by `systemActor` for the demo seed, scripts and tests, and passed to every use case.
  * Every audit table stores it the same way (`auditActor`).
  */
-export type ActorKind = "person" | "staff" | "api_client" | "system";
+type ActorKind = "person" | "staff" | "api_client" | "system";
 
-export type ActorChannel = { type: "session" } | { type: "api_token"; tokenId: string } | { type: "system" };
+type ActorChannel = { type: "session" } | { type: "api_token"; tokenId: string } | { type: "system" };
 
 export interface Actor {
   kind: ActorKind;

@@ -1,4 +1,4 @@
-export const ROLES = ["user", "compliance", "admin"] as const;
+const ROLES = ["user", "compliance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Reads roles from the namespaced ID-token claim; unknown values are ignored. */

@@ -32,7 +32,7 @@ export async function getViewer(): Promise<Viewer | null> {
  * The session's actor for a handler that requires `role`: a person acting for themselves when
  * the role is `user`, staff otherwise (an admin on their own consent page is a person there).
  */
-export function sessionActor(viewer: Viewer, role: Role): Actor {
+function sessionActor(viewer: Viewer, role: Role): Actor {
   return {
     kind: role === "user" ? "person" : "staff",
     id: viewer.userId,

@@ -4,7 +4,7 @@ import { AppError, type AppErrorCode } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 
 /** What the portal keeps of a failed Management API call: never Auth0's message text or our token. */
-export interface Auth0Answer {
+interface Auth0Answer {
   status: number;
   /** The parsed JSON body, if any. */
   body: unknown;

@@ -19,7 +19,7 @@ export interface Auth0User {
 }
 
 /** Which properties to return (Auth0's `fields` / `include_fields`). */
-export interface FieldSelection {
+interface FieldSelection {
   fields?: string;
   includeFields?: boolean;
 }

@@ -1,7 +1,7 @@
 import type { Auth0ConsentMetadata } from "@/lib/consent/auth0-consent-metadata";
 
 /** One line of the side-by-side view: a field of `user_metadata.consent` in the ledger and in Auth0. */
-export interface MetadataRow {
+interface MetadataRow {
   field: string;
   ledger: string;
   auth0: string;

@@ -8,9 +8,9 @@ import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { Actor } from "@/lib/auth/actor";
 
-export const VERIFICATION_JOB_SETTING = "compliance.ledgerVerificationJob";
+const VERIFICATION_JOB_SETTING = "compliance.ledgerVerificationJob";
 /** A running job whose heartbeat is older than this is taken to have died with its server. */
-export const STALE_AFTER_MS = 60_000;
+const STALE_AFTER_MS = 60_000;
 const LOCK_KEY = 727_001; // pg advisory lock: one verification at a time, across instances
 
 /** A whole-ledger verification started from the integrity page, with its progress. */
@@ -92,7 +92,7 @@ export async function startLedgerVerification(
  * lock held in the verification's snapshot), progress and heartbeat written to the job after
  * each batch from outside the snapshot so the integrity page can show it while it runs.
  */
-export async function runLedgerVerification(job: VerificationJob): Promise<void> {
+async function runLedgerVerification(job: VerificationJob): Promise<void> {
   const progress = async (patch: Partial<VerificationJob>) => {
     Object.assign(job, patch, { heartbeatAt: new Date().toISOString() });
     await writeJob(job);

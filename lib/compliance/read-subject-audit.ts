@@ -31,14 +31,14 @@ export interface AuditEvent {
   hash: string;
 }
 
-export interface SubjectChainCheck {
+interface SubjectChainCheck {
   ok: boolean;
   events: number;
   firstBroken: ChainBreak | null;
 }
 
 /** What Auth0 holds for the person, next to what the ledger says it should hold. */
-export type Auth0Side =
+type Auth0Side =
   | { state: "found"; person: Auth0Person; comparison: MetadataComparison }
   | { state: "no_account" }
   | { state: "not_found" }

@@ -13,7 +13,7 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-23")
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "Not a real date");
 
-export const CONSENT_STATES = ["granted", "withdrawn"] as const;
+const CONSENT_STATES = ["granted", "withdrawn"] as const;
 
 /**
  * The compliance search (`/compliance?…`). Identify a person (exact email, Auth0 user id or
@@ -101,7 +101,7 @@ export const recordOnBehalfFormSchema = z
   .strip();
 export type RecordOnBehalfInput = z.output<typeof recordOnBehalfFormSchema>;
 
-export const STAFF_TOKEN_MAX_DAYS = 90;
+const STAFF_TOKEN_MAX_DAYS = 90;
 
 /** Creating a staff API token for the Management API proxy. */
 export const createStaffApiTokenFormSchema = z.object({

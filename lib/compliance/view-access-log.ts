@@ -5,7 +5,7 @@ import { readWithAccessLog } from "./read-with-access-log";
 import { accessLogFilterSchema, type AccessLogFilter } from "./schemas";
 import type { Actor } from "@/lib/auth/actor";
 
-export const ACCESS_LOG_PAGE_SIZE = 50;
+const ACCESS_LOG_PAGE_SIZE = 50;
 
 /** The access log, newest first, filtered; reading it is itself logged (who audits the auditors). */
 export async function viewAccessLog(actor: Actor, input: Partial<AccessLogFilter>): Promise<AccessLogPage> {

@@ -4,7 +4,7 @@ import { db, type Tx } from "@/lib/db/client";
 import type { ConsentStatus, PolicyKind, Purpose } from "@/lib/generated/prisma/client";
 import type { PolicyVersionSummary } from "@/lib/policies/read-policy-versions";
 
-export interface PurposeConsent {
+interface PurposeConsent {
   purpose: Purpose;
   /** `never` when the person has made no decision about this purpose. */
   status: ConsentStatus | "never";

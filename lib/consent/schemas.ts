@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
-export const COLLECTION_METHODS = ["signup", "portal", "reconsent", "api", "staff", "migration"] as const;
+const COLLECTION_METHODS = ["signup", "portal", "reconsent", "api", "staff", "migration"] as const;
 
 /**
  * The actor as the ledger records it (built from the request's Actor by `recordedActor`): the

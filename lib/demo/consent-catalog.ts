@@ -6,7 +6,7 @@ import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
 import { systemActor } from "@/lib/auth/actor";
 
 /** The demo's purposes: the Terms are required, the rest optional and governed by the Privacy Policy. */
-export const DEMO_PURPOSES: CreatePurposeInput[] = [
+const DEMO_PURPOSES: CreatePurposeInput[] = [
   {
     key: "terms",
     title: "Terms of Service",
@@ -111,7 +111,7 @@ and complain to your data protection authority. Most of this you can do yourself
 We publish every version of this policy. When a change needs your consent, we ask again.`;
 
 /** Version 1 of the Terms and the Privacy Policy. */
-export const DEMO_POLICY_VERSIONS: PublishPolicyVersionInput[] = [
+const DEMO_POLICY_VERSIONS: PublishPolicyVersionInput[] = [
   { kind: "terms", version: "1", title: "Terms of Service", url: "/policies/terms/1", text: TERMS_V1 },
   { kind: "privacy", version: "1", title: "Privacy Policy", url: "/policies/privacy/1", text: PRIVACY_V1 },
 ];

@@ -17,7 +17,7 @@ const LEASE_MS = 30_000;
 /** A job nobody started within this time is taken over. */
 const START_GRACE_MS = 15_000;
 /** Size of each stored piece of the gzipped file (a few of them are in memory at once). */
-export const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Takes the job if it is pending, or running under a lease that ran out (its process died).

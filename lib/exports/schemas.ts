@@ -2,10 +2,10 @@ import { z } from "zod";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
 /** The two ledger exports: current state (one row per person and purpose) and every event. */
-export const LEDGER_DATASETS = ["consent_state", "consent_events"] as const;
+const LEDGER_DATASETS = ["consent_state", "consent_events"] as const;
 export type LedgerDataset = (typeof LEDGER_DATASETS)[number];
 
-export const EXPORT_FORMATS = ["csv", "json", "ndjson"] as const;
+const EXPORT_FORMATS = ["csv", "json", "ndjson"] as const;
 export type ExportFormatName = (typeof EXPORT_FORMATS)[number];
 
 /** Filter values a form or a query string may leave empty. */

@@ -9,7 +9,7 @@ import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import { exportFilters, exportRequestSchema, type ExportRequestInput } from "./schemas";
 
 /** How long a finished export's file is kept. */
-export const EXPORT_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+const EXPORT_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Records a background export and writes it to the access log, in one transaction. The caller

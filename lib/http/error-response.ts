@@ -14,7 +14,7 @@ import type { FieldIssue } from "./validation";
  */
 export type ErrorShape = "portal" | "auth0";
 
-export interface HttpError {
+interface HttpError {
   status: number;
   code: string;
   message: string;
@@ -23,11 +23,11 @@ export interface HttpError {
   headers?: Record<string, string>;
 }
 
-export function statusText(status: number): string {
+function statusText(status: number): string {
   return STATUS_CODES[status] ?? "Error";
 }
 
-export function errorBody(shape: ErrorShape, error: HttpError): Record<string, unknown> {
+function errorBody(shape: ErrorShape, error: HttpError): Record<string, unknown> {
   const issues = error.issues ? { issues: error.issues } : {};
   if (shape === "auth0") {
     return {
@@ -53,7 +53,7 @@ export function appErrorAnswer(
   return { status: http.status, body: errorBody(shape, http), ...(http.headers ? { headers: http.headers } : {}) };
 }
 
-export function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
+function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
   return NextResponse.json(errorBody(shape, error), {
     status: error.status,
     headers: { "cache-control": "no-store", ...error.headers },

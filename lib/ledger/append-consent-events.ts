@@ -29,7 +29,7 @@ export interface ConsentEventDraft {
 }
 
 /** The subject row as seen under its lock. */
-export interface LockedSubject {
+interface LockedSubject {
   id: string;
   auth0UserId: string | null;
   lastSeq: number;

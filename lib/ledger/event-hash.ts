@@ -6,7 +6,7 @@ import { sha256Hex } from "@/lib/crypto/sha256";
 export const GENESIS_HASH = "0".repeat(64);
 
 /** Version of the hashed field set; bump it (and keep the old rule) if fields are ever added. */
-export const HASH_FORMAT_VERSION = 1;
+const HASH_FORMAT_VERSION = 1;
 
 /** The stored columns of a ConsentEvent that its hash covers (everything but `hash` itself). */
 export interface HashedEventColumns {
@@ -35,7 +35,7 @@ export interface HashedEventColumns {
  * times are ISO 8601 UTC with milliseconds — exactly what timestamptz(3) stores — so anyone can
  * recompute a hash from an export of the table.
  */
-export function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
+function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
   return {
     v: HASH_FORMAT_VERSION,
     id: event.id,

@@ -4,7 +4,7 @@ import type { ConsentEvent, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
 
-export const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
+const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
 
 export interface LedgerVerification {
   ok: boolean;
@@ -42,7 +42,7 @@ async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | nul
 }
 
 /** How far a running verification has got, reported after each batch. */
-export interface LedgerVerificationProgress {
+interface LedgerVerificationProgress {
   /** Events in the snapshot being verified. */
   totalEvents: number;
   processedEvents: number;

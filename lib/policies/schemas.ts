@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const POLICY_KINDS = ["terms", "privacy"] as const;
+const POLICY_KINDS = ["terms", "privacy"] as const;
 export const policyKindSchema = z.enum(POLICY_KINDS);
 
 /** Purpose keys appear in Auth0 metadata (`user_metadata.consent.purposes.<key>`): keep them plain. */

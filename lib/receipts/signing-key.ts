@@ -13,7 +13,7 @@ export interface ReceiptSigningKey {
 }
 
 /** The Ed25519 key pair for a 32-byte seed (hex). */
-export async function signingKeyFromSeed(seedHex: string): Promise<ReceiptSigningKey> {
+async function signingKeyFromSeed(seedHex: string): Promise<ReceiptSigningKey> {
   const privateKey = createPrivateKey({
     key: Buffer.concat([ED25519_PKCS8_PREFIX, Buffer.from(seedHex, "hex")]),
     format: "der",

@@ -51,7 +51,7 @@ const searchUsersQuery = z.strictObject({
 });
 
 /** Auth0 user ids are `<provider>|<id>`. */
-export const auth0UserIdPathSchema = z
+const auth0UserIdPathSchema = z
   .string()
   .max(255)
   .regex(/^[^|]+\|.+$/, "An Auth0 user id looks like auth0|64f0…");

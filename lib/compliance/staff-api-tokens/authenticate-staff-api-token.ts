@@ -15,7 +15,7 @@ const roleCache = new Map<string, { roles: Role[]; at: number }>();
  * Reads the owner's roles from Auth0, cached for a minute: a role revoked in the admin console
  * stops the owner's tokens within that minute, without a Management API call per request.
  */
-export const rolesFromAuth0: CurrentRoles = async (userId) => {
+const rolesFromAuth0: CurrentRoles = async (userId) => {
   const cached = roleCache.get(userId);
   if (cached && Date.now() - cached.at < ROLE_CACHE_MS) return cached.roles;
   // A user Auth0 no longer has holds no role; Auth0 failing is an AppError (`upstream_unavailable`).

@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { generateStaffToken, hashStaffToken, staffTokenHint } from "./token-format";
 
 /** At most this many live tokens per person: tokens are for a few scripts, not for sharing. */
-export const MAX_LIVE_TOKENS = 10;
+const MAX_LIVE_TOKENS = 10;
 
 /**
  * A token for the Management API proxy, owned by the staff member creating it and never more

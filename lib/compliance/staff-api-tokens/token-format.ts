@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 /** Staff API tokens look like `cpst_` + 43 base64url characters (32 random bytes). */
-export const STAFF_TOKEN_PREFIX = "cpst_";
+const STAFF_TOKEN_PREFIX = "cpst_";
 const TOKEN_PATTERN = /^cpst_[A-Za-z0-9_-]{43}$/;
 
 export function generateStaffToken(): string {
