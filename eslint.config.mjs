@@ -70,5 +70,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The emulator is a program of its own (the portal's Auth0 test double): it imports nothing
+    // from the portal or from scripts/; its launcher lives in scripts/emulator.ts.
+    files: ["emulator/**"],
+    ignores: ["emulator/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*", "@/*"], message: "emulator/ imports only emulator/ and packages." }] },
+      ],
+    },
+  },
   { files: ["*.mjs", "*.js"], ...tseslint.configs.disableTypeChecked },
 );
