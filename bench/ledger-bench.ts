@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres.js";
-import { migrate } from "../lib/db/migrate.js";
+import { startEmbeddedPostgres } from "../scripts/db/embedded-postgres.js";
+import { migrate } from "../scripts/db/migrate.js";
 import { freePort } from "../test/free-port.js";
 import { TEST_ENV } from "../test/test-env.js";
 
