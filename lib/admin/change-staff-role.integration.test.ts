@@ -1,14 +1,12 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { createManagementClient } from "@/lib/mgmt/management-client";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
 
-const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
-
-let emulator: RunningEmulator;
+let tenant: TestTenant;
 let mgmt: ManagementClient;
 let admin: string;
 let person: string;
@@ -28,25 +26,14 @@ async function rolesOf(userId: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users"] }],
-    demoUsers: false,
-  });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-  });
+  tenant = await startPortalTenant({ scopes: ["read:users", "create:users", "update:users"] });
+  mgmt = createManagementClient(tenant.credentials);
   admin = await createUser("only.admin@example.com", { roles: ["admin"] });
   person = await createUser("someone@example.com", { roles: ["user", "beta-tester"], deleted: false, plan: "full" });
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 describe("staff roles", () => {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import type { Auth0Directory } from "./auth0-directory";
 import { issueStaffReceipt } from "./issue-staff-receipt";

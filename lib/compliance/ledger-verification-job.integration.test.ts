@@ -1,7 +1,6 @@
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
+import { tamperWithLedger } from "@/test/tamper-with-ledger";
 import { db } from "@/lib/db/client";
 import { readLastLedgerVerification, verifyLedger } from "@/lib/ledger/verify-ledger";
 import {
@@ -13,19 +12,8 @@ import {
 import type { StaffActor } from "./staff-actor";
 
 const actor: StaffActor = { userId: "auth0|integrity", role: "compliance", via: { type: "session" } };
-let policies: { termsId: string; privacyId: string };
 
-async function subjectWithDecisions() {
-  const subject = await newSubject("integrity");
-  await grantConsent({
-    subjectId: subject.id,
-    purposes: ["terms", "analytics"],
-    policyVersionIds: [policies.termsId, policies.privacyId],
-    method: "signup",
-    actor: { type: "self" },
-  });
-  return subject;
-}
+const subjectWithDecisions = () => newSignedUpSubject("integrity", ["terms", "analytics"]);
 
 /** Runs the scheduled work now, and hands back its promise. */
 function runNow() {
@@ -40,7 +28,7 @@ function runNow() {
 
 describe("ledger verification job", () => {
   beforeAll(async () => {
-    policies = await seedCatalog();
+    await seedCatalog();
     for (let index = 0; index < 3; index += 1) await subjectWithDecisions();
   });
 
@@ -96,17 +84,9 @@ describe("ledger verification job", () => {
 
   it("finds the same first broken link as verifyLedger", async () => {
     const victim = await subjectWithDecisions();
-    const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await superuser.connect();
-    try {
-      await superuser.query(`ALTER TABLE "ConsentEvent" DISABLE TRIGGER "ConsentEvent_append_only"`);
-      await superuser.query(`UPDATE "ConsentEvent" SET actor_reason = 'edited' WHERE subject_id = $1 AND seq = 2`, [
-        victim.id,
-      ]);
-      await superuser.query(`ALTER TABLE "ConsentEvent" ENABLE ALWAYS TRIGGER "ConsentEvent_append_only"`);
-    } finally {
-      await superuser.end();
-    }
+    await tamperWithLedger(`UPDATE "ConsentEvent" SET actor_reason = 'edited' WHERE subject_id = $1 AND seq = 2`, [
+      victim.id,
+    ]);
     const runner = runNow();
     await startLedgerVerification(actor, runner.schedule);
     await runner.done();

@@ -2,33 +2,23 @@ import { text } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
 import { createManagementClient } from "@/lib/mgmt/management-client";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
 import type { ExportActor } from "./start-ledger-download";
 
-const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
 const admin: ExportActor = { id: "auth0|auth0-export-admin", role: "admin" };
 
-let emulator: RunningEmulator;
+let tenant: TestTenant;
 let mgmt: ManagementClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "read:connections"] }],
-    demoUsers: false,
+  tenant = await startPortalTenant({
+    scopes: ["read:users", "create:users", "update:users", "read:connections"],
     exportJobDelayMs: 50,
   });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-  });
+  mgmt = createManagementClient(tenant.credentials);
   await mgmt.users.create({
     connection: "Username-Password-Authentication",
     email: "exported.person@example.com",
@@ -38,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 async function waitUntilCompleted(jobId: string) {
@@ -92,21 +82,9 @@ describe("Auth0 users export", () => {
   });
 
   it("refuses to download a job Auth0 has not finished", async () => {
-    const slow = await startEmulator({
-      port: 0,
-      dataDir: null,
-      rolesClaim: "https://consent-portal.example/roles",
-      applications: [],
-      machineClients: [{ ...MACHINE, scopes: ["read:users", "read:connections"] }],
-      demoUsers: false,
-      exportJobDelayMs: 60_000,
-    });
+    const slow = await startPortalTenant({ scopes: ["read:users", "read:connections"], exportJobDelayMs: 60_000 });
     try {
-      const slowMgmt = createManagementClient({
-        domain: slow.issuer,
-        clientId: MACHINE.clientId,
-        clientSecret: MACHINE.clientSecret,
-      });
+      const slowMgmt = createManagementClient(slow.credentials);
       const job = await startAuth0UsersExport({ request: { format: "csv" }, actor: admin, mgmt: slowMgmt });
       expect((await refreshAuth0UsersExport(job.id, slowMgmt)).job.status).toBe("pending");
       await expect(openAuth0UsersExportFile({ jobId: job.id, actor: admin, mgmt: slowMgmt })).rejects.toMatchObject({

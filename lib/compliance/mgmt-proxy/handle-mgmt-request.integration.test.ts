@@ -1,21 +1,21 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
-import { grantConsent } from "@/lib/consent/grant-consent";
-import { seedCatalog } from "@/lib/consent/test-fixtures";
+import type { RunningEmulator } from "@/emulator/server";
+import { seedCatalog, signUp } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import { createManagementClient } from "@/lib/mgmt/management-client";
 import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { auth0Directory } from "../auth0-directory";
 import type { StaffActor } from "../staff-actor";
 import { fetchVia, type UpstreamFetch } from "./call-auth0";
 import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
 
-const MACHINE = { clientId: "proxy-mgmt", clientSecret: "proxy-mgmt-secret-0123456789", name: "Proxy M2M" };
 const admin: StaffActor = { userId: "auth0|proxy-admin", role: "admin", via: { type: "session" } };
 const compliance: StaffActor = { userId: "auth0|proxy-compliance", role: "compliance", via: { type: "session" } };
 
+let tenant: TestTenant;
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
 let fetchUpstream: UpstreamFetch;
@@ -23,21 +23,12 @@ let upstreamPaths: string[] = [];
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "delete:users"] }],
-    demoUsers: false,
+  tenant = await startPortalTenant({
+    scopes: ["read:users", "create:users", "update:users", "delete:users"],
     exportJobDelayMs: 0,
   });
-  mgmt = createManagementClient({
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-    retry: { baseDelayMs: 5, maxDelayMs: 50 },
-  });
+  emulator = tenant.emulator;
+  mgmt = createManagementClient({ ...tenant.credentials, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
   fetchUpstream = (path, init) => {
     upstreamPaths.push(`${init.method} ${path}`);
     return fetchVia(mgmt, emulator.issuer, path, init);
@@ -46,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 beforeEach(() => {
@@ -237,13 +228,7 @@ describe("Management API proxy: consent passing through becomes ledger events", 
   it("records only changes: grants and withdrawals per purpose, nothing for a repeat", async () => {
     const { userId, email } = await auth0User();
     const subject = await ensureSubject({ auth0UserId: userId, email });
-    await grantConsent({
-      subjectId: subject.id,
-      purposes: ["terms", "marketing-email"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-      actor: { type: "self" },
-    });
+    await signUp(subject.id, ["terms", "marketing-email"]);
     const path = `/users/${encodeURIComponent(userId)}`;
     const body = {
       user_metadata: { consent: { purposes: { terms: true, analytics: true, "marketing-email": false } } },
