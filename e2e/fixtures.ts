@@ -86,7 +86,7 @@ export async function expectNoSeriousA11yViolations(page: Page) {
 }
 
 /** Creates a staff API token through the API tokens page; returns the token shown once. */
-export async function createStaffToken(page: Page, options: { label: string; write: boolean }): Promise<string> {
+async function createStaffToken(page: Page, options: { label: string; write: boolean }): Promise<string> {
   await page.goto("/compliance/api-tokens");
   await page.getByLabel("Name").fill(options.label);
   await page.getByLabel("May").selectOption(options.write ? "admin" : "compliance");

@@ -43,7 +43,7 @@ export const READER = {
 export const TEST_PASSWORD = "Str0ng-enough-pass";
 
 /** The portal's web application, with the id and secret lib/env.ts reads in tests (TEST_ENV). */
-export const PORTAL_APP = {
+const PORTAL_APP = {
   clientId: TEST_ENV.AUTH0_CLIENT_ID,
   clientSecret: TEST_ENV.AUTH0_CLIENT_SECRET,
   name: "Portal",
@@ -51,7 +51,7 @@ export const PORTAL_APP = {
 };
 
 /** The portal's machine-to-machine client (TEST_ENV), granted `scopes`. */
-export function portalMachineClient(scopes: string[]) {
+function portalMachineClient(scopes: string[]) {
   return {
     clientId: TEST_ENV.AUTH0_MGMT_CLIENT_ID,
     clientSecret: TEST_ENV.AUTH0_MGMT_CLIENT_SECRET,
