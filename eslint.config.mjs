@@ -27,7 +27,7 @@ export default tseslint.config(
     },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // Configuration is parsed once, with zod, in lib/env.ts (STYLE.md §1).
+      // Configuration is parsed once, with zod, in lib/env.ts (docs/STYLE.md §1).
       "no-restricted-syntax": [
         "error",
         {
@@ -53,7 +53,7 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": "off" },
   },
   {
-    // Only lib/ talks to the database (STYLE.md §4).
+    // Only lib/ talks to the database (docs/STYLE.md §4).
     files: ["app/**", "components/**"],
     rules: {
       "no-restricted-imports": [
@@ -67,6 +67,18 @@ export default tseslint.config(
             { group: ["@prisma/*"], message: "Only lib/ talks to Prisma." },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The emulator is a program of its own (the portal's Auth0 test double): it imports nothing
+    // from the portal or from scripts/; its launcher lives in scripts/emulator.ts.
+    files: ["emulator/**"],
+    ignores: ["emulator/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["../*", "@/*"], message: "emulator/ imports only emulator/ and packages." }] },
       ],
     },
   },

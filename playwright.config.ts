@@ -1,10 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import {
+  E2E_BASE_URL,
+  E2E_DATA_DIR,
+  E2E_EMULATOR_PORT,
+  E2E_PORT,
+  E2E_PORT_OFFSET as OFFSET,
+  E2E_POSTGRES_PORT,
+} from "./e2e/stack";
 
-// The e2e stack runs on its own ports, data directory and build directory, started fresh for
-// each run. E2E_PORT_OFFSET lets two runs share a machine (e.g. two developers' checks).
-const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
-const PORT = 3100 + OFFSET;
+// The e2e stack runs on its own ports, data directory and build directory (e2e/stack.ts),
+// started fresh for each run.
 const DIST_DIR = `.next-e2e-${OFFSET}`;
 const TSCONFIG = `tsconfig.e2e-${OFFSET}.json`;
 if (OFFSET) {
@@ -19,8 +25,6 @@ if (OFFSET) {
 function baseInclude(): string[] {
   return (JSON.parse(readFileSync("tsconfig.json", "utf8")) as { include: string[] }).include;
 }
-export const E2E_BASE_URL = `http://localhost:${PORT}`;
-
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: true,
@@ -70,10 +74,10 @@ export default defineConfig({
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     env: {
-      PORT: String(PORT),
-      EMULATOR_PORT: String(4100 + OFFSET),
-      EMBEDDED_POSTGRES_PORT: String(5434 + OFFSET),
-      DATA_DIR: OFFSET ? `.data/e2e-${OFFSET}` : ".data/e2e",
+      PORT: String(E2E_PORT),
+      EMULATOR_PORT: String(E2E_EMULATOR_PORT),
+      EMBEDDED_POSTGRES_PORT: String(E2E_POSTGRES_PORT),
+      DATA_DIR: E2E_DATA_DIR,
       ...(OFFSET ? { NEXT_DIST_DIR: DIST_DIR, NEXT_TSCONFIG_PATH: TSCONFIG } : {}),
       APP_BASE_URL: E2E_BASE_URL,
       LOCAL_STACK_IGNORE_DOTENV: "1",

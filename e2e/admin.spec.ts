@@ -1,34 +1,21 @@
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser, type Download, type Page } from "@playwright/test";
-import { DEMO, DEMO_PASSWORD, NEW_PASSWORD, attemptSignIn, signIn, signUpAndSignIn, storageStateFor } from "./fixtures";
+import type { Download } from "@playwright/test";
+import {
+  DEMO,
+  DEMO_PASSWORD,
+  NEW_PASSWORD,
+  attemptSignIn,
+  expect,
+  expectNoSeriousA11yViolations,
+  signIn,
+  test,
+} from "./fixtures";
 
 // The admin console changes portal-wide settings (purposes, the current Terms, the withdrawal
 // policy, roles), so this file's tests run one after another, in order. The two tagged
 // @global-state change what every other signed-in person sees; they come last.
 test.describe.configure({ mode: "default" });
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (violation) => violation.impact === "serious" || violation.impact === "critical",
-  );
-  expect(serious.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
-
-/** A page signed in as one of the demo roles (sessions saved by auth.setup.ts). */
-async function pageAs(browser: Browser, role: keyof typeof DEMO): Promise<Page> {
-  const context = await browser.newContext({ storageState: storageStateFor(role) });
-  return context.newPage();
-}
-
-/** A new person signed up through the portal, in a browser of their own. */
-async function newPerson(browser: Browser, label: string, optional: string[] = []) {
-  const page = await (await browser.newContext()).newPage();
-  const email = await signUpAndSignIn(page, { label, optional });
-  return { page, email };
-}
 
 async function downloadText(download: Download): Promise<string> {
   return Buffer.concat(await (await download.createReadStream()).toArray()).toString("utf8");
@@ -36,14 +23,14 @@ async function downloadText(download: Download): Promise<string> {
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
 
-test("the admin console is for admins only", async ({ browser, page }) => {
-  const user = await pageAs(browser, "user");
+test("the admin console is for admins only", async ({ pageAs, page }) => {
+  const user = await pageAs("user");
   for (const path of ["/admin", "/admin/purposes", "/admin/policies", "/admin/roles", "/admin/exports"]) {
     await user.goto(path);
     await expect(user.getByRole("heading", { name: "Not allowed" })).toBeVisible();
     await expect(user.getByRole("navigation", { name: "Admin console" })).toHaveCount(0);
   }
-  const compliance = await pageAs(browser, "compliance");
+  const compliance = await pageAs("compliance");
   await compliance.goto("/admin/withdrawal-policy");
   await expect(compliance.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   // Route handlers check the role themselves.
@@ -63,9 +50,12 @@ test("the admin console is for admins only", async ({ browser, page }) => {
   await compliance.context().close();
 });
 
-test("the dashboard charts consent over time and shows the Auth0 sync's health", async ({ browser }) => {
-  await newPerson(browser, "dashboard", ["Product analytics"]);
-  const admin = await pageAs(browser, "admin");
+test("the dashboard charts consent over time and shows the Auth0 sync's health", async ({
+  newSignedInPerson,
+  pageAs,
+}) => {
+  await newSignedInPerson("dashboard", ["Product analytics"]);
+  const admin = await pageAs("admin");
   await admin.goto("/admin");
   await expect(admin.getByRole("heading", { name: "Admin dashboard" })).toBeVisible();
   for (const testId of ["outbox-backlog", "outbox-oldest", "outbox-failing", "outbox-delivered"]) {
@@ -87,12 +77,13 @@ test("the dashboard charts consent over time and shows the Auth0 sync's health",
 });
 
 test("an admin creates, edits and retires purposes; a retired one leaves sign-up and My consents, not history", async ({
-  browser,
+  newSignedInPerson,
+  pageAs,
   page,
 }) => {
   const id = stamp();
   const key = `survey-${id}`;
-  const admin = await pageAs(browser, "admin");
+  const admin = await pageAs("admin");
   await admin.goto("/admin/purposes");
   await expectNoSeriousA11yViolations(admin);
   await admin.getByLabel("Key").fill(key);
@@ -104,7 +95,7 @@ test("an admin creates, edits and retires purposes; a retired one leaves sign-up
   await expect(admin.getByTestId(`admin-purpose-${key}`)).toContainText("Offered");
 
   // Offered at sign-up; a person agrees to it.
-  const { page: person } = await newPerson(browser, "survey", [`Survey invitations ${id}`]);
+  const { page: person } = await newSignedInPerson("survey", [`Survey invitations ${id}`]);
   await expect(person.getByTestId(`purpose-${key}`)).toContainText("Given");
 
   await admin.getByRole("link", { name: `Survey invitations ${id}` }).click();
@@ -148,10 +139,11 @@ test("an admin creates, edits and retires purposes; a retired one leaves sign-up
 });
 
 test("roles: grant and revoke compliance through Auth0; the last admin cannot remove themselves", async ({
-  browser,
+  newSignedInPerson,
+  pageAs,
 }) => {
-  const { page: person, email } = await newPerson(browser, "staffer");
-  const admin = await pageAs(browser, "admin");
+  const { page: person, email } = await newSignedInPerson("staffer");
+  const admin = await pageAs("admin");
   await admin.goto("/admin/roles");
   await expectNoSeriousA11yViolations(admin);
   await admin.getByLabel("Person").fill(email);
@@ -187,10 +179,11 @@ test("roles: grant and revoke compliance through Auth0; the last admin cannot re
 });
 
 test("exports stream filtered CSV at once, run large ones as jobs with progress, and log every export", async ({
-  browser,
+  newSignedInPerson,
+  pageAs,
 }) => {
-  await newPerson(browser, "exported", ["Marketing emails"]);
-  const admin = await pageAs(browser, "admin");
+  await newSignedInPerson("exported", ["Marketing emails"]);
+  const admin = await pageAs("admin");
   await admin.goto("/admin/exports");
   await expectNoSeriousA11yViolations(admin);
 
@@ -254,8 +247,8 @@ test("exports stream filtered CSV at once, run large ones as jobs with progress,
   await admin.context().close();
 });
 
-test("the Auth0 users export is started, followed and downloaded through the portal", async ({ browser }) => {
-  const admin = await pageAs(browser, "admin");
+test("the Auth0 users export is started, followed and downloaded through the portal", async ({ pageAs }) => {
+  const admin = await pageAs("admin");
   await admin.goto("/admin/auth0-export");
   await expectNoSeriousA11yViolations(admin);
   await admin.getByLabel("Format", { exact: true }).selectOption("csv");
@@ -284,9 +277,9 @@ test("the Auth0 users export is started, followed and downloaded through the por
 test(
   "publishing a Terms version that requires re-consent sends a signed-in person through the gate",
   { tag: "@global-state" },
-  async ({ browser }) => {
-    const { page: person } = await newPerson(browser, "reconsent");
-    const admin = await pageAs(browser, "admin");
+  async ({ newSignedInPerson, pageAs }) => {
+    const { page: person } = await newSignedInPerson("reconsent");
+    const admin = await pageAs("admin");
     const version = `e2e-${stamp()}`;
 
     await admin.goto("/admin/policies");
@@ -339,9 +332,9 @@ test(
 test(
   "with the withdrawal policy on delete, withdrawing the required consent deletes the Auth0 user",
   { tag: "@global-state" },
-  async ({ browser }) => {
-    const { page: person, email } = await newPerson(browser, "deleted");
-    const admin = await pageAs(browser, "admin");
+  async ({ newSignedInPerson, pageAs }) => {
+    const { page: person, email } = await newSignedInPerson("deleted");
+    const admin = await pageAs("admin");
     await admin.goto("/admin/withdrawal-policy");
     await expectNoSeriousA11yViolations(admin);
     await admin.getByLabel("Delete the Auth0 user").check();

@@ -1,6 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { storageStateFor, uniqueEmail } from "./fixtures";
-import { createLegacyAuth0User, expectNoSeriousA11yViolations, newPerson, pageAs } from "./staff-fixtures";
+import type { Page } from "@playwright/test";
+import { auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
 
 /** Searches by exact email on /compliance and opens the person's audit trail. */
 async function openSubject(page: Page, email: string): Promise<string> {
@@ -17,8 +16,8 @@ async function openSubject(page: Page, email: string): Promise<string> {
 test.describe("as compliance staff", () => {
   test.use({ storageState: storageStateFor("compliance") });
 
-  test("search finds a person by exact email in any case, with their current consent", async ({ page, browser }) => {
-    const email = await newPerson(browser, "found", ["Product analytics"]);
+  test("search finds a person by exact email in any case, with their current consent", async ({ page, newPerson }) => {
+    const email = await newPerson("found", ["Product analytics"]);
     await page.goto("/compliance");
     await expect(page.getByRole("heading", { name: "Compliance search" })).toBeVisible();
     await expectNoSeriousA11yViolations(page);
@@ -32,8 +31,8 @@ test.describe("as compliance staff", () => {
     await expectNoSeriousA11yViolations(page);
   });
 
-  test("filters by purpose and state, and explains bad input beside the field", async ({ page, browser }) => {
-    const email = await newPerson(browser, "filtered", ["Product research"]);
+  test("filters by purpose and state, and explains bad input beside the field", async ({ page, newPerson }) => {
+    const email = await newPerson("filtered", ["Product research"]);
     await page.goto("/compliance");
     await page.getByLabel("Purpose").selectOption("product-research");
     await page.getByLabel("State").selectOption("granted");
@@ -50,7 +49,9 @@ test.describe("as compliance staff", () => {
 
   test("a person known to Auth0 but not the ledger is found with their legacy consent", async ({ page }) => {
     const email = uniqueEmail("legacy");
-    await createLegacyAuth0User(email, { consent: { given: true, date: "01/23/2018", text_details: "some-url" } });
+    await auth0.createUser(email, {
+      userMetadata: { consent: { given: true, date: "01/23/2018", text_details: "some-url" } },
+    });
     await page.goto("/compliance");
     await page.getByLabel("Email (exact)").fill(email);
     await page.getByRole("button", { name: "Search" }).click();
@@ -63,10 +64,10 @@ test.describe("as compliance staff", () => {
 
   test("the subject page shows state, full history, a verified chain and Auth0 side by side; recording is read-only", async ({
     page,
-    browser,
+    newPerson,
   }) => {
     // The last decision is made after sign-in, so its sync to Auth0 cannot race the sign-in itself.
-    const email = await newPerson(browser, "audited", ["Marketing emails"], { thenGive: "analytics" });
+    const email = await newPerson("audited", ["Marketing emails"], { thenGive: "analytics" });
     await openSubject(page, email);
     await expect(page.getByTestId("chain-badge")).toHaveText(/Chain verified \(3 events\)/);
     await expect(page.getByTestId("state-marketing-email")).toContainText("Given");
@@ -117,9 +118,9 @@ test.describe("as compliance staff", () => {
 
   test("the access log shows who looked at whom, filterable, including this very reading", async ({
     page,
-    browser,
+    newPerson,
   }) => {
-    const email = await newPerson(browser, "watched");
+    const email = await newPerson("watched");
     const subjectId = await openSubject(page, email);
     await page.goto("/compliance/access-log");
     await expect(page.getByRole("heading", { name: "Access log" })).toBeVisible();
@@ -137,9 +138,12 @@ test.describe("as compliance staff", () => {
   });
 });
 
-test("admins record a decision received on paper, with a mandatory reason, as method staff", async ({ browser }) => {
-  const email = await newPerson(browser, "paper");
-  const page = await pageAs(browser, "admin");
+test("admins record a decision received on paper, with a mandatory reason, as method staff", async ({
+  newPerson,
+  pageAs,
+}) => {
+  const email = await newPerson("paper");
+  const page = await pageAs("admin");
   await openSubject(page, email);
   const form = page.getByRole("region", { name: "Record a decision received outside the portal" });
   await form.getByLabel("Purpose", { exact: true }).selectOption("marketing-email");
@@ -166,8 +170,8 @@ test("admins record a decision received on paper, with a mandatory reason, as me
   await page.context().close();
 });
 
-test("people without a staff role cannot open the compliance workspace", async ({ browser }) => {
-  const page = await pageAs(browser, "user");
+test("people without a staff role cannot open the compliance workspace", async ({ pageAs }) => {
+  const page = await pageAs("user");
   for (const path of ["/compliance", "/compliance/integrity", "/compliance/access-log", "/compliance/api-tokens"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

@@ -1,17 +1,23 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
-import { NEW_PASSWORD, attemptSignIn, createUserInAuth0, uniqueEmail, expectSignInRefusedAsDeleted } from "./fixtures";
+import {
+  NEW_PASSWORD,
+  attemptSignIn,
+  auth0,
+  expect,
+  expectNoSeriousA11yViolations,
+  expectSignInRefusedAsDeleted,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 
 test("a person created outside the portal must accept the terms before using anything", async ({ page }) => {
   const email = uniqueEmail("migrated");
-  await createUserInAuth0(email);
+  await auth0.createUser(email);
   await attemptSignIn(page, email, NEW_PASSWORD);
   await page.goto("/me/consents");
   await expect(page).toHaveURL(/\/consent\?returnTo=%2Fme%2Fconsents/);
   await expect(page.getByRole("heading", { name: "Before you continue" })).toBeVisible();
   await expect(page.getByRole("heading", { name: /Terms of Service, version/ })).toBeVisible();
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  await expectNoSeriousA11yViolations(page);
 
   // Nothing else is reachable until they decide.
   await page.goto("/me/history");
@@ -28,7 +34,7 @@ test("a person created outside the portal must accept the terms before using any
 
 test("from the gate a person can decline, and the account is closed", async ({ page }) => {
   const email = uniqueEmail("decliner");
-  await createUserInAuth0(email);
+  await auth0.createUser(email);
   await attemptSignIn(page, email, NEW_PASSWORD);
   await page.goto("/me/consents");
   await page.getByRole("link", { name: "I do not accept: withdraw and leave" }).click();

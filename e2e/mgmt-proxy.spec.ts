@@ -1,16 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { storageStateFor, uniqueEmail } from "./fixtures";
-import {
-  auth0ManagementToken,
-  auth0User,
-  auth0UserIdOf,
-  createLegacyAuth0User,
-  createStaffToken,
-  expectNoSeriousA11yViolations,
-  newPerson,
-  pageAs,
-  setEmulatorFaults,
-} from "./staff-fixtures";
+import { auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
 
 // The seed's curl examples, pointed at the portal: https://<portal>/api/mgmt/v2/… instead of
 // https://<tenant>/api/v2/…, with a staff session or a staff API token instead of Auth0's token.
@@ -28,7 +16,7 @@ test.describe("with a compliance session", () => {
   test("the seed's users-by-email and users/{id} examples answer in Auth0's shapes", async ({ request }) => {
     const email = uniqueEmail("curl");
     const legacy = { consent: { given: true, date: "01/23/2018", text_details: "some-url" } };
-    const userId = await createLegacyAuth0User(email, legacy);
+    const userId = await auth0.createUser(email, { userMetadata: legacy });
 
     const byEmail = await request.get(
       `/api/mgmt/v2/users-by-email?email=${encodeURIComponent(email)}&fields=user_metadata`,
@@ -47,7 +35,7 @@ test.describe("with a compliance session", () => {
 
   test("compliance may read but not write: 403 in Auth0's error shape, and nothing changes", async ({ request }) => {
     const email = uniqueEmail("readonly");
-    const userId = await createLegacyAuth0User(email, { hobby: "surfing" });
+    const userId = await auth0.createUser(email, { userMetadata: { hobby: "surfing" } });
     const patch = await request.patch(`/api/mgmt/v2/users/${encodeURIComponent(userId)}`, {
       data: { app_metadata: { deleted: true } },
     });
@@ -55,7 +43,7 @@ test.describe("with a compliance session", () => {
     expect(await patch.json()).toMatchObject({ ...ERROR_SHAPE, statusCode: 403, errorCode: "insufficient_scope" });
     const remove = await request.delete(`/api/mgmt/v2/users/${encodeURIComponent(userId)}`);
     expect(remove.status()).toBe(403);
-    expect(await auth0User(userId)).not.toHaveProperty("app_metadata");
+    expect(await auth0.user(userId)).not.toHaveProperty("app_metadata");
   });
 
   test("only the allow-list passes, and bad input gets a 400 naming the field", async ({ request }) => {
@@ -75,12 +63,15 @@ test.describe("with a compliance session", () => {
   });
 });
 
-test("without a staff credential the proxy answers 401, and Auth0's own token is not one", async ({ browser }) => {
+test("without a staff credential the proxy answers 401, and Auth0's own token is not one", async ({
+  browser,
+  pageAs,
+}) => {
   const anonymous = await browser.newContext();
   const response = await anonymous.request.get("/api/mgmt/v2/users-by-email?email=a%40example.com");
   expect(response.status()).toBe(401);
   expect(await response.json()).toMatchObject({ ...ERROR_SHAPE, statusCode: 401 });
-  const mgmtToken = await auth0ManagementToken();
+  const mgmtToken = await auth0.token();
   const withAuth0Token = await anonymous.request.get("/api/mgmt/v2/users-by-email?email=a%40example.com", {
     headers: { authorization: `Bearer ${mgmtToken}` },
   });
@@ -88,32 +79,27 @@ test("without a staff credential the proxy answers 401, and Auth0's own token is
   await anonymous.close();
 
   // A bad bearer is refused even when a staff session cookie rides along: the header decides.
-  const staff = await pageAs(browser, "admin");
+  const staff = await pageAs("admin");
   const mixed = await staff.request.get("/api/mgmt/v2/users-by-email?email=a%40example.com", {
     headers: { authorization: "Bearer cpst_not-a-real-token" },
   });
   expect(mixed.status()).toBe(401);
-  const plainUser = await pageAs(browser, "user");
+  const plainUser = await pageAs("user");
   expect((await plainUser.request.get("/api/mgmt/v2/users-by-email?email=a%40example.com")).status()).toBe(403);
   await staff.context().close();
   await plainUser.context().close();
 });
 
 test("an admin's staff API token runs the seed's consent PATCH; the ledger records it with method api", async ({
-  browser,
-  playwright,
+  newPerson,
+  staffApi,
 }) => {
-  const admin = await pageAs(browser, "admin");
-  const token = await createStaffToken(admin, { label: "e2e consent script", write: true });
+  const { page: admin, api } = await staffApi("admin", { label: "e2e consent script", write: true });
   await expectNoSeriousA11yViolations(admin);
   await expect(admin.getByTestId("token-row").first()).toContainText("e2e consent script");
 
-  const email = await newPerson(browser, "patched");
-  const userId = await auth0UserIdOf(email);
-  const api = await playwright.request.newContext({
-    baseURL: new URL(admin.url()).origin,
-    extraHTTPHeaders: { authorization: `Bearer ${token}` },
-  });
+  const email = await newPerson("patched");
+  const userId = await auth0.userIdOf(email);
   const response = await api.patch(`/api/mgmt/v2/users/${encodeURIComponent(userId)}`, {
     data: { user_metadata: { consent: { purposes: { analytics: true } } } },
   });
@@ -126,7 +112,7 @@ test("an admin's staff API token runs the seed's consent PATCH; the ledger recor
     data: { app_metadata: { note: "checked" } },
   });
   expect(flag.status()).toBe(200);
-  expect(((await auth0User(userId)) as { app_metadata?: unknown }).app_metadata).toEqual({ note: "checked" });
+  expect(((await auth0.user(userId)) as { app_metadata?: unknown }).app_metadata).toEqual({ note: "checked" });
 
   // Removing the consent object is refused: withdrawal is a decision the ledger records.
   const removal = await api.patch(`/api/mgmt/v2/users/${encodeURIComponent(userId)}`, { data: { user_metadata: {} } });
@@ -148,18 +134,10 @@ test("an admin's staff API token runs the seed's consent PATCH; the ledger recor
   await admin.context().close();
 });
 
-test("a compliance token reads but cannot write, and a revoked token stops at once", async ({
-  browser,
-  playwright,
-}) => {
-  const staff = await pageAs(browser, "compliance");
-  const token = await createStaffToken(staff, { label: "read-only report", write: false });
-  const api = await playwright.request.newContext({
-    baseURL: new URL(staff.url()).origin,
-    extraHTTPHeaders: { authorization: `Bearer ${token}` },
-  });
+test("a compliance token reads but cannot write, and a revoked token stops at once", async ({ staffApi }) => {
+  const { page: staff, api } = await staffApi("compliance", { label: "read-only report", write: false });
   const email = uniqueEmail("tokenread");
-  const userId = await createLegacyAuth0User(email, { hobby: "surfing" });
+  const userId = await auth0.createUser(email, { userMetadata: { hobby: "surfing" } });
   expect((await api.get(`/api/mgmt/v2/users/${encodeURIComponent(userId)}?fields=user_metadata`)).status()).toBe(200);
   expect((await api.delete(`/api/mgmt/v2/users/${encodeURIComponent(userId)}`)).status()).toBe(403);
 
@@ -175,10 +153,10 @@ test("a compliance token reads but cannot write, and a revoked token stops at on
   await staff.context().close();
 });
 
-test("an Auth0 outage returns the proxy's fixed error body, never Auth0's", async ({ browser }) => {
-  const admin = await pageAs(browser, "admin");
+test("an Auth0 outage returns the proxy's fixed error body, never Auth0's", async ({ pageAs }) => {
+  const admin = await pageAs("admin");
   // Only the jobs endpoints fail, so the rest of the suite (running alongside) is unaffected.
-  await setEmulatorFaults({ errorRate: 1, errorStatus: 500, paths: ["/api/v2/jobs/"] });
+  await auth0.setFaults({ errorRate: 1, errorStatus: 500, paths: ["/api/v2/jobs/"] });
   try {
     const response = await admin.request.get("/api/mgmt/v2/jobs/job_0123456789abcdef");
     expect(response.status()).toBe(502);
@@ -189,7 +167,7 @@ test("an Auth0 outage returns the proxy's fixed error body, never Auth0's", asyn
       errorCode: "upstream_unavailable",
     });
   } finally {
-    await setEmulatorFaults({});
+    await auth0.setFaults({});
   }
   await admin.context().close();
 });

@@ -1,15 +1,15 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { createLocalJWKSet, compactVerify } from "jose";
-import { NEW_PASSWORD, attemptSignIn, signUpAndSignIn, uniqueEmail, expectSignInRefusedAsDeleted } from "./fixtures";
-
-async function expectNoSeriousA11yViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter(
-    (violation) => violation.impact === "serious" || violation.impact === "critical",
-  );
-  expect(serious.map((violation) => `${violation.id}: ${violation.help}`)).toEqual([]);
-}
+import {
+  NEW_PASSWORD,
+  attemptSignIn,
+  expect,
+  expectNoSeriousA11yViolations,
+  expectSignInRefusedAsDeleted,
+  signUpAndSignIn,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 
 const purpose = (page: Page, key: string) => page.getByTestId(`purpose-${key}`);
 

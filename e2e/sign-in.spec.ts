@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { DEMO, signIn } from "./fixtures";
+import { DEMO, expect, signIn, test } from "./fixtures";
 
 test("a signed-out visitor is invited to sign in", async ({ page }) => {
   await page.goto("/");

@@ -2,7 +2,6 @@
 // authorization_code grant it passes on to oidc-provider after having read the body.
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator } from "./server.js";
 import {
   APP,
   loginThroughBrowserFlow,
@@ -11,7 +10,7 @@ import {
   startTestTenant,
   TEST_PASSWORD,
   type TestTenant,
-} from "./test-support.js";
+} from "../test/emulator.js";
 
 let tenant: TestTenant;
 beforeEach(async () => {
@@ -159,16 +158,9 @@ describe("authorization_code still goes to oidc-provider after the token endpoin
 
 describe("Management API token checks", () => {
   it("rejects a token signed by another tenant's key", async () => {
-    const other = await startEmulator({
-      port: 0,
-      dataDir: null,
-      rolesClaim: "roles",
-      applications: [],
-      machineClients: [MGMT],
-      demoUsers: false,
-    });
+    const other = await startTestTenant({ rolesClaim: "roles", applications: [], machineClients: [MGMT] });
     try {
-      const foreign = await other.managementTokens.sign(MGMT.clientId, MGMT.scopes);
+      const foreign = await other.emulator.managementTokens.sign(MGMT.clientId, MGMT.scopes);
       const response = await tenant.api("GET", "/api/v2/users", { token: foreign });
       expect(response.status).toBe(401);
       // The other tenant has another issuer; the signature check fails first either way.

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { ManagementApiError, sendManagementError, zodToManagementError } from "./errors.js";
+import { ManagementApiError, zodToManagementError } from "./errors.js";
 import { faultOptionsSchema, type FaultInjector } from "./faults.js";
-import { readBody, sendJson } from "./http.js";
+import { readBody, sendJson, sendManagementError } from "./http.js";
 import type { TokenBucket } from "./rate-limit.js";
 
 /** Prefix of the test-only control endpoints. Not part of Auth0; never reached by the portal in production. */

@@ -1,6 +1,4 @@
-import type { ServerResponse } from "node:http";
 import type { z } from "zod";
-import { sendJson } from "./http.js";
 
 /** The body every Management API v2 error has: `{ statusCode, error, message, errorCode }`. */
 export interface ManagementErrorBody {
@@ -48,14 +46,6 @@ export class ManagementApiError extends Error {
       errorCode: this.errorCode,
     };
   }
-}
-
-export function sendManagementError(
-  res: ServerResponse,
-  error: ManagementApiError,
-  headers: Record<string, string> = {},
-) {
-  sendJson(res, error.statusCode, error.toBody(), headers);
 }
 
 // Auth0's validation messages name the failing part of the request and the rule it broke,

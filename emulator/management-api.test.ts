@@ -13,7 +13,7 @@ import {
   startTestTenant,
   TEST_PASSWORD,
   type TestTenant,
-} from "./test-support.js";
+} from "../test/emulator.js";
 
 type User = Record<string, unknown> & { user_id: string };
 

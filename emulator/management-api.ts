@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { connectionResource, PASSWORD_MIN_LENGTH, TENANT_NAME, type DatabaseConnection } from "./connections.js";
-import { ManagementApiError, validationError, zodToManagementError } from "./errors.js";
-import { readBody, sendJson } from "./http.js";
+import { ManagementApiError, validationError } from "./errors.js";
+import { decodeSegments, parseBody, readJsonBody, sendJson } from "./http.js";
 import { requireScope, type ManagementTokens, type VerifiedToken } from "./management-tokens.js";
 import {
   assertAppMetadataFields,
@@ -100,30 +100,6 @@ const updateClientSchema = z.strictObject({
 });
 
 const USER_ID = /^[^|]+\|.+$/;
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req);
-  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (raw.trim() === "") throw validationError("Payload", "Expected type object but found type null");
-  if (type !== "application/json") {
-    throw new ManagementApiError(
-      415,
-      `Unsupported Media Type: send the body as application/json`,
-      "unsupported_media_type",
-    );
-  }
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    throw new ManagementApiError(400, "Invalid request payload JSON format", "invalid_body");
-  }
-}
-
-function parseBody<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw zodToManagementError("Payload", result.error.issues, input);
-  return result.data;
-}
 
 function assertNonEmptyPatch(body: Record<string, unknown>): void {
   const count = Object.keys(body).length;
@@ -454,17 +430,6 @@ async function updateClient(req: IncomingMessage, clientId: string, ctx: Managem
     updated.client_metadata = mergeClientMetadata(client.client_metadata, body.client_metadata);
   ctx.store.saveClient(updated);
   return toAuth0Client(updated, includeSecret);
-}
-
-function decodeSegments(pathname: string): string[] {
-  try {
-    return pathname
-      .split("/")
-      .filter((segment) => segment.length > 0)
-      .map((segment) => decodeURIComponent(segment));
-  } catch {
-    throw validationError("Path", "Invalid percent-encoding in the path");
-  }
 }
 
 function notFound(method: string, path: string): ManagementApiError {

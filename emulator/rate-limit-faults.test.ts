@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FaultInjector } from "./faults.js";
 import { TokenBucket } from "./rate-limit.js";
-import { MGMT, startTestTenant, type TestTenant } from "./test-support.js";
+import { MGMT, startTestTenant, type TestTenant } from "../test/emulator.js";
 
 let tenant: TestTenant | undefined;
 afterEach(async () => {

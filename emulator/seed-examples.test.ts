@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DELETED_USER_MESSAGE } from "./login-page.js";
 import { DATABASE_CONNECTION } from "./store.js";
-import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "./test-support.js";
+import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 
 const JANE = "jane.doe@example.com";
 const HOME = "123 Main Street, Anytown, ST 12345";

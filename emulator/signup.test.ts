@@ -1,7 +1,7 @@
 // POST /dbconnections/signup: Auth0's Authentication API signup, with its user_metadata limits.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_CONNECTION } from "./store.js";
-import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "./test-support.js";
+import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 
 let tenant: TestTenant;
 beforeEach(async () => {

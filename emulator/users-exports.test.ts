@@ -3,7 +3,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DATABASE_CONNECTION } from "./store.js";
-import { startTestTenant, type TestTenant } from "./test-support.js";
+import { startTestTenant, type TestTenant } from "../test/emulator.js";
 import { csvCell, valueAtExportPath } from "./users-exports.js";
 
 interface Job {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres.js";
+import { startEmbeddedPostgres } from "./db/embedded-postgres.js";
 import { assertPortFree } from "./ports.js";
 import { local } from "./local-config.js";
 

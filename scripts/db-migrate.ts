@@ -1,5 +1,5 @@
 // `npm run db:migrate`: applies prisma/migrations to DATABASE_URL (or the embedded server).
-import { migrate } from "../lib/db/migrate.js";
+import { migrate } from "./db/migrate.js";
 import { withDatabase } from "./database.js";
 
 await withDatabase(async (url) => {

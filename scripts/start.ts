@@ -5,7 +5,7 @@
 //   --fresh     start from an empty data directory (used by the e2e tests)
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { migrate } from "../lib/db/migrate.js";
+import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
 import { fail, local, localSecrets } from "./local-config.js";
 import { startLocalDatabase } from "./database.js";

@@ -3,8 +3,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
-import { migrate } from "../lib/db/migrate";
+import { startEmbeddedPostgres } from "../scripts/db/embedded-postgres";
+import { migrate } from "../scripts/db/migrate";
 import { freePort } from "./free-port";
 import { TEST_ENV } from "./test-env";
 

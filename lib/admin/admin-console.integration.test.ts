@@ -1,13 +1,12 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { sha256Hex } from "@/lib/crypto/sha256";
 import { listPurposes } from "@/lib/policies/list-purposes";
-import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { createPurpose } from "./create-purpose";
 import { changeWithdrawalPolicy } from "./change-withdrawal-policy";
@@ -25,20 +24,7 @@ import { adminActor, PERSON } from "@/test/actors";
 const ADMIN = adminActor("auth0|console-admin");
 let policies: { termsId: string; privacyId: string };
 
-async function signedUp(optional: string[] = []) {
-  const subject = await newSubject("console");
-  const current = await readCurrentPolicyVersions();
-  await grantConsent(
-    {
-      subjectId: subject.id,
-      purposes: ["terms", ...optional],
-      policyVersionIds: [current.terms!.id, current.privacy!.id],
-      method: "signup",
-    },
-    PERSON,
-  );
-  return subject;
-}
+const signedUp = (optional: string[] = []) => newSignedUpSubject("console", ["terms", ...optional]);
 
 beforeAll(async () => {
   policies = await seedCatalog();

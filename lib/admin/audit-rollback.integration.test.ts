@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "@/lib/crypto/sha256";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { adminActor, PERSON } from "@/test/actors";

@@ -1,17 +1,15 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { createManagementClient } from "@/lib/auth0/management-client";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
 import { adminActor } from "@/test/actors";
 import { expectFailingAuditToAbort } from "@/test/failing-audit";
 
-const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
-
-let emulator: RunningEmulator;
+let tenant: TestTenant;
 let mgmt: ManagementClient;
 let auth0: Auth0Gateway;
 let admin: string;
@@ -32,23 +30,15 @@ async function rolesOf(userId: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users"] }],
-    demoUsers: false,
-  });
-  const config = { domain: emulator.issuer, clientId: MACHINE.clientId, clientSecret: MACHINE.clientSecret };
-  mgmt = createManagementClient(config);
-  auth0 = createAuth0Gateway(config);
+  tenant = await startPortalTenant({ scopes: ["read:users", "create:users", "update:users"] });
+  mgmt = createManagementClient(tenant.credentials);
+  auth0 = createAuth0Gateway(tenant.credentials);
   admin = await createUser("only.admin@example.com", { roles: ["admin"] });
   person = await createUser("someone@example.com", { roles: ["user", "beta-tester"], deleted: false, plan: "full" });
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 describe("staff roles", () => {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import type { Auth0Directory } from "./auth0-directory";
 import { issueStaffReceipt } from "./issue-staff-receipt";
@@ -10,7 +10,7 @@ import { handleMgmtRequest } from "./mgmt-proxy/handle-mgmt-request";
 import { readSubjectAudit } from "./read-subject-audit";
 import { searchSubjects } from "./search-subjects";
 import { viewAccessLog } from "./view-access-log";
-import { PERSON, adminActor } from "@/test/actors";
+import { adminActor, PERSON } from "@/test/actors";
 
 // The issue asks for proof that a staff view without an access-log entry cannot happen. Here
 // the database refuses every AccessLog insert (as a full disk or a revoked privilege would), and

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
+import { tamperWithLedger } from "@/test/tamper-with-ledger";
 import { db } from "@/lib/db/client";
 import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
 import {
@@ -10,24 +10,11 @@ import {
   startLedgerVerification,
   type VerificationJob,
 } from "./ledger-verification-job";
-import { PERSON, staffActor } from "@/test/actors";
+import { staffActor } from "@/test/actors";
 
 const actor = staffActor("auth0|integrity");
-let policies: { termsId: string; privacyId: string };
 
-async function subjectWithDecisions() {
-  const subject = await newSubject("integrity");
-  await grantConsent(
-    {
-      subjectId: subject.id,
-      purposes: ["terms", "analytics"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-    },
-    PERSON,
-  );
-  return subject;
-}
+const subjectWithDecisions = () => newSignedUpSubject("integrity", ["terms", "analytics"]);
 
 /** Runs the scheduled work now, and hands back its promise. */
 function runNow() {
@@ -42,7 +29,7 @@ function runNow() {
 
 describe("ledger verification job", () => {
   beforeAll(async () => {
-    policies = await seedCatalog();
+    await seedCatalog();
     for (let index = 0; index < 3; index += 1) await subjectWithDecisions();
   });
 
@@ -96,17 +83,9 @@ describe("ledger verification job", () => {
 
   it("reports a broken chain as the outcome of a completed run, and records it for the integrity report", async () => {
     const victim = await subjectWithDecisions();
-    const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await superuser.connect();
-    try {
-      await superuser.query(`ALTER TABLE "ConsentEvent" DISABLE TRIGGER "ConsentEvent_append_only"`);
-      await superuser.query(`UPDATE "ConsentEvent" SET actor_reason = 'edited' WHERE subject_id = $1 AND seq = 2`, [
-        victim.id,
-      ]);
-      await superuser.query(`ALTER TABLE "ConsentEvent" ENABLE ALWAYS TRIGGER "ConsentEvent_append_only"`);
-    } finally {
-      await superuser.end();
-    }
+    await tamperWithLedger(`UPDATE "ConsentEvent" SET actor_reason = 'edited' WHERE subject_id = $1 AND seq = 2`, [
+      victim.id,
+    ]);
     const runner = runNow();
     await startLedgerVerification(actor, runner.schedule);
     await runner.done();

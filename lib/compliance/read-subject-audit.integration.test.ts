@@ -1,14 +1,13 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
+import { tamperWithLedger } from "@/test/tamper-with-ledger";
 import { db } from "@/lib/db/client";
 import type { Auth0Directory, Auth0Person } from "./auth0-directory";
 import { readSubjectAudit } from "./read-subject-audit";
 import { recordOnBehalf } from "./record-on-behalf";
-import { PERSON, adminActor, staffActor } from "@/test/actors";
+import { adminActor, staffActor } from "@/test/actors";
 
 const compliance = staffActor("auth0|audit-compliance");
 const admin = adminActor("auth0|audit-admin");
@@ -34,19 +33,7 @@ function directoryWith(person: Partial<Auth0Person> | null): Auth0Directory {
   };
 }
 
-async function signedUp() {
-  const subject = await newSubject("audit");
-  await grantConsent(
-    {
-      subjectId: subject.id,
-      purposes: ["terms", "analytics"],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-    },
-    PERSON,
-  );
-  return subject;
-}
+const signedUp = () => newSignedUpSubject("audit", ["terms", "analytics"]);
 
 const onBehalf = (subjectId: string, fields: Record<string, unknown>) => ({
   subjectId,
@@ -116,17 +103,9 @@ describe("readSubjectAudit", () => {
 
   it("shows a broken chain at the first event that does not verify", async () => {
     const subject = await signedUp();
-    const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await superuser.connect();
-    try {
-      await superuser.query(`ALTER TABLE "ConsentEvent" DISABLE TRIGGER "ConsentEvent_append_only"`);
-      await superuser.query(`UPDATE "ConsentEvent" SET method = 'portal' WHERE subject_id = $1 AND seq = 2`, [
-        subject.id,
-      ]);
-      await superuser.query(`ALTER TABLE "ConsentEvent" ENABLE ALWAYS TRIGGER "ConsentEvent_append_only"`);
-    } finally {
-      await superuser.end();
-    }
+    await tamperWithLedger(`UPDATE "ConsentEvent" SET method = 'portal' WHERE subject_id = $1 AND seq = 2`, [
+      subject.id,
+    ]);
     const audit = await readSubjectAudit(compliance, subject.id, { directory: directoryWith(null) });
     expect(audit.chain).toMatchObject({ ok: false, firstBroken: { seq: 2, reason: "hash_mismatch" } });
   });

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
 import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
@@ -29,19 +28,7 @@ function fakeDirectory(people: Auth0Person[]): Auth0Directory & { calls: number 
 
 const lastLog = () => db().accessLog.findFirstOrThrow({ where: { actorId: actor.id }, orderBy: { at: "desc" } });
 
-async function signedUp(optional: string[] = []) {
-  const subject = await newSubject("search");
-  await grantConsent(
-    {
-      subjectId: subject.id,
-      purposes: ["terms", ...optional],
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-    },
-    PERSON,
-  );
-  return subject;
-}
+const signedUp = (optional: string[] = []) => newSignedUpSubject("search", ["terms", ...optional]);
 
 describe("searchSubjects", () => {
   let ada: Awaited<ReturnType<typeof signedUp>>;

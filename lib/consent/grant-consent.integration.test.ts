@@ -5,16 +5,14 @@ import { isAppError } from "@/lib/errors";
 import { sha256Hex } from "@/lib/crypto/sha256";
 import { verifySubjectChain } from "@/lib/ledger/verify-subject-chain";
 import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
-import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { grantConsent } from "./grant-consent";
 import { readConsentHistory } from "./read-consent-history";
 import { readConsentStatus } from "./read-consent-status";
 import { rebuildConsentState } from "./rebuild-consent-state";
-import { newSubject, seedCatalog } from "./test-fixtures";
+import { newSubject, seedCatalog, signUp as signUpAtCurrentVersions } from "@/test/consent-fixtures";
 import { withdrawConsent } from "./withdraw-consent";
-import { PERSON, staffActor } from "@/test/actors";
-import { systemActor } from "@/test/actors";
+import { PERSON, staffActor, systemActor } from "@/test/actors";
 
 let policies: { termsId: string; privacyId: string };
 
@@ -28,21 +26,9 @@ const context = {
   clientTime: "2026-11-23T09:15:00.123+01:00",
 };
 
-/** Signs up under the versions in force now (another test may publish a newer one). */
-async function signUp(subjectId: string, purposes: string[], extra: Partial<Parameters<typeof grantConsent>[0]> = {}) {
-  const current = await readCurrentPolicyVersions();
-  return grantConsent(
-    {
-      subjectId,
-      purposes,
-      policyVersionIds: [current.terms!.id, current.privacy!.id],
-      method: "signup",
-      context,
-      ...extra,
-    },
-    PERSON,
-  );
-}
+/** Signs up under the versions in force now (another test may publish a newer one), with a request context. */
+const signUp = (subjectId: string, purposes: string[], extra: Partial<Parameters<typeof grantConsent>[0]> = {}) =>
+  signUpAtCurrentVersions(subjectId, purposes, { context, ...extra });
 
 async function errorOf(promise: Promise<unknown>) {
   return promise.then(

@@ -2,33 +2,26 @@ import { text } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { createManagementClient } from "@/lib/auth0/management-client";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
 import { adminActor } from "@/test/actors";
 
-const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
 const admin = adminActor("auth0|auth0-export-admin");
 
-let emulator: RunningEmulator;
+let tenant: TestTenant;
 let mgmt: ManagementClient;
 let auth0: Auth0Gateway;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "read:connections"] }],
-    demoUsers: false,
+  tenant = await startPortalTenant({
+    scopes: ["read:users", "create:users", "update:users", "read:connections"],
     exportJobDelayMs: 50,
   });
-  const config = { domain: emulator.issuer, clientId: MACHINE.clientId, clientSecret: MACHINE.clientSecret };
-  mgmt = createManagementClient(config);
-  auth0 = createAuth0Gateway(config);
+  mgmt = createManagementClient(tenant.credentials);
+  auth0 = createAuth0Gateway(tenant.credentials);
   await mgmt.users.create({
     connection: "Username-Password-Authentication",
     email: "exported.person@example.com",
@@ -38,7 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 async function waitUntilCompleted(jobId: string) {
@@ -92,21 +85,9 @@ describe("Auth0 users export", () => {
   });
 
   it("refuses to download a job Auth0 has not finished", async () => {
-    const slow = await startEmulator({
-      port: 0,
-      dataDir: null,
-      rolesClaim: "https://consent-portal.example/roles",
-      applications: [],
-      machineClients: [{ ...MACHINE, scopes: ["read:users", "read:connections"] }],
-      demoUsers: false,
-      exportJobDelayMs: 60_000,
-    });
+    const slow = await startPortalTenant({ scopes: ["read:users", "read:connections"], exportJobDelayMs: 60_000 });
     try {
-      const slowAuth0 = createAuth0Gateway({
-        domain: slow.issuer,
-        clientId: MACHINE.clientId,
-        clientSecret: MACHINE.clientSecret,
-      });
+      const slowAuth0 = createAuth0Gateway(slow.credentials);
       const job = await startAuth0UsersExport({ format: "csv" }, admin, slowAuth0);
       expect((await refreshAuth0UsersExport(job.id, slowAuth0)).job.status).toBe("pending");
       await expect(openAuth0UsersExportFile({ jobId: job.id }, admin, slowAuth0)).rejects.toMatchObject({

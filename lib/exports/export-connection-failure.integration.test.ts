@@ -1,6 +1,6 @@
 import { text } from "node:stream/consumers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedCatalog } from "@/lib/consent/test-fixtures";
+import { seedCatalog } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import { closeExportPool } from "./export-pool";
 import { openLedgerExport } from "./open-ledger-export";

@@ -2,7 +2,7 @@ import { text } from "node:stream/consumers";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { db } from "@/lib/db/client";
 import { computeEventHash } from "@/lib/ledger/event-hash";

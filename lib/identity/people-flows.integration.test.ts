@@ -2,12 +2,12 @@
 // API into the ledger, the consent gate, declining, and deleting an account.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import type { RunningEmulator } from "@/emulator/server";
 import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
 import { readConsentHistory } from "@/lib/consent/read-consent-history";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { seedCatalog, newSubject } from "@/lib/consent/test-fixtures";
+import { seedCatalog, newSubject } from "@/test/consent-fixtures";
 import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
@@ -15,44 +15,24 @@ import { publishPolicyVersion } from "@/lib/admin/publish-policy-version";
 import { declineTerms } from "@/lib/subjects/decline-terms";
 import { deleteMyAccount } from "@/lib/subjects/delete-my-account";
 import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
-import { TEST_ENV } from "@/test/test-env";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { signUpWithConsent } from "./sign-up-with-consent";
-import { PERSON } from "@/test/actors";
-import { systemActor } from "@/test/actors";
+import { PERSON, systemActor } from "@/test/actors";
 
+let tenant: TestTenant;
 let emulator: RunningEmulator;
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [
-      {
-        clientId: TEST_ENV.AUTH0_CLIENT_ID,
-        clientSecret: TEST_ENV.AUTH0_CLIENT_SECRET,
-        name: "Portal",
-        baseUrl: TEST_ENV.APP_BASE_URL,
-      },
-    ],
-    machineClients: [
-      {
-        clientId: TEST_ENV.AUTH0_MGMT_CLIENT_ID,
-        clientSecret: TEST_ENV.AUTH0_MGMT_CLIENT_SECRET,
-        name: "Portal M2M",
-        scopes: ["read:users", "delete:users", "update:users"],
-      },
-    ],
-    demoUsers: false,
-  });
+  tenant = await startPortalTenant({ scopes: ["read:users", "delete:users", "update:users"] });
+  emulator = tenant.emulator;
   // The portal reads its configuration once, on first use: point it at this emulator first.
-  process.env.AUTH0_DOMAIN = emulator.issuer.replace(/\/$/, "");
+  process.env.AUTH0_DOMAIN = tenant.origin;
   policies = await seedCatalog();
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 const signUpInput = (email: string, overrides: Partial<Parameters<typeof signUpWithConsent>[0]> = {}) => ({

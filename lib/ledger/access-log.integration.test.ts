@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { newSubject } from "@/lib/consent/test-fixtures";
+import { newSubject } from "@/test/consent-fixtures";
 import { appendAccessLog } from "./append-access-log";
 import { readAccessLog } from "./read-access-log";
 import { adminActor, staffActor } from "@/test/actors";

@@ -3,7 +3,7 @@ import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { appendConsentEvents, type ConsentEventDraft } from "./append-consent-events";
 import { GENESIS_HASH } from "./event-hash";
 import { readConsentEvents } from "./read-consent-events";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { appendAccessLog } from "./append-access-log";
 import { PERSON, staffActor } from "@/test/actors";
 

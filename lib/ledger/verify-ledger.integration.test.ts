@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
+import { tamperWithLedger } from "@/test/tamper-with-ledger";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { computeEventHash } from "./event-hash";
 import { readConsentEvents } from "./read-consent-events";
@@ -41,22 +41,6 @@ async function subjectWithHistory() {
   return subject;
 }
 
-/**
- * Edits the ledger behind the database's back, as an attacker with superuser rights could:
- * disable the append-only trigger, change rows, enable it again.
- */
-async function tamper(sql: string, params: unknown[]) {
-  const superuser = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await superuser.connect();
-  try {
-    await superuser.query(`ALTER TABLE "ConsentEvent" DISABLE TRIGGER "ConsentEvent_append_only"`);
-    await superuser.query(sql, params);
-    await superuser.query(`ALTER TABLE "ConsentEvent" ENABLE ALWAYS TRIGGER "ConsentEvent_append_only"`);
-  } finally {
-    await superuser.end();
-  }
-}
-
 function runCli() {
   const result = spawnSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/ledger-verify.ts"], {
     env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
@@ -85,7 +69,7 @@ describe("ledger verification", () => {
   });
 
   it("names the subject and seq of an event edited behind the database's back", async () => {
-    await tamper(`UPDATE "ConsentEvent" SET method = 'staff' WHERE subject_id = $1 AND seq = 2`, [edited.id]);
+    await tamperWithLedger(`UPDATE "ConsentEvent" SET method = 'staff' WHERE subject_id = $1 AND seq = 2`, [edited.id]);
     const report = await verifyLedger({ record: true });
     expect(report.ok).toBe(false);
     expect(report.broken).toEqual([expect.objectContaining({ subjectId: edited.id, seq: 2, reason: "hash_mismatch" })]);
@@ -103,7 +87,10 @@ describe("ledger verification", () => {
   it("catches a rewrite that recomputes the edited event's own hash: the next link breaks", async () => {
     // A cleverer attacker fixes seq 2's hash too; seq 3 still points at the old one.
     const [, second] = await readConsentEvents({ subjectId: edited.id });
-    await tamper(`UPDATE "ConsentEvent" SET hash = $2 WHERE id = $1`, [second!.id, computeEventHash(second!)]);
+    await tamperWithLedger(`UPDATE "ConsentEvent" SET hash = $2 WHERE id = $1`, [
+      second!.id,
+      computeEventHash(second!),
+    ]);
     expect(await verifySubjectChain(edited.id)).toMatchObject({
       ok: false,
       firstBroken: { seq: 3, reason: "prev_hash_mismatch" },
@@ -111,7 +98,7 @@ describe("ledger verification", () => {
   });
 
   it("catches events deleted from the end of a chain (the subject's head remembers)", async () => {
-    await tamper(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 3`, [truncated.id]);
+    await tamperWithLedger(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 3`, [truncated.id]);
     expect(await verifySubjectChain(truncated.id)).toMatchObject({
       ok: false,
       firstBroken: { seq: 3, reason: "missing_events" },
@@ -120,7 +107,7 @@ describe("ledger verification", () => {
 
   it("catches a gap in the middle of a chain", async () => {
     gapped = await subjectWithHistory();
-    await tamper(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 2`, [gapped.id]);
+    await tamperWithLedger(`DELETE FROM "ConsentEvent" WHERE subject_id = $1 AND seq = 2`, [gapped.id]);
     expect(await verifySubjectChain(gapped.id)).toMatchObject({
       ok: false,
       firstBroken: { seq: 2, reason: "seq_gap" },

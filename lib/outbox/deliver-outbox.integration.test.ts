@@ -1,53 +1,40 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import type { RunningEmulator } from "@/emulator/server";
 import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { createManagementClient } from "@/lib/auth0/management-client";
-import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
-import { seedCatalog } from "@/lib/consent/test-fixtures";
+import { seedCatalog, signUp } from "@/test/consent-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { deliverOutbox } from "./deliver-outbox";
 import { readOutboxStatus } from "./read-outbox-status";
 import { runOutboxWorker } from "./run-outbox-worker";
-import { PERSON } from "@/test/actors";
-import { systemActor } from "@/test/actors";
+import { PERSON, systemActor } from "@/test/actors";
 
-const MACHINE = { clientId: "portal-mgmt", clientSecret: "portal-mgmt-secret-0123456789", name: "Portal M2M" };
 const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
 
+let tenant: TestTenant;
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
 let auth0: Auth0Gateway;
-let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: SCOPES }],
-    demoUsers: false,
-  });
+  tenant = await startPortalTenant({ scopes: SCOPES });
+  emulator = tenant.emulator;
   // Short waits so injected faults cost milliseconds, not seconds (429 still waits for its reset).
-  const config = {
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-    retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
-  };
+  const config = { ...tenant.credentials, retry: { baseDelayMs: 20, maxDelayMs: 2_500 } };
   mgmt = createManagementClient(config);
   auth0 = createAuth0Gateway(config);
-  policies = await seedCatalog();
+  await seedCatalog();
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 beforeEach(() => {
@@ -66,18 +53,6 @@ async function personInAuth0() {
   });
   const subject = await ensureSubject({ auth0UserId: user.user_id!, email });
   return { subject, auth0UserId: user.user_id! };
-}
-
-function signUp(subjectId: string, purposes: string[]) {
-  return grantConsent(
-    {
-      subjectId,
-      purposes,
-      policyVersionIds: [policies.termsId, policies.privacyId],
-      method: "signup",
-    },
-    PERSON,
-  );
 }
 
 /** Makes every pending message due now: stands in for the passing of backoff time. */
@@ -179,12 +154,7 @@ describe("deliverOutbox", () => {
     const { subject, auth0UserId } = await personInAuth0();
     await signUp(subject.id, ["terms", "analytics"]);
     // A fresh client has no cached token: its /oauth/token call meets two 503s first.
-    const fresh = createAuth0Gateway({
-      domain: emulator.issuer,
-      clientId: MACHINE.clientId,
-      clientSecret: MACHINE.clientSecret,
-      retry: { baseDelayMs: 20, maxDelayMs: 2_500 },
-    });
+    const fresh = createAuth0Gateway({ ...tenant.credentials, retry: { baseDelayMs: 20, maxDelayMs: 2_500 } });
     emulator.faults.configure({ failNext: 2, rateLimitNext: 1, paths: ["/oauth/token", "/api/v2/"] });
     const report = await deliverOutbox({ auth0: fresh, batchSize: 50 });
     expect(report).toMatchObject({ delivered: 1, failed: 0 });

@@ -2,7 +2,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as getJwks } from "@/app/api/receipts/jwks/route";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { newSubject, seedCatalog } from "@/lib/consent/test-fixtures";
+import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import type { ConsentReceipt } from "./consent-receipt";

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
-import { seedCatalog } from "@/lib/consent/test-fixtures";
+import { seedCatalog, signUp } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { ensureSubject } from "./ensure-subject";
@@ -12,10 +11,8 @@ import { readSubject, readSubjectByAuth0UserId } from "./read-subject";
 import { openProfile } from "./subject-profile";
 import { PERSON, staffActor } from "@/test/actors";
 
-let policies: { termsId: string; privacyId: string };
-
 beforeAll(async () => {
-  policies = await seedCatalog();
+  await seedCatalog();
 });
 
 function uniqueUser() {
@@ -79,15 +76,7 @@ describe("eraseSubject", () => {
   it("crypto-shreds the subject: not findable, not decryptable, Auth0 mapping gone, chains still verify", async () => {
     const user = uniqueUser();
     const subject = await ensureSubject(user);
-    await grantConsent(
-      {
-        subjectId: subject.id,
-        purposes: ["terms", "analytics"],
-        policyVersionIds: [policies.termsId, policies.privacyId],
-        method: "signup",
-      },
-      PERSON,
-    );
+    await signUp(subject.id, ["terms", "analytics"]);
     // A backup or replica taken now still holds the ciphertext…
     const before = await db().subject.findUniqueOrThrow({ where: { id: subject.id } });
 

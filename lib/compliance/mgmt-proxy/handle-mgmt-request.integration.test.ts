@@ -1,8 +1,7 @@
 import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "@/emulator/server";
-import { grantConsent } from "@/lib/consent/grant-consent";
-import { seedCatalog } from "@/lib/consent/test-fixtures";
+import type { RunningEmulator } from "@/emulator/server";
+import { seedCatalog, signUp } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { createManagementClient } from "@/lib/auth0/management-client";
@@ -10,16 +9,17 @@ import { AppError } from "@/lib/errors";
 import { appErrorAnswer } from "@/lib/http/error-response";
 import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
+import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { auth0Directory } from "../auth0-directory";
 import type { Actor } from "@/lib/auth/actor";
 import type { UpstreamFetch } from "./call-auth0";
 import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
-import { adminActor, PERSON, staffActor } from "@/test/actors";
+import { adminActor, staffActor } from "@/test/actors";
 
-const MACHINE = { clientId: "proxy-mgmt", clientSecret: "proxy-mgmt-secret-0123456789", name: "Proxy M2M" };
 const admin = adminActor("auth0|proxy-admin");
 const compliance = staffActor("auth0|proxy-compliance");
 
+let tenant: TestTenant;
 let emulator: RunningEmulator;
 let mgmt: ManagementClient;
 let gateway: Auth0Gateway;
@@ -28,21 +28,12 @@ let upstreamPaths: string[] = [];
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: null,
-    rolesClaim: "https://consent-portal.example/roles",
-    applications: [],
-    machineClients: [{ ...MACHINE, scopes: ["read:users", "create:users", "update:users", "delete:users"] }],
-    demoUsers: false,
+  tenant = await startPortalTenant({
+    scopes: ["read:users", "create:users", "update:users", "delete:users"],
     exportJobDelayMs: 0,
   });
-  const config = {
-    domain: emulator.issuer,
-    clientId: MACHINE.clientId,
-    clientSecret: MACHINE.clientSecret,
-    retry: { baseDelayMs: 5, maxDelayMs: 50 },
-  };
+  emulator = tenant.emulator;
+  const config = { ...tenant.credentials, retry: { baseDelayMs: 5, maxDelayMs: 50 } };
   mgmt = createManagementClient(config);
   gateway = createAuth0Gateway(config);
   fetchUpstream = (path, init) => {
@@ -53,7 +44,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
+  await tenant?.close();
 });
 
 beforeEach(() => {
@@ -250,15 +241,7 @@ describe("Management API proxy: consent passing through becomes ledger events", 
   it("records only changes: grants and withdrawals per purpose, nothing for a repeat", async () => {
     const { userId, email } = await auth0User();
     const subject = await ensureSubject({ auth0UserId: userId, email });
-    await grantConsent(
-      {
-        subjectId: subject.id,
-        purposes: ["terms", "marketing-email"],
-        policyVersionIds: [policies.termsId, policies.privacyId],
-        method: "signup",
-      },
-      PERSON,
-    );
+    await signUp(subject.id, ["terms", "marketing-email"]);
     const path = `/users/${encodeURIComponent(userId)}`;
     const body = {
       user_metadata: { consent: { purposes: { terms: true, analytics: true, "marketing-email": false } } },

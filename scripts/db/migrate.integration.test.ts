@@ -5,7 +5,7 @@ import pg from "pg";
 import { describe, expect, inject, it, afterAll, beforeAll } from "vitest";
 import { createEmptyDatabase } from "@/test/database";
 import { POSTGRES_15_BIN, startPostgresServer, type PostgresServer } from "@/test/postgres-server";
-import { db } from "./client";
+import { db } from "@/lib/db/client";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "./migrate";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {

@@ -1,9 +1,11 @@
-// Shared by the emulator's contract tests: start a tenant, get tokens, call it over HTTP and
-// through the official `auth0` SDK, and drive the login page like a browser.
+// An Auth0 emulator tenant for one test file, reached over HTTP as the portal reaches Auth0:
+// the emulator's contract tests and the portal's integration tests both start it here. Start it
+// in beforeAll (or beforeEach) and close it in the matching after-hook.
 import { createHash, randomBytes } from "node:crypto";
 import { ManagementClient } from "auth0";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "./server.js";
-import { DATABASE_CONNECTION } from "./store.js";
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
+import { DATABASE_CONNECTION } from "../emulator/store";
+import { TEST_ENV } from "./test-env";
 
 export const APP = {
   clientId: "consent-portal-app",
@@ -40,6 +42,24 @@ export const READER = {
 
 export const TEST_PASSWORD = "Str0ng-enough-pass";
 
+/** The portal's web application, with the id and secret lib/env.ts reads in tests (TEST_ENV). */
+const PORTAL_APP = {
+  clientId: TEST_ENV.AUTH0_CLIENT_ID,
+  clientSecret: TEST_ENV.AUTH0_CLIENT_SECRET,
+  name: "Portal",
+  baseUrl: TEST_ENV.APP_BASE_URL,
+};
+
+/** The portal's machine-to-machine client (TEST_ENV), granted `scopes`. */
+function portalMachineClient(scopes: string[]) {
+  return {
+    clientId: TEST_ENV.AUTH0_MGMT_CLIENT_ID,
+    clientSecret: TEST_ENV.AUTH0_MGMT_CLIENT_SECRET,
+    name: "Portal M2M",
+    scopes,
+  };
+}
+
 export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
@@ -51,9 +71,13 @@ export interface TestTenant {
   emulator: RunningEmulator;
   /** `http://localhost:<port>` without the trailing slash. */
   origin: string;
-  /** Management API token for a client, via POST /oauth/token (client credentials). */
+  /** The issuer URL (`origin` with a trailing slash), what the portal takes as its Auth0 domain. */
+  issuer: string;
+  /** The tenant's first machine client: what `createManagementClient` needs to call it. */
+  credentials: { domain: string; clientId: string; clientSecret: string };
+  /** Management API token for a client (the first machine client unless given), via POST /oauth/token. */
   token(client?: { clientId: string; clientSecret: string }): Promise<string>;
-  /** Calls the Management API with the portal client's token unless `token` is given (`null` sends none). */
+  /** Calls the Management API with the first machine client's token unless `token` is given (`null` sends none). */
   api<T = unknown>(
     method: string,
     path: string,
@@ -66,8 +90,12 @@ export interface TestTenant {
   close(): Promise<void>;
 }
 
+/**
+ * Starts an emulator tenant on a free port, in memory. By default it holds the contract tests'
+ * clients (APP; MGMT with every scope, then READER); `overrides` replace any option.
+ */
 export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}): Promise<TestTenant> {
-  const emulator = await startEmulator({
+  const options: EmulatorOptions = {
     port: 0,
     dataDir: null,
     rolesClaim: "https://consent-portal.example/roles",
@@ -75,11 +103,13 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
     machineClients: [MGMT, READER],
     demoUsers: false,
     ...overrides,
-  });
+  };
+  const machine = options.machineClients[0] ?? MGMT;
+  const emulator = await startEmulator(options);
   const origin = emulator.issuer.replace(/\/$/, "");
   const tokens = new Map<string, string>();
 
-  async function token(client: { clientId: string; clientSecret: string } = MGMT): Promise<string> {
+  async function token(client: { clientId: string; clientSecret: string } = machine): Promise<string> {
     const cached = tokens.get(client.clientId);
     if (cached) return cached;
     const response = await fetch(`${origin}/oauth/token`, {
@@ -131,8 +161,8 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
     };
     return new ManagementClient({
       domain,
-      clientId: MGMT.clientId,
-      clientSecret: MGMT.clientSecret,
+      clientId: machine.clientId,
+      clientSecret: machine.clientSecret,
       audience: emulator.managementAudience,
       fetch: rewrite,
       telemetry: false,
@@ -148,7 +178,29 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
     return response.body;
   }
 
-  return { emulator, origin, token, api, managementClient, createUser, close: () => emulator.close() };
+  return {
+    emulator,
+    origin,
+    issuer: emulator.issuer,
+    credentials: { domain: emulator.issuer, clientId: machine.clientId, clientSecret: machine.clientSecret },
+    token,
+    api,
+    managementClient,
+    createUser,
+    close: () => emulator.close(),
+  };
+}
+
+/**
+ * A tenant for the portal's integration tests: the portal's own two clients (TEST_ENV), its
+ * machine client granted `scopes`. Call the Management API as the portal does with
+ * `createManagementClient(tenant.credentials)`.
+ */
+export function startPortalTenant({
+  scopes,
+  ...overrides
+}: { scopes: string[] } & Partial<EmulatorOptions>): Promise<TestTenant> {
+  return startTestTenant({ applications: [PORTAL_APP], machineClients: [portalMachineClient(scopes)], ...overrides });
 }
 
 /** Minimal cookie jar for driving oidc-provider's interaction over fetch. */

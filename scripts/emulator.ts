@@ -1,10 +1,10 @@
 // `npm run emulator`: the local Auth0 tenant on its own, with the same clients and secrets
 // the portal uses under `npm start`.
-import { localEmulatorOptions } from "../scripts/local-emulator.js";
-import { local } from "../scripts/local-config.js";
-import { assertPortFree } from "../scripts/ports.js";
-import { DEMO_PASSWORD, DEMO_USERS } from "./demo-users.js";
-import { startEmulator } from "./server.js";
+import { localEmulatorOptions } from "./local-emulator.js";
+import { local } from "./local-config.js";
+import { assertPortFree } from "./ports.js";
+import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
+import { startEmulator } from "../emulator/server.js";
 
 await assertPortFree(local.emulatorPort, "EMULATOR_PORT");
 const emulator = await startEmulator(localEmulatorOptions());
