@@ -23,7 +23,7 @@ const STATUS_TEXT: Record<number, string> = {
   504: "Gateway Timeout",
 };
 
-export function statusText(status: number): string {
+function statusText(status: number): string {
   return STATUS_TEXT[status] ?? "Error";
 }
 
@@ -63,7 +63,7 @@ export function validationError(part: ValidationPart, rule: string, property?: s
 }
 
 /** The JSON type name Auth0 (z-schema) uses in "Expected type X but found type Y". */
-export function jsonTypeOf(value: unknown): string {
+function jsonTypeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";

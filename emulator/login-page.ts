@@ -7,7 +7,7 @@ import type { TenantStore } from "./store.js";
 
 /** What Auth0's rule in the GDPR seed returns for a user flagged `app_metadata.deleted`. */
 export const DELETED_USER_MESSAGE = "Access denied (deleted user)";
-export const WRONG_CREDENTIALS_MESSAGE = "Wrong email or password.";
+const WRONG_CREDENTIALS_MESSAGE = "Wrong email or password.";
 
 interface LoginForm {
   action: string;

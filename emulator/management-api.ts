@@ -34,9 +34,9 @@ export interface ManagementApiContext {
 }
 
 /** Auth0 pages through at most the first 1,000 results of a user search. */
-export const SEARCH_RESULT_CAP = 1000;
-export const MAX_PER_PAGE = 100;
-export const DEFAULT_PER_PAGE = 50;
+const SEARCH_RESULT_CAP = 1000;
+const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 50;
 
 const SCOPES = {
   readUsers: ["read:users"],

@@ -7,10 +7,10 @@ import type { EmulatorKeys } from "./keys.js";
 import type { TenantStore } from "./store.js";
 
 /** Auth0 issues Management API tokens for 24 hours by default. */
-export const MANAGEMENT_TOKEN_TTL_SECONDS = 86_400;
+const MANAGEMENT_TOKEN_TTL_SECONDS = 86_400;
 
 /** The Management API's identifier: `https://<tenant>/api/v2/`, here `<issuer>api/v2/`. */
-export function managementAudience(issuer: string): string {
+function managementAudience(issuer: string): string {
   return `${issuer}api/v2/`;
 }
 

@@ -9,7 +9,7 @@ import type { Metadata } from "./store.js";
 export const DEFAULT_METADATA_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Fields Auth0 refuses to store in `app_metadata` ("Metadata field name rules"). */
-export const RESERVED_APP_METADATA_FIELDS = [
+const RESERVED_APP_METADATA_FIELDS = [
   "blocked",
   "clientID",
   "created_at",
@@ -85,7 +85,7 @@ export function assertAppMetadataFields(patch: Record<string, unknown>): void {
   }
 }
 
-export function metadataBytes(userMetadata: Metadata, appMetadata: Metadata): number {
+function metadataBytes(userMetadata: Metadata, appMetadata: Metadata): number {
   return Buffer.byteLength(JSON.stringify(userMetadata)) + Buffer.byteLength(JSON.stringify(appMetadata));
 }
 
@@ -103,8 +103,8 @@ export function assertMetadataSize(userMetadata: Metadata, appMetadata: Metadata
 // client_metadata: "an object with string values (max 255 chars). Maximum of 10 metadata
 // properties allowed. Field names (max 255 chars) are alphanumeric and may only include the
 // following special characters: :,-+=_*?"/\()<>@ [Tab] [Space]" (Management API reference).
-export const CLIENT_METADATA_MAX_KEYS = 10;
-export const CLIENT_METADATA_MAX_CHARS = 255;
+const CLIENT_METADATA_MAX_KEYS = 10;
+const CLIENT_METADATA_MAX_CHARS = 255;
 const CLIENT_METADATA_KEY = /^[A-Za-z0-9:,\-+=_*?"/\\()<>@\t ]{1,255}$/;
 
 /** Validates a client_metadata PATCH (string or null values) and returns the merged result. */

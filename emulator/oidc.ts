@@ -11,7 +11,7 @@ export interface OidcOptions {
 }
 
 /** The claims Auth0 puts in an ID token for a database user, plus the roles claim. */
-export function userClaims(user: StoredUser, rolesClaim: string): Record<string, unknown> {
+function userClaims(user: StoredUser, rolesClaim: string): Record<string, unknown> {
   const roles = user.app_metadata.roles;
   return {
     sub: user.user_id,

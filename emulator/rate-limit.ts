@@ -13,7 +13,7 @@ export interface RateLimitOptions {
  * 50 per second), so tests and the demo never trip it by accident; a test that wants 429s
  * sets a small bucket through the options or `POST /__emulator/rate-limit`.
  */
-export const DEFAULT_RATE_LIMIT: Required<RateLimitOptions> = { enabled: true, limit: 100, refillPerSecond: 50 };
+const DEFAULT_RATE_LIMIT: Required<RateLimitOptions> = { enabled: true, limit: 100, refillPerSecond: 50 };
 
 export interface RateLimitDecision {
   allowed: boolean;

@@ -18,10 +18,10 @@ import { handleSignup } from "./signup.js";
 import { TenantStore } from "./store.js";
 import { UsersExportJobs } from "./users-exports.js";
 
-export type { FaultOptions } from "./faults.js";
-export type { RateLimitOptions } from "./rate-limit.js";
+;
+;
 
-export interface ApplicationClient {
+interface ApplicationClient {
   clientId: string;
   clientSecret: string;
   name: string;
@@ -29,7 +29,7 @@ export interface ApplicationClient {
   baseUrl: string;
 }
 
-export interface MachineClient {
+interface MachineClient {
   clientId: string;
   clientSecret: string;
   name: string;

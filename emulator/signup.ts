@@ -12,9 +12,9 @@ import { defaultPicture } from "./user-profile.js";
  * containing no more than ten properties. Property names can have a maximum of 100
  * characters, and property values must be strings of no more than 500 characters."
  */
-export const SIGNUP_METADATA_MAX_PROPERTIES = 10;
-export const SIGNUP_METADATA_MAX_NAME_CHARS = 100;
-export const SIGNUP_METADATA_MAX_VALUE_CHARS = 500;
+const SIGNUP_METADATA_MAX_PROPERTIES = 10;
+const SIGNUP_METADATA_MAX_NAME_CHARS = 100;
+const SIGNUP_METADATA_MAX_VALUE_CHARS = 500;
 
 const signupSchema = z.strictObject({
   client_id: z.string().min(1),

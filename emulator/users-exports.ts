@@ -8,15 +8,15 @@ import type { TenantStore } from "./store.js";
 import { toAuth0User, type Auth0User } from "./user-profile.js";
 
 /** Auth0: "The download link is valid for 60 seconds"; GET /jobs/{id} again for a fresh one. */
-export const DEFAULT_DOWNLOAD_TTL_SECONDS = 60;
+const DEFAULT_DOWNLOAD_TTL_SECONDS = 60;
 /** Auth0: "You can export up to 30 fields." */
-export const MAX_EXPORT_FIELDS = 30;
+const MAX_EXPORT_FIELDS = 30;
 /**
  * Fields of a CSV export when the request names none. Auth0 says "defaults to a predefined set
  * of fields" without listing it; this list is our assumption. A JSON export without `fields`
  * carries the whole profile.
  */
-export const DEFAULT_CSV_FIELDS = [
+const DEFAULT_CSV_FIELDS = [
   "user_id",
   "email",
   "email_verified",

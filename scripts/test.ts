@@ -74,6 +74,8 @@ function e2e() {
 
 check("eslint", bin("eslint"), [".", "--max-warnings", "0"]);
 check("prettier", bin("prettier"), ["--check", "."]);
+// No unused files, exports or dependencies (knip.json names the entry points).
+check("knip", bin("knip"), ["--no-config-hints"]);
 check("typecheck", "sh", ["-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`]);
 vitest("unit");
 vitest("integration");

@@ -15,7 +15,7 @@ export const APP = {
 };
 
 /** Every scope the portal uses, so the contract tests can reach every endpoint. */
-export const ALL_SCOPES = [
+const ALL_SCOPES = [
   "read:users",
   "create:users",
   "update:users",
@@ -60,7 +60,7 @@ function portalMachineClient(scopes: string[]) {
   };
 }
 
-export interface JsonResponse<T = unknown> {
+interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;

@@ -41,7 +41,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
-export class MigrationError extends Error {}
+class MigrationError extends Error {}
 
 /**
  * Applies pending SQL migrations the way `prisma migrate deploy` does: each in its own
