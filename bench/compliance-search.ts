@@ -4,23 +4,14 @@
 // with 2–3 current consent states each straight in SQL (ConsentState is what search reads; the
 // events behind it are not needed for search), then times `searchSubjects` — access-log write
 // included — for every way in, and prints the query plans the indexes give.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../scripts/db/embedded-postgres.js";
-import { migrate } from "../scripts/db/migrate.js";
-import { freePort } from "../test/free-port.js";
-import { TEST_ENV } from "../test/test-env.js";
 import { staffActor } from "../test/actors.js";
+import { startBenchDatabase } from "./bench-database.js";
 
 const SUBJECTS = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 30;
 
-const dataDir = mkdtempSync(join(tmpdir(), "compliance-bench-"));
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "bench" });
-Object.assign(process.env, TEST_ENV, { DATABASE_URL: server.url });
-await migrate(server.url);
+const database = await startBenchDatabase("compliance");
 
 const { db } = await import("../lib/db/client.js");
 const { seedConsentCatalog } = await import("../lib/demo/consent-catalog.js");
@@ -28,7 +19,7 @@ const { emailBlindIndexKey } = await import("../lib/crypto/ledger-keys.js");
 const { searchSubjects } = await import("../lib/compliance/search-subjects.js");
 type SearchInput = Parameters<typeof searchSubjects>[1];
 
-const sql = new pg.Client({ connectionString: server.url });
+const sql = new pg.Client({ connectionString: database.url });
 await sql.connect();
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -175,6 +166,5 @@ try {
 } finally {
   await sql.end();
   await db().$disconnect();
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await database.stop();
 }

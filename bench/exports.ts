@@ -8,27 +8,18 @@
 //   3. as a background job: gzipped into ExportJobChunk rows, then read back and gunzipped.
 // Each line reports rows/s, MB/s and RSS growth over the baseline taken just before the run.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { startEmbeddedPostgres } from "../scripts/db/embedded-postgres.js";
-import { migrate } from "../scripts/db/migrate.js";
-import { freePort } from "../test/free-port.js";
-import { TEST_ENV } from "../test/test-env.js";
 import { adminActor } from "../test/actors.js";
+import { startBenchDatabase } from "./bench-database.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const PURPOSES_PER_SUBJECT = 4;
 const SUBJECTS = Math.ceil(ROWS / PURPOSES_PER_SUBJECT);
 const MB = 1024 * 1024;
 
-const dataDir = mkdtempSync(join(tmpdir(), "exports-bench-"));
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "bench" });
-Object.assign(process.env, TEST_ENV, { DATABASE_URL: server.url });
-await migrate(server.url);
+const database = await startBenchDatabase("exports");
 
 const { db } = await import("../lib/db/client.js");
 const { seedConsentCatalog } = await import("../lib/demo/consent-catalog.js");
@@ -171,5 +162,4 @@ console.log(`(the job stored ${(stored / MB).toFixed(1)} MB of gzip in the datab
 http.close();
 await closeExportPool();
 await db().$disconnect();
-await server.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await database.stop();

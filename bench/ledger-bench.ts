@@ -1,20 +1,11 @@
 // Quick figures for the consent ledger (not part of `npm test`):
 //   npx tsx --conditions=react-server bench/ledger-bench.ts
 // Starts a throw-away embedded PostgreSQL, then times appends and verification.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { startEmbeddedPostgres } from "../scripts/db/embedded-postgres.js";
-import { migrate } from "../scripts/db/migrate.js";
-import { freePort } from "../test/free-port.js";
-import { TEST_ENV } from "../test/test-env.js";
 import { PERSON } from "../test/actors.js";
+import { startBenchDatabase } from "./bench-database.js";
 
-const dataDir = mkdtempSync(join(tmpdir(), "ledger-bench-"));
-const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: "bench" });
-Object.assign(process.env, TEST_ENV, { DATABASE_URL: server.url });
-await migrate(server.url);
+const database = await startBenchDatabase("ledger");
 
 const { db } = await import("../lib/db/client.js");
 const { seedConsentCatalog } = await import("../lib/demo/consent-catalog.js");
@@ -139,5 +130,4 @@ for (let run = 1; run <= 3; run += 1) {
 }
 
 await db().$disconnect();
-await server.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await database.stop();
