@@ -18,9 +18,6 @@ import { handleSignup } from "./signup.js";
 import { TenantStore } from "./store.js";
 import { UsersExportJobs } from "./users-exports.js";
 
-;
-;
-
 interface ApplicationClient {
   clientId: string;
   clientSecret: string;

@@ -7,6 +7,8 @@ import { grantConsent } from "@/lib/consent/grant-consent";
 import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { db } from "@/lib/db/client";
+import { createStaffApiToken } from "@/lib/compliance/staff-api-tokens/create-staff-api-token";
+import { revokeStaffApiToken } from "@/lib/compliance/staff-api-tokens/revoke-staff-api-token";
 import { adminActor, PERSON } from "@/test/actors";
 import { expectFailingAuditToAbort } from "@/test/failing-audit";
 import { changeWithdrawalPolicy } from "./change-withdrawal-policy";
@@ -111,5 +113,22 @@ describe("a failing audit write rolls the admin change back", () => {
     expect(await readWithdrawalPolicy()).toEqual({ onRequiredWithdrawal: "flag" });
     await expectFailingAuditToAbort(() => changeWithdrawalPolicy({ onRequiredWithdrawal: "delete" }, ADMIN));
     expect(await readWithdrawalPolicy()).toEqual({ onRequiredWithdrawal: "flag" });
+  });
+
+  it("createStaffApiToken and revokeStaffApiToken", async () => {
+    await expectFailingAuditToAbort(() =>
+      createStaffApiToken({ label: "rollback", role: "compliance", expiresInDays: 1 }, ADMIN),
+    );
+    expect(await db().staffApiToken.count({ where: { label: "rollback" } })).toBe(0);
+
+    const { id } = await createStaffApiToken({ label: "kept", role: "compliance", expiresInDays: 1 }, ADMIN);
+    await expectFailingAuditToAbort(() => revokeStaffApiToken({ tokenId: id }, ADMIN));
+    expect((await db().staffApiToken.findUniqueOrThrow({ where: { id } })).revokedAt).toBeNull();
+    await revokeStaffApiToken({ tokenId: id }, ADMIN);
+    const changes = await db().adminChange.findMany({ where: { target: id }, orderBy: { at: "asc" } });
+    expect(changes.map((change) => [change.action, change.actorType, change.actorId])).toEqual([
+      ["api_token.create", "staff", ADMIN.id],
+      ["api_token.revoke", "staff", ADMIN.id],
+    ]);
   });
 });

@@ -58,6 +58,13 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
   }),
   z.strictObject({ action: z.literal("role.grant"), target: z.string(), before: roles, after: roles }),
   z.strictObject({ action: z.literal("role.revoke"), target: z.string(), before: roles, after: roles }),
+  z.strictObject({
+    action: z.literal("api_token.create"),
+    /** The token's id; the token itself is never stored or logged. */
+    target: z.uuid(),
+    after: z.object({ role: z.enum(["compliance", "admin"]), label: z.string(), expiresAt: z.string() }),
+  }),
+  z.strictObject({ action: z.literal("api_token.revoke"), target: z.uuid() }),
 ]);
 export type AdminChangeEntry = z.input<typeof adminChangeSchema>;
 export type AdminChangeAction = AdminChangeEntry["action"];

@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { appendAdminChange } from "@/lib/admin/append-admin-change";
+import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import { createStaffApiTokenFormSchema, type CreateStaffApiTokenInput } from "../schemas";
 import type { Actor } from "@/lib/auth/actor";
@@ -22,25 +23,39 @@ export async function createStaffApiToken(
     throw new AppError("forbidden", "Only admins can create tokens that write.", { field: "role" });
   }
   const now = new Date();
-  const live = await db().staffApiToken.count({
-    where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } },
-  });
-  if (live >= MAX_LIVE_TOKENS) {
-    throw new AppError("validation_failed", `You already have ${MAX_LIVE_TOKENS} live tokens; revoke one first.`, {
-      field: "label",
-    });
-  }
   const token = generateStaffToken();
-  const created = await db().staffApiToken.create({
-    data: {
-      ownerId: actor.id,
-      role: request.role,
-      label: request.label,
-      tokenHash: hashStaffToken(token),
-      tokenHint: staffTokenHint(token),
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + request.expiresInDays * 86_400_000),
-    },
+  const created = await inTransaction(undefined, async (tx) => {
+    // One owner's creations queue here, so the live-token limit holds under concurrent requests.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`staff-api-token:${actor.id}`}))`;
+    const live = await tx.staffApiToken.count({
+      where: { ownerId: actor.id, revokedAt: null, expiresAt: { gt: now } },
+    });
+    if (live >= MAX_LIVE_TOKENS) {
+      throw new AppError("validation_failed", `You already have ${MAX_LIVE_TOKENS} live tokens; revoke one first.`, {
+        field: "label",
+      });
+    }
+    const row = await tx.staffApiToken.create({
+      data: {
+        ownerId: actor.id,
+        role: request.role,
+        label: request.label,
+        tokenHash: hashStaffToken(token),
+        tokenHint: staffTokenHint(token),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + request.expiresInDays * 86_400_000),
+      },
+    });
+    await appendAdminChange(
+      {
+        action: "api_token.create",
+        target: row.id,
+        after: { role: request.role, label: row.label, expiresAt: row.expiresAt.toISOString() },
+      },
+      actor,
+      tx,
+    );
+    return row;
   });
   return { id: created.id, token, expiresAt: created.expiresAt };
 }
