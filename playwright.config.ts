@@ -30,6 +30,9 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: true,
   retries: 0,
+  // The longest flows (sign up, sign in again, an axe check per page, several page loads) take
+  // 20–30 s on a 2-core machine running the whole stack; Playwright's default 30 s left no room.
+  timeout: 60_000,
   workers: 2,
   outputDir: OFFSET ? `test-results/e2e-${OFFSET}` : "test-results/e2e",
   reporter: [
