@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
 import { auth0, type Auth0Gateway, type Auth0User } from "@/lib/auth0/auth0-gateway";
 import { normalizeEmail } from "@/lib/crypto/blind-index";
 
@@ -36,16 +37,33 @@ function toPerson(user: Auth0User): Auth0Person {
   };
 }
 
+/**
+ * Staff pages show the ledger side even when Auth0 cannot answer: any refusal of a directory
+ * look-up (a 400 for an odd id as much as a 5xx) reads as "Auth0 unavailable" there.
+ */
+async function unavailableOnFailure<T>(lookUp: () => Promise<T>): Promise<T> {
+  try {
+    return await lookUp();
+  } catch (error) {
+    if (error instanceof AppError && error.code !== "upstream_unavailable") {
+      throw new AppError("upstream_unavailable", error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
 /** The directory backed by an Auth0 gateway (the portal's own by default). */
 export function auth0Directory(gateway: () => Auth0Gateway = auth0): Auth0Directory {
   return {
     async findByEmail(email) {
       // Auth0 matches users-by-email exactly and case-sensitively; database users are stored lower-case.
-      const users = await gateway().findUsersByEmail(normalizeEmail(email), { fields: FIELDS });
+      const users = await unavailableOnFailure(() =>
+        gateway().findUsersByEmail(normalizeEmail(email), { fields: FIELDS }),
+      );
       return users.map(toPerson);
     },
     async findById(userId) {
-      const user = await gateway().getUser(userId, { fields: FIELDS });
+      const user = await unavailableOnFailure(() => gateway().getUser(userId, { fields: FIELDS }));
       return user && toPerson(user);
     },
   };

@@ -145,7 +145,7 @@ export async function runLedgerExportJob(jobId: string): Promise<ExportJob | nul
 
 /**
  * Ledger export jobs whose process died (lease ran out) or that never started: the caller runs
- * them again from the start. Called when someone looks at the jobs, so no worker is needed.
+ * them again from the start. Called by the scheduled export maintenance (start-export-maintenance.ts).
  */
 export async function findStalledExportJobs(): Promise<string[]> {
   const now = Date.now();

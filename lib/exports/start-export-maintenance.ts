@@ -14,7 +14,10 @@ let started = false;
 export function startExportMaintenance(): void {
   if (started) return;
   started = true;
+  let running = false;
   const tick = async () => {
+    if (running) return; // a long take-over is still going: the next tick looks again
+    running = true;
     try {
       const purged = await purgeExpiredExportJobs();
       if (purged) logger.info({ purged }, "expired export jobs deleted");
@@ -23,6 +26,8 @@ export function startExportMaintenance(): void {
       }
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "export maintenance failed");
+    } finally {
+      running = false;
     }
   };
   setInterval(() => void tick(), INTERVAL_MS).unref();

@@ -23,8 +23,11 @@ interface HttpError {
   headers?: Record<string, string>;
 }
 
+// Auth0 (and so the emulator) says "Request Entity Too Large" where Node says "Payload Too Large".
+const AUTH0_WORDING: Record<number, string> = { 413: "Request Entity Too Large" };
+
 function statusText(status: number): string {
-  return STATUS_CODES[status] ?? "Error";
+  return AUTH0_WORDING[status] ?? STATUS_CODES[status] ?? "Error";
 }
 
 function errorBody(shape: ErrorShape, error: HttpError): Record<string, unknown> {

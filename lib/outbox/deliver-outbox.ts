@@ -134,7 +134,13 @@ async function reschedule(message: ClaimedMessage, error: unknown): Promise<void
   let delay = exponential / 2 + Math.random() * (exponential / 2);
   const reset = rateLimitResetAt(error);
   if (reset !== null) delay = Math.max(delay, reset - Date.now());
-  const reason = status ? `Auth0 answered ${status}` : error instanceof Error ? error.message : String(error);
+  // A network failure keeps its cause (e.g. ECONNREFUSED) so the status page says what went wrong.
+  const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : "";
+  const reason = status
+    ? `Auth0 answered ${status}`
+    : error instanceof Error
+      ? `${error.message}${cause}`
+      : String(error);
   await db().outboxMessage.updateMany({
     where: { id: message.id, status: "pending" },
     data: { nextAttemptAt: new Date(Date.now() + delay), lockedUntil: null, lastError: reason.slice(0, 500) },

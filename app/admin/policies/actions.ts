@@ -24,7 +24,9 @@ export const deleteDraftAction = defineAction({ role: "admin", schema: draftIdFo
 export const publishDraftAction = defineAction(
   { role: "admin", schema: publishDraftFormSchema },
   async (input, actor) => {
-    const version = await publishPolicyDraft(input, actor);
+    // `confirm` is the form's own check; the use case takes what is published.
+    const { id, textSha256, requiresReconsent } = input;
+    const version = await publishPolicyDraft({ id, textSha256, requiresReconsent }, actor);
     revalidatePath("/admin/policies");
     redirect(`/admin/policies/versions/${version.id}?published=1`);
   },
