@@ -11,7 +11,7 @@ const CHANNEL_TEXT = { paper: "on paper", phone: "by phone", email: "by email", 
 /**
  * Records a consent or a withdrawal that reached staff outside the portal (a signed form, a
  * phone call), with method `staff` and the staff member and their reason on the event. Admins
- * only: compliance staff read, admins act (ADR 006). A grant is recorded under the policy
+ * only: compliance staff read, admins act (ADR 010). A grant is recorded under the policy
  * versions the form showed, and refused if a newer one was published since. The staff member's
  * IP and browser are not recorded: they describe the staff member, not the person.
  */

@@ -113,7 +113,7 @@ async function labelStates(rows: StateRow[], tx: Tx): Promise<Array<StateRow & S
 /**
  * Filtered search: current consent rows, newest decision first, a keyset page at a time. Each
  * way in has an index (migration 20261123020000) whose order is the page order, so a page costs
- * an index range scan of about `limit` rows whatever the table size (ADR 006 has the plans).
+ * an index range scan of about `limit` rows whatever the table size (ADR 008 has the plans).
  */
 async function searchStates(query: SubjectSearchQuery, filters: Filters, tx: Tx) {
   const limit = query.limit ?? DEFAULT_LIMIT;

@@ -5,7 +5,7 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 
 /**
  * Columns of each export, in order. Neither carries an email address or the Auth0 user id:
- * rows name the pseudonymous subject id only (ADR 007). The events export carries every column
+ * rows name the pseudonymous subject id only (ADR 019). The events export carries every column
  * the hash chain covers, so anyone can recompute each `hash` from the file.
  */
 export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {

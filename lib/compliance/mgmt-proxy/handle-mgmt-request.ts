@@ -41,7 +41,7 @@ export interface ProxyDependencies {
 const accessAction = (method: string) => (method === "GET" ? "mgmt.read" : "mgmt.write");
 
 /**
- * The Management API proxy (`/api/mgmt/v2/*`, ADR 006): allow-list, role, validation, access
+ * The Management API proxy (`/api/mgmt/v2/*`, ADR 012): allow-list, role, validation, access
  * log, and the ledger for consent. Reads are logged in the transaction that maps the people
  * returned to subjects, before the response leaves; writes are logged (with any ledger events
  * for `user_metadata.consent`) before they are sent to Auth0. What Auth0 answers is returned;

@@ -4,7 +4,7 @@ import { fieldIssues, type FieldIssue } from "@/lib/http/validation";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
 /**
- * The Management API subset the portal proxies (ADR 006). Anything else is refused before it
+ * The Management API subset the portal proxies (ADR 012). Anything else is refused before it
  * reaches Auth0. `role` is the least role allowed: compliance reads, admin writes.
  */
 export type ProxyRoute =
@@ -161,7 +161,7 @@ export function upstreamPath(route: ProxyRoute): string {
 /**
  * `user_metadata.consent` as a client may write it: the seed's legacy object (`given`, `date`,
  * `text_details`) and/or the portal's projection (`version`, `purposes`). The ledger records the
- * decision; Auth0 then receives the ledger's projection in its place (ADR 006).
+ * decision; Auth0 then receives the ledger's projection in its place (ADR 012).
  */
 export const consentPatchSchema = z
   .strictObject({

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { defineStaffRoute, type StaffRouteInput } from "@/lib/http/define-staff-route";
 
 /**
- * The Management API proxy (ADR 006): `https://<portal>/api/mgmt/v2/<path>` answers like
+ * The Management API proxy (ADR 012): `https://<portal>/api/mgmt/v2/<path>` answers like
  * `https://<tenant>/api/v2/<path>` for the allow-listed subset, to a staff session or a staff
  * API token. Inbound cookies and Authorization never travel on: only the validated path, query
  * and body do, with the server's own Management API token.
