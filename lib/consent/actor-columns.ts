@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/actor";
+import { auditActor, type Actor } from "@/lib/auth/actor";
 import { computeUserAgentHash } from "@/lib/crypto/blind-index";
 import { userAgentHashKey } from "@/lib/crypto/ledger-keys";
 import { AppError, parseInput } from "@/lib/errors";
@@ -18,10 +18,11 @@ export function recordedActor(actor: Actor, reason: string | undefined, method: 
   if (method === "staff" && actor.kind !== "staff") {
     throw new AppError("validation_failed", "method: method `staff` needs a staff actor", { field: "method" });
   }
+  const { actorType, actorId } = auditActor(actor);
   const recorded =
-    actor.kind === "person"
-      ? { type: "self" as const }
-      : { type: actor.kind, id: actor.id, ...(reason === undefined ? {} : { reason }) };
+    actorType === "self"
+      ? { type: actorType }
+      : { type: actorType, id: actorId, ...(reason === undefined ? {} : { reason }) };
   if (recorded.type === "staff" && reason === undefined) {
     throw new AppError("validation_failed", "reason: staff must give a reason", { field: "reason" });
   }
