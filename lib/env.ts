@@ -46,6 +46,39 @@ const envSchema = z.object({
   BLIND_INDEX_KEY: hexKey("BLIND_INDEX_KEY"),
   /** Ed25519 private key (the 32-byte seed, hex) that signs consent receipts. */
   RECEIPT_SIGNING_KEY: hexKey("RECEIPT_SIGNING_KEY"),
+  /**
+   * Signs the transparency log's checkpoints (ADR 028): a C2SP signed-note signer key
+   * `PRIVATE+KEY+<origin>+<key id>+<base64>`; its name is the log's origin. Never stored in the database.
+   */
+  LOG_SIGNING_KEY: z
+    .string({ error: "LOG_SIGNING_KEY is missing: run `npm start` (it generates one) or see the README" })
+    .regex(
+      /^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/,
+      "LOG_SIGNING_KEY must be a signed-note signer key PRIVATE+KEY+<name>+<id>+<key>",
+    ),
+  /** Witnesses asked to cosign each checkpoint: `<url>#<verifier key>`, comma-separated. */
+  WITNESSES: z
+    .string()
+    .default("")
+    .transform((value, context) => {
+      const witnesses: Array<{ url: string; verifierKey: string }> = [];
+      for (const item of value.split(/[,\s]+/).filter(Boolean)) {
+        const [url, verifierKey] = item.split("#");
+        if (
+          !url ||
+          !verifierKey ||
+          !URL.canParse(url) ||
+          !/^[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(verifierKey)
+        ) {
+          context.addIssue({ code: "custom", message: `"${item}" is not <url>#<witness verifier key>` });
+          return z.NEVER;
+        }
+        witnesses.push({ url, verifierKey });
+      }
+      return witnesses;
+    }),
+  /** How many witnesses must cosign a checkpoint before it is served; defaults to all of them. */
+  WITNESS_QUORUM: z.coerce.number().int().min(0).optional(),
   /** The data controller named in consent receipts. */
   CONTROLLER_NAME: z.string().min(1).default("Consent Portal demo controller"),
   CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),

@@ -1,5 +1,6 @@
-// `npm run ledger:verify`: recomputes every subject's hash chain and reports the first broken
-// link by subject and seq. Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
+// `npm run ledger:verify`: recomputes every subject's hash chain, the consent-state projection and
+// the transparency log's tree from the rows, compares the tree with what the witnesses cosigned,
+// and reports what does not match (ADR 028). Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
 //   --json   print the full report as JSON
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any).
 import pg from "pg";
@@ -32,16 +33,27 @@ function print(report: LedgerVerification) {
   console.log(
     `Verified ${report.events} events of ${report.subjects} subjects in ${report.durationMs} ms (${rate} events/s).`,
   );
+  const { log } = report;
+  console.log(
+    `Log: ${log.size} entries, ${log.pending} waiting; ` +
+      (log.witnessedSize === null ? "no witness checkpoint to compare with." : `witnesses hold ${log.witnessedSize}.`),
+  );
   if (report.ok) {
-    console.log("✔ Every chain verifies.");
+    console.log("✔ Every chain verifies, every row is in the log once, and the log matches its witnessed checkpoints.");
     return;
   }
-  const first = report.firstBroken!;
-  console.log(`✖ First broken link: subject ${first.subjectId}, seq ${first.seq} (${first.reason}): ${first.message}`);
+  const first = report.firstBroken;
+  if (first) {
+    console.log(`✖ First broken link: subject ${first.subjectId}, seq ${first.seq} (${first.reason}): ${first.message}`);
+  }
   if (report.broken.length > 1) {
     console.log(`  ${report.broken.length} broken chains:`);
     for (const link of report.broken) console.log(`  - subject ${link.subjectId}, seq ${link.seq}: ${link.reason}`);
   }
+  for (const mismatch of report.projectionMismatches) {
+    console.log(`✖ Consent state of subject ${mismatch.subjectId}: ${mismatch.message}`);
+  }
+  for (const problem of log.problems) console.log(`✖ Log (${problem.reason}): ${problem.message}`);
 }
 
 async function run(url: string): Promise<LedgerVerification> {

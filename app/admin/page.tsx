@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { formatTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { readDashboard } from "@/lib/admin/read-dashboard";
+import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
+import { readLogStatus } from "@/lib/transparency/read-log-status";
 import { ChartFigure } from "./chart-figure";
 import { ActivityChart, ConsentRateChart, ReconsentChart } from "./dashboard-charts";
 import { formatDuration, numberFormat } from "./format";
@@ -21,8 +23,17 @@ function Tile(props: { label: string; value: string; tone?: "ok" | "warn"; testI
 }
 
 export default definePage({ role: "admin", returnTo: "/admin" }, async function AdminDashboardPage() {
-  const dashboard = await readDashboard();
+  const [dashboard, log, verification] = await Promise.all([
+    readDashboard(),
+    readLogStatus(),
+    readLastLedgerVerification(),
+  ]);
   const { outbox, reconsent } = dashboard;
+  const witnessedAge = log.witnessed?.cosignedAt
+    ? Math.max(0, Math.round((Date.now() - log.witnessed.cosignedAt.getTime()) / 1000))
+    : null;
+  // Checkpoints are cosigned every second or so: minutes without one means a witness is down.
+  const witnessLagging = log.witnesses > 0 && (witnessedAge === null || witnessedAge > 300) && log.size > 0;
   // A sync that has not caught up within a few minutes deserves a look.
   const lagging = outbox.oldestPendingAgeSeconds !== null && outbox.oldestPendingAgeSeconds > 300;
   const thisWeek = dashboard.consentRate.at(-1);
@@ -71,6 +82,39 @@ export default definePage({ role: "admin", returnTo: "/admin" }, async function 
             </ul>
           </details>
         )}
+      </section>
+
+      <section aria-labelledby="log-heading" className="space-y-3">
+        <h2 id="log-heading" className="text-lg font-semibold">
+          Verifiable log
+        </h2>
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <Tile label="Entries in the log" value={numberFormat.format(log.size)} testId="log-size" />
+          <Tile
+            label="Waiting to be logged"
+            value={numberFormat.format(log.pending)}
+            tone={log.pending > 10_000 ? "warn" : "ok"}
+            testId="log-pending"
+          />
+          <Tile
+            label="Last witnessed checkpoint"
+            value={
+              log.witnesses === 0
+                ? "no witness configured"
+                : witnessedAge === null
+                  ? "none yet"
+                  : `${formatDuration(witnessedAge)} ago`
+            }
+            tone={witnessLagging || log.witnesses === 0 ? "warn" : "ok"}
+            testId="log-witnessed-age"
+          />
+          <Tile
+            label="Last verification"
+            value={verification ? `${verification.ok ? "✔ passed" : "✖ failed"}, ${formatTime(verification.verifiedAt)}` : "never"}
+            tone={verification?.ok ? "ok" : "warn"}
+            testId="log-last-verification"
+          />
+        </dl>
       </section>
 
       <ChartFigure

@@ -3,6 +3,8 @@ import { auditActor, type Actor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db/client";
 import { parseInput } from "@/lib/errors";
 import type { AdminChange, Prisma } from "@/lib/generated/prisma/client";
+import { adminChangeLeaf } from "@/lib/transparency/leaf-data";
+import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
 import { adminChangeSchema, type AdminChangeEntry } from "./schemas";
 
 const json = (value: unknown) => (value === undefined ? undefined : (value as Prisma.InputJsonValue));
@@ -14,7 +16,7 @@ const json = (value: unknown) => (value === undefined ? undefined : (value as Pr
  */
 export async function appendAdminChange(entry: AdminChangeEntry, actor: Actor, tx: Tx): Promise<AdminChange> {
   const change = parseInput(adminChangeSchema, entry);
-  return tx.adminChange.create({
+  const row = await tx.adminChange.create({
     data: {
       ...auditActor(actor),
       action: change.action,
@@ -23,4 +25,6 @@ export async function appendAdminChange(entry: AdminChangeEntry, actor: Actor, t
       after: json("after" in change ? change.after : undefined),
     },
   });
+  await enqueueLeaves(tx, [adminChangeLeaf(row)]);
+  return row;
 }

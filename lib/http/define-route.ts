@@ -80,3 +80,24 @@ function invalid(message: string, error: z.ZodError): AppError {
   const issues = fieldIssues(error);
   return new AppError("bad_request", message, { field: issues[0]?.field, issues });
 }
+
+/**
+ * For the few public route handlers (the transparency log, receipt keys): no session, the query
+ * parsed with zod (400 naming each field), errors rendered like every other route.
+ */
+export function definePublicRoute<Q extends Schema | undefined = undefined>(
+  options: { query?: Q },
+  handler: (input: { query: Infer<Q>; request: NextRequest }) => Promise<Response>,
+) {
+  return async (request: NextRequest) => {
+    try {
+      const query = options.query
+        ? options.query.safeParse(Object.fromEntries(request.nextUrl.searchParams))
+        : undefined;
+      if (query && !query.success) throw invalid("The query is not valid.", query.error);
+      return await handler({ query: query?.data as Infer<Q>, request });
+    } catch (error) {
+      return renderThrown("portal", error, request.nextUrl.pathname);
+    }
+  };
+}

@@ -12,6 +12,8 @@ import type {
 } from "@/lib/generated/prisma/client";
 import { computeEventHash, GENESIS_HASH } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
+import { consentEventLeaf } from "@/lib/transparency/leaf-data";
+import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
 
 /** What a caller decides to record; the ledger adds id, seq, time, chain and idempotency fields. */
 export interface ConsentEventDraft {
@@ -127,6 +129,7 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
       });
 
       await tx.consentEvent.createMany({ data: events });
+      await enqueueLeaves(tx, events.map(consentEventLeaf));
       await tx.subject.update({ where: { id: subject.id }, data: { lastSeq: seq, lastHash: prevHash } });
       await writeProjection(tx, subject.id, state, events);
       return { events, replayed: false, subject: { ...subject, lastSeq: seq, lastHash: prevHash } };

@@ -35,7 +35,7 @@ export interface HashedEventColumns {
  * times are ISO 8601 UTC with milliseconds — exactly what timestamptz(3) stores — so anyone can
  * recompute a hash from an export of the table.
  */
-function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
+export function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
   return {
     v: HASH_FORMAT_VERSION,
     id: event.id,

@@ -1,8 +1,11 @@
 import "server-only";
 import { db, type Db, type Tx } from "@/lib/db/client";
-import type { ConsentEvent, Prisma } from "@/lib/generated/prisma/client";
+import type { ConsentEvent, ConsentState, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
+import { consentEventLeaf } from "@/lib/transparency/leaf-data";
+import { compareLeaf, ProblemList, verifyLog, type LogVerification } from "@/lib/transparency/verify-log";
 import { ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
+import { projectEvent } from "./project-consent-state";
 
 const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
 
@@ -16,9 +19,18 @@ export interface LedgerVerification {
   firstBroken: ChainBreak | null;
   /** The first broken link of each broken subject (at most `maxBroken`). */
   broken: ChainBreak[];
+  /** Subjects whose ConsentState rows differ from a rebuild from their events (at most `maxBroken`). */
+  projectionMismatches: Array<{ subjectId: string; message: string }>;
+  /** The transparency log: every row in it once, its tree against the witnesses (ADR 028). */
+  log: LogVerification;
 }
 
-type EventWithHead = ConsentEvent & { headSeq: number; headHash: string | null };
+type EventWithHead = ConsentEvent & {
+  headSeq: number;
+  headHash: string | null;
+  leafData: string | null;
+  queuedData: string | null;
+};
 
 const BATCH = 5_000;
 
@@ -29,8 +41,10 @@ async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | nul
     e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
     e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
     e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash,
-    s.last_seq AS "headSeq", s.last_hash AS "headHash"`;
-  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id`;
+    s.last_seq AS "headSeq", s.last_hash AS "headHash", l.data AS "leafData", q.data AS "queuedData"`;
+  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id
+    LEFT JOIN "LogLeaf" l ON l.row_id = e.id
+    LEFT JOIN LATERAL (SELECT data FROM "LogQueue" q WHERE q.row_id = e.id LIMIT 1) q ON true`;
   // Keyset pagination over the (subject_id, seq) unique index: constant cost per batch.
   return after
     ? tx.$queryRawUnsafe<EventWithHead[]>(
@@ -86,8 +100,12 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         await onProgress({ totalEvents, processedEvents: 0, subjects: 0 });
       }
       const broken: ChainBreak[] = [];
+      const problems = new ProblemList(maxBroken);
+      const projectionMismatches: LedgerVerification["projectionMismatches"] = [];
+      const projections = new Map<string, Map<string, ConsentState>>();
       let subjects = 0;
       let events = 0;
+      let pending = 0;
       const record = (firstBreak: ChainBreak | null) => {
         if (firstBreak && broken.length < maxBroken) broken.push(firstBreak);
       };
@@ -102,10 +120,22 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
               checker: new ChainChecker(event.subjectId),
               head: { lastSeq: event.headSeq, lastHash: event.headHash },
             };
+            projections.set(event.subjectId, new Map());
             subjects += 1;
           }
           current.checker.add(event);
+          projectEvent(projections.get(event.subjectId)!, event);
+          compareLeaf(problems, event.id, consentEventLeaf(event).data, event.leafData, event.queuedData, () => {
+            pending += 1;
+          });
           events += 1;
+        }
+        // Subjects whose events all arrived are compared with their stored projection now.
+        const last = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
+        const complete = new Map([...projections].filter(([subjectId]) => subjectId !== last));
+        for (const subjectId of complete.keys()) projections.delete(subjectId);
+        for (const mismatch of await compareProjections(tx, complete)) {
+          if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
         }
         await onProgress?.({ totalEvents, processedEvents: events, subjects });
         if (batch.length < BATCH) break;
@@ -130,23 +160,38 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         }
       }
       broken.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.seq - b.seq));
-      return { broken, subjects, events };
+      // Projection rows of subjects that have no events at all cannot come from the ledger.
+      const orphans = await tx.$queryRaw<Array<{ subjectId: string }>>`
+        SELECT DISTINCT c.subject_id AS "subjectId" FROM "ConsentState" c
+        WHERE NOT EXISTS (SELECT 1 FROM "ConsentEvent" e WHERE e.subject_id = c.subject_id) LIMIT ${maxBroken}`;
+      for (const orphan of orphans) {
+        projectionMismatches.push({ subjectId: orphan.subjectId, message: "consent state without any event" });
+      }
+      const log = await verifyLog(tx, { rows: events, pending }, problems);
+      return { broken, subjects, events, projectionMismatches, log };
     },
     // A whole-ledger read: one snapshot, and far longer than a request's transaction.
     { ...TRANSACTION_OPTIONS, isolationLevel: "RepeatableRead", timeout: 30 * 60_000 },
   );
   const verification: LedgerVerification = {
-    ok: result.broken.length === 0,
+    ok: result.broken.length === 0 && result.projectionMismatches.length === 0 && result.log.ok,
     verifiedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
     subjects: result.subjects,
     events: result.events,
     firstBroken: result.broken[0] ?? null,
     broken: result.broken,
+    projectionMismatches: result.projectionMismatches,
+    log: result.log,
   };
   if (options.record) {
     const value = JSON.parse(
-      JSON.stringify({ ...verification, broken: verification.broken.slice(0, 20) }),
+      JSON.stringify({
+        ...verification,
+        broken: verification.broken.slice(0, 20),
+        projectionMismatches: verification.projectionMismatches.slice(0, 20),
+        log: { ...verification.log, problems: verification.log.problems.slice(0, 20) },
+      }),
     ) as Prisma.InputJsonObject;
     await client.setting.upsert({
       where: { key: LAST_VERIFICATION_SETTING },
@@ -155,6 +200,37 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
     });
   }
   return verification;
+}
+
+/** Compares rebuilt projections with the stored ConsentState rows of the same subjects. */
+async function compareProjections(
+  tx: Tx,
+  rebuilt: Map<string, Map<string, ConsentState>>,
+): Promise<Array<{ subjectId: string; message: string }>> {
+  if (rebuilt.size === 0) return [];
+  const stored = await tx.consentState.findMany({ where: { subjectId: { in: [...rebuilt.keys()] } } });
+  const storedBySubject = new Map<string, ConsentState[]>();
+  for (const row of stored) storedBySubject.set(row.subjectId, [...(storedBySubject.get(row.subjectId) ?? []), row]);
+  const mismatches: Array<{ subjectId: string; message: string }> = [];
+  for (const [subjectId, expected] of rebuilt) {
+    const rows = storedBySubject.get(subjectId) ?? [];
+    const differs =
+      rows.length !== expected.size ||
+      rows.some((row) => {
+        const want = expected.get(row.purposeId);
+        return (
+          !want ||
+          want.status !== row.status ||
+          want.policyVersionId !== row.policyVersionId ||
+          want.eventId !== row.eventId ||
+          want.seq !== row.seq
+        );
+      });
+    if (differs) {
+      mismatches.push({ subjectId, message: "the stored consent state differs from a rebuild from the events" });
+    }
+  }
+  return mismatches;
 }
 
 /** The last recorded verification (for the integrity report), or null. */

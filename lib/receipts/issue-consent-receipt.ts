@@ -5,6 +5,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
+import { proveConsentEvent, type ReceiptProof } from "@/lib/transparency/prove-consent-event";
 import { buildConsentReceipt, type ConsentReceipt } from "./consent-receipt";
 import { receiptSigningKey } from "./signing-key";
 
@@ -15,11 +16,14 @@ export interface IssuedReceipt {
   /** Compact JWS (EdDSA). Verify with the JWKS at /api/receipts/jwks. */
   jws: string;
   receipt: ConsentReceipt;
+  /** The proof that the event is in the witnessed log; null until it is integrated and witnessed. */
+  proof: ReceiptProof | null;
 }
 
 /**
  * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built from the
  * immutable event, and Ed25519 signatures are deterministic: asking again yields the same JWS.
+ * Refused (409) for an event that does not match the transparency log (ADR 028).
  */
 export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<IssuedReceipt> {
   const event = !z.uuid().safeParse(eventId).success
@@ -31,6 +35,8 @@ export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<Iss
   if (!event || event.action === "erased" || !event.purpose) {
     throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
   }
+  // Nothing is signed for an event the verifiable log does not hold exactly as stored.
+  const proof = await proveConsentEvent(event, tx);
   const config = env();
   const receipt = buildConsentReceipt({
     event: { ...event, action: event.action },
@@ -58,5 +64,5 @@ export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<Iss
     .setIssuedAt(receipt.consentTimestamp)
     .setJti(event.id)
     .sign(privateKey);
-  return { receiptId: event.id, jws, receipt };
+  return { receiptId: event.id, jws, receipt, proof };
 }

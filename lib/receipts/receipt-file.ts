@@ -5,12 +5,20 @@ import type { IssuedReceipt } from "./issue-consent-receipt";
 
 /** A signed receipt as the JSON file people and staff download, with how to verify it. */
 export function receiptFileResponse(issued: IssuedReceipt, eventId: string): NextResponse {
+  const base = env().APP_BASE_URL;
   const file = {
     receipt: issued.receipt,
     jws: issued.jws,
+    // Proof that the decision is in the witnessed transparency log (null until it is integrated).
+    proof: issued.proof,
     verify: {
-      jwks: new URL("/api/receipts/jwks", env().APP_BASE_URL).toString(),
+      jwks: new URL("/api/receipts/jwks", base).toString(),
       how: "Verify `jws` (EdDSA/Ed25519) with the key in `jwks` whose kid matches; its payload must equal `receipt`.",
+      log: issued.proof
+        ? "Drop this file on " +
+          new URL("/verify", base).toString() +
+          ", or run `npm run receipt:verify -- <this file> --log-key <log key> --witness-key <witness key>`."
+        : "The log integrates decisions within seconds: download the receipt again for its proof of inclusion.",
     },
   };
   return new NextResponse(JSON.stringify(file, null, 2), {

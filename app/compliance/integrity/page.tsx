@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { readLedgerVerificationJob } from "@/lib/compliance/ledger-verification-job";
 import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
+import { readCheckpointHistory, readLogStatus } from "@/lib/transparency/read-log-status";
 import { subjectHref } from "../format";
 import { VerificationRunner } from "./verification-runner";
 import { definePage } from "@/lib/http/define-page";
@@ -13,12 +14,17 @@ import { definePage } from "@/lib/http/define-page";
 export const metadata: Metadata = { title: "Ledger integrity" };
 
 export default definePage({ role: "compliance", returnTo: "/compliance/integrity" }, async function IntegrityPage() {
-  const [last, job] = await Promise.all([readLastLedgerVerification(), readLedgerVerificationJob()]);
+  const [last, job, log, history] = await Promise.all([
+    readLastLedgerVerification(),
+    readLedgerVerificationJob(),
+    readLogStatus(),
+    readCheckpointHistory(),
+  ]);
   return (
     <section className="space-y-8">
       <PageHeader
         title="Ledger integrity"
-        intro="Every person's decisions form a hash chain. Verifying recomputes every hash from the stored events and reports the first link that does not match — an edit, a deletion or a reordering made behind the database's back."
+        intro="Every person's decisions form a hash chain, and every decision, staff read and admin change is an entry of one Merkle log whose checkpoints independent witnesses cosign. Verifying recomputes every hash and the log's root from the stored rows and compares them with what the witnesses hold — so an edit, a deletion, a back-dated or forged entry, or a restored backup shows, even when made by someone with full access to the database."
       />
 
       <Panel id="last" title="Last verification">
@@ -53,10 +59,65 @@ export default definePage({ role: "compliance", returnTo: "/compliance/integrity
                   ),
                 },
                 last.firstBroken && { term: "Broken chains", value: last.broken.length },
+                last.log && {
+                  term: "Log",
+                  value: `${last.log.size.toLocaleString("en")} entries; ${
+                    last.log.witnessedSize === null
+                      ? "no witness checkpoint to compare with"
+                      : `witnesses hold ${last.log.witnessedSize.toLocaleString("en")}`
+                  }`,
+                },
+                last.projectionMismatches?.length > 0 && {
+                  term: "Consent state differing from the events",
+                  value: `${last.projectionMismatches.length} people`,
+                },
               ]}
             />
+            {last.log?.problems.length > 0 && (
+              <ul className="mt-3 list-disc space-y-1 pl-6 text-sm text-red-800" data-testid="log-problems">
+                {last.log.problems.map((problem, index) => (
+                  <li key={index}>{problem.message}</li>
+                ))}
+              </ul>
+            )}
           </div>
         )}
+      </Panel>
+
+      <Panel id="checkpoints" title="Checkpoints">
+        <p className="mt-2 text-slate-700" data-testid="log-status">
+          Log <code>{log.origin}</code>: {log.size.toLocaleString("en")} entries, {log.pending.toLocaleString("en")}{" "}
+          waiting.{" "}
+          {log.witnesses === 0
+            ? "No witness is configured: checkpoints are signed by the log only."
+            : log.witnessed
+              ? `Latest witnessed checkpoint: ${log.witnessed.size.toLocaleString("en")} entries, cosigned ${log.witnessed.cosignedAt ? formatTime(log.witnessed.cosignedAt) : "—"} (${log.quorum} of ${log.witnesses} witnesses needed).`
+              : "No checkpoint has been witnessed yet."}
+        </p>
+        <table className="mt-3 w-full text-left text-sm" data-testid="checkpoint-history">
+          <thead>
+            <tr>
+              <th className="py-1 pr-4">Entries</th>
+              <th className="py-1 pr-4">Signed</th>
+              <th className="py-1">Cosigned by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((checkpoint) => (
+              <tr key={checkpoint.size} className="border-t border-slate-200">
+                <td className="py-1 pr-4 tabular-nums">{checkpoint.size.toLocaleString("en")}</td>
+                <td className="py-1 pr-4">{formatTime(checkpoint.createdAt)}</td>
+                <td className="py-1 break-all">
+                  {checkpoint.cosignatures.length === 0
+                    ? "—"
+                    : checkpoint.cosignatures
+                        .map((cosignature) => `${cosignature.witness} (${formatTime(cosignature.cosignedAt)})`)
+                        .join(", ")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Panel>
 
       <Panel id="run" title="Verify now">

@@ -1,0 +1,93 @@
+import canonicalize from "canonicalize";
+import { hashedEventObject, type HashedEventColumns } from "@/lib/ledger/event-hash";
+
+/** What a leaf stands for: one row of the three evidence tables. */
+export type LeafKind = "consent_event" | "access_log" | "admin_change";
+
+export interface Leaf {
+  kind: LeafKind;
+  rowId: string;
+  /** RFC 8785 JSON of the row's hashed fields and its kind: the bytes the Merkle leaf hashes. */
+  data: string;
+}
+
+interface AccessLogColumns {
+  id: string;
+  at: Date;
+  actorType: string;
+  actorId: string;
+  actorRole: string;
+  action: string;
+  subjectId: string | null;
+  detail: unknown;
+}
+
+interface AdminChangeColumns {
+  id: string;
+  at: Date;
+  actorType: string;
+  actorId: string;
+  action: string;
+  target: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+function canonical(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error("Leaf data cannot be canonicalized");
+  return text;
+}
+
+/**
+ * A consent event's leaf: the very object its chain hash covers, plus the chain link, so anyone
+ * holding the leaf can recompute `hash = sha256(prevHash || JCS(fields))` (ADR 028).
+ */
+export function consentEventLeaf(event: HashedEventColumns & { hash: string }): Leaf {
+  return {
+    kind: "consent_event",
+    rowId: event.id,
+    data: canonical({
+      type: "consent_event",
+      fields: hashedEventObject(event),
+      prevHash: event.prevHash,
+      hash: event.hash,
+    }),
+  };
+}
+
+export function accessLogLeaf(row: AccessLogColumns): Leaf {
+  return {
+    kind: "access_log",
+    rowId: row.id,
+    data: canonical({
+      type: "access_log",
+      id: row.id,
+      at: row.at.toISOString(),
+      actorType: row.actorType,
+      actorId: row.actorId,
+      actorRole: row.actorRole,
+      action: row.action,
+      subjectId: row.subjectId,
+      detail: row.detail ?? null,
+    }),
+  };
+}
+
+export function adminChangeLeaf(row: AdminChangeColumns): Leaf {
+  return {
+    kind: "admin_change",
+    rowId: row.id,
+    data: canonical({
+      type: "admin_change",
+      id: row.id,
+      at: row.at.toISOString(),
+      actorType: row.actorType,
+      actorId: row.actorId,
+      action: row.action,
+      target: row.target,
+      before: row.before ?? null,
+      after: row.after ?? null,
+    }),
+  };
+}

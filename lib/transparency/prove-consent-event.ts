@@ -1,0 +1,76 @@
+import "server-only";
+import { db, type Tx } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/logger";
+import { toBase64 } from "@/lib/tlog/bytes";
+import { parseCheckpoint } from "@/lib/tlog/checkpoint";
+import { leafHash, verifyInclusion } from "@/lib/tlog/merkle";
+import { openNote, verifierKeyOf } from "@/lib/tlog/note";
+import type { HashedEventColumns } from "@/lib/ledger/event-hash";
+import { consentEventLeaf } from "./leaf-data";
+import { logConfig } from "./log-config";
+import { latestWitnessedCheckpoint } from "./read-checkpoints";
+import { readInclusionProof } from "./read-proofs";
+
+/** What a receipt carries to prove itself offline (ADR 028). */
+export interface ReceiptProof {
+  /** The log's origin (its checkpoint's first line). */
+  log: string;
+  leafIndex: number;
+  /** The leaf's bytes, as UTF-8 JSON (RFC 8785). */
+  leafData: string;
+  /** RFC 9162 inclusion proof of the leaf in the checkpoint's tree, base64 hashes. */
+  inclusionProof: string[];
+  /** The witnessed checkpoint: the log's signed note with the witnesses' cosignature lines. */
+  checkpoint: string;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * The proof that a consent event is in the log, checked here before anything is signed: the
+ * event's leaf recomputed from the row must be the log's leaf, and its inclusion proof must lead
+ * to the root of the latest witnessed checkpoint. Returns null while the event waits to be
+ * integrated or witnessed; refuses (409) an event the log does not hold as it is.
+ */
+export async function proveConsentEvent(
+  event: HashedEventColumns & { hash: string },
+  tx?: Tx,
+): Promise<ReceiptProof | null> {
+  const client = tx ?? db();
+  const expected = consentEventLeaf(event).data;
+  const leaf = await client.logLeaf.findUnique({ where: { rowId: event.id } });
+  if (!leaf) {
+    const queued = await client.logQueue.findFirst({ where: { rowId: event.id } });
+    if (queued?.data === expected) return null;
+    throw notInLog(event.id, "neither in the log nor queued");
+  }
+  if (leaf.data !== expected) throw notInLog(event.id, "differs from its log entry");
+  const index = Number(leaf.logIndex);
+  const checkpoint = await latestWitnessedCheckpoint(index + 1);
+  if (!checkpoint) return null;
+  const config = logConfig();
+  const opened = openNote(checkpoint.note, [verifierKeyOf(config.signerKey)]);
+  const { size, rootHash } = parseCheckpoint(opened.text);
+  const proof = await readInclusionProof(index, size);
+  const included =
+    opened.verified.length > 0 &&
+    verifyInclusion({ index, size, leafHash: leafHash(utf8.encode(leaf.data)), proof, root: rootHash });
+  if (!included) throw notInLog(event.id, "not included in the witnessed tree");
+  return {
+    log: config.origin,
+    leafIndex: index,
+    leafData: leaf.data,
+    inclusionProof: proof.map(toBase64),
+    checkpoint: checkpoint.note,
+  };
+}
+
+function notInLog(eventId: string, why: string): AppError {
+  logger.error({ eventId, why }, "receipt refused: the event does not match the transparency log");
+  return new AppError(
+    "conflict",
+    "This decision does not match the verifiable log, so no receipt is signed for it: ask the privacy team to verify the ledger.",
+    { field: "eventId" },
+  );
+}

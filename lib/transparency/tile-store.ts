@@ -1,0 +1,33 @@
+import "server-only";
+import type { Db, Tx } from "@/lib/db/client";
+import type { TileId } from "@/lib/tlog/tiles";
+
+/** `level/index`: how tiles are keyed in the maps the tile math reads. */
+export const tileKey = (tile: TileId) => `${tile.level}/${tile.index}`;
+
+/** Reads tiles (any that exist) in one query. */
+export async function readTiles(client: Db | Tx, tiles: TileId[]): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  if (tiles.length === 0) return found;
+  const rows = await client.$queryRaw<Array<{ level: number; tile_index: bigint; hashes: Uint8Array }>>`
+    SELECT t.level, t.tile_index, t.hashes
+    FROM "LogTile" t
+    JOIN unnest(${tiles.map((tile) => tile.level)}::int[], ${tiles.map((tile) => BigInt(tile.index))}::bigint[])
+      AS wanted(level, tile_index)
+      ON t.level = wanted.level AND t.tile_index = wanted.tile_index`;
+  for (const row of rows) found.set(tileKey({ level: row.level, index: Number(row.tile_index) }), row.hashes);
+  return found;
+}
+
+/** Writes tiles whose contents grew (the right edge of each level) or appeared. */
+export async function writeTiles(tx: Tx, tiles: Array<TileId & { data: Uint8Array }>): Promise<void> {
+  if (tiles.length === 0) return;
+  await tx.$executeRaw`
+    INSERT INTO "LogTile" (level, tile_index, hashes)
+    SELECT * FROM unnest(
+      ${tiles.map((tile) => tile.level)}::smallint[],
+      ${tiles.map((tile) => BigInt(tile.index))}::bigint[],
+      ${tiles.map((tile) => Buffer.from(tile.data))}::bytea[]
+    )
+    ON CONFLICT (level, tile_index) DO UPDATE SET hashes = EXCLUDED.hashes`;
+}

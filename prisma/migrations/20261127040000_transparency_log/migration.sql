@@ -1,0 +1,89 @@
+-- Verifiable consent log (ADR 028): every ConsentEvent, AccessLog and AdminChange row is a leaf of
+-- one RFC 9162 Merkle tree, published as C2SP checkpoints that witnesses cosign.
+
+CREATE TYPE "LogLeafKind" AS ENUM ('consent_event', 'access_log', 'admin_change');
+
+-- Leaves waiting for the sequencer, written in the transaction of the row they stand for (so a row
+-- inserted around the application is in neither the queue nor the log: the verifier reports it).
+-- Not evidence: the sequencer deletes what it integrated.
+CREATE TABLE "LogQueue" (
+    "id" BIGSERIAL NOT NULL,
+    "kind" "LogLeafKind" NOT NULL,
+    "row_id" UUID NOT NULL,
+    "data" TEXT NOT NULL,
+    "enqueued_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LogQueue_pkey" PRIMARY KEY ("id")
+);
+CREATE INDEX "LogQueue_row_id_idx" ON "LogQueue"("row_id");
+
+-- The log's entries in log order: the leaf data (RFC 8785 JSON) of each row.
+CREATE TABLE "LogLeaf" (
+    "log_index" BIGINT NOT NULL,
+    "kind" "LogLeafKind" NOT NULL,
+    "row_id" UUID NOT NULL,
+    "data" TEXT NOT NULL,
+    "integrated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LogLeaf_pkey" PRIMARY KEY ("log_index"),
+    CONSTRAINT "LogLeaf_log_index_check" CHECK ("log_index" >= 0)
+);
+CREATE UNIQUE INDEX "LogLeaf_row_id_key" ON "LogLeaf"("row_id");
+
+-- The tree's hashes as C2SP tlog-tiles: level L, index N holds up to 256 hashes of the tree's
+-- level-8L nodes. The right-most tile of each level grows until it is full.
+CREATE TABLE "LogTile" (
+    "level" SMALLINT NOT NULL,
+    "tile_index" BIGINT NOT NULL,
+    "hashes" BYTEA NOT NULL,
+
+    CONSTRAINT "LogTile_pkey" PRIMARY KEY ("level", "tile_index"),
+    CONSTRAINT "LogTile_hashes_check" CHECK (octet_length("hashes") BETWEEN 32 AND 8192 AND octet_length("hashes") % 32 = 0)
+);
+
+-- Every checkpoint the log signed (C2SP signed note), one per integrated batch.
+CREATE TABLE "LogCheckpoint" (
+    "size" BIGINT NOT NULL,
+    "root_hash" BYTEA NOT NULL,
+    "note" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LogCheckpoint_pkey" PRIMARY KEY ("size"),
+    CONSTRAINT "LogCheckpoint_root_hash_check" CHECK (octet_length("root_hash") = 32)
+);
+CREATE INDEX "LogCheckpoint_created_at_idx" ON "LogCheckpoint"("created_at");
+
+-- A witness's cosignature (C2SP tlog-cosignature signature line) on one checkpoint.
+CREATE TABLE "LogCosignature" (
+    "size" BIGINT NOT NULL,
+    "witness" TEXT NOT NULL,
+    "signature" TEXT NOT NULL,
+    "cosigned_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "LogCosignature_pkey" PRIMARY KEY ("size", "witness")
+);
+CREATE INDEX "LogCosignature_witness_size_idx" ON "LogCosignature"("witness", "size");
+
+ALTER TABLE "LogCosignature" ADD CONSTRAINT "LogCosignature_size_fkey" FOREIGN KEY ("size") REFERENCES "LogCheckpoint"("size") ON DELETE RESTRICT ON UPDATE RESTRICT;
+
+-- Leaves, checkpoints and cosignatures are evidence: append-only, like the ledger.
+CREATE TRIGGER "LogLeaf_append_only" BEFORE UPDATE OR DELETE ON "LogLeaf"
+    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
+CREATE TRIGGER "LogLeaf_no_truncate" BEFORE TRUNCATE ON "LogLeaf"
+    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
+ALTER TABLE "LogLeaf" ENABLE ALWAYS TRIGGER "LogLeaf_append_only";
+ALTER TABLE "LogLeaf" ENABLE ALWAYS TRIGGER "LogLeaf_no_truncate";
+
+CREATE TRIGGER "LogCheckpoint_append_only" BEFORE UPDATE OR DELETE ON "LogCheckpoint"
+    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
+CREATE TRIGGER "LogCheckpoint_no_truncate" BEFORE TRUNCATE ON "LogCheckpoint"
+    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
+ALTER TABLE "LogCheckpoint" ENABLE ALWAYS TRIGGER "LogCheckpoint_append_only";
+ALTER TABLE "LogCheckpoint" ENABLE ALWAYS TRIGGER "LogCheckpoint_no_truncate";
+
+CREATE TRIGGER "LogCosignature_append_only" BEFORE UPDATE OR DELETE ON "LogCosignature"
+    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
+CREATE TRIGGER "LogCosignature_no_truncate" BEFORE TRUNCATE ON "LogCosignature"
+    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
+ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_append_only";
+ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_no_truncate";
