@@ -1,9 +1,6 @@
 import "server-only";
 import type { Db, Tx } from "@/lib/db/client";
-import type { TileId } from "@/lib/tlog/tiles";
-
-/** `level/index`: how tiles are keyed in the maps the tile math reads. */
-export const tileKey = (tile: TileId) => `${tile.level}/${tile.index}`;
+import { tileKey, type TileId } from "@/lib/tlog/tiles";
 
 /** Reads tiles (any that exist) in one query. */
 export async function readTiles(client: Db | Tx, tiles: TileId[]): Promise<Map<string, Uint8Array>> {

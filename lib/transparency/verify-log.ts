@@ -120,7 +120,13 @@ export function compareLeaf(
     onPending();
     return;
   }
-  if (leafData === null) {
+  if (leafData === null && queuedData !== null) {
+    problems.add({
+      reason: "leaf_mismatch",
+      rowId,
+      message: `row ${rowId} differs from the entry queued for the log: the row was changed after it was written`,
+    });
+  } else if (leafData === null) {
     problems.add({
       reason: "not_in_log",
       rowId,
