@@ -3,7 +3,13 @@ import { db, type Db, type Tx } from "@/lib/db/client";
 import type { ConsentEvent, ConsentState, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
-import { compareLeaf, ProblemList, verifyLog, type LogVerification } from "@/lib/transparency/verify-log";
+import {
+  compareLeaf,
+  ProblemList,
+  readWitnessClaims,
+  verifyLog,
+  type LogVerification,
+} from "@/lib/transparency/verify-log";
 import { ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
 
@@ -78,6 +84,8 @@ export interface VerifyLedgerOptions {
    * counted first (one extra scan), so callers that show no progress leave it out.
    */
   onProgress?: (progress: LedgerVerificationProgress) => Promise<void>;
+  /** Witnesses to ask besides the configured ones (`npm run ledger:verify -- --witness url#key`). */
+  witnesses?: Array<{ url: string; verifierKey: string }>;
 }
 
 /**
@@ -90,6 +98,7 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
   const maxBroken = options.maxBroken ?? 100;
   const { onSnapshot, onProgress } = options;
   const started = performance.now();
+  const witnessed = await readWitnessClaims(options.witnesses);
   const result = await client.$transaction(
     async (tx) => {
       await onSnapshot?.(tx);
@@ -131,8 +140,8 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
           events += 1;
         }
         // Subjects whose events all arrived are compared with their stored projection now.
-        const last = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
-        const complete = new Map([...projections].filter(([subjectId]) => subjectId !== last));
+        const unfinished = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
+        const complete = new Map([...projections].filter(([subjectId]) => subjectId !== unfinished));
         for (const subjectId of complete.keys()) projections.delete(subjectId);
         for (const mismatch of await compareProjections(tx, complete)) {
           if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
@@ -167,7 +176,7 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       for (const orphan of orphans) {
         projectionMismatches.push({ subjectId: orphan.subjectId, message: "consent state without any event" });
       }
-      const log = await verifyLog(tx, { rows: events, pending }, problems);
+      const log = await verifyLog(tx, { rows: events, pending }, problems, witnessed);
       return { broken, subjects, events, projectionMismatches, log };
     },
     // A whole-ledger read: one snapshot, and far longer than a request's transaction.

@@ -74,7 +74,7 @@ export async function integrateQueuedLeaves(options: { maxBatch?: number } = {})
       )`;
     await writeTiles(tx, grown.tiles);
     const note = signNote(
-      formatCheckpoint({ origin: config.origin, size: grown.size, rootHash: grown.root }),
+      formatCheckpoint({ origin: config.origin, size: grown.size, root: grown.root }),
       config.signerKey,
     );
     await tx.logCheckpoint.create({

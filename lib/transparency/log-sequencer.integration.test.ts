@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { db } from "@/lib/db/client";
 import { fromBase64 } from "@/lib/tlog/bytes";
@@ -7,7 +6,7 @@ import { parseCheckpoint } from "@/lib/tlog/checkpoint";
 import { leafHash, rootHash, verifyConsistency, verifyInclusion } from "@/lib/tlog/merkle";
 import { openNote } from "@/lib/tlog/note";
 import { PERSON } from "@/test/actors";
-import { newSubject, seedCatalog } from "@/test/consent-fixtures";
+import { newSubject, seedCatalog, signUp } from "@/test/consent-fixtures";
 import { TEST_LOG_VERIFIER_KEY } from "@/test/test-env";
 import { integrateQueuedLeaves } from "./integrate-queued-leaves";
 import { readCheckpoints } from "./read-checkpoints";
@@ -19,7 +18,7 @@ const utf8 = new TextEncoder();
 async function decide(count: number) {
   for (let index = 0; index < count; index += 1) {
     const subject = await newSubject();
-    await grantConsent({ subjectId: subject.id, purposes: ["analytics"], method: "portal" }, PERSON);
+    await signUp(subject.id, ["terms", "analytics"]);
     if (index % 3 === 0) await withdrawConsent({ subjectId: subject.id, purposes: ["analytics"] }, PERSON);
   }
 }
@@ -53,7 +52,7 @@ describe("the log sequencer", () => {
     expect(hashes.length).toBe(queued);
     const checkpoint = await checkpointAt(queued);
     expect(checkpoint.size).toBe(queued);
-    expect(Buffer.from(checkpoint.rootHash).equals(Buffer.from(rootHash(hashes)))).toBe(true);
+    expect(Buffer.from(checkpoint.root).equals(Buffer.from(rootHash(hashes)))).toBe(true);
   });
 
   it("puts every consent event in the log exactly once, with leaf data matching the row", async () => {
@@ -78,7 +77,7 @@ describe("the log sequencer", () => {
     for (let index = 0; index < hashes.length; index += 1) {
       const proof = await readInclusionProof(index, hashes.length);
       expect(
-        verifyInclusion({ index, size: hashes.length, leafHash: hashes[index]!, proof, root: second.rootHash }),
+        verifyInclusion({ index, size: hashes.length, leafHash: hashes[index]!, proof, root: second.root }),
       ).toBe(true);
     }
     const consistency = await readConsistencyProof(first.size, second.size);
@@ -86,8 +85,8 @@ describe("the log sequencer", () => {
       verifyConsistency({
         size1: first.size,
         size2: second.size,
-        root1: first.rootHash,
-        root2: second.rootHash,
+        root1: first.root,
+        root2: second.root,
         proof: consistency,
       }),
     ).toBe(true);

@@ -3,9 +3,9 @@ import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { toBase64 } from "@/lib/tlog/bytes";
-import { parseCheckpoint } from "@/lib/tlog/checkpoint";
+import { openCheckpoint } from "@/lib/tlog/checkpoint";
 import { leafHash, verifyInclusion } from "@/lib/tlog/merkle";
-import { openNote, verifierKeyOf } from "@/lib/tlog/note";
+import { verifierKeyOf } from "@/lib/tlog/note";
 import type { HashedEventColumns } from "@/lib/ledger/event-hash";
 import { consentEventLeaf } from "./leaf-data";
 import { logConfig } from "./log-config";
@@ -50,12 +50,10 @@ export async function proveConsentEvent(
   const checkpoint = await latestWitnessedCheckpoint(index + 1);
   if (!checkpoint) return null;
   const config = logConfig();
-  const opened = openNote(checkpoint.note, [verifierKeyOf(config.signerKey)]);
-  const { size, rootHash } = parseCheckpoint(opened.text);
+  // The checkpoint as the log signed it (openCheckpoint throws on a bad signature).
+  const { size, root } = openCheckpoint(checkpoint.note, verifierKeyOf(config.signerKey)).checkpoint;
   const proof = await readInclusionProof(index, size);
-  const included =
-    opened.verified.length > 0 &&
-    verifyInclusion({ index, size, leafHash: leafHash(utf8.encode(leaf.data)), proof, root: rootHash });
+  const included = verifyInclusion({ index, size, leafHash: leafHash(utf8.encode(leaf.data)), proof, root });
   if (!included) throw notInLog(event.id, "not included in the witnessed tree");
   return {
     log: config.origin,

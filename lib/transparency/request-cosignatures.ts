@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { toBase64 } from "@/lib/tlog/bytes";
-import { openCosignedCheckpoint } from "@/lib/tlog/cosignature";
+import { verifyCosignatures } from "@/lib/tlog/cosignature";
 import { addCheckpoint } from "@/lib/witness/request-cosignature";
 import { logConfig, type LogConfig } from "./log-config";
 import { readConsistencyProof } from "./read-proofs";
@@ -44,11 +44,11 @@ async function askWitness(
     return { ...base, outcome: "refused", detail: `${answer.status}: ${answer.message}` };
   }
   // Never store a cosignature we cannot verify ourselves.
-  const opened = openCosignedCheckpoint(latest.note + answer.cosignature, witness.verifierKey);
-  if (!opened) return { ...base, outcome: "refused", detail: "the witness answered with an invalid cosignature" };
+  const [cosigned] = verifyCosignatures(latest.note + answer.cosignature, [witness.verifierKey]).cosigned;
+  if (!cosigned) return { ...base, outcome: "refused", detail: "the witness answered with an invalid cosignature" };
   await db().$executeRaw`
     INSERT INTO "LogCosignature" (size, witness, signature, cosigned_at)
-    VALUES (${BigInt(latest.size)}, ${witness.name}, ${answer.cosignature}, ${new Date(opened.timestamp * 1000)})
+    VALUES (${BigInt(latest.size)}, ${witness.name}, ${answer.cosignature}, ${new Date(cosigned.timestamp * 1000)})
     ON CONFLICT DO NOTHING`;
   return { ...base, outcome: "cosigned" };
 }

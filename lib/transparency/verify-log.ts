@@ -1,10 +1,10 @@
 import "server-only";
 import type { Tx } from "@/lib/db/client";
-import { parseCheckpoint } from "@/lib/tlog/checkpoint";
+import { openCheckpoint, parseCheckpoint } from "@/lib/tlog/checkpoint";
 import { openNote, verifierKeyOf } from "@/lib/tlog/note";
 import { fetchWitnessedCheckpoint } from "@/lib/witness/request-cosignature";
 import { accessLogLeaf, adminChangeLeaf } from "./leaf-data";
-import { logConfig } from "./log-config";
+import { keyName, logConfig } from "./log-config";
 import { TreeBuilder } from "./tree-builder";
 
 /** What an insider's change to the evidence looks like to the verifier (ADR 028). */
@@ -149,64 +149,93 @@ interface CheckpointClaim {
   time?: number;
 }
 
+export interface WitnessClaims {
+  claims: CheckpointClaim[];
+  problems: LogProblem[];
+  witnessedSize: number | null;
+  witnessNames: string[];
+}
+
+/**
+ * Asks every witness (configured, plus any the person verifying brings, e.g. an auditor's own)
+ * for the latest checkpoint it cosigned for this log, checking the log's and the witness's
+ * signatures. Called BEFORE the verifier's snapshot: whatever a witness cosigned was committed
+ * first, so the snapshot holds at least that tree.
+ */
+export async function readWitnessClaims(
+  extraWitnesses: Array<{ url: string; verifierKey: string }> = [],
+): Promise<WitnessClaims> {
+  const config = logConfig();
+  const witnesses = [
+    ...config.witnesses,
+    ...extraWitnesses.map((witness) => ({ ...witness, name: keyName(witness.verifierKey) })),
+  ];
+  const claims: CheckpointClaim[] = [];
+  const problems: LogProblem[] = [];
+  let witnessedSize: number | null = null;
+  for (const witness of witnesses) {
+    let note: string | null;
+    try {
+      note = await fetchWitnessedCheckpoint(witness.url, config.origin);
+    } catch (error) {
+      problems.push({
+        reason: "witness_unreachable",
+        witness: witness.name,
+        message: `witness ${witness.name} could not be asked: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      continue;
+    }
+    if (note === null) continue; // the witness has not cosigned anything for us yet
+    try {
+      const opened = openNote(note, [verifierKeyOf(config.signerKey), witness.verifierKey]);
+      const signedBy = new Set(opened.verified.map((signature) => signature.name));
+      if (!signedBy.has(config.origin) || !signedBy.has(witness.name)) throw new Error("a signature is missing");
+      const checkpoint = parseCheckpoint(opened.text);
+      claims.push({ source: `witness ${witness.name}`, size: checkpoint.size, root: checkpoint.root });
+      witnessedSize = Math.max(witnessedSize ?? 0, checkpoint.size);
+    } catch {
+      problems.push({
+        reason: "bad_signature",
+        witness: witness.name,
+        message: `witness ${witness.name} holds a checkpoint that is not signed by both the log and the witness`,
+      });
+    }
+  }
+  return { claims, problems, witnessedSize, witnessNames: config.witnesses.map((witness) => witness.name) };
+}
+
 /**
  * Rebuilds the tree from every leaf, checks it against the log's latest signed checkpoint and the
- * checkpoints each witness holds (asked over HTTP: not read from our database), checks that every
- * leaf still has its row and that no entry is back-dated, and compares every AccessLog and
- * AdminChange row with its leaf (consent events are compared in verify-ledger.ts's own loop).
+ * checkpoints the witnesses hold (`readWitnessClaims`), checks that every leaf still has its row
+ * and that no entry is back-dated, and compares every AccessLog and AdminChange row with its leaf
+ * (consent events are compared in verify-ledger.ts's own loop).
  */
 export async function verifyLog(
   tx: Tx,
   consentEvents: { rows: number; pending: number },
   problems: ProblemList,
+  witnessed: WitnessClaims,
 ): Promise<LogVerification> {
   const config = logConfig();
   const audit = await checkAuditRows(tx, problems);
-
-  // What the witnesses hold, asked now. Their signatures are checked before anything is concluded.
-  const claims: CheckpointClaim[] = [];
-  let witnessedSize: number | null = null;
-  for (const witness of config.witnesses) {
-    try {
-      const note = await fetchWitnessedCheckpoint(witness.url, config.origin);
-      if (note === null) continue; // the witness has not cosigned anything for us yet
-      const opened = openNote(note, [verifierKeyOf(config.signerKey), witness.verifierKey]);
-      const signedBy = new Set(opened.verified.map((signature) => signature.name));
-      if (!signedBy.has(config.origin) || !signedBy.has(witness.name)) {
-        problems.add({
-          reason: "bad_signature",
-          witness: witness.name,
-          message: `witness ${witness.name} holds a checkpoint that is not signed by the log and the witness`,
-        });
-        continue;
-      }
-      const checkpoint = parseCheckpoint(opened.text);
-      claims.push({ source: `witness ${witness.name}`, size: checkpoint.size, root: checkpoint.rootHash });
-      witnessedSize = Math.max(witnessedSize ?? 0, checkpoint.size);
-    } catch (error) {
-      problems.add({
-        reason: "witness_unreachable",
-        witness: witness.name,
-        message: `witness ${witness.name} could not be asked: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  }
+  for (const problem of witnessed.problems) problems.add(problem);
+  const claims = [...witnessed.claims];
+  const witnessedSize = witnessed.witnessedSize;
   const [latest] = await tx.$queryRaw<Array<{ size: bigint; note: string }>>`
     SELECT size, note FROM "LogCheckpoint" ORDER BY size DESC LIMIT 1`;
   if (latest) {
-    const opened = openNote(latest.note, [verifierKeyOf(config.signerKey)]);
-    if (opened.verified.length === 0) {
+    try {
+      const { checkpoint } = openCheckpoint(latest.note, verifierKeyOf(config.signerKey));
+      claims.push({ source: "the latest checkpoint", size: checkpoint.size, root: checkpoint.root });
+    } catch {
       problems.add({ reason: "bad_signature", message: "the latest checkpoint is not signed by the log's key" });
-    } else {
-      const checkpoint = parseCheckpoint(opened.text);
-      claims.push({ source: "the latest checkpoint", size: checkpoint.size, root: checkpoint.rootHash });
     }
   }
 
   // Back-dating: the cosignature times of witnessed checkpoints, in size order.
   const cosigned = await tx.$queryRaw<Array<{ size: bigint; at: Date }>>`
     SELECT size, min(cosigned_at) AS at FROM "LogCosignature"
-    WHERE witness = ANY(${config.witnesses.map((witness) => witness.name)}::text[])
+    WHERE witness = ANY(${witnessed.witnessNames}::text[])
     GROUP BY size ORDER BY size`;
   let cosignedIndex = -1;
 
