@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toHex } from "./bytes";
 import {
   consistencyProofPlan,
+  nodeHash,
   emptyRoot,
   type Hash,
   inclusionProofPlan,
@@ -118,30 +119,54 @@ const CONSISTENCY_VECTORS = [
   },
 ];
 
-/** RFC 9162 §2.1.3.1 PATH, straight from the text, over the leaf hashes themselves. */
-function referenceInclusion(m: number, leaves: Hash[]): Hash[] {
-  if (leaves.length <= 1) return [];
-  const k = splitPoint(leaves.length);
-  return m < k
-    ? [...referenceInclusion(m, leaves.slice(0, k)), rootHash(leaves.slice(k))]
-    : [...referenceInclusion(m - k, leaves.slice(k)), rootHash(leaves.slice(0, k))];
+/** MTH(D[start:end]) from the RFC's definition, memoized so the exhaustive tests stay fast. */
+function memoizedMth(leaves: Hash[]) {
+  const memo = new Map<string, Hash>();
+  const mth = (start: number, end: number): Hash => {
+    const key = `${start}:${end}`;
+    let hash = memo.get(key);
+    if (!hash) {
+      hash =
+        end - start <= 1
+          ? rootHash(leaves.slice(start, end))
+          : nodeHash(mth(start, start + splitPoint(end - start)), mth(start + splitPoint(end - start), end));
+      memo.set(key, hash);
+    }
+    return hash;
+  };
+  return mth;
 }
 
-/** RFC 9162 §2.1.4.1 SUBPROOF, straight from the text. */
-function referenceSubproof(m: number, leaves: Hash[], complete: boolean): Hash[] {
-  if (m === leaves.length) return complete ? [] : [rootHash(leaves)];
-  const k = splitPoint(leaves.length);
+/** RFC 9162 §2.1.3.1 PATH(m, D[lo:hi]), straight from the text. */
+function referenceInclusion(mth: (start: number, end: number) => Hash, m: number, lo: number, hi: number): Hash[] {
+  if (hi - lo <= 1) return [];
+  const k = splitPoint(hi - lo);
+  return m < lo + k
+    ? [...referenceInclusion(mth, m, lo, lo + k), mth(lo + k, hi)]
+    : [...referenceInclusion(mth, m, lo + k, hi), mth(lo, lo + k)];
+}
+
+/** RFC 9162 §2.1.4.1 SUBPROOF(m, D[lo:hi], b), straight from the text. */
+function referenceSubproof(
+  mth: (start: number, end: number) => Hash,
+  m: number,
+  lo: number,
+  hi: number,
+  complete: boolean,
+): Hash[] {
+  if (m === hi - lo) return complete ? [] : [mth(lo, hi)];
+  const k = splitPoint(hi - lo);
   return m <= k
-    ? [...referenceSubproof(m, leaves.slice(0, k), complete), rootHash(leaves.slice(k))]
-    : [...referenceSubproof(m - k, leaves.slice(k), false), rootHash(leaves.slice(0, k))];
+    ? [...referenceSubproof(mth, m, lo, lo + k, complete), mth(lo + k, hi)]
+    : [...referenceSubproof(mth, m - k, lo + k, hi, false), mth(lo, lo + k)];
 }
 
 /** What storage would hold: a complete subtree, refusing anything past the tree's size. */
-function storedNode(leaves: Hash[], size: number, { level, index }: NodeId): Hash {
+function storedNode(mth: (start: number, end: number) => Hash, size: number, { level, index }: NodeId): Hash {
   const start = index * 2 ** level;
   const end = start + 2 ** level;
   if (end > size) throw new Error(`node ${level}/${index} is not complete in a tree of ${size}`);
-  return rootHash(leaves.slice(start, end));
+  return mth(start, end);
 }
 
 function randomLeaves(count: number, seed: number): Hash[] {
@@ -166,9 +191,10 @@ describe("RFC 9162 hashing against the transparency-dev/merkle reference tree", 
 
   it("plans the published inclusion proofs and verifies them", () => {
     const leaves = LEAF_INPUTS.map(leafHash);
+    const mth = memoizedMth(leaves);
     for (const { index, size, proof } of INCLUSION_VECTORS) {
       const plan = inclusionProofPlan(index, size);
-      const built = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size, node)));
+      const built = plan.assemble(plan.nodes.map((node) => storedNode(mth, size, node)));
       expect(hexes(built)).toEqual(proof);
       expect(verifyInclusion({ index, size, leafHash: leaves[index]!, proof: built, root: hex(ROOTS[size]!) })).toBe(
         true,
@@ -178,9 +204,10 @@ describe("RFC 9162 hashing against the transparency-dev/merkle reference tree", 
 
   it("plans the published consistency proofs and verifies them", () => {
     const leaves = LEAF_INPUTS.map(leafHash);
+    const mth = memoizedMth(leaves);
     for (const { size1, size2, proof } of CONSISTENCY_VECTORS) {
       const plan = consistencyProofPlan(size1, size2);
-      const built = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size2, node)));
+      const built = plan.assemble(plan.nodes.map((node) => storedNode(mth, size2, node)));
       expect(hexes(built)).toEqual(proof);
       expect(
         verifyConsistency({ size1, size2, root1: hex(ROOTS[size1]!), root2: hex(ROOTS[size2]!), proof: built }),
@@ -191,20 +218,21 @@ describe("RFC 9162 hashing against the transparency-dev/merkle reference tree", 
 
 describe("proof plans match the RFC's definitions on seeded random trees", () => {
   const leaves = randomLeaves(300, 12);
+  const mth = memoizedMth(leaves);
 
-  it("every inclusion proof for sizes 1..300 (all indexes up to 64, sampled beyond)", () => {
+  it("every inclusion proof for sizes 1..300 (every index up to size 128, sampled beyond)", () => {
     const random = seededRandom(7);
     for (let size = 1; size <= 300; size++) {
       const tree = leaves.slice(0, size);
-      const root = rootHash(tree);
+      const root = mth(0, size);
       const indexes =
         size <= 64
           ? [...Array(size).keys()]
           : [0, size - 1, ...Array.from({ length: 8 }, () => Math.floor(random() * size))];
       for (const index of indexes) {
         const plan = inclusionProofPlan(index, size);
-        const proof = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size, node)));
-        expect(hexes(proof)).toEqual(hexes(referenceInclusion(index, tree)));
+        const proof = plan.assemble(plan.nodes.map((node) => storedNode(mth, size, node)));
+        expect(hexes(proof)).toEqual(hexes(referenceInclusion(mth, index, 0, size)));
         expect(verifyInclusion({ index, size, leafHash: tree[index]!, proof, root })).toBe(true);
       }
     }
@@ -220,11 +248,11 @@ describe("proof plans match the RFC's definitions on seeded random trees", () =>
     }
     for (const [size1, size2] of pairs) {
       const plan = consistencyProofPlan(size1, size2);
-      const proof = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size2, node)));
-      const expected = size1 === 0 || size1 === size2 ? [] : referenceSubproof(size1, leaves.slice(0, size2), true);
+      const proof = plan.assemble(plan.nodes.map((node) => storedNode(mth, size2, node)));
+      const expected = size1 === 0 || size1 === size2 ? [] : referenceSubproof(mth, size1, 0, size2, true);
       expect(hexes(proof)).toEqual(hexes(expected));
-      const root1 = rootHash(leaves.slice(0, size1));
-      const root2 = rootHash(leaves.slice(0, size2));
+      const root1 = mth(0, size1);
+      const root2 = mth(0, size2);
       expect(verifyConsistency({ size1, size2, root1, root2, proof })).toBe(true);
     }
   });
@@ -232,13 +260,14 @@ describe("proof plans match the RFC's definitions on seeded random trees", () =>
 
 describe("verification refuses anything but the exact proof", () => {
   const leaves = randomLeaves(140, 99);
+  const mth = memoizedMth(leaves);
 
   it("inclusion: any flipped bit, wrong index, wrong size, extra, missing or wrong-length hash", () => {
     for (const size of [1, 2, 3, 5, 8, 13, 32, 33, 70]) {
-      const root = rootHash(leaves.slice(0, size));
+      const root = mth(0, size);
       for (let index = 0; index < size; index++) {
         const plan = inclusionProofPlan(index, size);
-        const proof = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size, node)));
+        const proof = plan.assemble(plan.nodes.map((node) => storedNode(mth, size, node)));
         const leaf = leaves[index]!;
         const accepts = (changes: Partial<Parameters<typeof verifyInclusion>[0]>) =>
           verifyInclusion({ index, size, leafHash: leaf, proof, root, ...changes });
@@ -254,7 +283,7 @@ describe("verification refuses anything but the exact proof", () => {
         for (const other of [size - 1, size + 1, size * 2, Math.floor(size / 2)]) {
           // The same proof must not place the leaf in the real tree of another size.
           if (other !== size && other > index) {
-            expect(accepts({ size: other, root: rootHash(leaves.slice(0, other)) })).toBe(false);
+            expect(accepts({ size: other, root: mth(0, other) })).toBe(false);
           }
         }
         expect(accepts({ proof: [...proof, root] })).toBe(false);
@@ -269,9 +298,9 @@ describe("verification refuses anything but the exact proof", () => {
     for (const size2 of [2, 3, 5, 8, 13, 32, 33, 70]) {
       for (let size1 = 1; size1 < size2; size1++) {
         const plan = consistencyProofPlan(size1, size2);
-        const proof = plan.assemble(plan.nodes.map((node) => storedNode(leaves, size2, node)));
-        const root1 = rootHash(leaves.slice(0, size1));
-        const root2 = rootHash(leaves.slice(0, size2));
+        const proof = plan.assemble(plan.nodes.map((node) => storedNode(mth, size2, node)));
+        const root1 = mth(0, size1);
+        const root2 = mth(0, size2);
         const accepts = (changes: Partial<Parameters<typeof verifyConsistency>[0]>) =>
           verifyConsistency({ size1, size2, root1, root2, proof, ...changes });
         expect(accepts({})).toBe(true);
@@ -281,11 +310,11 @@ describe("verification refuses anything but the exact proof", () => {
         for (const other of [size1 - 1, size1 + 1, size1 ^ 2]) {
           if (other !== size1 && other > 0 && other < size2) {
             expect(accepts({ size1: other })).toBe(false);
-            expect(accepts({ size1: other, root1: rootHash(leaves.slice(0, other)) })).toBe(false);
+            expect(accepts({ size1: other, root1: mth(0, other) })).toBe(false);
           }
         }
         for (const other of [size2 - 1, size2 + 1, size2 * 2]) {
-          if (other > size1) expect(accepts({ size2: other, root2: rootHash(leaves.slice(0, other)) })).toBe(false);
+          if (other > size1) expect(accepts({ size2: other, root2: mth(0, other) })).toBe(false);
         }
         expect(accepts({ root1: root2, root2: root1 })).toBe(false);
         expect(accepts({ root1: flipBit([root1], 0, 9)[0] })).toBe(false);
@@ -299,8 +328,8 @@ describe("verification refuses anything but the exact proof", () => {
   });
 
   it("equal sizes need equal roots and no proof; from the empty tree, no proof", () => {
-    const root = rootHash(leaves.slice(0, 5));
-    const other = rootHash(leaves.slice(0, 6));
+    const root = mth(0, 5);
+    const other = mth(0, 6);
     expect(verifyConsistency({ size1: 5, size2: 5, root1: root, root2: root, proof: [] })).toBe(true);
     expect(verifyConsistency({ size1: 5, size2: 5, root1: root, root2: other, proof: [] })).toBe(false);
     expect(verifyConsistency({ size1: 5, size2: 5, root1: root, root2: root, proof: [root] })).toBe(false);
