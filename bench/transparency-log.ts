@@ -124,7 +124,12 @@ while (levelHashes >= 1) {
   const count = level === 0 ? PROOF_LEAVES : Math.floor(levelHashes);
   const hashes = Buffer.alloc(count * 32);
   for (let index = 0; index < count; index += 1) {
-    if (level === 0) createHash("sha256").update(Buffer.of(0)).update(String(index)).digest().copy(hashes, index * 32);
+    if (level === 0)
+      createHash("sha256")
+        .update(Buffer.of(0))
+        .update(String(index))
+        .digest()
+        .copy(hashes, index * 32);
     else subtreeRoot(previous!, index * 256, 256).copy(hashes, index * 32);
   }
   for (let tile = 0; tile * 256 < count; tile += 400) {
@@ -149,7 +154,13 @@ function subtreeRoot(hashes: Buffer, start: number, width: number): Buffer {
   while (nodes.length > 1) {
     const next: Buffer[] = [];
     for (let i = 0; i < nodes.length; i += 2) {
-      next.push(createHash("sha256").update(Buffer.of(1)).update(nodes[i]!).update(nodes[i + 1]!).digest());
+      next.push(
+        createHash("sha256")
+          .update(Buffer.of(1))
+          .update(nodes[i]!)
+          .update(nodes[i + 1]!)
+          .digest(),
+      );
     }
     nodes = next;
   }
@@ -160,7 +171,10 @@ await db().logCheckpoint.create({
   data: {
     size: BigInt(PROOF_LEAVES),
     rootHash: Buffer.alloc(32),
-    note: signNote(formatCheckpoint({ origin: config.origin, size: PROOF_LEAVES, rootHash: new Uint8Array(32) }), config.signerKey),
+    note: signNote(
+      formatCheckpoint({ origin: config.origin, size: PROOF_LEAVES, root: new Uint8Array(32) }),
+      config.signerKey,
+    ),
   },
 });
 const samples: number[] = [];

@@ -35,7 +35,10 @@ async function personWithHistory(label: string) {
   const subject = await newSignedUpSubject(label, ["terms", "analytics", "marketing-email"]);
   await withdrawConsent({ subjectId: subject.id, purposes: ["marketing-email"] }, PERSON);
   await logAndWitness();
-  return { subject, events: await db().consentEvent.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } }) };
+  return {
+    subject,
+    events: await db().consentEvent.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } }),
+  };
 }
 
 /** Runs SQL as the owner with the evidence tables' append-only triggers switched off. */
@@ -46,13 +49,16 @@ async function tamper(statements: Array<[string, unknown[]?]>) {
     try {
       for (const [sql, params] of statements) await owner.query(sql, params ?? []);
     } finally {
-      for (const table of tables) await owner.query(`ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_append_only"`);
+      for (const table of tables)
+        await owner.query(`ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_append_only"`);
     }
   });
 }
 
 const reasonsFor = (report: LedgerVerification, rowIds: string[]) =>
-  report.log.problems.filter((problem) => problem.rowId && rowIds.includes(problem.rowId)).map((problem) => problem.reason);
+  report.log.problems
+    .filter((problem) => problem.rowId && rowIds.includes(problem.rowId))
+    .map((problem) => problem.reason);
 
 describe("an insider with full database access", () => {
   it("leaves an intact, witnessed ledger verifying", async () => {
@@ -73,12 +79,18 @@ describe("an insider with full database access", () => {
 
   it("rewrites a whole chain with recomputed hashes, back-dated: every rewritten row differs from the log", async () => {
     const { subject, events } = await personWithHistory("rewritten");
-    const backdated = events.map((event) => ({ ...event, serverTime: new Date(event.serverTime.getTime() - 400 * 86_400_000) }));
+    const backdated = events.map((event) => ({
+      ...event,
+      serverTime: new Date(event.serverTime.getTime() - 400 * 86_400_000),
+    }));
     let prevHash = "0".repeat(64);
     const statements: Array<[string, unknown[]]> = [];
     for (const event of backdated) {
       const hash = computeEventHash({ ...event, prevHash });
-      statements.push([`UPDATE "ConsentEvent" SET server_time = $2, prev_hash = $3, hash = $4 WHERE id = $1`, [event.id, event.serverTime, prevHash, hash]]);
+      statements.push([
+        `UPDATE "ConsentEvent" SET server_time = $2, prev_hash = $3, hash = $4 WHERE id = $1`,
+        [event.id, event.serverTime, prevHash, hash],
+      ]);
       prevHash = hash;
     }
     statements.push([`UPDATE "Subject" SET last_hash = $2 WHERE id = $1`, [subject.id, prevHash]]);
@@ -86,13 +98,25 @@ describe("an insider with full database access", () => {
     const report = await verifyLedger();
     // The chain itself verifies again: only the log can tell.
     expect(report.broken.map((link) => link.subjectId)).not.toContain(subject.id);
-    expect(reasonsFor(report, events.map((event) => event.id))).toEqual(events.map(() => "leaf_mismatch"));
+    expect(
+      reasonsFor(
+        report,
+        events.map((event) => event.id),
+      ),
+    ).toEqual(events.map(() => "leaf_mismatch"));
   });
 
   it("inserts a forged event with plain INSERTs (no trigger touched): not in the log, and no receipt is signed for it", async () => {
     const { subject, events } = await personWithHistory("forged");
     const last = events.at(-1)!;
-    const forged = { ...last, id: crypto.randomUUID(), seq: last.seq + 1, action: "granted" as const, idempotencyKey: "forged", prevHash: last.hash };
+    const forged = {
+      ...last,
+      id: crypto.randomUUID(),
+      seq: last.seq + 1,
+      action: "granted" as const,
+      idempotencyKey: "forged",
+      prevHash: last.hash,
+    };
     const hash = computeEventHash(forged);
     await asOwner(async (owner) => {
       await owner.query(
@@ -123,13 +147,17 @@ describe("an insider with full database access", () => {
     const orphaned = report.log.problems.filter((problem) => problem.reason === "leaf_without_row");
     expect(orphaned.length).toBeGreaterThanOrEqual(events.length);
     const leaves = await db().logLeaf.findMany({ where: { rowId: { in: events.map((event) => event.id) } } });
-    expect(orphaned.map((problem) => problem.logIndex)).toEqual(expect.arrayContaining(leaves.map((leaf) => Number(leaf.logIndex))));
+    expect(orphaned.map((problem) => problem.logIndex)).toEqual(
+      expect.arrayContaining(leaves.map((leaf) => Number(leaf.logIndex))),
+    );
   });
 
   it("edits a person's ConsentState: the projection no longer equals a rebuild from the events", async () => {
     const { subject } = await personWithHistory("projection");
     await asOwner((owner) =>
-      owner.query(`UPDATE "ConsentState" SET status = 'granted' WHERE subject_id = $1 AND status = 'withdrawn'`, [subject.id]),
+      owner.query(`UPDATE "ConsentState" SET status = 'granted' WHERE subject_id = $1 AND status = 'withdrawn'`, [
+        subject.id,
+      ]),
     );
     const report = await verifyLedger();
     expect(report.projectionMismatches.map((mismatch) => mismatch.subjectId)).toContain(subject.id);

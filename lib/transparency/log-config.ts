@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/env";
+import { parseWitnessQuorum } from "@/lib/witness/witness-config";
 
 /** The log's signer key and identity, and the witnesses that cosign its checkpoints (ADR 028). */
 export interface LogConfig {
@@ -19,11 +20,15 @@ export function keyName(key: string): string {
 
 export function logConfig(): LogConfig {
   const config = env();
-  const witnesses = config.WITNESSES.map((witness) => ({ ...witness, name: keyName(witness.verifierKey) }));
+  const witnesses = config.WITNESSES.map((witness) => ({
+    url: witness.url,
+    verifierKey: witness.key,
+    name: witness.verifier.name,
+  }));
   return {
     signerKey: config.LOG_SIGNING_KEY,
     origin: keyName(config.LOG_SIGNING_KEY),
     witnesses,
-    quorum: Math.min(config.WITNESS_QUORUM ?? witnesses.length, witnesses.length),
+    quorum: parseWitnessQuorum(config.WITNESS_QUORUM, witnesses.length),
   };
 }

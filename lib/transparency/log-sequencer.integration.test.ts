@@ -76,9 +76,9 @@ describe("the log sequencer", () => {
     const second = await checkpointAt(hashes.length);
     for (let index = 0; index < hashes.length; index += 1) {
       const proof = await readInclusionProof(index, hashes.length);
-      expect(
-        verifyInclusion({ index, size: hashes.length, leafHash: hashes[index]!, proof, root: second.root }),
-      ).toBe(true);
+      expect(verifyInclusion({ index, size: hashes.length, leafHash: hashes[index]!, proof, root: second.root })).toBe(
+        true,
+      );
     }
     const consistency = await readConsistencyProof(first.size, second.size);
     expect(
@@ -91,14 +91,21 @@ describe("the log sequencer", () => {
       }),
     ).toBe(true);
     // A proof for a tree larger than the log is a 400 naming the field, not a 500.
-    await expect(readInclusionProof(0, hashes.length + 1)).rejects.toMatchObject({ code: "bad_request", field: "size" });
+    await expect(readInclusionProof(0, hashes.length + 1)).rejects.toMatchObject({
+      code: "bad_request",
+      field: "size",
+    });
     expect(fromBase64("not base64!")).toBeNull();
   });
 
   it("lets one sequencer run at a time: concurrent runs never assign an index twice", async () => {
     await decide(6);
     // Whichever runs get the lock integrate; the others step aside (null) rather than wait.
-    await Promise.all([integrateQueuedLeaves({ maxBatch: 2 }), integrateQueuedLeaves({ maxBatch: 2 }), integrateQueuedLeaves({ maxBatch: 2 })]);
+    await Promise.all([
+      integrateQueuedLeaves({ maxBatch: 2 }),
+      integrateQueuedLeaves({ maxBatch: 2 }),
+      integrateQueuedLeaves({ maxBatch: 2 }),
+    ]);
     await integrateQueuedLeaves();
     const leaves = await db().logLeaf.findMany({ orderBy: { logIndex: "asc" } });
     expect(leaves.map((leaf) => Number(leaf.logIndex))).toEqual(leaves.map((_, index) => index));

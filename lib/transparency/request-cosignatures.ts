@@ -1,7 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
-import { toBase64 } from "@/lib/tlog/bytes";
 import { verifyCosignatures } from "@/lib/tlog/cosignature";
 import { addCheckpoint } from "@/lib/witness/request-cosignature";
 import { logConfig, type LogConfig } from "./log-config";
@@ -29,7 +28,7 @@ async function askWitness(
   retried = false,
 ): Promise<CosigningReport> {
   const base = { witness: witness.name, size: latest.size };
-  const consistencyProof = (await readConsistencyProof(oldSize, latest.size)).map(toBase64);
+  const consistencyProof = await readConsistencyProof(oldSize, latest.size);
   let answer: Awaited<ReturnType<typeof addCheckpoint>>;
   try {
     answer = await addCheckpoint(witness.url, { oldSize, consistencyProof, signedCheckpoint: latest.note });

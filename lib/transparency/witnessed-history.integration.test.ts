@@ -54,7 +54,11 @@ describe("the witnessed history", () => {
       expect(answer.ok).toBe(true);
       // The witness refuses to go back to the real history afterwards (it would be a fork for it).
       const [real] = await db().logCheckpoint.findMany({ orderBy: { size: "desc" }, take: 1 });
-      const refused = await addCheckpoint(fresh.url, { oldSize: size, consistencyProof: [], signedCheckpoint: real!.note });
+      const refused = await addCheckpoint(fresh.url, {
+        oldSize: size,
+        consistencyProof: [],
+        signedCheckpoint: real!.note,
+      });
       expect(refused.ok).toBe(false);
       // The verifier, configured with this witness, sees two roots for one size.
       const report = await verifyLedger({ witnesses: [{ url: fresh.url, verifierKey: fresh.verifierKey }] });
@@ -72,7 +76,9 @@ describe("the witnessed history", () => {
     await asOwner(async (owner) => {
       const evidence = ["LogLeaf", "LogCheckpoint", "LogCosignature", "ConsentEvent", "AccessLog"];
       for (const table of evidence) await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER "${table}_append_only"`);
-      const { rows } = await owner.query<{ row_id: string }>(`SELECT row_id FROM "LogLeaf" WHERE log_index >= $1`, [before]);
+      const { rows } = await owner.query<{ row_id: string }>(`SELECT row_id FROM "LogLeaf" WHERE log_index >= $1`, [
+        before,
+      ]);
       const ids = rows.map((row) => row.row_id);
       const subjects = `SELECT subject_id FROM "ConsentEvent" WHERE id = ANY($1::uuid[])`;
       await owner.query(`DELETE FROM "ConsentState" WHERE subject_id IN (${subjects})`, [ids]);
@@ -84,7 +90,8 @@ describe("the witnessed history", () => {
       await owner.query(`DELETE FROM "LogLeaf" WHERE log_index >= $1`, [before]);
       await owner.query(`DELETE FROM "LogCosignature" WHERE size > $1`, [before]);
       await owner.query(`DELETE FROM "LogCheckpoint" WHERE size > $1`, [before]);
-      for (const table of evidence) await owner.query(`ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_append_only"`);
+      for (const table of evidence)
+        await owner.query(`ALTER TABLE "${table}" ENABLE ALWAYS TRIGGER "${table}_append_only"`);
     });
     const report = await verifyLedger();
     expect(report.log.size).toBe(before);
