@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-postgres.js";
 import { ROLES } from "./db/database-roles.js";
 import { assertPortFree } from "./ports.js";
@@ -49,31 +48,4 @@ export function ownerUrlFromEnv(): string | undefined {
   ${ROLES.group} and owns nothing (README, "Database roles").
 `);
   return process.env.DATABASE_URL;
-}
-
-/**
- * Warns when the portal's role could undo the database's guarantees: a superuser, or the
- * owner (or a member of the owner) of anything in the schema.
- */
-export async function warnIfPortalRoleIsPrivileged(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ role: string; superuser: boolean; owned: number }>(
-      `SELECT current_user AS role, r.rolsuper AS superuser,
-              (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-               WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owned
-       FROM pg_roles r WHERE r.rolname = current_user`,
-    );
-    const { role, superuser, owned } = rows[0]!;
-    if (!superuser && owned === 0) return;
-    console.warn(`
-⚠ The portal's database role "${role}" ${superuser ? "is a superuser" : `owns ${owned} tables, indexes or sequences`}:
-  it could switch off the ledger's append-only triggers and rewrite the evidence.
-  Point DATABASE_URL at a login that is a member of ${ROLES.group} and owns nothing, and
-  DATABASE_OWNER_URL at the owner role (README, "Database roles").
-`);
-  } finally {
-    await client.end();
-  }
 }

@@ -8,7 +8,8 @@ import { rmSync } from "node:fs";
 import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
 import { fail, local, localSecrets } from "./local-config.js";
-import { ownerUrlFromEnv, startLocalDatabase, warnIfPortalRoleIsPrivileged } from "./database.js";
+import { ownerUrlFromEnv, startLocalDatabase } from "./database.js";
+import { privilegedPortalRoleWarning } from "./db/database-roles.js";
 import { localEmulatorOptions } from "./local-emulator.js";
 import { assertPortFree } from "./ports.js";
 
@@ -93,7 +94,7 @@ try {
 // Migrations run as the owner role; the portal, the seed and the outbox worker as the portal's
 // login, which owns nothing (ADR 024).
 let ownerUrl = local.useEmbeddedPostgres ? undefined : ownerUrlFromEnv();
-const separateOwner = !local.useEmbeddedPostgres && Boolean(process.env.DATABASE_OWNER_URL);
+const fellBack = !local.useEmbeddedPostgres && !process.env.DATABASE_OWNER_URL;
 if (local.useEmbeddedPostgres) {
   try {
     const database = await startLocalDatabase();
@@ -109,8 +110,11 @@ if (local.useEmbeddedPostgres) {
 try {
   const applied = await migrate(ownerUrl!);
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
-  // Without an owner URL the fallback has already been warned about.
-  if (local.useEmbeddedPostgres || separateOwner) await warnIfPortalRoleIsPrivileged(process.env.DATABASE_URL!);
+  // The fallback to DATABASE_URL has already been warned about.
+  if (!fellBack) {
+    const warning = await privilegedPortalRoleWarning(process.env.DATABASE_URL!);
+    if (warning) console.warn(`\n${warning}\n`);
+  }
 } catch (error) {
   console.error(`\n✖ ${(error as Error).message}\n`);
   await shutdown(1);

@@ -60,7 +60,15 @@ export const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   _prisma_migrations: { table: [] },
 };
 
-const TABLE_PRIVILEGES: TablePrivilege[] = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"];
+const TABLE_PRIVILEGES: TablePrivilege[] = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "TRUNCATE",
+  "REFERENCES",
+  "TRIGGER",
+];
 
 interface GrantedPrivileges {
   table: string[];

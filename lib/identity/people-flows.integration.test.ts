@@ -96,7 +96,9 @@ describe("signUpWithConsent", () => {
         /ledger unavailable/,
       );
     } finally {
-      await asOwner((owner) => owner.query(`DROP TRIGGER refuse_events ON "ConsentEvent"; DROP FUNCTION refuse_events()`));
+      await asOwner((owner) =>
+        owner.query(`DROP TRIGGER refuse_events ON "ConsentEvent"; DROP FUNCTION refuse_events()`),
+      );
     }
     expect(emulator.store.findUserByEmail(email)).toBeUndefined();
     expect(await findSubjectsByEmail(email)).toEqual([]);

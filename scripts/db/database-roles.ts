@@ -105,3 +105,30 @@ export async function adoptSuperuserObjects(superuser: pg.Client): Promise<numbe
   }
   return rows.length;
 }
+
+/**
+ * Why the portal's role (the login of `url`) could undo the database's guarantees, or undefined
+ * when it cannot: a superuser, or the owner (or a member of the owner) of anything in the schema.
+ */
+export async function privilegedPortalRoleWarning(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ role: string; superuser: boolean; owned: number }>(
+      `SELECT current_user AS role, r.rolsuper AS superuser,
+              (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owned
+       FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    const { role, superuser, owned } = rows[0]!;
+    if (!superuser && owned === 0) return undefined;
+    return [
+      `⚠ The portal's database role "${role}" ${superuser ? "is a superuser" : `owns ${owned} tables, indexes or sequences`}:`,
+      "  it could switch off the ledger's append-only triggers and rewrite the evidence.",
+      `  Point DATABASE_URL at a login that is a member of ${ROLES.group} and owns nothing, and`,
+      '  DATABASE_OWNER_URL at the owner role (README, "Database roles").',
+    ].join("\n");
+  } finally {
+    await client.end();
+  }
+}

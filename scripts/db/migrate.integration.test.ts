@@ -155,7 +155,8 @@ describe("SQL migrations", () => {
 function readmeRolesSql(passwords: { owner: string; portal: string }): { server: string[]; database: string[] } {
   const readme = readFileSync("README.md", "utf8");
   const section = readme.slice(readme.indexOf("### Database roles"));
-  const sql = /```sql\n([\s\S]*?)```/.exec(section)![1]!
+  const sql = /```sql\n([\s\S]*?)```/
+    .exec(section)![1]!
     .replace("'owner-password'", `'${passwords.owner}'`)
     .replace("'portal-password'", `'${passwords.portal}'`);
   const statements = (part: string) =>
@@ -195,7 +196,8 @@ describe("SQL migrations on PostgreSQL 15", () => {
   it("apply as the owner the README's SQL sets up, and grant the portal's login exactly its privileges", async () => {
     const sql = readmeRolesSql({ owner: "owner-secret", portal: "portal-secret" });
     for (const statement of sql.server) await query(server.url, statement);
-    for (const statement of sql.database) await query(databaseUrl(server.url, { database: "consent_portal" }), statement);
+    for (const statement of sql.database)
+      await query(databaseUrl(server.url, { database: "consent_portal" }), statement);
     // The cluster trusts local connections; roles and database are what matter here.
     const ownerUrl = databaseUrl(server.url, { user: ROLES.owner, database: "consent_portal" });
     expect(await migrate(ownerUrl)).toHaveLength((await readMigrations()).length);
