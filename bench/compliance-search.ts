@@ -19,7 +19,8 @@ const { emailBlindIndexKey } = await import("../lib/crypto/ledger-keys.js");
 const { searchSubjects } = await import("../lib/compliance/search-subjects.js");
 type SearchInput = Parameters<typeof searchSubjects>[1];
 
-const sql = new pg.Client({ connectionString: database.url });
+// Bulk generation and VACUUM are the owner's; the searches run as the portal's role.
+const sql = new pg.Client({ connectionString: database.ownerUrl });
 await sql.connect();
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import pg from "pg";
 import { adminActor } from "../test/actors.js";
 import { startBenchDatabase } from "./bench-database.js";
 
@@ -32,7 +33,10 @@ const { openExportJobFile } = await import("../lib/exports/open-export-job-file.
 // --- Data: generated in SQL (the ledger's append path is measured by bench/ledger-bench.ts) ---------
 await db().$transaction((tx) => seedConsentCatalog(tx));
 let started = performance.now();
-await db().$executeRawUnsafe(`
+// Generated as the owner (a temporary table, ANALYZE); the exports run as the portal's role.
+const owner = new pg.Client({ connectionString: database.ownerUrl });
+await owner.connect();
+await owner.query(`
   CREATE TEMP TABLE bench_subjects AS SELECT gen_random_uuid() AS id, n FROM generate_series(1, ${SUBJECTS}) n;
   INSERT INTO "Subject" (id, last_seq, created_at) SELECT id, ${PURPOSES_PER_SUBJECT}, now() FROM bench_subjects;
   INSERT INTO "ConsentEvent" (id, subject_id, seq, action, purpose_id, policy_version_id, policy_text_sha256, method,
@@ -49,6 +53,7 @@ await db().$executeRawUnsafe(`
   INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, event_id, seq, updated_at)
     SELECT subject_id, purpose_id, 'granted', policy_version_id, id, seq, server_time FROM "ConsentEvent";
   ANALYZE;`);
+await owner.end();
 const events = await db().consentEvent.count();
 console.log(
   `Generated ${events.toLocaleString("en")} events and as many states in ${((performance.now() - started) / 1000).toFixed(1)} s.`,

@@ -1,27 +1,51 @@
 import { join } from "node:path";
-import { startEmbeddedPostgres } from "./db/embedded-postgres.js";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-postgres.js";
+import { ROLES } from "./db/database-roles.js";
 import { assertPortFree } from "./ports.js";
-import { local } from "./local-config.js";
+import { local, localSecrets } from "./local-config.js";
 
-/** Runs `work` against DATABASE_URL, or against the embedded PostgreSQL when it is unset. */
-export async function withDatabase(work: (url: string) => Promise<void>): Promise<void> {
-  if (process.env.DATABASE_URL) {
-    await work(process.env.DATABASE_URL);
-    return;
-  }
+/** The embedded PostgreSQL of `npm start`, its role passwords kept in DATA_DIR/secrets.json. */
+export async function startLocalDatabase(): Promise<EmbeddedDatabase> {
+  await assertPortFree(local.postgresPort, "EMBEDDED_POSTGRES_PORT");
+  const secrets = localSecrets();
+  return startEmbeddedPostgres({
+    dataDir: join(local.dataDir, "postgres"),
+    port: local.postgresPort,
+    database: "consent_portal",
+    passwords: {
+      superuser: secrets.POSTGRES_SUPERUSER_PASSWORD,
+      owner: secrets.POSTGRES_OWNER_PASSWORD,
+      app: secrets.POSTGRES_APP_PASSWORD,
+    },
+  });
+}
+
+/** Runs `work` against the embedded PostgreSQL, stopping it afterwards. */
+export async function withLocalDatabase<T>(work: (database: EmbeddedDatabase) => Promise<T>): Promise<T> {
   const database = await startLocalDatabase();
   try {
-    await work(database.url);
+    // stderr: `ledger:verify --json` keeps stdout for its report.
+    for (const notice of database.notices) console.warn(notice);
+    return await work(database);
   } finally {
     await database.stop();
   }
 }
 
-export async function startLocalDatabase() {
-  await assertPortFree(local.postgresPort, "EMBEDDED_POSTGRES_PORT");
-  return startEmbeddedPostgres({
-    dataDir: join(local.dataDir, "postgres"),
-    port: local.postgresPort,
-    database: "consent_portal",
-  });
+/**
+ * The URL migrations run with: `DATABASE_OWNER_URL`, or else `DATABASE_URL` with a warning,
+ * because the role that migrates owns the tables and an owner can switch off the ledger's
+ * append-only triggers. Undefined when neither is set (the embedded server then).
+ */
+export function ownerUrlFromEnv(): string | undefined {
+  if (process.env.DATABASE_OWNER_URL) return process.env.DATABASE_OWNER_URL;
+  if (!process.env.DATABASE_URL) return undefined;
+  console.warn(`
+⚠ DATABASE_OWNER_URL is not set: the migrations run with DATABASE_URL.
+  The portal's own role then owns the tables, and a table owner can switch off the ledger's
+  append-only triggers (ALTER TABLE … DISABLE TRIGGER) and rewrite the evidence.
+  Set DATABASE_OWNER_URL to the owner role, and DATABASE_URL to a login that is a member of
+  ${ROLES.group} and owns nothing (README, "Database roles").
+`);
+  return process.env.DATABASE_URL;
 }

@@ -2,13 +2,15 @@
 // the transparency log's tree from the rows, compares the tree with what the witnesses cosigned,
 // and reports what does not match (ADR 028). Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
 //   --json   print the full report as JSON
-// Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any).
+// Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any),
+// as the portal's own role: verifying needs no more than the portal has.
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client.js";
 import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
-import { withDatabase } from "./database.js";
-import { local } from "./local-config.js";
+import { ROLES } from "./db/database-roles.js";
+import { withLocalDatabase } from "./database.js";
+import { local, localSecrets } from "./local-config.js";
 
 const json = process.argv.includes("--json");
 
@@ -66,16 +68,15 @@ async function run(url: string): Promise<LedgerVerification> {
 }
 
 try {
-  let report: LedgerVerification | undefined;
-  const embedded = `postgresql://postgres:postgres@localhost:${local.postgresPort}/consent_portal`;
-  if (process.env.DATABASE_URL) report = await run(process.env.DATABASE_URL);
-  else if (await reachable(embedded)) report = await run(embedded);
-  else
-    await withDatabase(async (url) => {
-      report = await run(url);
-    });
-  print(report!);
-  process.exit(report!.ok ? 0 : 1);
+  const password = encodeURIComponent(localSecrets().POSTGRES_APP_PASSWORD);
+  const embedded = `postgresql://${ROLES.app}:${password}@localhost:${local.postgresPort}/consent_portal`;
+  const report = process.env.DATABASE_URL
+    ? await run(process.env.DATABASE_URL)
+    : (await reachable(embedded))
+      ? await run(embedded)
+      : await withLocalDatabase((database) => run(database.url));
+  print(report);
+  process.exit(report.ok ? 0 : 1);
 } catch (error) {
   console.error(`✖ Ledger verification could not run: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);

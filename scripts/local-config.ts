@@ -44,6 +44,10 @@ export interface LocalSecrets {
   LEDGER_MASTER_KEY: string;
   BLIND_INDEX_KEY: string;
   RECEIPT_SIGNING_KEY: string;
+  /** The embedded PostgreSQL's roles (ADR 024): the superuser only creates the other two. */
+  POSTGRES_SUPERUSER_PASSWORD: string;
+  POSTGRES_OWNER_PASSWORD: string;
+  POSTGRES_APP_PASSWORD: string;
 }
 
 const generators: { [K in keyof LocalSecrets]: () => string } = {
@@ -53,6 +57,9 @@ const generators: { [K in keyof LocalSecrets]: () => string } = {
   LEDGER_MASTER_KEY: () => randomBytes(32).toString("hex"),
   BLIND_INDEX_KEY: () => randomBytes(32).toString("hex"),
   RECEIPT_SIGNING_KEY: () => randomBytes(32).toString("hex"),
+  POSTGRES_SUPERUSER_PASSWORD: () => randomBytes(24).toString("base64url"),
+  POSTGRES_OWNER_PASSWORD: () => randomBytes(24).toString("base64url"),
+  POSTGRES_APP_PASSWORD: () => randomBytes(24).toString("base64url"),
 };
 
 /**

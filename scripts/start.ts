@@ -8,7 +8,8 @@ import { rmSync } from "node:fs";
 import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
 import { fail, local, localSecrets } from "./local-config.js";
-import { startLocalDatabase } from "./database.js";
+import { ownerUrlFromEnv, startLocalDatabase } from "./database.js";
+import { privilegedPortalRoleWarning } from "./db/database-roles.js";
 import { localEmulatorOptions } from "./local-emulator.js";
 import { assertPortFree } from "./ports.js";
 
@@ -31,6 +32,12 @@ function shutdown(code: number): Promise<never> {
 // the clean-up short, so the handlers stay registered and shutdown() runs once.
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+
+/** The environment of Next.js: everything but the owner's credentials, which the portal never gets. */
+function portalEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_OWNER_URL: _owner, ...env } = process.env;
+  return env;
+}
 
 function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(command, commandArgs, { stdio: "inherit", env });
@@ -84,19 +91,30 @@ try {
   fail((error as Error).message);
 }
 
+// Migrations run as the owner role; the portal, the seed and the outbox worker as the portal's
+// login, which owns nothing (ADR 024).
+let ownerUrl = local.useEmbeddedPostgres ? undefined : ownerUrlFromEnv();
+const fellBack = !local.useEmbeddedPostgres && !process.env.DATABASE_OWNER_URL;
 if (local.useEmbeddedPostgres) {
   try {
     const database = await startLocalDatabase();
     cleanups.push(() => database.stop());
+    for (const notice of database.notices) console.log(notice);
     process.env.DATABASE_URL = database.url;
+    ownerUrl = database.ownerUrl;
   } catch (error) {
     console.error(`\n✖ ${(error as Error).message}\n`);
     await shutdown(1);
   }
 }
 try {
-  const applied = await migrate(process.env.DATABASE_URL!);
+  const applied = await migrate(ownerUrl!);
   if (applied.length) console.log(`Applied ${applied.length} migration(s).`);
+  // The fallback to DATABASE_URL has already been warned about.
+  if (!fellBack) {
+    const warning = await privilegedPortalRoleWarning(process.env.DATABASE_URL!);
+    if (warning) console.warn(`\n${warning}\n`);
+  }
 } catch (error) {
   console.error(`\n✖ ${(error as Error).message}\n`);
   await shutdown(1);
@@ -124,7 +142,7 @@ if (emulator) {
 
 const next = "node_modules/.bin/next";
 if (build) {
-  const builder = run(next, ["build"], { ...process.env, NODE_ENV: "production" });
+  const builder = run(next, ["build"], { ...portalEnv(), NODE_ENV: "production" });
   const code = await new Promise<number | null>((resolve) => builder.once("exit", resolve));
   if (code !== 0) {
     console.error("\n✖ next build failed; see the output above.\n");
@@ -133,7 +151,7 @@ if (build) {
 }
 
 const server = run(next, [dev ? "dev" : "start", "-p", String(local.port), "-H", "localhost"], {
-  ...process.env,
+  ...portalEnv(),
   NODE_ENV: dev ? "development" : "production",
 });
 cleanups.push(

@@ -1,23 +1,26 @@
 // Makes AdminChange inserts fail for the duration of a call, with a real trigger on the test
-// database, to prove that an admin change and its audit row commit or fail together.
+// database (added as the owner role), to prove that an admin change and its audit row commit or
+// fail together.
 import { expect } from "vitest";
-import { db } from "@/lib/db/client";
+import { asOwner } from "./owner-database";
 
 const REFUSED = /audit write refused/;
 
 async function refuseAuditWrites(on: boolean) {
-  if (on) {
-    await db().$executeRawUnsafe(
-      `CREATE OR REPLACE FUNCTION refuse_audit_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN RAISE EXCEPTION 'audit write refused'; END $$`,
-    );
-    await db().$executeRawUnsafe(
-      `CREATE TRIGGER "AdminChange_refuse_for_test" BEFORE INSERT ON "AdminChange"
-         FOR EACH ROW EXECUTE FUNCTION refuse_audit_for_test()`,
-    );
-  } else {
-    await db().$executeRawUnsafe(`DROP TRIGGER IF EXISTS "AdminChange_refuse_for_test" ON "AdminChange"`);
-  }
+  await asOwner(async (owner) => {
+    if (on) {
+      await owner.query(
+        `CREATE OR REPLACE FUNCTION refuse_audit_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN RAISE EXCEPTION 'audit write refused'; END $$`,
+      );
+      await owner.query(
+        `CREATE TRIGGER "AdminChange_refuse_for_test" BEFORE INSERT ON "AdminChange"
+           FOR EACH ROW EXECUTE FUNCTION refuse_audit_for_test()`,
+      );
+    } else {
+      await owner.query(`DROP TRIGGER IF EXISTS "AdminChange_refuse_for_test" ON "AdminChange"`);
+    }
+  });
 }
 
 /** Runs `change` while audit writes fail; it must fail with the audit error. */

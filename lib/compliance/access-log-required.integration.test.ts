@@ -1,4 +1,3 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { newSubject, seedCatalog } from "@/test/consent-fixtures";
@@ -11,6 +10,7 @@ import { readSubjectAudit } from "./read-subject-audit";
 import { searchSubjects } from "./search-subjects";
 import { viewAccessLog } from "./view-access-log";
 import { adminActor, PERSON } from "@/test/actors";
+import { asOwner } from "@/test/owner-database";
 
 // The issue asks for proof that a staff view without an access-log entry cannot happen. Here
 // the database refuses every AccessLog insert (as a full disk or a revoked privilege would), and
@@ -18,24 +18,16 @@ import { adminActor, PERSON } from "@/test/actors";
 
 const actor = adminActor("auth0|compliance-proof");
 
-async function superuser(sql: string) {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const asTableOwner = (sql: string) => asOwner((owner) => owner.query(sql));
 
 const breakAccessLog = () =>
-  superuser(`
+  asTableOwner(`
     CREATE FUNCTION refuse_access_log() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION 'access log unavailable (test)'; END; $$;
     CREATE TRIGGER "AccessLog_refuse_insert" BEFORE INSERT ON "AccessLog"
       FOR EACH ROW EXECUTE FUNCTION refuse_access_log();`);
 const repairAccessLog = () =>
-  superuser(`DROP TRIGGER "AccessLog_refuse_insert" ON "AccessLog"; DROP FUNCTION refuse_access_log();`);
+  asTableOwner(`DROP TRIGGER "AccessLog_refuse_insert" ON "AccessLog"; DROP FUNCTION refuse_access_log();`);
 
 const untouchableDirectory: Auth0Directory = {
   findByEmail: () => Promise.reject(new Error("Auth0 must not be asked")),

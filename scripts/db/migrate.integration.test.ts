@@ -1,11 +1,13 @@
-import { mkdtempSync, cpSync, appendFileSync } from "node:fs";
+import { mkdtempSync, cpSync, appendFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, inject, it, afterAll, beforeAll } from "vitest";
+import { expectAppRolePrivileges } from "@/test/app-role-privileges";
 import { createEmptyDatabase } from "@/test/database";
 import { POSTGRES_15_BIN, startPostgresServer, type PostgresServer } from "@/test/postgres-server";
 import { db } from "@/lib/db/client";
+import { databaseUrl, ROLES } from "./database-roles";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "./migrate";
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
@@ -81,9 +83,14 @@ async function expectSchemaMatchesClient(url: string) {
   }
 }
 
+/** A new empty database, and the owner role's URL for it: migrations run as the owner. */
+async function emptyDatabaseAsOwner(): Promise<string> {
+  return databaseUrl(inject("ownerUrl"), { database: await createEmptyDatabase(inject("postgresAdminUrl")) });
+}
+
 describe("SQL migrations", () => {
-  it("apply to an empty database, as Prisma records them, and match schema.prisma", async () => {
-    const url = await createEmptyDatabase(inject("postgresAdminUrl"));
+  it("apply to an empty database as the owner role, as Prisma records them, and match schema.prisma", async () => {
+    const url = await emptyDatabaseAsOwner();
     const migrations = await readMigrations();
     expect(await migrate(url)).toEqual(migrations.map((migration) => migration.name));
     const recorded = await query<{
@@ -103,7 +110,7 @@ describe("SQL migrations", () => {
   });
 
   it("are idempotent, also when two runs race (advisory lock)", async () => {
-    const url = await createEmptyDatabase(inject("postgresAdminUrl"));
+    const url = await emptyDatabaseAsOwner();
     const [first, second] = await Promise.all([migrate(url), migrate(url)]);
     expect([first, second].map((applied) => applied.length).sort((a, b) => a - b)).toEqual([
       0,
@@ -117,7 +124,7 @@ describe("SQL migrations", () => {
   });
 
   it("refuse to run when an applied migration was edited afterwards", async () => {
-    const url = await createEmptyDatabase(inject("postgresAdminUrl"));
+    const url = await emptyDatabaseAsOwner();
     await migrate(url);
     const edited = mkdtempSync(join(tmpdir(), "migrations-"));
     cpSync(MIGRATIONS_DIR, edited, { recursive: true });
@@ -127,7 +134,7 @@ describe("SQL migrations", () => {
   });
 
   it("roll back a failing migration completely and record nothing", async () => {
-    const url = await createEmptyDatabase(inject("postgresAdminUrl"));
+    const url = await emptyDatabaseAsOwner();
     const broken = mkdtempSync(join(tmpdir(), "migrations-"));
     cpSync(MIGRATIONS_DIR, broken, { recursive: true });
     const { mkdirSync, writeFileSync } = await import("node:fs");
@@ -144,6 +151,26 @@ describe("SQL migrations", () => {
   });
 });
 
+/** The README's SQL for a managed PostgreSQL, statement by statement as psql runs it: before and after `\connect`. */
+function readmeRolesSql(passwords: { owner: string; portal: string }): { server: string[]; database: string[] } {
+  const readme = readFileSync("README.md", "utf8");
+  const section = readme.slice(readme.indexOf("### Database roles"));
+  const sql = /```sql\n([\s\S]*?)```/
+    .exec(section)![1]!
+    .replace("'owner-password'", `'${passwords.owner}'`)
+    .replace("'portal-password'", `'${passwords.portal}'`);
+  const statements = (part: string) =>
+    part
+      .split("\n")
+      .filter((line) => !line.startsWith("--"))
+      .join("\n")
+      .split(/;\s*\n/)
+      .map((statement) => statement.trim())
+      .filter(Boolean);
+  const [server, database] = sql.split("\\connect consent_portal\n") as [string, string];
+  return { server: statements(server), database: statements(database) };
+}
+
 describe("SQL migrations on PostgreSQL 15", () => {
   let server: PostgresServer;
   beforeAll(async () => {
@@ -153,12 +180,28 @@ describe("SQL migrations on PostgreSQL 15", () => {
     await server?.stop();
   });
 
-  it("apply on the older major version too and match schema.prisma", async () => {
+  it("refuse, naming the role to create, when consent_app is missing and the owner may not create it", async () => {
     const [{ server_version }] = (await query<{ server_version: string }>(server.url, "SHOW server_version")) as [
       { server_version: string },
     ];
     expect(server_version).toMatch(/^15\./);
-    expect(await migrate(server.url)).toHaveLength((await readMigrations()).length);
-    await expectSchemaMatchesClient(server.url);
+    await query(server.url, "CREATE ROLE plain_owner LOGIN");
+    await query(server.url, "CREATE DATABASE plain OWNER plain_owner");
+    const ownerUrl = databaseUrl(server.url, { user: "plain_owner", database: "plain" });
+    await expect(migrate(ownerUrl)).rejects.toThrow(
+      "failed: The role consent_app does not exist, and plain_owner may not create it",
+    );
+  });
+
+  it("apply as the owner the README's SQL sets up, and grant the portal's login exactly its privileges", async () => {
+    const sql = readmeRolesSql({ owner: "owner-secret", portal: "portal-secret" });
+    for (const statement of sql.server) await query(server.url, statement);
+    for (const statement of sql.database)
+      await query(databaseUrl(server.url, { database: "consent_portal" }), statement);
+    // The cluster trusts local connections; roles and database are what matter here.
+    const ownerUrl = databaseUrl(server.url, { user: ROLES.owner, database: "consent_portal" });
+    expect(await migrate(ownerUrl)).toHaveLength((await readMigrations()).length);
+    await expectSchemaMatchesClient(ownerUrl);
+    await expectAppRolePrivileges(databaseUrl(server.url, { user: ROLES.app, database: "consent_portal" }));
   });
 });
