@@ -5,7 +5,7 @@ import pg from "pg";
 import { expect } from "vitest";
 import { ROLES } from "@/scripts/db/database-roles";
 
-type TablePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE" | "REFERENCES" | "TRIGGER";
+type TablePrivilege = "SELECT" | "INSERT" | "UPDATE" | "DELETE" | "TRUNCATE" | "REFERENCES" | "TRIGGER" | "USAGE";
 
 interface Privileges {
   /** Privileges on the whole table. */
@@ -58,6 +58,14 @@ export const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   },
   ExportJobChunk: { table: ["SELECT", "INSERT", "DELETE"] },
   _prisma_migrations: { table: [] },
+  // Transparency log (ADR 028): the queue is emptied by the sequencer; tiles grow in place.
+  LogQueue: { table: ["SELECT", "INSERT", "DELETE"] },
+  // nextval() for the queue's id (a sequence: USAGE, not SELECT or UPDATE).
+  LogQueue_id_seq: { table: ["USAGE"] },
+  LogLeaf: READ_APPEND,
+  LogTile: { table: ["SELECT", "INSERT"], update: ["hashes"] },
+  LogCheckpoint: READ_APPEND,
+  LogCosignature: READ_APPEND,
 };
 
 const TABLE_PRIVILEGES: TablePrivilege[] = [

@@ -87,3 +87,11 @@ CREATE TRIGGER "LogCosignature_no_truncate" BEFORE TRUNCATE ON "LogCosignature"
     FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
 ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_append_only";
 ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_no_truncate";
+
+-- The portal's privileges (ADR 024): leaves, checkpoints and cosignatures are appended only; the
+-- right-most tile of each level grows in place; the queue is emptied by the sequencer.
+GRANT SELECT, INSERT, DELETE ON "LogQueue" TO consent_app;
+GRANT USAGE ON SEQUENCE "LogQueue_id_seq" TO consent_app;
+GRANT SELECT, INSERT ON "LogLeaf", "LogCheckpoint", "LogCosignature" TO consent_app;
+GRANT SELECT, INSERT ON "LogTile" TO consent_app;
+GRANT UPDATE ("hashes") ON "LogTile" TO consent_app;
