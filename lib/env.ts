@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { NoteError, parseSignerKey, SIGNATURE_TYPE } from "@/lib/tlog/note";
 import { parseWitnesses, parseWitnessQuorum } from "@/lib/witness/witness-config";
 
 /** The emulator's default issuer; any other `AUTH0_DOMAIN` is a real tenant. */
@@ -54,10 +55,7 @@ const envSchema = z
      */
     LOG_SIGNING_KEY: z
       .string({ error: "LOG_SIGNING_KEY is missing: run `npm start` (it generates one) or see the README" })
-      .regex(
-        /^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/,
-        "LOG_SIGNING_KEY must be a signed-note signer key PRIVATE+KEY+<name>+<id>+<key>",
-      ),
+      .refine(isLogSignerKey, "LOG_SIGNING_KEY must be a PRIVATE+KEY+<origin>+<key id>+<key> Ed25519 note signer key"),
     /** Witnesses asked to cosign each checkpoint: `<url>#<witness verifier key>`, comma-separated. */
     WITNESSES: z
       .string()
@@ -87,6 +85,15 @@ const envSchema = z
       context.addIssue({ code: "custom", path: ["WITNESS_QUORUM"], message: (error as Error).message });
     }
   });
+
+function isLogSignerKey(value: string): boolean {
+  try {
+    return parseSignerKey(value).type === SIGNATURE_TYPE.ed25519;
+  } catch (error) {
+    if (error instanceof NoteError) return false;
+    throw error;
+  }
+}
 
 export type Env = z.infer<typeof envSchema>;
 
