@@ -46,7 +46,9 @@ function print(report: LedgerVerification) {
   }
   const first = report.firstBroken;
   if (first) {
-    console.log(`✖ First broken link: subject ${first.subjectId}, seq ${first.seq} (${first.reason}): ${first.message}`);
+    console.log(
+      `✖ First broken link: subject ${first.subjectId}, seq ${first.seq} (${first.reason}): ${first.message}`,
+    );
   }
   if (report.broken.length > 1) {
     console.log(`  ${report.broken.length} broken chains:`);

@@ -15,4 +15,5 @@ export const TEST_ENV = {
 } as const;
 
 /** The verifier key of TEST_ENV.LOG_SIGNING_KEY. */
-export const TEST_LOG_VERIFIER_KEY = "localhost/consent-portal-test+af1a695c+AYOJpvjk5YQBcEdSFdDQcV/fsteuKIfChhlDIaT8yQyq";
+export const TEST_LOG_VERIFIER_KEY =
+  "localhost/consent-portal-test+af1a695c+AYOJpvjk5YQBcEdSFdDQcV/fsteuKIfChhlDIaT8yQyq";

@@ -110,7 +110,11 @@ export default definePage({ role: "admin", returnTo: "/admin" }, async function 
           />
           <Tile
             label="Last verification"
-            value={verification ? `${verification.ok ? "✔ passed" : "✖ failed"}, ${formatTime(verification.verifiedAt)}` : "never"}
+            value={
+              verification
+                ? `${verification.ok ? "✔ passed" : "✖ failed"}, ${formatTime(verification.verifiedAt)}`
+                : "never"
+            }
             tone={verification?.ok ? "ok" : "warn"}
             testId="log-last-verification"
           />

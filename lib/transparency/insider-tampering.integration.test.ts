@@ -127,7 +127,11 @@ describe("an insider with full database access", () => {
         [forged.id, forged.seq, hash, last.id, last.hash],
       );
       // As in the security review: the head moves too, so the chain alone is fooled.
-      await owner.query(`UPDATE "Subject" SET last_seq = $2, last_hash = $3 WHERE id = $1`, [subject.id, forged.seq, hash]);
+      await owner.query(`UPDATE "Subject" SET last_seq = $2, last_hash = $3 WHERE id = $1`, [
+        subject.id,
+        forged.seq,
+        hash,
+      ]);
     });
     await expect(issueConsentReceipt(forged.id)).rejects.toMatchObject({ code: "conflict" });
     const report = await verifyLedger();
