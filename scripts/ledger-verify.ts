@@ -2,26 +2,12 @@
 // link by subject and seq. Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
 //   --json   print the full report as JSON
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any).
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client.js";
 import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
-import { withDatabase } from "./database.js";
-import { local } from "./local-config.js";
+import { withPortalDatabase } from "./database.js";
 
 const json = process.argv.includes("--json");
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function print(report: LedgerVerification) {
   if (json) {
@@ -55,13 +41,9 @@ async function run(url: string): Promise<LedgerVerification> {
 
 try {
   let report: LedgerVerification | undefined;
-  const embedded = `postgresql://postgres:postgres@localhost:${local.postgresPort}/consent_portal`;
-  if (process.env.DATABASE_URL) report = await run(process.env.DATABASE_URL);
-  else if (await reachable(embedded)) report = await run(embedded);
-  else
-    await withDatabase(async (url) => {
-      report = await run(url);
-    });
+  await withPortalDatabase(async (url) => {
+    report = await run(url);
+  });
   print(report!);
   process.exit(report!.ok ? 0 : 1);
 } catch (error) {

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
-import { fail, local, localSecrets } from "./local-config.js";
+import { fail, local, localKeysFile, localSecrets } from "./local-config.js";
 import { startLocalDatabase } from "./database.js";
 import { localEmulatorOptions } from "./local-emulator.js";
 import { assertPortFree } from "./ports.js";
@@ -54,6 +54,7 @@ await assertPortFree(local.port, "PORT");
 if (local.useEmulator) await assertPortFree(local.emulatorPort, "EMULATOR_PORT");
 
 const secrets = localSecrets();
+const keysFile = localKeysFile();
 const appBaseUrl = process.env.APP_BASE_URL ?? `http://localhost:${local.port}`;
 const EMBEDDED = "postgresql://embedded"; // replaced by the real URL once the server is up
 
@@ -61,9 +62,7 @@ Object.assign(process.env, {
   APP_BASE_URL: appBaseUrl,
   DATABASE_URL: process.env.DATABASE_URL || EMBEDDED,
   AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
-  LEDGER_MASTER_KEY: process.env.LEDGER_MASTER_KEY ?? secrets.LEDGER_MASTER_KEY,
-  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? secrets.BLIND_INDEX_KEY,
-  RECEIPT_SIGNING_KEY: process.env.RECEIPT_SIGNING_KEY ?? secrets.RECEIPT_SIGNING_KEY,
+  ...(keysFile && { KEYS_FILE: keysFile }),
   AUTH0_ROLES_CLAIM: local.rolesClaim,
   NEXT_TELEMETRY_DISABLED: "1",
   ...(local.useEmulator && {
@@ -78,8 +77,10 @@ Object.assign(process.env, {
 // Check the configuration the way the portal will, before starting anything, so a missing
 // secret is one clear line per variable.
 const { parseEnv } = await import("../lib/env.js");
+const { keyProvider } = await import("../lib/keys/key-provider.js");
 try {
   parseEnv(process.env);
+  keyProvider().read();
 } catch (error) {
   fail((error as Error).message);
 }
