@@ -18,6 +18,7 @@ const keysFile = useTestKeysFile();
 function rewrap(args: string[]) {
   const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/keys-rewrap.ts", ...args], {
     env: {
+      NODE_ENV: "test",
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       LOCAL_STACK_IGNORE_DOTENV: "1",

@@ -1,6 +1,6 @@
 // `npm start` / `npm run dev`: embedded PostgreSQL, migrations, demo data, the Auth0
 // emulator and Next.js, in one process tree that Ctrl-C shuts down cleanly.
-//   --dev       next dev (hot reload) instead of a production build
+//   --dev       Next.js in development mode (hot reload) instead of a production build
 //   --no-build  reuse the existing production build (.next)
 //   --fresh     start from an empty data directory (used by the e2e tests)
 import { spawn, type ChildProcess } from "node:child_process";
@@ -123,9 +123,8 @@ if (emulator) {
   if (seeded) console.log(`Recorded the demo accounts' consent (${seeded}).`);
 }
 
-const next = "node_modules/.bin/next";
 if (build) {
-  const builder = run(next, ["build"], { ...process.env, NODE_ENV: "production" });
+  const builder = run("node_modules/.bin/next", ["build"], { ...process.env, NODE_ENV: "production" });
   const code = await new Promise<number | null>((resolve) => builder.once("exit", resolve));
   if (code !== 0) {
     console.error("\n✖ next build failed; see the output above.\n");
@@ -133,7 +132,10 @@ if (build) {
   }
 }
 
-const server = run(next, [dev ? "dev" : "start", "-p", String(local.port), "-H", "localhost"], {
+// Next.js behind our own HTTP server, which tells the portal each request's socket address
+// (ADR 027); plain tsx: Next.js itself must not run with the react-server condition.
+const serveArgs = ["scripts/serve-portal.ts", "--port", String(local.port), "--hostname", "localhost"];
+const server = run("node_modules/.bin/tsx", dev ? [...serveArgs, "--dev"] : serveArgs, {
   ...process.env,
   NODE_ENV: dev ? "development" : "production",
 });
