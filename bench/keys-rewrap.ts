@@ -3,12 +3,12 @@
 // Starts a throw-away embedded PostgreSQL, bulk-loads N subjects (default 100,000) whose data
 // keys are wrapped by one master key, starts a rotation and times the rewrap, batch size 500.
 import { randomUUID } from "node:crypto";
-import { useTestKeysFile } from "../test/keys-file.js";
+import { switchToTestKeysFile } from "../test/keys-file.js";
 import { startBenchDatabase } from "./bench-database.js";
 
 const SUBJECTS = Number(process.argv[2] ?? 100_000);
 const database = await startBenchDatabase("keys-rewrap");
-useTestKeysFile();
+switchToTestKeysFile();
 
 const { db } = await import("../lib/db/client.js");
 const { systemActor } = await import("../lib/auth/actor.js");

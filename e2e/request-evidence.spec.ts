@@ -47,9 +47,7 @@ test("a forged X-Forwarded-For is not evidence; a trusted proxy's is", async ({ 
 
   // Straight to the portal: the browser's socket (127.0.0.1) is recorded, not the header.
   const direct = (await (await page.request.get("/me/data/download")).json()) as MyData;
-  expect(direct.history.map((event) => [event.purpose, event.ipTruncated])).toEqual([
-    ["terms", "127.0.0.0"],
-  ]);
+  expect(direct.history.map((event) => [event.purpose, event.ipTruncated])).toEqual([["terms", "127.0.0.0"]]);
 
   // Through the trusted proxy: the right-most address it forwarded, not the forged one left of it.
   const proxy = await startTrustedProxy();

@@ -46,52 +46,54 @@ function checkKeySource(config: KeySourceFields, context: z.RefinementCtx): void
 const keySourceSchema = z.object(keySourceShape).superRefine(checkKeySource);
 export type KeySource = z.infer<typeof keySourceSchema>;
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Public URL of the portal; session cookies and Auth0 callbacks use it. */
-  APP_BASE_URL: z.url("APP_BASE_URL must be a URL such as http://localhost:3000"),
-  /** PostgreSQL connection string. `npm start` sets it to the embedded server when unset. */
-  DATABASE_URL: z
-    .string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" })
-    .startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
-  /** `https://<tenant>.auth0.com` for a real tenant, or the emulator's http://localhost URL. */
-  AUTH0_DOMAIN: z.string().default(EMULATOR_DOMAIN),
-  AUTH0_CLIENT_ID: z.string({ error: "AUTH0_CLIENT_ID is missing: the portal's application client id" }).min(1),
-  AUTH0_CLIENT_SECRET: z
-    .string({ error: "AUTH0_CLIENT_SECRET is missing: the portal's application client secret" })
-    .min(1),
-  /** Encrypts the session cookie. */
-  AUTH0_SECRET: secret("AUTH0_SECRET"),
-  /** Namespaced ID-token claim carrying `app_metadata.roles` (an Auth0 Action adds it on a real tenant). */
-  AUTH0_ROLES_CLAIM: z.url().default("https://consent-portal.example/roles"),
-  /** The Auth0 database connection people sign up into (Authentication API signup). */
-  AUTH0_DB_CONNECTION: z.string().min(1).default("Username-Password-Authentication"),
-  /** Machine-to-machine client for the Management API (client credentials; server only). */
-  AUTH0_MGMT_CLIENT_ID: z.string({ error: "AUTH0_MGMT_CLIENT_ID is missing: the Management API client id" }).min(1),
-  AUTH0_MGMT_CLIENT_SECRET: z
-    .string({ error: "AUTH0_MGMT_CLIENT_SECRET is missing: the Management API client secret" })
-    .min(1),
-  /** Proxies whose X-Forwarded-For is believed (ADR 027): comma-separated CIDR ranges; none by default. */
-  TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((list, context) => {
-      try {
-        return parseTrustedProxies(list);
-      } catch (error) {
-        context.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    }),
-  /** The data controller named in consent receipts. */
-  CONTROLLER_NAME: z.string().min(1).default("Consent Portal demo controller"),
-  CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),
-  /** Jurisdiction stated in consent receipts (ISO 3166 code or region, e.g. EU). */
-  CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
-  /** Exports with more rows than this run as background jobs instead of downloading at once. */
-  EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
-  ...keySourceShape,
-}).superRefine(checkKeySource);
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    /** Public URL of the portal; session cookies and Auth0 callbacks use it. */
+    APP_BASE_URL: z.url("APP_BASE_URL must be a URL such as http://localhost:3000"),
+    /** PostgreSQL connection string. `npm start` sets it to the embedded server when unset. */
+    DATABASE_URL: z
+      .string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" })
+      .startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
+    /** `https://<tenant>.auth0.com` for a real tenant, or the emulator's http://localhost URL. */
+    AUTH0_DOMAIN: z.string().default(EMULATOR_DOMAIN),
+    AUTH0_CLIENT_ID: z.string({ error: "AUTH0_CLIENT_ID is missing: the portal's application client id" }).min(1),
+    AUTH0_CLIENT_SECRET: z
+      .string({ error: "AUTH0_CLIENT_SECRET is missing: the portal's application client secret" })
+      .min(1),
+    /** Encrypts the session cookie. */
+    AUTH0_SECRET: secret("AUTH0_SECRET"),
+    /** Namespaced ID-token claim carrying `app_metadata.roles` (an Auth0 Action adds it on a real tenant). */
+    AUTH0_ROLES_CLAIM: z.url().default("https://consent-portal.example/roles"),
+    /** The Auth0 database connection people sign up into (Authentication API signup). */
+    AUTH0_DB_CONNECTION: z.string().min(1).default("Username-Password-Authentication"),
+    /** Machine-to-machine client for the Management API (client credentials; server only). */
+    AUTH0_MGMT_CLIENT_ID: z.string({ error: "AUTH0_MGMT_CLIENT_ID is missing: the Management API client id" }).min(1),
+    AUTH0_MGMT_CLIENT_SECRET: z
+      .string({ error: "AUTH0_MGMT_CLIENT_SECRET is missing: the Management API client secret" })
+      .min(1),
+    /** Proxies whose X-Forwarded-For is believed (ADR 027): comma-separated CIDR ranges; none by default. */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((list, context) => {
+        try {
+          return parseTrustedProxies(list);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }),
+    /** The data controller named in consent receipts. */
+    CONTROLLER_NAME: z.string().min(1).default("Consent Portal demo controller"),
+    CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),
+    /** Jurisdiction stated in consent receipts (ISO 3166 code or region, e.g. EU). */
+    CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
+    /** Exports with more rows than this run as background jobs instead of downloading at once. */
+    EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
+    ...keySourceShape,
+  })
+  .superRefine(checkKeySource);
 
 export type Env = z.infer<typeof envSchema>;
 

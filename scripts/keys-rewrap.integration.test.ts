@@ -10,10 +10,10 @@ import { masterKeyId, wrappingKeyId } from "@/lib/crypto/wrapped-data-key";
 import { db } from "@/lib/db/client";
 import { openProfile } from "@/lib/subjects/subject-profile";
 import { newSubject } from "@/test/consent-fixtures";
-import { useTestKeysFile } from "@/test/keys-file";
+import { switchToTestKeysFile } from "@/test/keys-file";
 import { TEST_ENV } from "@/test/test-env";
 
-const keysFile = useTestKeysFile();
+const keysFile = switchToTestKeysFile();
 
 function rewrap(args: string[]) {
   const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/keys-rewrap.ts", ...args], {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { KEY_NAMES } from "@/lib/keys/portal-keys";
 import { TEST_ENV } from "./test-env";
 
-export function useTestKeysFile(): string {
+export function switchToTestKeysFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), "keys-")), "keys.json");
   const keys = {
     RECEIPT_SIGNING_KEY: TEST_ENV.RECEIPT_SIGNING_KEY,

@@ -7,12 +7,12 @@ import { keyProvider } from "@/lib/keys/key-provider";
 import { retirePreviousMasterKeys, startMasterKeyRotation } from "@/lib/keys/rotate-keys";
 import { openProfile } from "@/lib/subjects/subject-profile";
 import { newSubject } from "@/test/consent-fixtures";
-import { useTestKeysFile } from "@/test/keys-file";
+import { switchToTestKeysFile } from "@/test/keys-file";
 import { TEST_ENV } from "@/test/test-env";
 import { systemActor } from "@/lib/auth/actor";
 import { countSubjectsToRewrap, rewrapSubjectKeys } from "./rewrap-subject-keys";
 
-const keysFile = useTestKeysFile();
+const keysFile = switchToTestKeysFile();
 const OPERATOR = systemActor("keys:rewrap");
 const keyA = masterKeyId(Buffer.from(TEST_ENV.LEDGER_MASTER_KEY, "hex"));
 
@@ -47,7 +47,7 @@ describe("npm run keys:rewrap (rewrapSubjectKeys)", () => {
 
     // New subjects get the new key at once; old ones still open with the previous key.
     const late = await newSubject("rewrap-late");
-    emails.push(late.email!);
+    emails.push(late.email);
     emails.sort();
     expect(wrappingKeyId((await db().subject.findUniqueOrThrow({ where: { id: late.id } })).wrappedKey!)).toBe(keyB);
     expect(await countSubjectsToRewrap()).toEqual({ remaining: 7, keyId: keyB });

@@ -14,12 +14,17 @@ describe("where the keys come from", () => {
       LEDGER_PREVIOUS_MASTER_KEYS: [KEY_A],
       RECEIPT_RETIRED_PUBLIC_KEYS: [X],
     });
-    expect(environmentKeys(parseEnv(base))).toMatchObject({ LEDGER_PREVIOUS_MASTER_KEYS: [], LOG_SIGNING_KEY: undefined });
+    expect(environmentKeys(parseEnv(base))).toMatchObject({
+      LEDGER_PREVIOUS_MASTER_KEYS: [],
+      LOG_SIGNING_KEY: undefined,
+    });
   });
 
   it("names each bad or missing key", () => {
     const { LEDGER_MASTER_KEY: _omitted, ...withoutMaster } = base;
-    expect(() => parseEnv({ ...withoutMaster, LEDGER_PREVIOUS_MASTER_KEYS: "abc", RECEIPT_RETIRED_PUBLIC_KEYS: "x" })).toThrow(
+    expect(() =>
+      parseEnv({ ...withoutMaster, LEDGER_PREVIOUS_MASTER_KEYS: "abc", RECEIPT_RETIRED_PUBLIC_KEYS: "x" }),
+    ).toThrow(
       [
         "Invalid configuration:",
         "  RECEIPT_RETIRED_PUBLIC_KEYS.0: must be Ed25519 public keys (the JWK `x` value: 43 base64url characters)",

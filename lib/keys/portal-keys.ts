@@ -4,7 +4,7 @@ import { z } from "zod";
 // or from a keys file (ADR 026). Lists are arrays here; the environment spells them comma-separated.
 
 /** A 32-byte key as 64 hex characters (`openssl rand -hex 32`). */
-export const hexKeySchema = (name: string) =>
+const hexKeySchema = (name: string) =>
   z
     .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
     .regex(/^[0-9a-fA-F]{64}$/, `${name} must be 32 bytes as 64 hex characters (\`openssl rand -hex 32\`)`);

@@ -6,11 +6,11 @@ import { db } from "@/lib/db/client";
 import { keyProvider } from "@/lib/keys/key-provider";
 import { rotateReceiptSigningKey } from "@/lib/keys/rotate-keys";
 import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
-import { useTestKeysFile } from "@/test/keys-file";
+import { switchToTestKeysFile } from "@/test/keys-file";
 import { issueConsentReceipt } from "./issue-consent-receipt";
 import { verifyConsentReceipt } from "./verify-consent-receipt";
 
-const keysFile = useTestKeysFile();
+const keysFile = switchToTestKeysFile();
 
 /** The JWKS exactly as /api/receipts/jwks serves it. */
 async function servedJwks(): Promise<JSONWebKeySet> {
