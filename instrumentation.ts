@@ -7,6 +7,9 @@ export async function register() {
   env();
   // Must be the literal NEXT_RUNTIME check: Next.js inlines it, so the edge build drops the import.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // A missing or malformed keys file fails here too, not at the first sign-up (ADR 026).
+  const { keyProvider } = await import("@/lib/keys/key-provider");
+  keyProvider().read();
   const { startOutboxWorker } = await import("@/lib/outbox/start-outbox-worker");
   startOutboxWorker();
   const { startExportMaintenance } = await import("@/lib/exports/start-export-maintenance");

@@ -87,6 +87,8 @@ export default defineConfig({
       DATABASE_URL: "",
       AUTH0_DOMAIN: "",
       NEXT_TELEMETRY_DISABLED: "1",
+      // request-evidence.spec.ts connects through a proxy of its own on 127.0.0.2.
+      TRUSTED_PROXIES: "127.0.0.2/32",
     },
   },
 });

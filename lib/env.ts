@@ -1,21 +1,51 @@
 import "server-only";
 import { z } from "zod";
-import { NoteError, parseSignerKey, SIGNATURE_TYPE } from "@/lib/tlog/note";
+import { parseTrustedProxies } from "@/lib/http/client-address";
 import { parseWitnesses, parseWitnessQuorum } from "@/lib/witness/witness-config";
+import { KEY_NAMES, LIST_KEY_NAMES, portalKeysSchema, type PortalKeys } from "@/lib/keys/portal-keys";
 
 /** The emulator's default issuer; any other `AUTH0_DOMAIN` is a real tenant. */
 const EMULATOR_DOMAIN = "http://localhost:4010";
-
-/** A 32-byte key as 64 hex characters (`openssl rand -hex 32`); `npm start` generates one. */
-const hexKey = (name: string) =>
-  z
-    .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
-    .regex(/^[0-9a-fA-F]{64}$/, `${name} must be 32 bytes as 64 hex characters (\`openssl rand -hex 32\`)`);
 
 const secret = (name: string) =>
   z
     .string({ error: `${name} is missing: run \`npm start\` (it generates one) or set it in .env` })
     .min(32, `${name} must be at least 32 characters (e.g. \`openssl rand -hex 32\`)`);
+
+// Where the secret keys come from (ADR 026): a keys file, or one variable per key.
+const keySourceShape = {
+  /**
+   * A JSON file holding the keys under the names below (`npm start` uses DATA_DIR/keys.json).
+   * Unset: the keys are these variables themselves (lib/keys/portal-keys.ts), lists comma-separated.
+   */
+  KEYS_FILE: z.string().min(1).optional(),
+  ...(Object.fromEntries(KEY_NAMES.map((name) => [name, z.string().optional()])) as Record<
+    keyof PortalKeys,
+    z.ZodOptional<z.ZodString>
+  >),
+};
+type KeySourceFields = { KEYS_FILE?: string | undefined } & Partial<Record<keyof PortalKeys, string | undefined>>;
+
+function checkKeySource(config: KeySourceFields, context: z.RefinementCtx): void {
+  const inEnvironment = KEY_NAMES.filter((name) => config[name]);
+  if (config.KEYS_FILE) {
+    for (const name of inEnvironment) {
+      context.addIssue({
+        code: "custom",
+        path: [name],
+        message: `${name} is set and so is KEYS_FILE: keep the keys in one place (ADR 026)`,
+      });
+    }
+    return;
+  }
+  const keys = portalKeysSchema.safeParse(keysInEnvironment(config));
+  for (const issue of keys.success ? [] : keys.error.issues) {
+    context.addIssue({ code: "custom", path: issue.path, message: issue.message });
+  }
+}
+
+const keySourceSchema = z.object(keySourceShape).superRefine(checkKeySource);
+export type KeySource = z.infer<typeof keySourceSchema>;
 
 const envSchema = z
   .object({
@@ -43,19 +73,26 @@ const envSchema = z
     AUTH0_MGMT_CLIENT_SECRET: z
       .string({ error: "AUTH0_MGMT_CLIENT_SECRET is missing: the Management API client secret" })
       .min(1),
-    /** Wraps every subject's data key (crypto-shredding, ADR 004). Losing it loses all personal data. */
-    LEDGER_MASTER_KEY: hexKey("LEDGER_MASTER_KEY"),
-    /** Keys the email blind index and the user-agent hashes. Changing it breaks email search. */
-    BLIND_INDEX_KEY: hexKey("BLIND_INDEX_KEY"),
-    /** Ed25519 private key (the 32-byte seed, hex) that signs consent receipts. */
-    RECEIPT_SIGNING_KEY: hexKey("RECEIPT_SIGNING_KEY"),
+    /** Proxies whose X-Forwarded-For is believed (ADR 027): comma-separated CIDR ranges; none by default. */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((list, context) => {
+        try {
+          return parseTrustedProxies(list);
+        } catch (error) {
+          context.addIssue({ code: "custom", message: `TRUSTED_PROXIES: ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }),
     /**
-     * Signs the transparency log's checkpoints (ADR 028): a C2SP signed-note signer key
-     * `PRIVATE+KEY+<origin>+<key id>+<base64>`; its name is the log's origin. Never stored in the database.
+     * The transparency log's name, the first line of its checkpoints (ADR 028), e.g.
+     * `consent.example.com/log`. Default: APP_BASE_URL's host followed by `/consent-log`.
      */
-    LOG_SIGNING_KEY: z
-      .string({ error: "LOG_SIGNING_KEY is missing: run `npm start` (it generates one) or see the README" })
-      .refine(isLogSignerKey, "LOG_SIGNING_KEY must be a PRIVATE+KEY+<origin>+<key id>+<key> Ed25519 note signer key"),
+    LOG_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]+$/, "LOG_ORIGIN must be one word without spaces or '+', e.g. consent.example.com/log")
+      .optional(),
     /** Witnesses asked to cosign each checkpoint: `<url>#<witness verifier key>`, comma-separated. */
     WITNESSES: z
       .string()
@@ -64,7 +101,7 @@ const envSchema = z
         try {
           return parseWitnesses(value);
         } catch (error) {
-          context.addIssue({ code: "custom", message: (error as Error).message });
+          context.addIssue({ code: "custom", message: `WITNESSES: ${(error as Error).message}` });
           return z.NEVER;
         }
       }),
@@ -77,8 +114,10 @@ const envSchema = z
     CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
     /** Exports with more rows than this run as background jobs instead of downloading at once. */
     EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
+    ...keySourceShape,
   })
   .superRefine((config, context) => {
+    checkKeySource(config, context);
     try {
       parseWitnessQuorum(config.WITNESS_QUORUM, config.WITNESSES.length);
     } catch (error) {
@@ -86,25 +125,40 @@ const envSchema = z
     }
   });
 
-function isLogSignerKey(value: string): boolean {
-  try {
-    return parseSignerKey(value).type === SIGNATURE_TYPE.ed25519;
-  } catch (error) {
-    if (error instanceof NoteError) return false;
-    throw error;
-  }
-}
-
 export type Env = z.infer<typeof envSchema>;
 
-/** Parses configuration; a bad value fails with one line per problem, naming the variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = envSchema.safeParse(source);
+function parseWith<T>(schema: z.ZodType<T>, source: Record<string, string | undefined>): T {
+  const result = schema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return result.data;
+}
+
+/** Parses configuration; a bad value fails with one line per problem, naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  return parseWith(envSchema, source);
+}
+
+/** The keys as the environment spells them (lists comma-separated), before validation. */
+function keysInEnvironment(config: KeySourceFields): Record<string, unknown> {
+  const keys: Record<string, unknown> = {};
+  for (const name of KEY_NAMES) {
+    const value = config[name] || undefined;
+    keys[name] = (LIST_KEY_NAMES as readonly string[]).includes(name)
+      ? value
+          ?.split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value;
+  }
+  return keys;
+}
+
+/** The keys configured in the environment (the environment key provider; KEYS_FILE unset). */
+export function environmentKeys(config: KeySource): PortalKeys {
+  return portalKeysSchema.parse(keysInEnvironment(config));
 }
 
 let cached: Env | undefined;
@@ -113,6 +167,17 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+let cachedKeySource: KeySource | undefined;
+
+/**
+ * Only where the keys come from: what the key provider needs. The portal checks it with the rest
+ * at boot (env()); the key commands (`npm run keys:*`) need nothing else.
+ */
+export function keySource(): KeySource {
+  cachedKeySource ??= parseWith(keySourceSchema, process.env);
+  return cachedKeySource;
 }
 
 /** Local http issuers (the emulator) need the SDK's insecure-requests switch. */

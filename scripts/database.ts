@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded-postgres.js";
 import { ROLES } from "./db/database-roles.js";
 import { assertPortFree } from "./ports.js";
@@ -48,4 +49,29 @@ export function ownerUrlFromEnv(): string | undefined {
   ${ROLES.group} and owns nothing (README, "Database roles").
 `);
   return process.env.DATABASE_URL;
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * For maintenance commands: DATABASE_URL; otherwise the embedded database of a running
+ * `npm start`; otherwise the embedded database, started for the command and stopped after it.
+ */
+export async function withPortalDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  if (process.env.DATABASE_URL) return work(process.env.DATABASE_URL);
+  // As the portal's own role: maintenance needs no more than the portal has.
+  const password = encodeURIComponent(localSecrets().POSTGRES_APP_PASSWORD);
+  const embedded = `postgresql://${ROLES.app}:${password}@localhost:${local.postgresPort}/consent_portal`;
+  if (await reachable(embedded)) return work(embedded);
+  return withLocalDatabase((database) => work(database.url));
 }

@@ -4,27 +4,12 @@
 //   --json   print the full report as JSON
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any),
 // as the portal's own role: verifying needs no more than the portal has.
-import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client.js";
 import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
-import { ROLES } from "./db/database-roles.js";
-import { withLocalDatabase } from "./database.js";
-import { local, localSecrets } from "./local-config.js";
+import { withPortalDatabase } from "./database.js";
 
 const json = process.argv.includes("--json");
-
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function print(report: LedgerVerification) {
   if (json) {
@@ -70,15 +55,12 @@ async function run(url: string): Promise<LedgerVerification> {
 }
 
 try {
-  const password = encodeURIComponent(localSecrets().POSTGRES_APP_PASSWORD);
-  const embedded = `postgresql://${ROLES.app}:${password}@localhost:${local.postgresPort}/consent_portal`;
-  const report = process.env.DATABASE_URL
-    ? await run(process.env.DATABASE_URL)
-    : (await reachable(embedded))
-      ? await run(embedded)
-      : await withLocalDatabase((database) => run(database.url));
-  print(report);
-  process.exit(report.ok ? 0 : 1);
+  let report: LedgerVerification | undefined;
+  await withPortalDatabase(async (url) => {
+    report = await run(url);
+  });
+  print(report!);
+  process.exit(report!.ok ? 0 : 1);
 } catch (error) {
   console.error(`✖ Ledger verification could not run: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(2);

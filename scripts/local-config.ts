@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { KEY_NAMES } from "../lib/keys/portal-keys.js";
 
 // Tests set LOCAL_STACK_IGNORE_DOTENV so a developer's .env cannot point them at a real server.
 if (existsSync(".env") && !process.env.LOCAL_STACK_IGNORE_DOTENV) process.loadEnvFile(".env");
@@ -40,10 +41,6 @@ export interface LocalSecrets {
   AUTH0_SECRET: string;
   AUTH0_CLIENT_SECRET: string;
   AUTH0_MGMT_CLIENT_SECRET: string;
-  /** Consent ledger keys (ADR 004): 32 bytes each, hex. */
-  LEDGER_MASTER_KEY: string;
-  BLIND_INDEX_KEY: string;
-  RECEIPT_SIGNING_KEY: string;
   /** The embedded PostgreSQL's roles (ADR 024): the superuser only creates the other two. */
   POSTGRES_SUPERUSER_PASSWORD: string;
   POSTGRES_OWNER_PASSWORD: string;
@@ -54,9 +51,6 @@ const generators: { [K in keyof LocalSecrets]: () => string } = {
   AUTH0_SECRET: () => randomBytes(32).toString("hex"),
   AUTH0_CLIENT_SECRET: () => randomBytes(32).toString("base64url"),
   AUTH0_MGMT_CLIENT_SECRET: () => randomBytes(32).toString("base64url"),
-  LEDGER_MASTER_KEY: () => randomBytes(32).toString("hex"),
-  BLIND_INDEX_KEY: () => randomBytes(32).toString("hex"),
-  RECEIPT_SIGNING_KEY: () => randomBytes(32).toString("hex"),
   POSTGRES_SUPERUSER_PASSWORD: () => randomBytes(24).toString("base64url"),
   POSTGRES_OWNER_PASSWORD: () => randomBytes(24).toString("base64url"),
   POSTGRES_APP_PASSWORD: () => randomBytes(24).toString("base64url"),
@@ -82,4 +76,41 @@ export function localSecrets(): LocalSecrets {
   mkdirSync(local.dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
+}
+
+// The ledger and signing keys, which secrets.json held before they could rotate (ADR 026).
+const LEGACY_KEYS = ["LEDGER_MASTER_KEY", "BLIND_INDEX_KEY", "RECEIPT_SIGNING_KEY"] as const;
+
+/**
+ * The keys file of the local stack and of `npm run keys:*` (ADR 026): KEYS_FILE, or
+ * DATA_DIR/keys.json, generated once (taking over the keys an older secrets.json holds, so data
+ * stored before stays readable). Undefined when the keys are set in the environment instead.
+ */
+export function localKeysFile(): string | undefined {
+  if (KEY_NAMES.some((name) => process.env[name])) return undefined;
+  if (process.env.KEYS_FILE) return resolve(process.env.KEYS_FILE);
+  const file = join(local.dataDir, "keys.json");
+  const secretsFile = join(local.dataDir, "secrets.json");
+  const secrets = existsSync(secretsFile)
+    ? (JSON.parse(readFileSync(secretsFile, "utf8")) as Record<string, string>)
+    : {};
+  if (!existsSync(file)) {
+    const generate = () => randomBytes(32).toString("hex");
+    const keys = {
+      RECEIPT_SIGNING_KEY: secrets.RECEIPT_SIGNING_KEY ?? generate(),
+      RECEIPT_RETIRED_PUBLIC_KEYS: [],
+      LEDGER_MASTER_KEY: secrets.LEDGER_MASTER_KEY ?? generate(),
+      LEDGER_PREVIOUS_MASTER_KEYS: [],
+      BLIND_INDEX_KEY: secrets.BLIND_INDEX_KEY ?? generate(),
+      LOG_SIGNING_KEY: generate(),
+    };
+    mkdirSync(local.dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  }
+  // One copy of each key: a stale one left in secrets.json could be restored by mistake.
+  if (LEGACY_KEYS.some((name) => name in secrets)) {
+    for (const name of LEGACY_KEYS) delete secrets[name];
+    writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return file;
 }

@@ -1,13 +1,13 @@
 // `npm start` / `npm run dev`: embedded PostgreSQL, migrations, demo data, the Auth0
 // emulator and Next.js, in one process tree that Ctrl-C shuts down cleanly.
-//   --dev       next dev (hot reload) instead of a production build
+//   --dev       Next.js in development mode (hot reload) instead of a production build
 //   --no-build  reuse the existing production build (.next)
 //   --fresh     start from an empty data directory (used by the e2e tests)
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
-import { fail, local, localSecrets } from "./local-config.js";
+import { fail, local, localKeysFile, localSecrets } from "./local-config.js";
 import { ownerUrlFromEnv, startLocalDatabase } from "./database.js";
 import { privilegedPortalRoleWarning } from "./db/database-roles.js";
 import { localEmulatorOptions } from "./local-emulator.js";
@@ -61,6 +61,7 @@ await assertPortFree(local.port, "PORT");
 if (local.useEmulator) await assertPortFree(local.emulatorPort, "EMULATOR_PORT");
 
 const secrets = localSecrets();
+const keysFile = localKeysFile();
 const appBaseUrl = process.env.APP_BASE_URL ?? `http://localhost:${local.port}`;
 const EMBEDDED = "postgresql://embedded"; // replaced by the real URL once the server is up
 
@@ -68,9 +69,7 @@ Object.assign(process.env, {
   APP_BASE_URL: appBaseUrl,
   DATABASE_URL: process.env.DATABASE_URL || EMBEDDED,
   AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
-  LEDGER_MASTER_KEY: process.env.LEDGER_MASTER_KEY ?? secrets.LEDGER_MASTER_KEY,
-  BLIND_INDEX_KEY: process.env.BLIND_INDEX_KEY ?? secrets.BLIND_INDEX_KEY,
-  RECEIPT_SIGNING_KEY: process.env.RECEIPT_SIGNING_KEY ?? secrets.RECEIPT_SIGNING_KEY,
+  ...(keysFile && { KEYS_FILE: keysFile }),
   AUTH0_ROLES_CLAIM: local.rolesClaim,
   NEXT_TELEMETRY_DISABLED: "1",
   ...(local.useEmulator && {
@@ -85,8 +84,10 @@ Object.assign(process.env, {
 // Check the configuration the way the portal will, before starting anything, so a missing
 // secret is one clear line per variable.
 const { parseEnv } = await import("../lib/env.js");
+const { keyProvider } = await import("../lib/keys/key-provider.js");
 try {
   parseEnv(process.env);
+  keyProvider().read();
 } catch (error) {
   fail((error as Error).message);
 }
@@ -140,9 +141,8 @@ if (emulator) {
   if (seeded) console.log(`Recorded the demo accounts' consent (${seeded}).`);
 }
 
-const next = "node_modules/.bin/next";
 if (build) {
-  const builder = run(next, ["build"], { ...portalEnv(), NODE_ENV: "production" });
+  const builder = run("node_modules/.bin/next", ["build"], { ...portalEnv(), NODE_ENV: "production" });
   const code = await new Promise<number | null>((resolve) => builder.once("exit", resolve));
   if (code !== 0) {
     console.error("\n✖ next build failed; see the output above.\n");
@@ -150,7 +150,10 @@ if (build) {
   }
 }
 
-const server = run(next, [dev ? "dev" : "start", "-p", String(local.port), "-H", "localhost"], {
+// Next.js behind our own HTTP server, which tells the portal each request's socket address
+// (ADR 027); plain tsx: Next.js itself must not run with the react-server condition.
+const serveArgs = ["scripts/serve-portal.ts", "--port", String(local.port), "--hostname", "localhost"];
+const server = run("node_modules/.bin/tsx", dev ? [...serveArgs, "--dev"] : serveArgs, {
   ...portalEnv(),
   NODE_ENV: dev ? "development" : "production",
 });

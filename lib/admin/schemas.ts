@@ -65,6 +65,14 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
     after: z.object({ role: z.enum(["compliance", "admin"]), label: z.string(), expiresAt: z.string() }),
   }),
   z.strictObject({ action: z.literal("api_token.revoke"), target: z.uuid() }),
+  z.strictObject({
+    action: z.literal("keys.rewrap"),
+    /** The master key the batch's data keys are wrapped by now. */
+    target: z.string(),
+    /** How many rows each older key (id, or "unversioned" for rows from before key ids) wrapped. */
+    before: z.record(z.string(), z.number().int()),
+    after: z.object({ subjects: z.number().int(), firstSubjectId: z.uuid(), lastSubjectId: z.uuid() }),
+  }),
 ]);
 export type AdminChangeEntry = z.input<typeof adminChangeSchema>;
 export type AdminChangeAction = AdminChangeEntry["action"];

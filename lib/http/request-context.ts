@@ -1,15 +1,32 @@
 import "server-only";
 import { headers } from "next/headers";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { clientAddress } from "./client-address";
+import { SOCKET_PEER_HEADER, servedBySocketPeerServer } from "./socket-peer";
+
+let warned = false;
 
 /**
- * The request facts a consent event records (minimised by the ledger: IP truncated, user
- * agent hashed). Behind a proxy the first X-Forwarded-For address is the client's.
+ * The request facts a consent event records (minimised by the ledger: IP truncated, user agent
+ * hashed). The IP is the socket's, or what trusted proxies forwarded (TRUSTED_PROXIES, ADR 027);
+ * without our HTTP server in front (plain `next start`) no address can be trusted: none is recorded.
  */
 export async function readRequestContext(): Promise<{ ip: string | null; userAgent: string | null }> {
   const list = await headers();
-  const forwarded = list.get("x-forwarded-for")?.split(",")[0]?.trim();
+  const served = servedBySocketPeerServer();
+  if (!served && !warned) {
+    warned = true;
+    logger.warn("Not served by scripts/serve-portal.ts: consent events record no IP address (ADR 027)");
+  }
   return {
-    ip: forwarded || list.get("x-real-ip") || null,
+    ip: served
+      ? clientAddress({
+          peer: list.get(SOCKET_PEER_HEADER),
+          forwardedFor: list.get("x-forwarded-for"),
+          trustedProxies: env().TRUSTED_PROXIES,
+        })
+      : null,
     userAgent: list.get("user-agent")?.slice(0, 2000) ?? null,
   };
 }

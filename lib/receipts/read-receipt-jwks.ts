@@ -1,9 +1,11 @@
 import "server-only";
 import type { JSONWebKeySet } from "jose";
-import { receiptSigningKey } from "./signing-key";
+import { receiptPublicJwks } from "./signing-key";
 
-/** The public keys that verify consent receipts, as a JWKS (served at /api/receipts/jwks). */
+/**
+ * The public keys that verify consent receipts, as a JWKS (served at /api/receipts/jwks): the
+ * active key and every retired one, so a receipt verifies for as long as it exists (ADR 026).
+ */
 export async function readReceiptJwks(): Promise<JSONWebKeySet> {
-  const { publicJwk } = await receiptSigningKey();
-  return { keys: [publicJwk] };
+  return { keys: await receiptPublicJwks() };
 }

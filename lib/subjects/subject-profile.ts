@@ -1,6 +1,7 @@
 import "server-only";
 import { decryptWithKey, DecryptionError, encryptWithKey, generateDataKey } from "@/lib/crypto/aes-gcm";
-import { masterKey } from "@/lib/crypto/ledger-keys";
+import { masterKeys } from "@/lib/crypto/ledger-keys";
+import { unwrapDataKey, wrapDataKey } from "@/lib/crypto/wrapped-data-key";
 import type { Subject } from "@/lib/generated/prisma/client";
 
 /** The personal data kept about a subject, only ever stored encrypted under their data key. */
@@ -28,11 +29,11 @@ const profileContext = (subjectId: string) => `subject:${subjectId}:profile`;
 // Prisma's Bytes columns take a plain ArrayBuffer-backed Uint8Array.
 const bytes = (buffer: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(buffer);
 
-/** A new data key for the subject, wrapped by the master key, and the profile sealed under it. */
+/** A new data key for the subject, wrapped by the current master key, and the profile sealed under it. */
 export function sealNewProfile(subjectId: string, profile: SubjectProfile) {
   const dataKey = generateDataKey();
   return {
-    wrappedKey: bytes(encryptWithKey(masterKey(), dataKey, keyContext(subjectId))),
+    wrappedKey: bytes(wrapDataKey(masterKeys(), dataKey, keyContext(subjectId))),
     profileCiphertext: bytes(
       encryptWithKey(dataKey, Buffer.from(JSON.stringify(profile), "utf8"), profileContext(subjectId)),
     ),
@@ -45,15 +46,21 @@ export function resealProfile(
   wrappedKey: Uint8Array,
   profile: SubjectProfile,
 ): Uint8Array<ArrayBuffer> {
-  const dataKey = decryptWithKey(masterKey(), wrappedKey, keyContext(subjectId));
+  const dataKey = unwrapDataKey(masterKeys(), wrappedKey, keyContext(subjectId));
   return bytes(encryptWithKey(dataKey, Buffer.from(JSON.stringify(profile), "utf8"), profileContext(subjectId)));
+}
+
+/** The subject's data key, unchanged, wrapped again by the current master key (`npm run keys:rewrap`). */
+export function rewrapDataKey(subjectId: string, wrappedKey: Uint8Array): Uint8Array<ArrayBuffer> {
+  const ring = masterKeys();
+  return bytes(wrapDataKey(ring, unwrapDataKey(ring, wrappedKey, keyContext(subjectId)), keyContext(subjectId)));
 }
 
 /** The decrypted profile, or null when the key is gone (erased) or the data does not decrypt. */
 export function openProfile(subject: Pick<Subject, "id" | "wrappedKey" | "profileCiphertext">): SubjectProfile | null {
   if (!subject.wrappedKey || !subject.profileCiphertext) return null;
   try {
-    const dataKey = decryptWithKey(masterKey(), subject.wrappedKey, keyContext(subject.id));
+    const dataKey = unwrapDataKey(masterKeys(), subject.wrappedKey, keyContext(subject.id));
     return JSON.parse(
       decryptWithKey(dataKey, subject.profileCiphertext, profileContext(subject.id)).toString("utf8"),
     ) as SubjectProfile;

@@ -12,6 +12,7 @@ import { startTestWitnesses, type TestWitness } from "@/test/log-witnesses";
 import { asOwner } from "@/test/owner-database";
 import { TEST_ENV } from "@/test/test-env";
 import { integrateQueuedLeaves } from "./integrate-queued-leaves";
+import { signerKeyFromSeed } from "./log-config";
 import { requestCosignatures } from "./request-cosignatures";
 
 let witnesses: TestWitness[];
@@ -48,7 +49,7 @@ describe("the witnessed history", () => {
     try {
       const forged = signNote(
         formatCheckpoint({ origin: "localhost/consent-portal-test", size, root: new Uint8Array(32).fill(7) }),
-        TEST_ENV.LOG_SIGNING_KEY,
+        signerKeyFromSeed(TEST_ENV.LOG_ORIGIN, TEST_ENV.LOG_SIGNING_KEY),
       );
       const answer = await addCheckpoint(fresh.url, { oldSize: 0, consistencyProof: [], signedCheckpoint: forged });
       expect(answer.ok).toBe(true);
