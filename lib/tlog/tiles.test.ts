@@ -99,7 +99,8 @@ describe("tile paths (C2SP tlog-tiles)", () => {
   });
 });
 
-describe("appending leaves to tiles", () => {
+// Tens of thousands of SHA-256s in pure JS: seconds on a loaded 2-core machine.
+describe("appending leaves to tiles", { timeout: 60_000 }, () => {
   it("stores the spec's example tree of 70,000 leaves as the spec says, with the reference root", () => {
     const leaves = randomLeafHashes(70_000, 1);
     const store = new TileStore();
