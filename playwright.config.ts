@@ -7,6 +7,7 @@ import {
   E2E_PORT,
   E2E_PORT_OFFSET as OFFSET,
   E2E_POSTGRES_PORT,
+  E2E_WITNESS_PORT,
 } from "./e2e/stack";
 
 // The e2e stack runs on its own ports, data directory and build directory (e2e/stack.ts),
@@ -80,6 +81,7 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       EMULATOR_PORT: String(E2E_EMULATOR_PORT),
       EMBEDDED_POSTGRES_PORT: String(E2E_POSTGRES_PORT),
+      WITNESS_PORT: String(E2E_WITNESS_PORT),
       DATA_DIR: E2E_DATA_DIR,
       ...(OFFSET ? { NEXT_DIST_DIR: DIST_DIR, NEXT_TSCONFIG_PATH: TSCONFIG } : {}),
       APP_BASE_URL: E2E_BASE_URL,

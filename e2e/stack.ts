@@ -8,6 +8,8 @@ export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 export const E2E_EMULATOR_PORT = 4100 + E2E_PORT_OFFSET;
 export const E2E_EMULATOR_URL = `http://localhost:${E2E_EMULATOR_PORT}`;
 export const E2E_POSTGRES_PORT = 5434 + E2E_PORT_OFFSET;
+/** The local witness `npm start` runs (ADR 028). */
+export const E2E_WITNESS_PORT = 4200 + E2E_PORT_OFFSET;
 /** The stack's DATA_DIR: database, emulator data and the generated secrets.json (with the database roles' passwords). */
 export const E2E_DATA_DIR = E2E_PORT_OFFSET ? `.data/e2e-${E2E_PORT_OFFSET}` : ".data/e2e";
 /** Where auth.setup.ts saves each demo role's signed-in session. */

@@ -26,7 +26,7 @@ function print(report: LedgerVerification) {
       (log.witnessedSize === null ? "no witness checkpoint to compare with." : `witnesses hold ${log.witnessedSize}.`),
   );
   if (report.ok) {
-    console.log("✔ Every chain verifies, every row is in the log once, and the log matches its witnessed checkpoints.");
+    console.log("✔ Every chain verifies. Every row is in the log once, and the log matches its witnessed checkpoints.");
     return;
   }
   const first = report.firstBroken;

@@ -28,6 +28,9 @@ export const local = {
   port: port("PORT", 3000),
   emulatorPort: port("EMULATOR_PORT", 4010),
   postgresPort: port("EMBEDDED_POSTGRES_PORT", 5433),
+  /** The local witness of `npm start` (ADR 028); not started when WITNESSES is set. */
+  witnessPort: port("WITNESS_PORT", 4020),
+  useLocalWitness: !process.env.WITNESSES,
   /** With AUTH0_DOMAIN set, the portal uses that tenant and no emulator is started. */
   useEmulator: !process.env.AUTH0_DOMAIN,
   /** With DATABASE_URL set, the portal uses that server and no embedded PostgreSQL is started. */

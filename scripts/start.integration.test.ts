@@ -52,6 +52,7 @@ describe("npm start", () => {
     const { status, stderr } = start({
       PORT: String(await freePort()),
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      WITNESS_PORT: String(await freePort()),
       AUTH0_DOMAIN: "https://example-tenant.eu.auth0.com",
       AUTH0_CLIENT_ID: "abc",
     });

@@ -4,7 +4,8 @@
 //   --no-build  reuse the existing production build (.next)
 //   --fresh     start from an empty data directory (used by the e2e tests)
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { migrate } from "./db/migrate.js";
 import { DEMO_PASSWORD, DEMO_USERS } from "../emulator/demo-users.js";
 import { fail, local, localKeysFile, localSecrets } from "./local-config.js";
@@ -59,6 +60,7 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 
 await assertPortFree(local.port, "PORT");
 if (local.useEmulator) await assertPortFree(local.emulatorPort, "EMULATOR_PORT");
+if (local.useLocalWitness) await assertPortFree(local.witnessPort, "WITNESS_PORT");
 
 const secrets = localSecrets();
 const keysFile = localKeysFile();
@@ -127,6 +129,28 @@ if (local.useEmulator) {
   const { startEmulator } = await import("../emulator/server.js");
   emulator = await startEmulator(localEmulatorOptions());
   cleanups.push(() => emulator!.close());
+}
+
+// One local witness, so checkpoints are cosigned from the first minute. In production the
+// witnesses run elsewhere (the DPO's or an auditor's machine) and WITNESSES names them (ADR 028).
+if (local.useLocalWitness) {
+  const { startWitness } = await import("../lib/witness/witness-server.js");
+  const { logConfig } = await import("../lib/transparency/log-config.js");
+  const { verifierKeyOf } = await import("../lib/tlog/note.js");
+  const log = logConfig();
+  const witnessDir = join(local.dataDir, "witness");
+  mkdirSync(witnessDir, { recursive: true });
+  const witness = await startWitness({
+    port: local.witnessPort,
+    host: "localhost",
+    keyFile: join(witnessDir, "witness.key"),
+    stateFile: join(witnessDir, "state.json"),
+    name: "localhost/consent-portal-witness",
+    logs: [`${log.origin} ${verifierKeyOf(log.signerKey)}`],
+  });
+  cleanups.push(() => witness.close());
+  process.env.WITNESSES = `${witness.url}#${witness.verifierKey}`;
+  console.log(`Local witness on ${witness.url} (its key: ${witness.verifierKey}).`);
 }
 
 const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");

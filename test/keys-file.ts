@@ -13,6 +13,7 @@ export function switchToTestKeysFile(): string {
     RECEIPT_SIGNING_KEY: TEST_ENV.RECEIPT_SIGNING_KEY,
     LEDGER_MASTER_KEY: TEST_ENV.LEDGER_MASTER_KEY,
     BLIND_INDEX_KEY: TEST_ENV.BLIND_INDEX_KEY,
+    LOG_SIGNING_KEY: TEST_ENV.LOG_SIGNING_KEY,
   };
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   for (const name of KEY_NAMES) delete process.env[name];

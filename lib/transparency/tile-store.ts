@@ -22,7 +22,7 @@ export async function writeTiles(tx: Tx, tiles: Array<TileId & { data: Uint8Arra
   await tx.$executeRaw`
     INSERT INTO "LogTile" (level, tile_index, hashes)
     SELECT * FROM unnest(
-      ${tiles.map((tile) => tile.level)}::smallint[],
+      ${tiles.map((tile) => tile.level)}::int[],
       ${tiles.map((tile) => BigInt(tile.index))}::bigint[],
       ${tiles.map((tile) => Buffer.from(tile.data))}::bytea[]
     )

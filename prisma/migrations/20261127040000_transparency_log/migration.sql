@@ -33,7 +33,7 @@ CREATE UNIQUE INDEX "LogLeaf_row_id_key" ON "LogLeaf"("row_id");
 -- The tree's hashes as C2SP tlog-tiles: level L, index N holds up to 256 hashes of the tree's
 -- level-8L nodes. The right-most tile of each level grows until it is full.
 CREATE TABLE "LogTile" (
-    "level" SMALLINT NOT NULL,
+    "level" INTEGER NOT NULL,
     "tile_index" BIGINT NOT NULL,
     "hashes" BYTEA NOT NULL,
 
