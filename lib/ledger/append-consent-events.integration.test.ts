@@ -10,17 +10,21 @@ import { readConsentEvents } from "./read-consent-events";
 import { verifySubjectChain } from "./verify-subject-chain";
 
 let analyticsId: string;
+let analyticsWording: { id: string; textSha256: string };
 let privacyId: string;
 
 beforeAll(async () => {
   ({ privacyId } = await seedCatalog());
   analyticsId = (await db().purpose.findUniqueOrThrow({ where: { key: "analytics" } })).id;
+  analyticsWording = await db().purposeVersion.findFirstOrThrow({ where: { purposeId: analyticsId, version: 1 } });
 });
 
 function draft(action: "granted" | "withdrawn" = "granted"): ConsentEventDraft {
   return {
     action,
     purposeId: analyticsId,
+    purposeVersionId: analyticsWording.id,
+    purposeTextSha256: analyticsWording.textSha256,
     policyVersionId: privacyId,
     policyTextSha256: null,
     method: "api",
