@@ -5,6 +5,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
+import { readWordings } from "@/lib/policies/read-purpose-versions";
 import { buildConsentReceipt, type ConsentReceipt } from "./consent-receipt";
 import { receiptSigningKey } from "./signing-key";
 
@@ -18,23 +19,35 @@ export interface IssuedReceipt {
 }
 
 /**
- * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built from the
- * immutable event, and Ed25519 signatures are deterministic: asking again yields the same JWS.
+ * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built only from
+ * immutable data — the event, the purpose wording version it was decided under, its policy
+ * version — with `iat` the event's server time and `jti` its id; Ed25519 signatures are
+ * deterministic, so asking again at any later time yields the same JWS.
  */
 export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<IssuedReceipt> {
   const event = !z.uuid().safeParse(eventId).success
     ? null
     : await (tx ?? db()).consentEvent.findUnique({
         where: { id: eventId },
-        include: { purpose: true, policyVersion: { omit: { text: true } } },
+        // Only the purpose's fixed columns (key, governing document; a trigger keeps them fixed).
+        include: { purpose: { select: { key: true, policyKind: true } }, policyVersion: { omit: { text: true } } },
       });
   if (!event || event.action === "erased" || !event.purpose) {
     throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
   }
+  const wording = (await readWordings([event], tx))(event);
+  if (!wording) throw new Error(`Event ${event.id} has no purpose version`);
   const config = env();
   const receipt = buildConsentReceipt({
     event: { ...event, action: event.action },
-    purpose: event.purpose,
+    purpose: {
+      key: event.purpose.key,
+      title: wording.title,
+      description: wording.description,
+      required: wording.required,
+      version: wording.version,
+      textSha256: wording.textSha256,
+    },
     policy: event.policyVersion
       ? {
           kind: event.policyVersion.kind,

@@ -11,6 +11,7 @@ CREATE TABLE "PurposeVersion" (
     "title" TEXT NOT NULL,
     "description" TEXT NOT NULL,
     "text_sha256" TEXT NOT NULL,
+    "required" BOOLEAN NOT NULL,
     "requires_reconsent" BOOLEAN NOT NULL DEFAULT false,
     "change_summary" TEXT,
     "published_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -76,6 +77,20 @@ ALTER TABLE "ConsentEvent" ADD CONSTRAINT "ConsentEvent_hash_version_check" CHEC
 
 CREATE INDEX "ConsentState_purpose_version_id_idx" ON "ConsentState"("purpose_version_id");
 
+-- A purpose's key and governing document never change (past decisions and receipts refer to
+-- them); its wording and whether it is required change only through a new PurposeVersion.
+CREATE FUNCTION "refuse_purpose_identity_change"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.key IS DISTINCT FROM OLD.key OR NEW.policy_kind IS DISTINCT FROM OLD.policy_kind THEN
+        RAISE EXCEPTION 'Purpose key and policy_kind never change' USING ERRCODE = 'P0001';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER "Purpose_fixed_identity" BEFORE UPDATE ON "Purpose"
+    FOR EACH ROW EXECUTE FUNCTION "refuse_purpose_identity_change"();
+ALTER TABLE "Purpose" ENABLE ALWAYS TRIGGER "Purpose_fixed_identity";
+
 -- Wording people were shown never changes. A version goes only with its purpose (the cascade
 -- from a purpose nobody ever decided on: ConsentEvent's RESTRICT keys refuse any other), so a
 -- DELETE is let through only once the purpose row itself is gone.
@@ -100,8 +115,8 @@ ALTER TABLE "PurposeVersion" ENABLE ALWAYS TRIGGER "PurposeVersion_no_truncate";
 -- migration keep hash format 1 and are not linked (their rows are never updated); readers take
 -- version 1 as their wording, the only wording on record for them (ADR 025). Its published_at is
 -- the time of this migration: when that wording was first recorded as what people are shown.
-INSERT INTO "PurposeVersion" ("purpose_id", "version", "title", "description", "text_sha256")
-SELECT p.id, 1, p.title, p.description,
+INSERT INTO "PurposeVersion" ("purpose_id", "version", "title", "description", "required", "text_sha256")
+SELECT p.id, 1, p.title, p.description, p.required,
        encode(sha256(convert_to(
            '{"description":' || to_json(p.description)::text || ',"title":' || to_json(p.title)::text || '}',
            'UTF8')), 'hex')
