@@ -12,8 +12,7 @@ import { definePage } from "@/lib/http/define-page";
 function WhatChanged({ wording }: { wording: { version: number; changeSummary: string | null } }) {
   return (
     <span className="block text-sm text-amber-900">
-      Reworded since you agreed (version {wording.version})
-      {wording.changeSummary ? `: ${wording.changeSummary}` : "."}
+      Reworded since you agreed (version {wording.version}){wording.changeSummary ? `: ${wording.changeSummary}` : "."}
     </span>
   );
 }

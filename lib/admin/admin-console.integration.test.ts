@@ -91,9 +91,10 @@ describe("purposes", () => {
     // The decision stays in the ledger and in the overview.
     const overview = await readPurposeOverview();
     expect(overview.find((row) => row.purpose.key === "survey")).toMatchObject({ granted: 1, events: 1 });
-    await expect(
-      updatePurpose({ key: "survey", required: true, position: 0 }, ADMIN),
-    ).rejects.toMatchObject({ code: "conflict", field: "required" });
+    await expect(updatePurpose({ key: "survey", required: true, position: 0 }, ADMIN)).rejects.toMatchObject({
+      code: "conflict",
+      field: "required",
+    });
 
     await reinstatePurpose({ key: "survey" }, ADMIN);
     expect((await listPurposes()).map((purpose) => purpose.key)).toContain("survey");

@@ -37,15 +37,17 @@ describe("purpose versions", () => {
     const purpose = await newPurpose();
     const [version] = await db().purposeVersion.findMany({ where: { purposeId: purpose.id } });
     expect(version).toMatchObject({ version: 1, title: "Letter", required: false, publishedBy: ADMIN.id });
-    expect(version!.textSha256).toBe(
-      purposeTextSha256({ title: "Letter", description: "Send me a monthly letter." }),
-    );
+    expect(version!.textSha256).toBe(purposeTextSha256({ title: "Letter", description: "Send me a monthly letter." }));
   });
 
   it("an editorial change publishes version 2; people keep their consent under version 1", async () => {
     const purpose = await newPurpose();
     const person = await newSignedUpSubject("editorial", ["terms", purpose.key]);
-    const { purpose: after, version, affected } = await updatePurpose(
+    const {
+      purpose: after,
+      version,
+      affected,
+    } = await updatePurpose(
       { key: purpose.key, description: "Send me a letter once a month.", wordingChange: "editorial", fromVersion: 1 },
       ADMIN,
     );
@@ -210,9 +212,9 @@ describe("the database keeps purpose versions fixed", () => {
         },
       }),
     ).rejects.toThrow(/PurposeVersion_text_sha256_check/);
-    await expect(
-      db().$executeRaw`UPDATE "Purpose" SET key = 'renamed' WHERE id = ${purpose.id}::uuid`,
-    ).rejects.toThrow(/never change/);
+    await expect(db().$executeRaw`UPDATE "Purpose" SET key = 'renamed' WHERE id = ${purpose.id}::uuid`).rejects.toThrow(
+      /never change/,
+    );
   });
 
   it("computes the same SHA-256 as the portal for quotes, line breaks, control characters and emoji", async () => {

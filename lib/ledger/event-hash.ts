@@ -10,8 +10,8 @@ export const GENESIS_HASH = "0".repeat(64);
  * wording was versioned. Format 2 adds `purposeVersionId` and `purposeTextSha256`. The format is
  * stored on the row (`hash_version`) and is itself hashed (`v`), so changing it breaks the hash.
  */
-export const HASH_FORMAT_VERSIONS = [1, 2] as const;
-export type HashFormatVersion = (typeof HASH_FORMAT_VERSIONS)[number];
+const HASH_FORMAT_VERSIONS = [1, 2] as const;
+type HashFormatVersion = (typeof HASH_FORMAT_VERSIONS)[number];
 
 /** What new events are written with. */
 export const CURRENT_HASH_FORMAT: HashFormatVersion = 2;

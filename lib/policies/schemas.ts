@@ -30,7 +30,7 @@ export const createPurposeSchema = z.strictObject({
 });
 export type CreatePurposeInput = z.input<typeof createPurposeSchema>;
 
-export const WORDING_CHANGES = ["editorial", "reconsent"] as const;
+const WORDING_CHANGES = ["editorial", "reconsent"] as const;
 
 /** The key and the governing document never change: past decisions refer to them. */
 export const updatePurposeSchema = z.strictObject({

@@ -27,9 +27,7 @@ export function PurposeVersionHistory({ versions }: { versions: PurposeVersionRo
                   {version.changeSummary && (
                     <span className="block text-slate-600">What changed: {version.changeSummary}</span>
                   )}
-                  <span className="block font-mono text-xs break-all text-slate-500">
-                    SHA-256 {version.textSha256}
-                  </span>
+                  <span className="block font-mono text-xs break-all text-slate-500">SHA-256 {version.textSha256}</span>
                 </>
               ),
             },

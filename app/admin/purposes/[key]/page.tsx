@@ -34,8 +34,8 @@ export default definePage<{ key: string }>(
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <h2 className="text-lg font-semibold">Wording and order</h2>
           <p className="mt-1 max-w-prose text-sm text-slate-600">
-            The key and the governing document never change: past decisions refer to them. New wording is published
-            as a new version; every decision keeps the version the person was shown, and so does its receipt.
+            The key and the governing document never change: past decisions refer to them. New wording is published as a
+            new version; every decision keeps the version the person was shown, and so does its receipt.
           </p>
           <div className="mt-4 max-w-xl">
             <EditPurposeForm purpose={purpose} version={current.version} granted={granted} />
