@@ -100,7 +100,7 @@ export const updatePurposeFormSchema = z.object({
   position: formInteger(0, 10_000),
   wordingChange: formOptional(updatePurposeSchema.shape.wordingChange),
   changeSummary: formOptional(updatePurposeSchema.shape.changeSummary),
-  fromVersion: formInteger(1, 1_000_000),
+  fromVersion: formOptional(formInteger(1, 1_000_000).optional()),
 });
 
 export const purposeKeyFormSchema = z.object(purposeKeyInputSchema.shape);

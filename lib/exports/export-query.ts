@@ -60,12 +60,13 @@ export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {
 };
 
 /**
- * The wording a row was decided under: the version it names, else (hash format 1, recorded
- * before purpose versions) the purpose's version 1 — the rule of `wordingOf` in SQL.
+ * Joins `pw`, the wording a row was decided under: the version it names, else (hash format 1,
+ * recorded before purpose versions) the purpose's version 1 — the rule of `wordingOf` in SQL.
  */
-const wordingId = (table: string) =>
-  `COALESCE(${table}.purpose_version_id, (SELECT v1.id FROM "PurposeVersion" v1
-      WHERE v1.purpose_id = ${table}.purpose_id AND v1.version = 1))`;
+const joinWording = (table: string) =>
+  `LEFT JOIN "PurposeVersion" v1 ON ${table}.purpose_version_id IS NULL AND v1.purpose_id = ${table}.purpose_id
+      AND v1.version = 1
+    LEFT JOIN "PurposeVersion" pw ON pw.id = COALESCE(${table}.purpose_version_id, v1.id)`;
 
 const SELECT: Record<LedgerDataset, string> = {
   consent_state: `SELECT st.subject_id::text AS subject_id, p.key AS purpose, pw.title AS purpose_title,
@@ -77,7 +78,7 @@ const SELECT: Record<LedgerDataset, string> = {
     JOIN "Purpose" p ON p.id = st.purpose_id
     JOIN "Subject" s ON s.id = st.subject_id
     LEFT JOIN "PolicyVersion" pv ON pv.id = st.policy_version_id
-    LEFT JOIN "PurposeVersion" pw ON pw.id = ${wordingId("st")}`,
+    ${joinWording("st")}`,
   consent_events: `SELECT e.id::text AS event_id, e.subject_id::text AS subject_id, e.seq, e.hash_version,
       e.action::text AS action, p.key AS purpose, e.purpose_id::text AS purpose_id, pw.title AS purpose_title,
       pw.version AS purpose_version, e.purpose_version_id::text AS purpose_version_id, e.purpose_text_sha256, pv.kind::text AS policy_kind, pv.version AS policy_version,
@@ -88,7 +89,7 @@ const SELECT: Record<LedgerDataset, string> = {
     FROM "ConsentEvent" e
     LEFT JOIN "Purpose" p ON p.id = e.purpose_id
     LEFT JOIN "PolicyVersion" pv ON pv.id = e.policy_version_id
-    LEFT JOIN "PurposeVersion" pw ON pw.id = ${wordingId("e")}`,
+    ${joinWording("e")}`,
 };
 
 const COUNT: Record<LedgerDataset, string> = {
