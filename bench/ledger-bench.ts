@@ -18,6 +18,10 @@ const { readCurrentPolicyVersions } = await import("../lib/policies/read-policy-
 await db().$transaction((tx) => seedConsentCatalog(tx));
 const analytics = await db().purpose.findUniqueOrThrow({ where: { key: "analytics" } });
 const current = await readCurrentPolicyVersions();
+const analyticsWording = await db().purposeVersion.findFirstOrThrow({
+  where: { purposeId: analytics.id },
+  orderBy: { version: "desc" },
+});
 
 const newSubject = () => ensureSubject({ auth0UserId: `auth0|${randomUUID()}`, email: `${randomUUID()}@example.com` });
 const appendOne = (subjectId: string, action: "granted" | "withdrawn" = "granted") =>
@@ -30,6 +34,8 @@ const appendOne = (subjectId: string, action: "granted" | "withdrawn" = "granted
         {
           action,
           purposeId: analytics.id,
+          purposeVersionId: analyticsWording.id,
+          purposeTextSha256: analyticsWording.textSha256,
           policyVersionId: current.privacy!.id,
           policyTextSha256: current.privacy!.textSha256,
           method: "api" as const,

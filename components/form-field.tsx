@@ -163,20 +163,23 @@ export function CheckboxField({
   );
 }
 
-/** One choice among a few, each with an optional line that explains it. */
+/** One choice among a few, each with an optional line that explains it, and why it was refused. */
 export function RadioGroup({
   name,
   legend,
   options,
   defaultValue,
+  state,
 }: {
   name: string;
   legend: ReactNode;
   options: ReadonlyArray<{ value: string; label: ReactNode; hint?: ReactNode }>;
   defaultValue?: string;
+  state?: ActionState;
 }) {
+  const message = state ? fieldErrorMessage(state, name) : undefined;
   return (
-    <fieldset>
+    <fieldset aria-describedby={message ? fieldErrorId(name) : undefined}>
       <legend className="font-semibold">{legend}</legend>
       <div className="mt-3 space-y-3">
         {options.map((option) => {
@@ -206,6 +209,7 @@ export function RadioGroup({
           );
         })}
       </div>
+      <FieldMessage name={name} message={message} />
     </fieldset>
   );
 }

@@ -101,9 +101,44 @@ test("an admin creates, edits and retires purposes; a retired one leaves sign-up
   await admin.getByRole("link", { name: `Survey invitations ${id}` }).click();
   await expect(admin.getByRole("heading", { name: `Survey invitations ${id}` })).toBeVisible();
   await expectNoSeriousA11yViolations(admin);
+  // The person's receipt for that decision, downloaded through the real route, before any edit.
+  await person.goto("/me/history");
+  const receiptHref = await person
+    .getByTestId("history-entry")
+    .filter({ hasText: `Survey invitations ${id}` })
+    .getByRole("link", { name: /Download receipt/ })
+    .getAttribute("href");
+  const receiptBefore = await (await person.request.get(receiptHref!)).body();
+
+  // New wording is a new version: the admin must say whether it needs everyone's consent again.
   await admin.getByLabel("Title").fill(`Research invitations ${id}`);
+  await expect(admin.getByTestId("wording-change")).toContainText("1 person has it granted");
   await admin.getByRole("button", { name: "Save changes" }).click();
-  await expect(admin.getByRole("status").first()).toHaveText(`Saved “Research invitations ${id}”.`);
+  await expect(admin.getByText("choose whether the change is editorial or requires re-consent").first()).toBeVisible();
+  await admin.getByLabel("Requires re-consent").check();
+  await admin.getByLabel("What changed (optional)").fill("Interviews too, not only surveys.");
+  await admin.getByRole("button", { name: "Save changes" }).click();
+  await expect(admin.getByRole("status").first()).toHaveText(
+    `Published version 2 of “Research invitations ${id}”. 1 person has it granted: the consent gate asks them again at their next visit.`,
+  );
+  const history = admin.getByRole("region", { name: "Version history" });
+  const versionRow = (version: string) =>
+    history.getByRole("row").filter({ has: admin.getByRole("rowheader", { name: version, exact: true }) });
+  await expect(versionRow("2")).toContainText("Requires re-consent");
+  await expect(versionRow("1")).toContainText(`Survey invitations ${id}`);
+
+  // The receipt already issued is the same file, byte for byte.
+  expect((await (await person.request.get(receiptHref!)).body()).equals(receiptBefore)).toBe(true);
+
+  // The person is asked again at the gate, with what changed; renewing records the new wording.
+  await person.goto("/me/consents");
+  await expect(person).toHaveURL(/\/consent\?/);
+  await expect(person.getByText("Interviews too, not only surveys.")).toBeVisible();
+  await person.getByLabel(/I have read and accept/).check();
+  await person.getByLabel(`Research invitations ${id}`).check();
+  await person.getByRole("button", { name: "Accept and continue" }).click();
+  await expect(person).toHaveURL(/\/me\/consents$/);
+  await expect(person.getByTestId(`purpose-${key}`)).toContainText("Given");
 
   // It has a decision in the ledger: it is retired, not deleted.
   await admin.getByRole("button", { name: "Retire" }).click();
@@ -114,8 +149,10 @@ test("an admin creates, edits and retires purposes; a retired one leaves sign-up
   await person.goto("/me/consents");
   await expect(person.getByTestId("purpose-terms")).toBeVisible();
   await expect(person.getByTestId(`purpose-${key}`)).toHaveCount(0);
+  // History shows each decision with the wording the person saw then.
   await person.goto("/me/history");
   await expect(person.getByTestId("history-entry").filter({ hasText: `Research invitations ${id}` })).toHaveCount(1);
+  await expect(person.getByTestId("history-entry").filter({ hasText: `Survey invitations ${id}` })).toHaveCount(1);
   await page.goto("/signup");
   await expect(page.getByLabel(/I accept the Terms of Service/)).toBeVisible();
   await expect(page.getByText(`Research invitations ${id}`)).toHaveCount(0);

@@ -15,7 +15,7 @@ const APP_ERROR_STATUS = {
   not_found: 404,
   /** The same idempotency key was used earlier with a different request body. */
   idempotency_conflict: 409,
-  /** The policy version shown to the person is no longer the current one: show the new text. */
+  /** The policy version (or purpose wording) shown to the person is no longer current: show the new text. */
   policy_outdated: 409,
   /** The record already exists (e.g. a purpose key, a policy version label). */
   already_exists: 409,

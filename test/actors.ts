@@ -5,7 +5,7 @@ import type { Role } from "@/lib/auth/roles";
 export { systemActor };
 
 /** A person acting for themselves (recorded as `self`). */
-function personActor(id = "auth0|test-person"): Actor {
+export function personActor(id = "auth0|test-person"): Actor {
   return { kind: "person", id, roles: ["user"], displayName: id, email: "", via: { type: "session" } };
 }
 

@@ -22,6 +22,7 @@ export const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   AccessLog: READ_APPEND,
   AdminChange: READ_APPEND,
   PolicyVersion: READ_APPEND,
+  PurposeVersion: READ_APPEND,
   Subject: {
     table: ["SELECT", "INSERT"],
     update: [
@@ -36,7 +37,7 @@ export const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   },
   ConsentState: {
     table: ["SELECT", "INSERT", "DELETE"],
-    update: ["event_id", "policy_version_id", "seq", "status", "updated_at"],
+    update: ["event_id", "policy_version_id", "purpose_version_id", "seq", "status", "updated_at"],
   },
   OutboxMessage: {
     table: ["SELECT", "INSERT"],

@@ -2,40 +2,16 @@
 // portal builds one: a signed receipt (JWS), the event's leaf in a small tree, a log-signed
 // checkpoint and witness cosignatures. Used by the verifier's unit tests and the /verify e2e spec.
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import canonicalize from "canonicalize";
 import { buildConsentReceipt } from "../lib/receipts/consent-receipt";
 import { toBase64, utf8 } from "../lib/tlog/bytes";
 import { signCheckpoint } from "../lib/tlog/checkpoint";
 import { cosignCheckpoint } from "../lib/tlog/cosignature";
 import { inclusionProofPlan, leafHash, rootHash, type NodeId } from "../lib/tlog/merkle";
 import { generateSignerKey, SIGNATURE_TYPE, verifierKeyOf } from "../lib/tlog/note";
+import { consentEventLeaf } from "../lib/transparency/leaf-data";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash";
 
 export const FIXTURE_LOG_ORIGIN = "consent-portal.test/log";
-
-/** The hashed-field object of lib/ledger/event-hash.ts (hashedEventObject), for one event. */
-function hashedFields(event: HashedEventColumns) {
-  return {
-    v: 1,
-    id: event.id,
-    subjectId: event.subjectId,
-    seq: event.seq,
-    action: event.action,
-    purposeId: event.purposeId,
-    policyVersionId: event.policyVersionId,
-    policyTextSha256: event.policyTextSha256,
-    method: event.method,
-    actorType: event.actorType,
-    actorId: event.actorId,
-    actorReason: event.actorReason,
-    clientTime: event.clientTime?.toISOString() ?? null,
-    serverTime: event.serverTime.toISOString(),
-    ipTruncated: event.ipTruncated,
-    userAgentHash: event.userAgentHash,
-    idempotencyKey: event.idempotencyKey,
-    requestFingerprint: event.requestFingerprint,
-  };
-}
 
 export interface ReceiptProofFixture {
   file: {
@@ -74,12 +50,22 @@ export async function buildReceiptProofFixture(): Promise<ReceiptProofFixture> {
     idempotencyKey: "c6f1c1f4-8b1e-4f57-9f59-1a0f4c2b7d11",
     requestFingerprint: "d".repeat(64),
     prevHash: "e".repeat(64),
+    hashVersion: 2,
+    purposeVersionId: "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+    purposeTextSha256: "f".repeat(64),
     hash: "",
   };
   event.hash = computeEventHash(event);
   const receipt = buildConsentReceipt({
     event: { ...event, action: "granted" },
-    purpose: { key: "newsletter", title: "Newsletter", description: "News by email", required: false },
+    purpose: {
+      key: "newsletter",
+      title: "Newsletter",
+      description: "News by email",
+      required: false,
+      version: 1,
+      textSha256: "f".repeat(64),
+    },
     policy: { kind: "privacy", version: "3", url: "https://portal.test/policies/privacy/3" },
     controller: {
       name: "Test controller",
@@ -100,12 +86,8 @@ export async function buildReceiptProofFixture(): Promise<ReceiptProofFixture> {
     .setJti(event.id)
     .sign(privateKey);
 
-  const leafData = canonicalize({
-    type: "consent_event",
-    fields: hashedFields(event),
-    prevHash: event.prevHash,
-    hash: event.hash,
-  })!;
+  // The leaf exactly as the portal queues it (lib/transparency/leaf-data.ts).
+  const leafData = consentEventLeaf(event).data;
   const leafDatas = Array.from({ length: 7 }, (_, i) => (i === 4 ? leafData : `{"type":"access_log","n":${i}}`));
   const leaves = leafDatas.map((data) => leafHash(utf8(data)));
   const plan = inclusionProofPlan(4, leaves.length);

@@ -14,6 +14,7 @@ export const acceptGate = defineAction({ role: "user", schema: acceptGateFormSch
       status,
       keep: input.keep,
       policyVersionIds: input.policyVersionIds,
+      purposeVersionIds: input.purposeVersionIds,
       context: await readRequestContext(),
       idempotencyKey: input.idempotencyKey,
     },

@@ -12,6 +12,7 @@ export function ConsentGateForm(props: {
   idempotencyKey: string;
   returnTo: string;
   policyVersionIds: string[];
+  purposeVersionIds: string[];
   documents: string[];
   renewing: Array<{ key: string; title: string; description: string }>;
   leaveHref: string;
@@ -25,6 +26,9 @@ export function ConsentGateForm(props: {
       {props.policyVersionIds.map((id) => (
         <input key={id} type="hidden" name="policyVersionIds" value={id} />
       ))}
+      {props.purposeVersionIds.map((id) => (
+        <input key={id} type="hidden" name="purposeVersionIds" value={id} />
+      ))}
       <CheckboxField
         state={state}
         name="accept"
@@ -32,9 +36,9 @@ export function ConsentGateForm(props: {
       />
       {props.renewing.length > 0 && (
         <fieldset className="rounded-md border border-slate-300 p-4">
-          <legend className="px-1 font-semibold">Optional: agree again under the new terms</legend>
+          <legend className="px-1 font-semibold">Optional: agree again under the new terms or wording</legend>
           <p className="mb-3 text-sm text-slate-600">
-            You agreed to these under the previous version. Leave a box empty and that consent ends.
+            You agreed to these under a previous version. Leave a box empty and that consent ends.
           </p>
           <PurposeCheckboxes name="keep" purposes={props.renewing} />
         </fieldset>

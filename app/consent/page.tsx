@@ -8,6 +8,15 @@ import { readPolicyVersion } from "@/lib/policies/read-policy-versions";
 import { ConsentGateForm } from "./consent-gate-form";
 import { definePage } from "@/lib/http/define-page";
 
+/** Why a purpose is asked again: its wording changed in a way that needs the person's agreement. */
+function WhatChanged({ wording }: { wording: { version: number; changeSummary: string | null } }) {
+  return (
+    <span className="block text-sm text-amber-900">
+      Reworded since you agreed (version {wording.version}){wording.changeSummary ? `: ${wording.changeSummary}` : "."}
+    </span>
+  );
+}
+
 export const metadata: Metadata = { title: "Please review our terms" };
 
 function safeReturnTo(value: string | string[] | undefined): string {
@@ -42,11 +51,22 @@ export default definePage(
           {required.map((row) =>
             row.policyVersion ? (
               <p key={row.purpose.key} className="mt-2 text-sm text-slate-600">
-                You agreed to “{row.purpose.title}” under version {row.policyVersion.version}
+                You agreed to “{row.decidedWording?.title ?? row.purpose.title}” under version{" "}
+                {row.policyVersion.version}
                 {row.updatedAt ? ` on ${formatDate(row.updatedAt)}` : ""}.
               </p>
             ) : null,
           )}
+          <h2 className="mt-6 text-lg font-semibold">What you agree to</h2>
+          <ul className="mt-2 space-y-3" data-testid="gate-required-purposes">
+            {required.map((row) => (
+              <li key={row.purpose.key}>
+                <span className="font-medium">{row.wording.title}</span>
+                <span className="block text-slate-700">{row.wording.description}</span>
+                {row.rewordedSinceDecision && <WhatChanged wording={row.wording} />}
+              </li>
+            ))}
+          </ul>
         </div>
         {documents.map((document) =>
           document ? (
@@ -68,13 +88,17 @@ export default definePage(
             idempotencyKey={randomUUID()}
             returnTo={returnTo}
             policyVersionIds={documents.flatMap((document) => (document ? [document.id] : []))}
+            purposeVersionIds={[...required, ...renewing].map((row) => row.wording.id)}
             documents={documents.flatMap((document) =>
               document ? [`${document.title} (version ${document.version})`] : [],
             )}
-            renewing={renewing.map(({ purpose }) => ({
+            renewing={renewing.map(({ purpose, wording, rewordedSinceDecision }) => ({
               key: purpose.key,
-              title: purpose.title,
-              description: purpose.description,
+              title: wording.title,
+              description:
+                rewordedSinceDecision && wording.changeSummary
+                  ? `${wording.description} (Changed: ${wording.changeSummary})`
+                  : wording.description,
             }))}
             leaveHref={required[0] ? `/me/consents/withdraw/${required[0].purpose.key}` : "/auth/logout"}
           />

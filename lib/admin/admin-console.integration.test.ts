@@ -44,7 +44,14 @@ describe("purposes", () => {
       ADMIN,
     );
     await updatePurpose(
-      { key: "newsletter", title: "Monthly newsletter", description: "Once a month", required: false, position: 4 },
+      {
+        key: "newsletter",
+        title: "Monthly newsletter",
+        description: "Once a month",
+        required: false,
+        position: 4,
+        wordingChange: "editorial",
+      },
       ADMIN,
     );
     const [update, create] = await readAdminChanges(["purpose.create", "purpose.update"]);
@@ -52,7 +59,7 @@ describe("purposes", () => {
     expect(update).toMatchObject({
       action: "purpose.update",
       before: { title: "Newsletter", position: 9 },
-      after: { title: "Monthly newsletter", position: 4, required: false },
+      after: { title: "Monthly newsletter", position: 4, required: false, version: { version: 2, affected: 0 } },
     });
     await expect(
       createPurpose(
@@ -84,9 +91,10 @@ describe("purposes", () => {
     // The decision stays in the ledger and in the overview.
     const overview = await readPurposeOverview();
     expect(overview.find((row) => row.purpose.key === "survey")).toMatchObject({ granted: 1, events: 1 });
-    await expect(
-      updatePurpose({ key: "survey", title: "S", description: "x", required: true, position: 0 }, ADMIN),
-    ).rejects.toMatchObject({ code: "conflict", field: "required" });
+    await expect(updatePurpose({ key: "survey", required: true, position: 0 }, ADMIN)).rejects.toMatchObject({
+      code: "conflict",
+      field: "required",
+    });
 
     await reinstatePurpose({ key: "survey" }, ADMIN);
     expect((await listPurposes()).map((purpose) => purpose.key)).toContain("survey");

@@ -39,12 +39,12 @@ describe("a failing audit write rolls the admin change back", () => {
   it("updatePurpose", async () => {
     await createPurpose({ key: "rollback-edit", title: "Old title", description: "x", policyKind: "privacy" }, ADMIN);
     await expectFailingAuditToAbort(() =>
-      updatePurpose({ key: "rollback-edit", title: "New title", required: true }, ADMIN),
+      updatePurpose({ key: "rollback-edit", title: "New title", required: true, wordingChange: "reconsent" }, ADMIN),
     );
-    expect(await db().purpose.findUnique({ where: { key: "rollback-edit" } })).toMatchObject({
-      title: "Old title",
-      required: false,
-    });
+    const purpose = await db().purpose.findUnique({ where: { key: "rollback-edit" }, include: { versions: true } });
+    expect(purpose).toMatchObject({ title: "Old title", required: false });
+    // The new wording version went with it: version 1 is still the only one.
+    expect(purpose!.versions.map((version) => version.version)).toEqual([1]);
   });
 
   it("retirePurpose, for a purpose with decisions (retire) and without (delete)", async () => {

@@ -100,10 +100,9 @@ describe("purposes", () => {
     );
     const listed = await listPurposes();
     expect(listed[0]!.required).toBe(true);
-    expect(await updatePurpose({ key, title: "Monthly newsletter" }, ADMIN)).toMatchObject({
-      key,
-      title: "Monthly newsletter",
-      position: 5,
+    expect(await updatePurpose({ key, title: "Monthly newsletter", wordingChange: "editorial" }, ADMIN)).toMatchObject({
+      purpose: { key, title: "Monthly newsletter", position: 5 },
+      version: { version: 2, title: "Monthly newsletter", requiresReconsent: false },
     });
     await expect(
       createPurpose({ key, title: "x", description: "x", policyKind: "privacy" }, ADMIN),

@@ -13,6 +13,21 @@ describe("admin form schemas", () => {
     expect(updatePurposeFormSchema.parse(base)).toMatchObject({ required: false });
   });
 
+  it("reads a purpose edit's wording choice, and normalizes the description's line endings", () => {
+    const base = { key: "newsletter", title: "Newsletter", description: "Monthly\r\nletter", position: "2" };
+    expect(
+      updatePurposeFormSchema.parse({ ...base, wordingChange: "reconsent", changeSummary: "", fromVersion: "3" }),
+    ).toMatchObject({
+      wordingChange: "reconsent",
+      changeSummary: undefined,
+      fromVersion: 3,
+      description: "Monthly\nletter",
+    });
+    const plain = updatePurposeFormSchema.parse(base);
+    expect([plain.wordingChange, plain.fromVersion]).toEqual([undefined, undefined]);
+    expect(updatePurposeFormSchema.safeParse({ ...base, wordingChange: "maybe" }).success).toBe(false);
+  });
+
   it("normalizes a draft's line endings to LF, so its hash does not depend on the browser", () => {
     const draft = policyDraftFormSchema.parse({
       kind: "terms",

@@ -21,15 +21,30 @@ const purposeFields = z.object({
   policyKind: policyKindSchema.optional(),
 });
 const roles = z.array(z.string());
+/** A purpose wording version published by the change (ADR 025). */
+const purposeVersion = z.object({
+  purposeVersionId: z.uuid(),
+  version: z.number().int().min(1),
+  textSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  requiresReconsent: z.boolean().optional(),
+  changeSummary: z.string().optional(),
+  /** People who had the purpose granted when the version was published. */
+  affected: z.number().int().min(0).optional(),
+});
 
 /** The AdminChange payloads, typed per action (`target` names what changed). */
 export const adminChangeSchema = z.discriminatedUnion("action", [
-  z.strictObject({ action: z.literal("purpose.create"), target: z.string(), after: purposeFields }),
+  z.strictObject({
+    action: z.literal("purpose.create"),
+    target: z.string(),
+    after: purposeFields.extend({ version: purposeVersion.optional() }),
+  }),
   z.strictObject({
     action: z.literal("purpose.update"),
     target: z.string(),
-    before: purposeFields,
-    after: purposeFields.partial(),
+    /** `version`: the wording version that was current. */
+    before: purposeFields.extend({ version: z.number().int().min(1).optional() }),
+    after: purposeFields.partial().extend({ version: purposeVersion.optional() }),
   }),
   z.strictObject({ action: z.literal("purpose.retire"), target: z.string() }),
   z.strictObject({ action: z.literal("purpose.reinstate"), target: z.string() }),
@@ -91,6 +106,9 @@ export const updatePurposeFormSchema = z.object({
   description: createPurposeSchema.shape.description,
   required: formCheckbox,
   position: formInteger(0, 10_000),
+  wordingChange: formOptional(updatePurposeSchema.shape.wordingChange),
+  changeSummary: formOptional(updatePurposeSchema.shape.changeSummary),
+  fromVersion: formOptional(formInteger(1, 1_000_000).optional()),
 });
 
 export const purposeKeyFormSchema = z.object(purposeKeyInputSchema.shape);

@@ -16,6 +16,7 @@ export async function exportSubjectAudit(subjectId: string, actor: Actor) {
     chain: audit.chain,
     currentState: audit.status.purposes.map((row) => ({
       purpose: row.purpose.key,
+      purposeVersion: row.decidedWording?.version ?? null,
       status: row.status,
       policyVersion: row.policyVersion ? { kind: row.policyVersion.kind, version: row.policyVersion.version } : null,
       since: row.updatedAt,

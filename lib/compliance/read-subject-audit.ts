@@ -3,7 +3,14 @@ import type { Auth0ConsentMetadata } from "@/lib/consent/auth0-consent-metadata"
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { readConsentStatus, type ConsentStatusView } from "@/lib/consent/read-consent-status";
 import { AppError } from "@/lib/errors";
-import type { ActorType, CollectionMethod, ConsentAction, PolicyKind } from "@/lib/generated/prisma/client";
+import type {
+  ActorType,
+  CollectionMethod,
+  ConsentAction,
+  PolicyKind,
+  PurposeVersion,
+} from "@/lib/generated/prisma/client";
+import { readWordings } from "@/lib/policies/read-purpose-versions";
 import { ChainChecker, type ChainBreak } from "@/lib/ledger/event-hash";
 import { subjectIdSchema } from "@/lib/subjects/schemas";
 import { toSubjectView, type SubjectView } from "@/lib/subjects/subject-profile";
@@ -18,7 +25,10 @@ export interface AuditEvent {
   seq: number;
   action: ConsentAction;
   purposeKey: string | null;
-  purposeTitle: string | null;
+  /** The purpose wording the person was shown (ADR 025): its version, title and SHA-256. */
+  purposeWording: { version: number; title: string; description: string; textSha256: string } | null;
+  /** 2: `purposeWording.textSha256` is among the event's hashed fields; 1: recorded before versions. */
+  hashVersion: number;
   policy: { kind: PolicyKind; version: string; title: string } | null;
   policyTextSha256: string | null;
   method: CollectionMethod;
@@ -79,10 +89,11 @@ export async function readSubjectAudit(
         where: { subjectId },
         orderBy: { seq: "asc" },
         include: {
-          purpose: { select: { key: true, title: true } },
+          purpose: { select: { key: true } },
           policyVersion: { select: { kind: true, version: true, title: true } },
         },
       });
+      const wordingOf = await readWordings(events, tx);
       const ledgerMetadata = await readConsentMetadata(subjectId, tx);
       const pendingSync = await tx.outboxMessage.count({ where: { subjectId, status: "pending" } });
       const checker = new ChainChecker(subjectId);
@@ -96,7 +107,8 @@ export async function readSubjectAudit(
           seq: event.seq,
           action: event.action,
           purposeKey: event.purpose?.key ?? null,
-          purposeTitle: event.purpose?.title ?? null,
+          purposeWording: pickWording(wordingOf(event)),
+          hashVersion: event.hashVersion,
           policy: event.policyVersion,
           policyTextSha256: event.policyTextSha256,
           method: event.method,
@@ -122,6 +134,17 @@ export async function readSubjectAudit(
     { isolationLevel: "RepeatableRead" },
   );
   return { ...ledger, auth0: await readAuth0Side(ledger, options.directory ?? auth0Directory()) };
+}
+
+function pickWording(version: PurposeVersion | null): AuditEvent["purposeWording"] {
+  return version
+    ? {
+        version: version.version,
+        title: version.title,
+        description: version.description,
+        textSha256: version.textSha256,
+      }
+    : null;
 }
 
 async function readAuth0Side(

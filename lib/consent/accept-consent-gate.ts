@@ -8,15 +8,17 @@ import type { RequestContext } from "./schemas";
 import { withdrawConsent } from "./withdraw-consent";
 
 /**
- * The consent gate's "Accept": grants every required purpose under the versions shown, renews
- * the optional purposes the person ticked again, and records as lapsed (withdrawn) the
- * optional consents given under replaced terms and not renewed. One transaction.
+ * The consent gate's "Accept": grants every required purpose under the versions and wording
+ * shown, renews the optional purposes the person ticked again, and records as lapsed (withdrawn)
+ * the optional consents given under replaced terms or wording and not renewed. One transaction.
  */
 export async function acceptConsentGate(
   input: {
     status: ConsentStatusView;
     keep: string[];
     policyVersionIds: string[];
+    /** The purpose wordings the gate showed; a wording published since is refused (`policy_outdated`). */
+    purposeVersionIds?: string[];
     context: RequestContext;
     idempotencyKey: string;
   },
@@ -36,6 +38,7 @@ export async function acceptConsentGate(
         subjectId: status.subjectId,
         purposes: [...required, ...renewed],
         policyVersionIds: input.policyVersionIds,
+        purposeVersionIds: input.purposeVersionIds,
         method: isRenewal ? "reconsent" : "portal",
         context: input.context,
         idempotencyKey: `${input.idempotencyKey}:grant`,

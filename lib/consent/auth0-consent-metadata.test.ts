@@ -24,6 +24,7 @@ const state = (
   purposeId,
   status,
   policyVersionId,
+  purposeVersionId: null,
   eventId: `e${seq}`,
   seq,
   updatedAt: new Date(Date.UTC(2026, 10, 23, 10, seq)),

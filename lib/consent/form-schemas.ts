@@ -17,6 +17,8 @@ export const acceptGateFormSchema = z.object({
   /** Optional purposes that needed re-consent and were ticked again. */
   keep: formList(purposeKeySchema),
   policyVersionIds: formList(z.uuid()).pipe(z.array(z.uuid()).min(1, "The page is out of date: reload it")),
+  /** The purpose wordings the gate showed (ADR 025). */
+  purposeVersionIds: formList(z.uuid()),
   idempotencyKey: z.uuid(),
   returnTo: z.string().startsWith("/").default("/"),
 });

@@ -8,6 +8,7 @@ import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
 import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
+import { currentPurposeVersions, listPurposeVersions, wordingOf } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import { grantConsentSchema, type GrantConsentInput } from "./schemas";
@@ -21,22 +22,26 @@ export interface ConsentDecision {
 const sortedUnique = (values: string[]) => [...new Set(values)].sort();
 
 /**
- * Records that a person agreed to purposes under the policy versions they were shown. Refuses
- * (`policy_outdated`) when a shown version is no longer current, so nobody is recorded as
- * agreeing to text they did not see. At sign-up every required purpose must be included.
- * A purpose already granted under the same version records nothing.
+ * Records that a person agreed to purposes under the policy versions they were shown, and under
+ * each purpose's current wording (its PurposeVersion and hash go into the event's hash). Refuses
+ * (`policy_outdated`) when a shown version — a policy's, or a purpose's when the caller says which
+ * it showed (`purposeVersionIds`) — is no longer current, so nobody is recorded as agreeing to
+ * text they did not see. At sign-up every required purpose must be included. A purpose already
+ * granted under the same policy version and wording records nothing.
  */
 export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(grantConsentSchema, input);
   const recorded = recordedActor(actor, request.reason, request.method);
   const purposeKeys = sortedUnique(request.purposes);
   const shownIds = sortedUnique(request.policyVersionIds);
+  const shownWordingIds = request.purposeVersionIds ? sortedUnique(request.purposeVersionIds) : undefined;
   const idempotencyKey = request.idempotencyKey ?? randomUUID();
   const requestFingerprint = fingerprintRequest({
     operation: "grant",
     subjectId: request.subjectId,
     purposes: purposeKeys,
     policyVersionIds: shownIds,
+    ...(shownWordingIds ? { purposeVersionIds: shownWordingIds } : {}),
     method: request.method,
     actor: fingerprintActor(recorded),
   });
@@ -78,9 +83,20 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
                   })
                 : []),
             ];
+            const wordings = await listPurposeVersions({ purposeIds: purposes.map((purpose) => purpose.id) }, tx);
+            const currentWording = currentPurposeVersions(wordings);
             const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
             for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
+              const wording = currentWording.get(purpose.id);
+              if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
+              if (shownWordingIds && !shownWordingIds.includes(wording.id)) {
+                throw new AppError(
+                  "policy_outdated",
+                  `The wording of “${purpose.title}” has changed since the page was shown; please review it.`,
+                  { field: "purposeVersionIds" },
+                );
+              }
               const version = shown.find((candidate) => candidate.kind === purpose.policyKind);
               if (!version) {
                 throw new AppError(
@@ -101,10 +117,18 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
                 );
               }
               const existing = state.find((row) => row.purposeId === purpose.id);
-              if (existing?.status === "granted" && existing.policyVersionId === version.id) continue;
+              if (
+                existing?.status === "granted" &&
+                existing.policyVersionId === version.id &&
+                wordingOf(existing, wordings)?.id === wording.id
+              ) {
+                continue;
+              }
               drafts.push({
                 action: "granted",
                 purposeId: purpose.id,
+                purposeVersionId: wording.id,
+                purposeTextSha256: wording.textSha256,
                 policyVersionId: version.id,
                 policyTextSha256: version.textSha256,
                 method: request.method,

@@ -1,11 +1,19 @@
 import "server-only";
 import { z } from "zod";
 import { db, type Tx } from "@/lib/db/client";
-import type { ConsentStatus, PolicyKind, Purpose } from "@/lib/generated/prisma/client";
+import type { ConsentStatus, PolicyKind, Purpose, PurposeVersion } from "@/lib/generated/prisma/client";
 import type { PolicyVersionSummary } from "@/lib/policies/read-policy-versions";
+import { currentPurposeVersions, listPurposeVersions, wordingOf } from "@/lib/policies/read-purpose-versions";
 
 interface PurposeConsent {
+  /** Its `title` and `description` are the current wording (`wording`). */
   purpose: Purpose;
+  /** The current wording: what is shown now, and recorded with a new grant. */
+  wording: PurposeVersion;
+  /** The wording the current decision was made under (null: no decision yet). */
+  decidedWording: PurposeVersion | null;
+  /** A version published since the decision requires re-consent: show the new wording and what changed. */
+  rewordedSinceDecision: boolean;
   /** `never` when the person has made no decision about this purpose. */
   status: ConsentStatus | "never";
   /** The version the current decision was made under. */
@@ -13,7 +21,7 @@ interface PurposeConsent {
   updatedAt: Date | null;
   /** The event behind the current state (its receipt is `issueConsentReceipt(eventId)`). */
   eventId: string | null;
-  /** Granted under a version superseded by one that requires re-consent. */
+  /** Granted under a policy version or a purpose wording superseded by one that requires re-consent. */
   needsReconsent: boolean;
 }
 
@@ -35,7 +43,7 @@ export async function readConsentStatus(subjectId: string, tx?: Tx): Promise<Con
   const client = tx ?? db();
   const subject = await client.subject.findUnique({ where: { id: subjectId }, select: { id: true, erasedAt: true } });
   if (!subject) return null;
-  const [purposes, states, versions] = await Promise.all([
+  const [purposes, states, versions, wordings] = await Promise.all([
     // Retired purposes are no longer offered; their decisions stay in the history.
     client.purpose.findMany({
       where: { retiredAt: null },
@@ -43,23 +51,40 @@ export async function readConsentStatus(subjectId: string, tx?: Tx): Promise<Con
     }),
     client.consentState.findMany({ where: { subjectId } }),
     client.policyVersion.findMany({ orderBy: [{ publishedAt: "asc" }, { id: "asc" }], omit: { text: true } }),
+    listPurposeVersions({}, tx),
   ]);
+  const currentWording = currentPurposeVersions(wordings);
   const latest = (kind: PolicyKind) => versions.filter((version) => version.kind === kind).at(-1) ?? null;
   const currentPolicies = { terms: latest("terms"), privacy: latest("privacy") };
 
   const rows: PurposeConsent[] = purposes.map((purpose) => {
     const state = states.find((row) => row.purposeId === purpose.id);
     const policyVersion = versions.find((version) => version.id === state?.policyVersionId) ?? null;
+    const decidedWording = state ? wordingOf(state, wordings) : null;
+    const rewordedSinceDecision =
+      state?.status === "granted" &&
+      wordings.some(
+        (wording) =>
+          wording.purposeId === purpose.id &&
+          wording.requiresReconsent &&
+          wording.version > (decidedWording?.version ?? 0),
+      );
     const needsReconsent =
       state?.status === "granted" &&
-      versions.some(
-        (version) =>
-          version.kind === purpose.policyKind &&
-          version.requiresReconsent &&
-          (!policyVersion || version.publishedAt > policyVersion.publishedAt),
-      );
+      (rewordedSinceDecision ||
+        versions.some(
+          (version) =>
+            version.kind === purpose.policyKind &&
+            version.requiresReconsent &&
+            (!policyVersion || version.publishedAt > policyVersion.publishedAt),
+        ));
+    const wording = currentWording.get(purpose.id);
+    if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
     return {
       purpose,
+      wording,
+      decidedWording,
+      rewordedSinceDecision,
       status: state?.status ?? "never",
       policyVersion,
       updatedAt: state?.updatedAt ?? null,

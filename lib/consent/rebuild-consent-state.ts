@@ -18,6 +18,7 @@ export function rebuildConsentState(subjectId: string, tx?: Tx): Promise<{ rows:
       !!b &&
       a.status === b.status &&
       a.policyVersionId === b.policyVersionId &&
+      a.purposeVersionId === b.purposeVersionId &&
       a.eventId === b.eventId &&
       a.seq === b.seq &&
       a.updatedAt.getTime() === b.updatedAt.getTime();

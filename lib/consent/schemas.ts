@@ -55,6 +55,11 @@ export const grantConsentSchema = z.strictObject({
   purposes: z.array(purposeKeySchema).min(1).max(50),
   /** Ids of the policy versions the person was shown (each purpose's governing document). */
   policyVersionIds: z.array(z.uuid()).min(1).max(10),
+  /**
+   * Ids of the purpose versions (wording) the person was shown. When given, each granted purpose's
+   * current version must be among them; when left out, the current wording is recorded.
+   */
+  purposeVersionIds: z.array(z.uuid()).max(50).optional(),
   method: z.enum(COLLECTION_METHODS),
   reason: reasonSchema,
   context: requestContextSchema.default({}),

@@ -7,6 +7,7 @@ import type { OutboxKind } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import { readWordings } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import type { ConsentDecision } from "./grant-consent";
@@ -15,7 +16,7 @@ import { readWithdrawalPolicy } from "./withdrawal-policy";
 
 /**
  * Records the withdrawal of consent to purposes — as easy as giving it (GDPR Art. 7(3)). Each
- * event names the policy version the withdrawn consent was given under. Purposes not currently
+ * event names the policy version and the purpose wording the withdrawn consent was given under. Purposes not currently
  * granted record nothing. Withdrawing a required purpose flags or deletes the Auth0 user, as
  * the withdrawal policy says.
  */
@@ -55,15 +56,21 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
               where: { id: { in: versionIds } },
               select: { id: true, textSha256: true },
             });
+            // A withdrawal names the wording the consent was given under, like its policy version.
+            const wordingOf = await readWordings(state, tx);
             const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
             for (const purpose of purposes) {
               const existing = state.find((row) => row.purposeId === purpose.id);
               if (existing?.status !== "granted") continue;
               if (purpose.required) withdrewRequired = true;
+              const wording = wordingOf(existing);
+              if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
               drafts.push({
                 action: "withdrawn",
                 purposeId: purpose.id,
+                purposeVersionId: wording.id,
+                purposeTextSha256: wording.textSha256,
                 policyVersionId: existing.policyVersionId,
                 policyTextSha256:
                   versions.find((version) => version.id === existing.policyVersionId)?.textSha256 ?? null,

@@ -6,13 +6,16 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
 /**
  * Columns of each export, in order. Neither carries an email address or the Auth0 user id:
  * rows name the pseudonymous subject id only (ADR 019). The events export carries every column
- * the hash chain covers, so anyone can recompute each `hash` from the file.
+ * the hash chain covers, so anyone can recompute each `hash` from the file. A purpose's title and
+ * version are those of the wording the person was shown (ADR 025), not the purpose's current one.
  */
 export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {
   consent_state: [
     "subject_id",
     "purpose",
     "purpose_title",
+    "purpose_version",
+    "purpose_text_sha256",
     "purpose_required",
     "purpose_retired",
     "status",
@@ -29,9 +32,14 @@ export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {
     "event_id",
     "subject_id",
     "seq",
+    "hash_version",
     "action",
     "purpose",
     "purpose_id",
+    "purpose_title",
+    "purpose_version",
+    "purpose_version_id",
+    "purpose_text_sha256",
     "policy_kind",
     "policy_version",
     "policy_version_id",
@@ -51,25 +59,37 @@ export const EXPORT_COLUMNS: Record<LedgerDataset, readonly string[]> = {
   ],
 };
 
+/**
+ * Joins `pw`, the wording a row was decided under: the version it names, else (hash format 1,
+ * recorded before purpose versions) the purpose's version 1 — the rule of `wordingOf` in SQL.
+ */
+const joinWording = (table: string) =>
+  `LEFT JOIN "PurposeVersion" v1 ON ${table}.purpose_version_id IS NULL AND v1.purpose_id = ${table}.purpose_id
+      AND v1.version = 1
+    LEFT JOIN "PurposeVersion" pw ON pw.id = COALESCE(${table}.purpose_version_id, v1.id)`;
+
 const SELECT: Record<LedgerDataset, string> = {
-  consent_state: `SELECT st.subject_id::text AS subject_id, p.key AS purpose, p.title AS purpose_title,
-      p.required AS purpose_required, (p.retired_at IS NOT NULL) AS purpose_retired, st.status::text AS status,
+  consent_state: `SELECT st.subject_id::text AS subject_id, p.key AS purpose, pw.title AS purpose_title,
+      pw.version AS purpose_version, pw.text_sha256 AS purpose_text_sha256, p.required AS purpose_required, (p.retired_at IS NOT NULL) AS purpose_retired, st.status::text AS status,
       p.policy_kind::text AS policy_kind, pv.version AS policy_version, st.policy_version_id::text AS policy_version_id,
       pv.text_sha256 AS policy_text_sha256, ${iso("st.updated_at")} AS decided_at, st.event_id::text AS event_id,
       st.seq, (s.erased_at IS NOT NULL) AS subject_erased
     FROM "ConsentState" st
     JOIN "Purpose" p ON p.id = st.purpose_id
     JOIN "Subject" s ON s.id = st.subject_id
-    LEFT JOIN "PolicyVersion" pv ON pv.id = st.policy_version_id`,
-  consent_events: `SELECT e.id::text AS event_id, e.subject_id::text AS subject_id, e.seq, e.action::text AS action,
-      p.key AS purpose, e.purpose_id::text AS purpose_id, pv.kind::text AS policy_kind, pv.version AS policy_version,
+    LEFT JOIN "PolicyVersion" pv ON pv.id = st.policy_version_id
+    ${joinWording("st")}`,
+  consent_events: `SELECT e.id::text AS event_id, e.subject_id::text AS subject_id, e.seq, e.hash_version,
+      e.action::text AS action, p.key AS purpose, e.purpose_id::text AS purpose_id, pw.title AS purpose_title,
+      pw.version AS purpose_version, e.purpose_version_id::text AS purpose_version_id, e.purpose_text_sha256, pv.kind::text AS policy_kind, pv.version AS policy_version,
       e.policy_version_id::text AS policy_version_id, e.policy_text_sha256, e.method::text AS method,
       e.actor_type::text AS actor_type, e.actor_id, e.actor_reason, ${iso("e.client_time")} AS client_time,
       ${iso("e.server_time")} AS server_time, e.ip_truncated, e.user_agent_hash, e.idempotency_key,
       e.request_fingerprint, e.prev_hash, e.hash
     FROM "ConsentEvent" e
     LEFT JOIN "Purpose" p ON p.id = e.purpose_id
-    LEFT JOIN "PolicyVersion" pv ON pv.id = e.policy_version_id`,
+    LEFT JOIN "PolicyVersion" pv ON pv.id = e.policy_version_id
+    ${joinWording("e")}`,
 };
 
 const COUNT: Record<LedgerDataset, string> = {

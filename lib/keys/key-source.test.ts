@@ -38,8 +38,13 @@ describe("where the keys come from", () => {
     expect(() => parseEnv({ ...base, KEYS_FILE: "/srv/keys.json" })).toThrow(
       "LEDGER_MASTER_KEY: LEDGER_MASTER_KEY is set and so is KEYS_FILE: keep the keys in one place (ADR 026)",
     );
-    const { LEDGER_MASTER_KEY: _m, BLIND_INDEX_KEY: _b, RECEIPT_SIGNING_KEY: _r, LOG_SIGNING_KEY: _l, ...withoutKeys } =
-      base;
+    const {
+      LEDGER_MASTER_KEY: _m,
+      BLIND_INDEX_KEY: _b,
+      RECEIPT_SIGNING_KEY: _r,
+      LOG_SIGNING_KEY: _l,
+      ...withoutKeys
+    } = base;
     expect(parseEnv({ ...withoutKeys, KEYS_FILE: "/srv/keys.json" }).KEYS_FILE).toBe("/srv/keys.json");
   });
 

@@ -10,17 +10,21 @@ import { readConsentEvents } from "./read-consent-events";
 import { verifySubjectChain } from "./verify-subject-chain";
 
 let analyticsId: string;
+let analyticsWording: { id: string; textSha256: string };
 let privacyId: string;
 
 beforeAll(async () => {
   ({ privacyId } = await seedCatalog());
   analyticsId = (await db().purpose.findUniqueOrThrow({ where: { key: "analytics" } })).id;
+  analyticsWording = await db().purposeVersion.findFirstOrThrow({ where: { purposeId: analyticsId, version: 1 } });
 });
 
 function draft(action: "granted" | "withdrawn" = "granted"): ConsentEventDraft {
   return {
     action,
     purposeId: analyticsId,
+    purposeVersionId: analyticsWording.id,
+    purposeTextSha256: analyticsWording.textSha256,
     policyVersionId: privacyId,
     policyTextSha256: null,
     method: "api",
@@ -179,10 +183,19 @@ describe("appendConsentEvents", () => {
         await other.connect();
         try {
           await other.query(
-            `INSERT INTO "ConsentEvent" (id, subject_id, seq, action, purpose_id, method, actor_type, server_time,
-               idempotency_key, request_fingerprint, prev_hash, hash)
-             VALUES ($1, $2, 1000, 'granted', $3, 'api', 'system', now(), $4, 'same-body', $5, $6)`,
-            [winnerId, subject.id, analyticsId, key, GENESIS_HASH, "e".repeat(64)],
+            `INSERT INTO "ConsentEvent" (id, subject_id, seq, hash_version, action, purpose_id, purpose_version_id,
+               purpose_text_sha256, method, actor_type, server_time, idempotency_key, request_fingerprint, prev_hash, hash)
+             VALUES ($1, $2, 1000, 2, 'granted', $3, $4, $5, 'api', 'system', now(), $6, 'same-body', $7, $8)`,
+            [
+              winnerId,
+              subject.id,
+              analyticsId,
+              analyticsWording.id,
+              analyticsWording.textSha256,
+              key,
+              GENESIS_HASH,
+              "e".repeat(64),
+            ],
           );
         } finally {
           await other.end();

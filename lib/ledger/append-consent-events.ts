@@ -10,7 +10,7 @@ import type {
   ConsentEvent,
   ConsentState,
 } from "@/lib/generated/prisma/client";
-import { computeEventHash, GENESIS_HASH } from "./event-hash";
+import { computeEventHash, CURRENT_HASH_FORMAT, GENESIS_HASH } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
 import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
@@ -19,6 +19,9 @@ import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
 export interface ConsentEventDraft {
   action: ConsentAction;
   purposeId: string | null;
+  /** The purpose wording shown (PurposeVersion); null only for an erasure. */
+  purposeVersionId: string | null;
+  purposeTextSha256: string | null;
   policyVersionId: string | null;
   policyTextSha256: string | null;
   method: CollectionMethod;
@@ -118,6 +121,7 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
           id: randomUUID(),
           subjectId: subject.id,
           seq,
+          hashVersion: CURRENT_HASH_FORMAT,
           serverTime,
           idempotencyKey: input.idempotencyKey,
           requestFingerprint: input.requestFingerprint,
@@ -148,14 +152,16 @@ async function writeProjection(tx: Tx, subjectId: string, before: ConsentState[]
   if (rows.length === 0) return;
   // One upsert for all changed purposes (one round trip, inside the append's transaction).
   await tx.$executeRaw`
-    INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, event_id, seq, updated_at)
-    SELECT ${subjectId}::uuid, r.purpose_id, r.status::"ConsentStatus", r.policy_version_id, r.event_id, r.seq, r.updated_at
+    INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
+    SELECT ${subjectId}::uuid, r.purpose_id, r.status::"ConsentStatus", r.policy_version_id, r.purpose_version_id,
+      r.event_id, r.seq, r.updated_at
     FROM unnest(
       ${rows.map((row) => row.purposeId)}::uuid[], ${rows.map((row) => row.status)}::text[],
-      ${rows.map((row) => row.policyVersionId)}::uuid[], ${rows.map((row) => row.eventId)}::uuid[],
-      ${rows.map((row) => row.seq)}::int[], ${rows.map((row) => row.updatedAt)}::timestamptz[]
-    ) AS r(purpose_id, status, policy_version_id, event_id, seq, updated_at)
+      ${rows.map((row) => row.policyVersionId)}::uuid[], ${rows.map((row) => row.purposeVersionId)}::uuid[],
+      ${rows.map((row) => row.eventId)}::uuid[], ${rows.map((row) => row.seq)}::int[],
+      ${rows.map((row) => row.updatedAt)}::timestamptz[]
+    ) AS r(purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
     ON CONFLICT (subject_id, purpose_id) DO UPDATE SET
       status = EXCLUDED.status, policy_version_id = EXCLUDED.policy_version_id,
-      event_id = EXCLUDED.event_id, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at`;
+      purpose_version_id = EXCLUDED.purpose_version_id, event_id = EXCLUDED.event_id, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at`;
 }

@@ -5,6 +5,7 @@ import {
   computeEventHash,
   fingerprintRequest,
   GENESIS_HASH,
+  hashedEventObject,
   type HashedEventColumns,
 } from "./event-hash";
 
@@ -17,8 +18,11 @@ function event(
     id: `00000000-0000-4000-8000-00000000000${seq}`,
     subjectId: "11111111-1111-4111-8111-111111111111",
     seq,
+    hashVersion: 2,
     action: "granted",
     purposeId: "22222222-2222-4222-8222-222222222222",
+    purposeVersionId: "44444444-4444-4444-8444-444444444444",
+    purposeTextSha256: "c".repeat(64),
     policyVersionId: "33333333-3333-4333-8333-333333333333",
     policyTextSha256: "a".repeat(64),
     method: "portal",
@@ -48,9 +52,12 @@ function chain(length: number) {
   return events;
 }
 
+/** A format-1 event: written before purpose wording was versioned (no purpose version). */
+const formatOne = { hashVersion: 1, purposeVersionId: null, purposeTextSha256: null };
+
 describe("computeEventHash", () => {
-  it("is sha256(prev_hash || RFC 8785 JSON), reproducible by anyone from the columns", () => {
-    const first = event(1, GENESIS_HASH);
+  it("format 1 is sha256(prev_hash || RFC 8785 JSON) of the pre-version fields, unchanged", () => {
+    const first = event(1, GENESIS_HASH, formatOne);
     const canonical =
       '{"action":"granted","actorId":null,"actorReason":null,"actorType":"self","clientTime":null,' +
       '"id":"00000000-0000-4000-8000-000000000001","idempotencyKey":"key-1","ipTruncated":"203.0.113.0",' +
@@ -69,11 +76,43 @@ describe("computeEventHash", () => {
     );
   });
 
-  it("changes with any field, including the previous hash", () => {
+  it("format 2 adds the purpose version and its text hash to the hashed fields", () => {
+    const first = event(1, GENESIS_HASH);
+    const canonical =
+      '{"action":"granted","actorId":null,"actorReason":null,"actorType":"self","clientTime":null,' +
+      '"id":"00000000-0000-4000-8000-000000000001","idempotencyKey":"key-1","ipTruncated":"203.0.113.0",' +
+      '"method":"portal","policyTextSha256":"' +
+      "a".repeat(64) +
+      '","policyVersionId":"33333333-3333-4333-8333-333333333333",' +
+      '"purposeId":"22222222-2222-4222-8222-222222222222","purposeTextSha256":"' +
+      "c".repeat(64) +
+      '","purposeVersionId":"44444444-4444-4444-8444-444444444444","requestFingerprint":"' +
+      "b".repeat(64) +
+      '",' +
+      '"seq":1,"serverTime":"2026-11-23T10:00:00.000Z","subjectId":"11111111-1111-4111-8111-111111111111",' +
+      '"userAgentHash":null,"v":2}';
+    expect(first.hash).toBe(
+      createHash("sha256")
+        .update(GENESIS_HASH + canonical)
+        .digest("hex"),
+    );
+    expect(hashedEventObject(first)).toMatchObject({ v: 2, purposeTextSha256: "c".repeat(64) });
+    expect(hashedEventObject(event(1, GENESIS_HASH, formatOne))).not.toHaveProperty("purposeVersionId");
+  });
+
+  it("changes with any field, including the previous hash and the purpose wording", () => {
     const base = event(1, GENESIS_HASH);
     expect(event(1, GENESIS_HASH, { method: "staff" }).hash).not.toBe(base.hash);
     expect(event(1, GENESIS_HASH, { serverTime: new Date("2026-11-23T10:00:00.001Z") }).hash).not.toBe(base.hash);
     expect(event(1, "1".repeat(64)).hash).not.toBe(base.hash);
+    expect(event(1, GENESIS_HASH, { purposeTextSha256: "d".repeat(64) }).hash).not.toBe(base.hash);
+    expect(event(1, GENESIS_HASH, { purposeVersionId: "55555555-5555-4555-8555-555555555555" }).hash).not.toBe(
+      base.hash,
+    );
+  });
+
+  it("refuses a format it does not know", () => {
+    expect(() => event(1, GENESIS_HASH, { hashVersion: 3 })).toThrow("Unknown hash format 3");
   });
 });
 
@@ -96,6 +135,24 @@ describe("ChainChecker", () => {
 
   it("accepts a valid chain that ends at the recorded head", () => {
     expect(finish(chain(5))).toBeNull();
+  });
+
+  it("verifies a chain that mixes format-1 events and the format-2 events after them", () => {
+    const older = event(1, GENESIS_HASH, formatOne);
+    const newer = event(2, older.hash);
+    expect(finish([older, newer])).toBeNull();
+  });
+
+  it("names a format-2 event whose wording was removed, or whose format was changed to 1", () => {
+    const events = chain(3);
+    events[1] = { ...events[1]!, purposeVersionId: null, purposeTextSha256: null };
+    expect(finish(events)).toMatchObject({ seq: 2, reason: "hash_mismatch" });
+    const downgraded = chain(3);
+    downgraded[1] = { ...downgraded[1]!, ...formatOne };
+    expect(finish(downgraded)).toMatchObject({ seq: 2, reason: "hash_mismatch" });
+    const unknown = chain(3);
+    unknown[0] = { ...unknown[0]!, hashVersion: 7 };
+    expect(finish(unknown)).toMatchObject({ seq: 1, reason: "hash_mismatch", message: "unknown hash format 7" });
   });
 
   it("names the first edited event", () => {

@@ -5,16 +5,30 @@ import { sha256Hex } from "@/lib/crypto/sha256";
 /** `prev_hash` of a subject's first event. */
 export const GENESIS_HASH = "0".repeat(64);
 
-/** Version of the hashed field set; bump it (and keep the old rule) if fields are ever added. */
-const HASH_FORMAT_VERSION = 1;
+/**
+ * The hash formats the verifier knows (ADR 025). Format 1: events written before purpose
+ * wording was versioned. Format 2 adds `purposeVersionId` and `purposeTextSha256`. The format is
+ * stored on the row (`hash_version`) and is itself hashed (`v`), so changing it breaks the hash.
+ */
+const HASH_FORMAT_VERSIONS = [1, 2] as const;
+type HashFormatVersion = (typeof HASH_FORMAT_VERSIONS)[number];
+
+/** What new events are written with. */
+export const CURRENT_HASH_FORMAT: HashFormatVersion = 2;
 
 /** The stored columns of a ConsentEvent that its hash covers (everything but `hash` itself). */
 export interface HashedEventColumns {
   id: string;
   subjectId: string;
   seq: number;
+  /** Which of these fields the hash covers: see `hashedEventObject`. */
+  hashVersion: number;
   action: string;
   purposeId: string | null;
+  /** Format 2 only (null in format 1). */
+  purposeVersionId: string | null;
+  /** Format 2 only (null in format 1). */
+  purposeTextSha256: string | null;
   policyVersionId: string | null;
   policyTextSha256: string | null;
   method: string;
@@ -31,13 +45,14 @@ export interface HashedEventColumns {
 }
 
 /**
- * The JSON object whose RFC 8785 form is hashed. Every field is present (null when empty) and
- * times are ISO 8601 UTC with milliseconds — exactly what timestamptz(3) stores — so anyone can
- * recompute a hash from an export of the table.
+ * The JSON object whose RFC 8785 form is hashed: the one definition of an event's hashed fields
+ * (the chain hash, and anything else that needs "the row's hashed fields", use it). Every field
+ * of the format is present (null when empty) and times are ISO 8601 UTC with milliseconds —
+ * exactly what timestamptz(3) stores — so anyone can recompute a hash from an export of the
+ * table. `prevHash` is not in it: it is prepended to the canonical JSON.
  */
 export function hashedEventObject(event: HashedEventColumns): Record<string, unknown> {
-  return {
-    v: HASH_FORMAT_VERSION,
+  const common = {
     id: event.id,
     subjectId: event.subjectId,
     seq: event.seq,
@@ -56,16 +71,27 @@ export function hashedEventObject(event: HashedEventColumns): Record<string, unk
     idempotencyKey: event.idempotencyKey,
     requestFingerprint: event.requestFingerprint,
   };
+  switch (event.hashVersion) {
+    case 1:
+      return { v: 1, ...common };
+    case 2:
+      return {
+        v: 2,
+        ...common,
+        purposeVersionId: event.purposeVersionId,
+        purposeTextSha256: event.purposeTextSha256,
+      };
+    default:
+      throw new Error(`Unknown hash format ${event.hashVersion}`);
+  }
 }
 
-/** hash = sha256(prev_hash || RFC 8785 canonical JSON of the event), hex. */
+/** hash = sha256(prev_hash || RFC 8785 canonical JSON of `hashedEventObject(event)`), hex. */
 export function computeEventHash(event: HashedEventColumns): string {
   const canonical = canonicalize(hashedEventObject(event));
   if (canonical === undefined) throw new Error("Event cannot be canonicalized");
   return createHash("sha256").update(event.prevHash, "utf8").update(canonical, "utf8").digest("hex");
 }
-
-/** sha256 hex of a string (policy texts, request fingerprints). */
 
 /** Fingerprint of a request body: same body, same fingerprint, whatever the key order. */
 export function fingerprintRequest(body: unknown): string {
@@ -119,6 +145,10 @@ export class ChainChecker {
     }
     if (event.prevHash !== this.prevHash) {
       this.fail(event.seq, "prev_hash_mismatch", `prev_hash does not match the hash of seq ${event.seq - 1}`);
+      return;
+    }
+    if (!(HASH_FORMAT_VERSIONS as readonly number[]).includes(event.hashVersion)) {
+      this.fail(event.seq, "hash_mismatch", `unknown hash format ${event.hashVersion}`);
       return;
     }
     if (computeEventHash(event) !== event.hash) {

@@ -19,6 +19,7 @@ export function projectEvent(state: Map<string, ConsentState>, event: ConsentEve
     purposeId,
     status: event.action,
     policyVersionId: event.policyVersionId,
+    purposeVersionId: event.purposeVersionId,
   });
   return [purposeId];
 }

@@ -41,7 +41,8 @@ type EventWithHead = ConsentEvent & {
 const BATCH = 5_000;
 
 async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | null): Promise<EventWithHead[]> {
-  const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.action::text AS action, e.purpose_id AS "purposeId",
+  const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
+    e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
     e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
     e.actor_type::text AS "actorType", e.actor_id AS "actorId", e.actor_reason AS "actorReason",
     e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",

@@ -11,7 +11,11 @@ export const purposeKeySchema = z
   .regex(/^[a-z][a-z0-9-]*$/, "use lower-case letters, digits and hyphens, starting with a letter");
 
 const purposeTitle = z.string().trim().min(1, "enter a title").max(120);
-const purposeDescription = z.string().trim().min(1, "enter a description").max(2000);
+/** Line endings normalized to LF, as for policy texts: the wording's SHA-256 must not depend on the browser. */
+const purposeDescription = z.preprocess(
+  (value) => (typeof value === "string" ? value.replace(/\r\n?/g, "\n") : value),
+  z.string().trim().min(1, "enter a description").max(2000),
+);
 const position = z.number().int().min(0).max(10_000);
 
 export const createPurposeSchema = z.strictObject({
@@ -26,6 +30,8 @@ export const createPurposeSchema = z.strictObject({
 });
 export type CreatePurposeInput = z.input<typeof createPurposeSchema>;
 
+const WORDING_CHANGES = ["editorial", "reconsent"] as const;
+
 /** The key and the governing document never change: past decisions refer to them. */
 export const updatePurposeSchema = z.strictObject({
   key: purposeKeySchema,
@@ -34,6 +40,15 @@ export const updatePurposeSchema = z.strictObject({
   /** Making a purpose required sends everyone who has not agreed to it through the consent gate. */
   required: z.boolean().optional(),
   position: position.optional(),
+  /**
+   * Required when the title or description changes (a new version): `editorial` keeps everyone's
+   * consent; `reconsent` asks everyone who granted an earlier version again at the consent gate.
+   */
+  wordingChange: z.enum(WORDING_CHANGES, "choose editorial or requires re-consent").optional(),
+  /** What changed, in a sentence people at the consent gate can read. */
+  changeSummary: z.string().trim().max(500).optional(),
+  /** The version the admin edited: rewording is refused if another version was published since. */
+  fromVersion: z.number().int().min(1).optional(),
 });
 export type UpdatePurposeInput = z.input<typeof updatePurposeSchema>;
 

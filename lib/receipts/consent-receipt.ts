@@ -35,13 +35,25 @@ export interface ConsentReceipt {
     recordId: string;
     piiPrincipalId: string;
     piiController: { name: string; contact: string };
-    purposes: Array<{ id: string; description: string; lawfulBasis: "consent"; required: boolean }>;
+    /** `version` and `textSha256`: the purpose wording shown (PurposeVersion, ADR 025). */
+    purposes: Array<{
+      id: string;
+      description: string;
+      lawfulBasis: "consent";
+      required: boolean;
+      version: number;
+      textSha256: string;
+    }>;
     notice: { kind: string; url: string; version: string; textSha256: string | null };
     event: { type: "granted" | "withdrawn"; time: string; method: string; actorType: string };
     state: "active" | "withdrawn";
     jurisdiction: string;
   };
-  ledger: { subjectId: string; seq: number; hash: string; prevHash: string };
+  /**
+   * `hashVersion` 2: the event's hash covers the purpose wording's `textSha256`; 1: the event was
+   * recorded before purpose wording was versioned, and the wording is the purpose's version 1.
+   */
+  ledger: { subjectId: string; seq: number; hashVersion: number; hash: string; prevHash: string };
 }
 
 export interface ReceiptFacts {
@@ -49,6 +61,7 @@ export interface ReceiptFacts {
     id: string;
     subjectId: string;
     seq: number;
+    hashVersion: number;
     action: "granted" | "withdrawn";
     method: string;
     actorType: string;
@@ -57,13 +70,17 @@ export interface ReceiptFacts {
     hash: string;
     prevHash: string;
   };
-  purpose: { key: string; title: string; description: string; required: boolean };
+  /** From the immutable purpose version the event was decided under, never the live Purpose row. */
+  purpose: { key: string; title: string; description: string; required: boolean; version: number; textSha256: string };
   policy: { kind: string; version: string; url: string };
   controller: { name: string; email: string; url: string; jurisdiction: string };
   service: string;
 }
 
-/** Builds a receipt from the facts of one decision (pure). */
+/**
+ * Builds a receipt from the facts of one decision (pure). The facts are immutable (the event,
+ * its purpose version, its policy version) and so is the result: the same receipt at any time.
+ */
 export function buildConsentReceipt({ event, purpose, policy, controller, service }: ReceiptFacts): ConsentReceipt {
   return {
     version: "KI-CR-v1.1.0",
@@ -106,7 +123,14 @@ export function buildConsentReceipt({ event, purpose, policy, controller, servic
       piiPrincipalId: event.subjectId,
       piiController: { name: controller.name, contact: controller.email },
       purposes: [
-        { id: purpose.key, description: purpose.description, lawfulBasis: "consent", required: purpose.required },
+        {
+          id: purpose.key,
+          description: purpose.description,
+          lawfulBasis: "consent",
+          required: purpose.required,
+          version: purpose.version,
+          textSha256: purpose.textSha256,
+        },
       ],
       notice: { kind: policy.kind, url: policy.url, version: policy.version, textSha256: event.policyTextSha256 },
       event: {
@@ -118,6 +142,12 @@ export function buildConsentReceipt({ event, purpose, policy, controller, servic
       state: event.action === "granted" ? "active" : "withdrawn",
       jurisdiction: controller.jurisdiction,
     },
-    ledger: { subjectId: event.subjectId, seq: event.seq, hash: event.hash, prevHash: event.prevHash },
+    ledger: {
+      subjectId: event.subjectId,
+      seq: event.seq,
+      hashVersion: event.hashVersion,
+      hash: event.hash,
+      prevHash: event.prevHash,
+    },
   };
 }

@@ -75,7 +75,24 @@ describe("consent receipts", () => {
       event: { type: "granted", method: "signup", time: event.serverTime.toISOString() },
       state: "active",
     });
-    expect(receipt.ledger).toEqual({ subjectId: subject.id, seq: 1, hash: event.hash, prevHash: event.prevHash });
+    expect(receipt.ledger).toEqual({
+      subjectId: subject.id,
+      seq: 1,
+      hashVersion: 2,
+      hash: event.hash,
+      prevHash: event.prevHash,
+    });
+    // The purpose wording the person was shown, with the SHA-256 the event's hash covers.
+    expect(receipt.iso27560.purposes).toEqual([
+      {
+        id: "terms",
+        description: "I agree to the Terms of Service, which govern my use of the service and my account.",
+        lawfulBasis: "consent",
+        required: true,
+        version: 1,
+        textSha256: event.purposeTextSha256,
+      },
+    ]);
     expect([receipt.iss, receipt.sub, receipt.jti]).toEqual(["http://localhost:3999", subject.id, event.id]);
     // No personal data beyond the pseudonymous id.
     expect(JSON.stringify(receipt)).not.toContain(subject.email!);

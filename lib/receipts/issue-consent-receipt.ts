@@ -6,6 +6,7 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
 import { proveConsentEvent, type ReceiptProof } from "@/lib/transparency/prove-consent-event";
+import { readWordings } from "@/lib/policies/read-purpose-versions";
 import { buildConsentReceipt, type ConsentReceipt } from "./consent-receipt";
 import { receiptSigningKey } from "./signing-key";
 
@@ -21,8 +22,10 @@ export interface IssuedReceipt {
 }
 
 /**
- * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built from the
- * immutable event, and Ed25519 signatures are deterministic: asking again yields the same JWS.
+ * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built only from
+ * immutable data — the event, the purpose wording version it was decided under, its policy
+ * version — with `iat` the event's server time and `jti` its id; Ed25519 signatures are
+ * deterministic, so asking again at any later time yields the same JWS.
  * Refused (409) for an event that does not match the transparency log (ADR 028).
  */
 export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<IssuedReceipt> {
@@ -30,17 +33,27 @@ export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<Iss
     ? null
     : await (tx ?? db()).consentEvent.findUnique({
         where: { id: eventId },
-        include: { purpose: true, policyVersion: { omit: { text: true } } },
+        // Only the purpose's fixed columns (key, governing document; a trigger keeps them fixed).
+        include: { purpose: { select: { key: true, policyKind: true } }, policyVersion: { omit: { text: true } } },
       });
   if (!event || event.action === "erased" || !event.purpose) {
     throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
   }
   // Nothing is signed for an event the verifiable log does not hold exactly as stored.
   const proof = await proveConsentEvent(event, tx);
+  const wording = (await readWordings([event], tx))(event);
+  if (!wording) throw new Error(`Event ${event.id} has no purpose version`);
   const config = env();
   const receipt = buildConsentReceipt({
     event: { ...event, action: event.action },
-    purpose: event.purpose,
+    purpose: {
+      key: event.purpose.key,
+      title: wording.title,
+      description: wording.description,
+      required: wording.required,
+      version: wording.version,
+      textSha256: wording.textSha256,
+    },
     policy: event.policyVersion
       ? {
           kind: event.policyVersion.kind,

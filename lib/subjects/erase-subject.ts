@@ -48,6 +48,8 @@ export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: 
               {
                 action: "erased",
                 purposeId: null,
+                purposeVersionId: null,
+                purposeTextSha256: null,
                 policyVersionId: null,
                 policyTextSha256: null,
                 method: recorded.type === "staff" ? "staff" : recorded.type === "self" ? "portal" : "api",

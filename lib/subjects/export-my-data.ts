@@ -34,7 +34,10 @@ export async function exportMyData(subject: SubjectView) {
     subject: { id: subject.id, email: subject.email, name: subject.name, createdAt: subject.createdAt },
     consents: status.purposes.map((row) => ({
       purpose: row.purpose.key,
-      title: row.purpose.title,
+      // The wording the current decision was made under (ADR 025); the current one if none yet.
+      title: (row.decidedWording ?? row.wording).title,
+      description: (row.decidedWording ?? row.wording).description,
+      purposeVersion: row.decidedWording?.version ?? null,
       status: row.status,
       policyVersion: row.policyVersion ? { kind: row.policyVersion.kind, version: row.policyVersion.version } : null,
       since: row.updatedAt,
@@ -45,6 +48,10 @@ export async function exportMyData(subject: SubjectView) {
       seq: event.seq,
       action: event.action,
       purpose: event.purposeKey,
+      purposeWording: event.purposeVersion
+        ? { version: event.purposeVersion, title: event.purposeTitle, description: event.purposeDescription }
+        : null,
+      purposeTextSha256: event.purposeTextSha256,
       policy: event.policyKind ? { kind: event.policyKind, version: event.policyVersionLabel } : null,
       policyTextSha256: event.policyTextSha256,
       method: event.method,

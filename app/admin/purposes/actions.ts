@@ -20,10 +20,14 @@ export const createPurposeAction = defineAction(
 export const updatePurposeAction = defineAction(
   { role: "admin", schema: updatePurposeFormSchema },
   async (input, actor) => {
-    const purpose = await updatePurpose(input, actor);
+    const { purpose, version, affected } = await updatePurpose(input, actor);
     revalidatePath("/admin/purposes");
     revalidatePath(`/admin/purposes/${purpose.key}`);
-    return `Saved “${purpose.title}”.`;
+    if (!version) return `Saved “${purpose.title}”.`;
+    const people = `${affected} ${affected === 1 ? "person has" : "people have"} it granted`;
+    return version.requiresReconsent
+      ? `Published version ${version.version} of “${purpose.title}”. ${people}: the consent gate asks them again at their next visit.`
+      : `Published version ${version.version} of “${purpose.title}” as an editorial change. ${people} and keep their consent.`;
   },
 );
 

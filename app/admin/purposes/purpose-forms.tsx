@@ -1,9 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { CheckboxField, SelectInput, TextArea, TextInput } from "@/components/form-field";
+import { CheckboxField, RadioGroup, SelectInput, TextArea, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { PolicyKindOptions } from "@/components/policy-kind-options";
+import { PreservingForm } from "@/components/preserving-form";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE, type ActionState } from "@/lib/http/action-state";
 import { createPurposeAction, updatePurposeAction, reinstatePurposeAction, retirePurposeAction } from "./actions";
@@ -46,12 +47,18 @@ export function CreatePurposeForm() {
 
 export function EditPurposeForm(props: {
   purpose: { key: string; title: string; description: string; required: boolean; position: number };
+  /** The wording version being edited. */
+  version: number;
+  /** People who have the purpose granted now: who a new wording affects. */
+  granted: number;
 }) {
   const [state, action] = useActionState(updatePurposeAction, IDLE);
+  const people = `${props.granted} ${props.granted === 1 ? "person has" : "people have"}`;
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="key" value={props.purpose.key} />
+      <input type="hidden" name="fromVersion" value={props.version} />
       <TextInput state={state} name="title" label="Title" required defaultValue={props.purpose.title} />
       <TextArea
         state={state}
@@ -61,6 +68,33 @@ export function EditPurposeForm(props: {
         required
         defaultValue={props.purpose.description}
       />
+      <div className="rounded-md border border-slate-300 p-4" data-testid="wording-change">
+        <RadioGroup
+          name="wordingChange"
+          state={state}
+          legend={`If you change the title or description: version ${props.version + 1}`}
+          options={[
+            {
+              value: "editorial",
+              label: "Editorial change",
+              hint: `Spelling, clarity: the meaning is the same. ${people} it granted and keep their consent, given under version ${props.version}.`,
+            },
+            {
+              value: "reconsent",
+              label: "Requires re-consent",
+              hint: `The meaning changed. ${people} it granted: each is asked again at the consent gate at their next visit${props.purpose.required ? " and cannot continue without agreeing" : "; an optional consent not renewed there ends"}.`,
+            },
+          ]}
+        />
+        <TextArea
+          state={state}
+          name="changeSummary"
+          label="What changed (optional)"
+          rows={2}
+          hint="Shown to people at the consent gate and kept with the version."
+          className="mt-4"
+        />
+      </div>
       <TextInput
         state={state}
         name="position"
@@ -71,7 +105,7 @@ export function EditPurposeForm(props: {
       />
       <RequiredBox state={state} defaultChecked={props.purpose.required} />
       <SubmitButton>Save changes</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }
 

@@ -49,6 +49,14 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
                 {ACTION_TEXT[entry.action]}
                 {entry.purposeTitle && <> to “{entry.purposeTitle}”</>}
               </p>
+              {entry.purposeDescription && (
+                <p className="text-sm text-slate-700" data-testid="history-entry-wording">
+                  {entry.purposeDescription}
+                  {entry.purposeVersion && entry.purposeVersion > 1 && (
+                    <span className="text-slate-600"> (wording version {entry.purposeVersion})</span>
+                  )}
+                </p>
+              )}
               <p className="text-sm text-slate-600">
                 <time dateTime={entry.serverTime.toISOString()}>{formatTime(entry.serverTime)}</time>,{" "}
                 {METHOD_TEXT[entry.method]}

@@ -4,6 +4,8 @@ import { formatTime } from "@/components/format-time";
 import { POLICY_KIND_TITLES } from "@/components/policy-kind";
 import { notFound } from "next/navigation";
 import { readPurposeOverview } from "@/lib/admin/read-purpose-overview";
+import { readPurposeVersionHistory } from "@/lib/admin/read-purpose-versions";
+import { PurposeVersionHistory } from "../purpose-version-history";
 import { EditPurposeForm, RetirePurposeForm } from "../purpose-forms";
 import { definePage } from "@/lib/http/define-page";
 
@@ -16,6 +18,8 @@ export default definePage<{ key: string }>(
     const row = (await readPurposeOverview()).find((candidate) => candidate.purpose.key === key);
     if (!row) notFound();
     const { purpose, granted, withdrawn, events } = row;
+    const versions = await readPurposeVersionHistory(purpose.id);
+    const current = versions[0]!;
     return (
       <section className="space-y-6">
         <BackLink href="/admin/purposes">All purposes</BackLink>
@@ -29,13 +33,15 @@ export default definePage<{ key: string }>(
         </div>
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <h2 className="text-lg font-semibold">Wording and order</h2>
-          <p className="mt-1 text-sm text-slate-600">
-            The key and the governing document never change: past decisions refer to them.
+          <p className="mt-1 max-w-prose text-sm text-slate-600">
+            The key and the governing document never change: past decisions refer to them. New wording is published as a
+            new version; every decision keeps the version the person was shown, and so does its receipt.
           </p>
           <div className="mt-4 max-w-xl">
-            <EditPurposeForm purpose={purpose} />
+            <EditPurposeForm purpose={purpose} version={current.version} granted={granted} />
           </div>
         </div>
+        <PurposeVersionHistory versions={versions} />
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <h2 className="text-lg font-semibold">{purpose.retiredAt ? "Offer it again" : "Stop offering it"}</h2>
           <p className="mt-1 max-w-prose text-sm text-slate-600">

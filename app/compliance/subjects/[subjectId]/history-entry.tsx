@@ -22,7 +22,7 @@ export function HistoryEntry({
     >
       <p className="font-semibold">
         #{event.seq} {ACTION_TEXT[event.action]}
-        {event.purposeTitle && <> — {event.purposeTitle}</>}
+        {event.purposeWording && <> — {event.purposeWording.title}</>}
         {brokenHere && <span className="ml-2 text-red-800">(the chain breaks here)</span>}
       </p>
       <DefinitionList
@@ -36,6 +36,25 @@ export function HistoryEntry({
                 {event.clientTime && <> (device time {formatTime(event.clientTime)})</>}
               </>
             ),
+          },
+          event.purposeWording && {
+            term: "Wording shown",
+            value: (
+              <span data-testid="audit-event-wording">
+                Version {event.purposeWording.version}: {event.purposeWording.description}
+                {event.hashVersion === 1 && (
+                  <span className="block text-slate-600">
+                    Recorded before purpose wording was versioned: the wording on record then, not covered by this
+                    event&apos;s hash.
+                  </span>
+                )}
+              </span>
+            ),
+          },
+          event.purposeWording && {
+            term: "Wording SHA-256",
+            value: event.purposeWording.textSha256,
+            mono: "hash",
           },
           { term: "Under", value: event.policy ? `${event.policy.title} version ${event.policy.version}` : "—" },
           { term: "Text SHA-256", value: event.policyTextSha256 ?? "—", mono: "hash" },

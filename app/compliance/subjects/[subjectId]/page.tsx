@@ -87,7 +87,14 @@ export default definePage<{ subjectId: string }>(
               },
               {
                 header: "Under",
-                cell: (row) => (row.policyVersion ? policyVersionLabel(row.policyVersion, "short") : "—"),
+                cell: (row) => (
+                  <>
+                    {row.policyVersion ? policyVersionLabel(row.policyVersion, "short") : "—"}
+                    {row.decidedWording && (
+                      <span className="block text-slate-600">wording version {row.decidedWording.version}</span>
+                    )}
+                  </>
+                ),
               },
               { header: "Since", cell: (row) => formatTime(row.updatedAt) },
             ]}
