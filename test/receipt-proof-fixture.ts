@@ -11,7 +11,7 @@ import { inclusionProofPlan, leafHash, rootHash, type NodeId } from "../lib/tlog
 import { generateSignerKey, SIGNATURE_TYPE, verifierKeyOf } from "../lib/tlog/note";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash";
 
-export const FIXTURE_LOG_ORIGIN = "consent-portal.test/log";
+const FIXTURE_LOG_ORIGIN = "consent-portal.test/log";
 
 /** The hashed-field object of lib/ledger/event-hash.ts (hashedEventObject), for one event. */
 function hashedFields(event: HashedEventColumns) {
