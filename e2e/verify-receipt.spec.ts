@@ -22,7 +22,7 @@ test("a receipt dropped on /verify passes every check; a tampered one fails wher
     return transfer;
   }, JSON.stringify(fixture.file));
   await page.getByTestId("receipt-drop-zone").dispatchEvent("drop", { dataTransfer });
-  await expect(page.getByRole("status")).toHaveText("This receipt is proven: every check passed.");
+  await expect(page.getByRole("main").getByRole("status")).toHaveText("This receipt is proven: every check passed.");
   const checks = page.getByRole("list", { name: "Checks" }).getByRole("listitem");
   await expect(checks).toHaveCount(8);
   for (const item of await checks.all()) await expect(item).toContainText("✔");
@@ -39,7 +39,9 @@ test("a receipt dropped on /verify passes every check; a tampered one fails wher
     mimeType: "application/json",
     buffer: Buffer.from(JSON.stringify(tampered)),
   });
-  await expect(page.getByRole("alert")).toHaveText("This receipt is NOT proven: see the checks marked ✖ below.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "This receipt is NOT proven: see the checks marked ✖ below.",
+  );
   await expect(page.getByTestId("check-signed-content")).toHaveAttribute("data-ok", "false");
   await expect(page.getByTestId("check-signed-content")).toContainText(
     'The receipt\'s "iso27560" differs from what the portal signed.',

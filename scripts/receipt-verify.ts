@@ -3,7 +3,7 @@
 // Exit code 0 only if every check passes.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { RECEIPT_CHECK_TITLES, verifyReceiptFile } from "../lib/tlog/verify-receipt.js";
+import { type Jwks, RECEIPT_CHECK_TITLES, verifyReceiptFile } from "../lib/tlog/verify-receipt.js";
 
 const USAGE =
   "Usage: npm run receipt:verify -- receipt.json --log-key VKEY --witness-key VKEY [--witness-key VKEY …] [--quorum N] [--jwks FILE]";
@@ -44,10 +44,7 @@ const checks = await verifyReceiptFile(readJson(receiptPath, "the receipt"), {
   logKey,
   witnessKeys: values["witness-key"],
   quorum,
-  jwks:
-    values.jwks === undefined
-      ? undefined
-      : (readJson(values.jwks, "the JWKS") as { keys: Array<Record<string, unknown>> }),
+  jwks: values.jwks === undefined ? undefined : (readJson(values.jwks, "the JWKS") as Jwks),
 });
 for (const { check, ok, detail } of checks) console.log(`${ok ? "✔" : "✖"} ${RECEIPT_CHECK_TITLES[check]}: ${detail}`);
 if (values.jwks === undefined)

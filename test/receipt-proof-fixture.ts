@@ -11,7 +11,7 @@ import { generateSignerKey, SIGNATURE_TYPE, verifierKeyOf } from "../lib/tlog/no
 import { consentEventLeaf } from "../lib/transparency/leaf-data";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash";
 
-export const FIXTURE_LOG_ORIGIN = "consent-portal.test/log";
+const FIXTURE_LOG_ORIGIN = "consent-portal.test/log";
 
 export interface ReceiptProofFixture {
   file: {

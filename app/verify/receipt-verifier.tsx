@@ -5,7 +5,7 @@ import { buttonClass } from "@/components/button-class";
 import { TextArea, TextInput } from "@/components/form-field";
 import { Notice } from "@/components/notice";
 import { Panel } from "@/components/panel";
-import { RECEIPT_CHECK_TITLES, type ReceiptCheck, verifyReceiptFile } from "@/lib/tlog/verify-receipt";
+import { type Jwks, RECEIPT_CHECK_TITLES, type ReceiptCheck, verifyReceiptFile } from "@/lib/tlog/verify-receipt";
 
 type Outcome = { fileName: string; checks: ReceiptCheck[] } | { fileName: string; error: string };
 
@@ -33,9 +33,9 @@ export function ReceiptVerifier(props: {
       setOutcome({ fileName: chosen.name, error: "This file is not a JSON receipt file." });
       return;
     }
-    let keys: { keys: Array<Record<string, unknown>> } | undefined;
+    let keys: Jwks | undefined;
     try {
-      keys = jwks.trim() ? (JSON.parse(jwks) as { keys: Array<Record<string, unknown>> }) : undefined;
+      keys = jwks.trim() ? (JSON.parse(jwks) as Jwks) : undefined;
     } catch {
       setOutcome({ fileName: chosen.name, error: "The portal's signing keys (JWKS) are not valid JSON." });
       return;

@@ -75,7 +75,7 @@ interface LeafRange {
  * a multiple of a power of two at least as large as the range, so the subtrees come out largest
  * first and MTH(range) is their hashes folded from the right.
  */
-export function rangeNodes(start: number, end: number): NodeId[] {
+function rangeNodes(start: number, end: number): NodeId[] {
   const nodes: NodeId[] = [];
   let at = start;
   while (at < end) {

@@ -30,7 +30,7 @@ export class NoteError extends Error {
 }
 
 /** Key names: non-empty, no Unicode spaces, no `+`. */
-export function isValidKeyName(name: string): boolean {
+function isValidKeyName(name: string): boolean {
   return name !== "" && !/[\s+]/u.test(name) && isWellFormedText(name);
 }
 
@@ -142,7 +142,7 @@ export function verifierKeyOf(signer: string | NoteSigner): string {
 }
 
 /** The message a 0x04 cosignature signs. */
-export function cosignatureMessage(timestamp: number, text: string): Uint8Array {
+function cosignatureMessage(timestamp: number, text: string): Uint8Array {
   return utf8(`cosignature/v1\ntime ${timestamp}\n${text}`);
 }
 

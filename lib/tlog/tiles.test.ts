@@ -20,7 +20,10 @@ import {
   rightEdgeTileIds,
   rootFromTiles,
   type Tile,
+  TILE_HEIGHT,
+  TILE_WIDTH,
   tileKey,
+  tileMap,
   tilePath,
   tilesForNodes,
   tileWidth,
@@ -53,8 +56,9 @@ class TileStore {
     return result;
   }
 
+  /** As a caller would: rows read from storage, keyed with tileMap. */
   read(ids: { level: number; index: number }[]) {
-    return new Map(ids.map((id) => [tileKey(id), this.rows.get(tileKey(id))!.data] as const));
+    return tileMap(ids.map((id) => this.rows.get(tileKey(id))!));
   }
 }
 
@@ -64,6 +68,10 @@ function randomLeafHashes(count: number, seed: number): Hash[] {
 }
 
 describe("tile paths (C2SP tlog-tiles)", () => {
+  it("uses tiles of height 8: 256 hashes", () => {
+    expect([TILE_HEIGHT, TILE_WIDTH]).toEqual([8, 256]);
+  });
+
   it("spells indexes in x-prefixed 3-digit groups and partial tiles with .p/<width>", () => {
     expect(tilePath({ level: 0, index: 1234067, width: 256 })).toBe("tile/0/x001/x234/067");
     expect(tilePath({ level: 1, index: 0, width: 17 })).toBe("tile/1/000.p/17");
@@ -159,7 +167,7 @@ describe("appending leaves to tiles", { timeout: 60_000 }, () => {
       const plan = consistencyProofPlan(size1, size2);
       expect(proofFromTiles(plan, size2).map(toHex)).toEqual(plan.assemble(plan.nodes.map(nodeHash)).map(toHex));
     }
-  });
+  }, 60_000);
 
   it("gives the reference root and proofs after every batch of random size, up to 3,000 leaves", () => {
     const leaves = randomLeafHashes(3000, 3);

@@ -1,9 +1,8 @@
-import { fromBase64, fromUtf8, toBase64 } from "@/lib/tlog/bytes";
+import { equalBytes, fromBase64, fromUtf8, toBase64 } from "@/lib/tlog/bytes";
 import { parseCheckpoint, type Checkpoint } from "@/lib/tlog/checkpoint";
 import { cosignCheckpoint } from "@/lib/tlog/cosignature";
 import { emptyRoot, type Hash, HASH_SIZE, verifyConsistency } from "@/lib/tlog/merkle";
 import { NoteError, type NoteSigner, openNote, parseNote, type NoteVerifier } from "@/lib/tlog/note";
-import { equalBytes } from "@/lib/tlog/bytes";
 
 /**
  * The C2SP tlog-witness `add-checkpoint` rules (https://c2sp.org/tlog-witness), as one pure

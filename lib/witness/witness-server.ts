@@ -46,7 +46,7 @@ export interface RunningWitness {
 }
 
 /** Reads the witness key, creating it (mode 0600) on first run. */
-export async function loadOrCreateWitnessKey(
+async function loadOrCreateWitnessKey(
   keyFile: string,
   name: string,
 ): Promise<{ signer: NoteSigner; created: boolean }> {
@@ -61,7 +61,7 @@ export async function loadOrCreateWitnessKey(
 }
 
 /** `<origin> <verifier key>` entries → trusted keys by origin. */
-export function parseTrustedLogs(entries: string[]): Map<string, NoteVerifier[]> {
+function parseTrustedLogs(entries: string[]): Map<string, NoteVerifier[]> {
   const logs = new Map<string, NoteVerifier[]>();
   for (const entry of entries) {
     const [origin, key, ...rest] = entry.trim().split(/\s+/);
