@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { asOwner } from "@/test/owner-database";
 import { beforeAll, describe, expect, it } from "vitest";
 import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
 import { grantConsent } from "@/lib/consent/grant-consent";
@@ -193,13 +194,22 @@ describe("the database keeps purpose versions fixed", () => {
   it("refuses to change or remove a version, or to store a hash that is not its wording's", async () => {
     const purpose = await newPurpose();
     const version = await db().purposeVersion.findFirstOrThrow({ where: { purposeId: purpose.id } });
+    // The portal's role may not even try (ADR 024); the owner is stopped by the triggers.
     await expect(
       db().$executeRaw`UPDATE "PurposeVersion" SET description = 'edited' WHERE id = ${version.id}::uuid`,
-    ).rejects.toThrow(/append-only/);
-    await expect(db().$executeRaw`DELETE FROM "PurposeVersion" WHERE id = ${version.id}::uuid`).rejects.toThrow(
-      /append-only/,
-    );
-    await expect(db().$executeRawUnsafe(`TRUNCATE "PurposeVersion" CASCADE`)).rejects.toThrow(/append-only/);
+    ).rejects.toThrow(/permission denied/);
+    await asOwner(async (owner) => {
+      await expect(
+        owner.query(`UPDATE "PurposeVersion" SET description = 'edited' WHERE id = $1`, [version.id]),
+      ).rejects.toThrow(/append-only/);
+      await expect(owner.query(`DELETE FROM "PurposeVersion" WHERE id = $1`, [version.id])).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(owner.query(`TRUNCATE "PurposeVersion" CASCADE`)).rejects.toThrow(/append-only/);
+      await expect(owner.query(`UPDATE "Purpose" SET key = 'renamed' WHERE id = $1`, [purpose.id])).rejects.toThrow(
+        /never change/,
+      );
+    });
     await expect(
       db().purposeVersion.create({
         data: {
@@ -212,9 +222,6 @@ describe("the database keeps purpose versions fixed", () => {
         },
       }),
     ).rejects.toThrow(/PurposeVersion_text_sha256_check/);
-    await expect(db().$executeRaw`UPDATE "Purpose" SET key = 'renamed' WHERE id = ${purpose.id}::uuid`).rejects.toThrow(
-      /never change/,
-    );
   });
 
   it("computes the same SHA-256 as the portal for quotes, line breaks, control characters and emoji", async () => {

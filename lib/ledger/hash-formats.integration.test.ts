@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { databaseUrl } from "@/scripts/db/database-roles";
 import { MIGRATIONS_DIR, migrate, readMigrations } from "@/scripts/db/migrate";
 import { createEmptyDatabase } from "@/test/database";
 import { purposeTextSha256 } from "@/lib/policies/purpose-text-hash";
@@ -55,7 +56,8 @@ function verify(events: Array<HashedEventColumns & { hash: string }>) {
 }
 
 beforeAll(async () => {
-  url = await createEmptyDatabase(inject("postgresAdminUrl"));
+  // As the owner, who runs migrations: the test plays the part of a deployment being upgraded.
+  url = databaseUrl(inject("ownerUrl"), { database: await createEmptyDatabase(inject("postgresAdminUrl")) });
   await migrateUpTo(url, PURPOSE_VERSIONS_MIGRATION);
   client = new pg.Client({ connectionString: url });
   await client.connect();

@@ -120,10 +120,12 @@ describe("an insider with full database access", () => {
     const hash = computeEventHash(forged);
     await asOwner(async (owner) => {
       await owner.query(
-        `INSERT INTO "ConsentEvent" (id, subject_id, seq, action, purpose_id, policy_version_id, policy_text_sha256, method,
-           actor_type, server_time, idempotency_key, request_fingerprint, prev_hash, hash)
-         SELECT $1, subject_id, $2, 'granted', purpose_id, policy_version_id, policy_text_sha256, method, actor_type,
-           server_time, 'forged', request_fingerprint, $5, $3 FROM "ConsentEvent" WHERE id = $4`,
+        `INSERT INTO "ConsentEvent" (id, subject_id, seq, hash_version, action, purpose_id, purpose_version_id,
+           purpose_text_sha256, policy_version_id, policy_text_sha256, method, actor_type, server_time, idempotency_key,
+           request_fingerprint, prev_hash, hash)
+         SELECT $1, subject_id, $2, hash_version, 'granted', purpose_id, purpose_version_id, purpose_text_sha256,
+           policy_version_id, policy_text_sha256, method, actor_type, server_time, 'forged', request_fingerprint, $5, $3
+         FROM "ConsentEvent" WHERE id = $4`,
         [forged.id, forged.seq, hash, last.id, last.hash],
       );
       // As in the security review: the head moves too, so the chain alone is fooled.

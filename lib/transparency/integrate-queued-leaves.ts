@@ -5,6 +5,7 @@ import { formatCheckpoint } from "@/lib/tlog/checkpoint";
 import { leafHash } from "@/lib/tlog/merkle";
 import { signNote } from "@/lib/tlog/note";
 import { appendLeaves, rightEdgeTileIds } from "@/lib/tlog/tiles";
+import { accessLogLeaf, adminChangeLeaf, consentEventLeaf } from "./leaf-data";
 import { logConfig } from "./log-config";
 import { readTiles, writeTiles } from "./tile-store";
 
@@ -58,19 +59,23 @@ export async function integrateQueuedLeaves(options: { maxBatch?: number } = {})
     await tx.$executeRaw`DELETE FROM "LogQueue" WHERE id = ANY(${queued.map((row) => row.id)}::bigint[])`;
     if (fresh.length === 0) return { integrated: 0, size };
 
+    await computeBackfilledLeaves(tx, fresh);
+    const leaves = fresh.filter((row) => row.data !== "");
+    if (leaves.length === 0) return { integrated: 0, size };
+
     const edge = await readTiles(tx, rightEdgeTileIds(size));
     const grown = appendLeaves({
       size,
       rightEdgeTiles: edge,
-      leafHashes: fresh.map((row) => leafHash(utf8.encode(row.data))),
+      leafHashes: leaves.map((row) => leafHash(utf8.encode(row.data))),
     });
     await tx.$executeRaw`
       INSERT INTO "LogLeaf" (log_index, kind, row_id, data)
       SELECT * FROM unnest(
-        ${fresh.map((_, offset) => BigInt(size + offset))}::bigint[],
-        ${fresh.map((row) => row.kind)}::"LogLeafKind"[],
-        ${fresh.map((row) => row.row_id)}::uuid[],
-        ${fresh.map((row) => row.data)}::text[]
+        ${leaves.map((_, offset) => BigInt(size + offset))}::bigint[],
+        ${leaves.map((row) => row.kind)}::"LogLeafKind"[],
+        ${leaves.map((row) => row.row_id)}::uuid[],
+        ${leaves.map((row) => row.data)}::text[]
       )`;
     await writeTiles(tx, grown.tiles);
     const note = signNote(
@@ -80,6 +85,27 @@ export async function integrateQueuedLeaves(options: { maxBatch?: number } = {})
     await tx.logCheckpoint.create({
       data: { size: BigInt(grown.size), rootHash: Buffer.from(grown.root), note },
     });
-    return { integrated: fresh.length, size: grown.size };
+    return { integrated: leaves.length, size: grown.size };
   }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * Rows queued by the log's migration (empty data: recorded before the log existed) get their leaf
+ * computed from the row now, the same functions the writers use. A row gone meanwhile is dropped.
+ */
+async function computeBackfilledLeaves(tx: Tx, queued: Array<{ kind: string; row_id: string; data: string }>) {
+  const pending = queued.filter((row) => row.data === "");
+  if (pending.length === 0) return;
+  const ids = (kind: string) => pending.filter((row) => row.kind === kind).map((row) => row.row_id);
+  const computed = new Map<string, string>();
+  for (const event of await tx.consentEvent.findMany({ where: { id: { in: ids("consent_event") } } })) {
+    computed.set(event.id, consentEventLeaf(event).data);
+  }
+  for (const row of await tx.accessLog.findMany({ where: { id: { in: ids("access_log") } } })) {
+    computed.set(row.id, accessLogLeaf(row).data);
+  }
+  for (const row of await tx.adminChange.findMany({ where: { id: { in: ids("admin_change") } } })) {
+    computed.set(row.id, adminChangeLeaf(row).data);
+  }
+  for (const row of pending) row.data = computed.get(row.row_id) ?? "";
 }

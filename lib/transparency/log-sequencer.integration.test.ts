@@ -9,6 +9,7 @@ import { PERSON } from "@/test/actors";
 import { newSubject, seedCatalog, signUp } from "@/test/consent-fixtures";
 import { TEST_LOG_VERIFIER_KEY } from "@/test/test-env";
 import { integrateQueuedLeaves } from "./integrate-queued-leaves";
+import { consentEventLeaf } from "./leaf-data";
 import { readCheckpoints } from "./read-checkpoints";
 import { readLogEntries } from "./read-entries";
 import { readConsistencyProof, readInclusionProof } from "./read-proofs";
@@ -109,6 +110,21 @@ describe("the log sequencer", () => {
     await integrateQueuedLeaves();
     const leaves = await db().logLeaf.findMany({ orderBy: { logIndex: "asc" } });
     expect(leaves.map((leaf) => Number(leaf.logIndex))).toEqual(leaves.map((_, index) => index));
+    expect(await db().logQueue.count()).toBe(0);
+  });
+
+  it("logs rows recorded before the log existed, as its migration queued them (leaf computed from the row)", async () => {
+    const subject = await newSubject();
+    await signUp(subject.id, ["terms"]);
+    const events = await db().consentEvent.findMany({ where: { subjectId: subject.id } });
+    // As if written before the log: the writer's queue entries replaced by the migration's empty ones.
+    await db().logQueue.deleteMany({ where: { rowId: { in: events.map((event) => event.id) } } });
+    await db().logQueue.createMany({
+      data: events.map((event) => ({ kind: "consent_event" as const, rowId: event.id, data: "" })),
+    });
+    await integrateQueuedLeaves();
+    const leaves = await db().logLeaf.findMany({ where: { rowId: { in: events.map((event) => event.id) } } });
+    expect(leaves.map((leaf) => leaf.data).sort()).toEqual(events.map((event) => consentEventLeaf(event).data).sort());
     expect(await db().logQueue.count()).toBe(0);
   });
 });

@@ -116,7 +116,8 @@ export function compareLeaf(
   queuedData: string | null,
   onPending: () => void,
 ): void {
-  if (leafData === null && queuedData === expected) {
+  // An empty queued leaf is a row recorded before the log, waiting for its leaf to be computed.
+  if (leafData === null && (queuedData === expected || queuedData === "")) {
     onPending();
     return;
   }
@@ -238,6 +239,9 @@ export async function verifyLog(
     WHERE witness = ANY(${witnessed.witnessNames}::text[])
     GROUP BY size ORDER BY size`;
   let cosignedIndex = -1;
+  // Rows recorded before the log existed were logged at its start, dated in the past by nature.
+  const [birth] = await tx.$queryRaw<Array<{ at: Date | null }>>`SELECT min(created_at) AS at FROM "LogCheckpoint"`;
+  const logBirth = birth?.at?.getTime() ?? Infinity;
 
   const builder = new TreeBuilder();
   const wanted = new Map<number, CheckpointClaim[]>();
@@ -286,7 +290,11 @@ export async function verifyLog(
       const witnessedBefore = cosigned[cosignedIndex];
       if (witnessedBefore) {
         const time = leafTime(leaf.data);
-        if (time !== null && time < witnessedBefore.at.getTime() - BACKDATING_TOLERANCE_MS) {
+        if (
+          time !== null &&
+          time >= logBirth - BACKDATING_TOLERANCE_MS &&
+          time < witnessedBefore.at.getTime() - BACKDATING_TOLERANCE_MS
+        ) {
           problems.add({
             reason: "backdated",
             logIndex: index,

@@ -88,6 +88,18 @@ CREATE TRIGGER "LogCosignature_no_truncate" BEFORE TRUNCATE ON "LogCosignature"
 ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_append_only";
 ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_no_truncate";
 
+-- Evidence recorded before the log existed: queued in time order with empty data, which tells the
+-- sequencer to compute the leaf from the row. Rows inserted later get a queue entry only from the
+-- code that inserts them, so a row with neither entry nor leaf was inserted around the portal.
+INSERT INTO "LogQueue" ("kind", "row_id", "data", "enqueued_at")
+SELECT "kind"::"LogLeafKind", "id", '', "at"
+FROM (
+    SELECT 'consent_event' AS "kind", "id", "server_time" AS "at", 0 AS "table_order", "seq" FROM "ConsentEvent"
+    UNION ALL SELECT 'access_log', "id", "at", 1, 0 FROM "AccessLog"
+    UNION ALL SELECT 'admin_change', "id", "at", 2, 0 FROM "AdminChange"
+) AS "existing"
+ORDER BY "at", "table_order", "seq", "id";
+
 -- The portal's privileges (ADR 024): leaves, checkpoints and cosignatures are appended only; the
 -- right-most tile of each level grows in place; the queue is emptied by the sequencer.
 GRANT SELECT, INSERT, DELETE ON "LogQueue" TO consent_app;
