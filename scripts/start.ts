@@ -150,7 +150,8 @@ if (local.useLocalWitness) {
   });
   cleanups.push(() => witness.close());
   process.env.WITNESSES = `${witness.url}#${witness.verifierKey}`;
-  console.log(`Local witness on ${witness.url} (its key: ${witness.verifierKey}).`);
+  console.log(`Transparency log ${log.origin}, key ${verifierKeyOf(log.signerKey)}`);
+  console.log(`Local witness on ${witness.url}, key ${witness.verifierKey}`);
 }
 
 const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");

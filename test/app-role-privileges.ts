@@ -16,7 +16,7 @@ interface Privileges {
 
 const READ_APPEND: Privileges = { table: ["SELECT", "INSERT"] };
 
-export const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
+const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   // Evidence: read and append only.
   ConsentEvent: READ_APPEND,
   AccessLog: READ_APPEND,

@@ -2,7 +2,7 @@ import canonicalize from "canonicalize";
 import { hashedEventObject, type HashedEventColumns } from "@/lib/ledger/event-hash";
 
 /** What a leaf stands for: one row of the three evidence tables. */
-export type LeafKind = "consent_event" | "access_log" | "admin_change";
+type LeafKind = "consent_event" | "access_log" | "admin_change";
 
 export interface Leaf {
   kind: LeafKind;

@@ -11,7 +11,7 @@ export const inclusionProofQuery = z.object({ index: count("index"), size: count
 export const consistencyProofQuery = z.object({ from: count("from"), to: count("to") });
 
 /** One page of entries: `end` is exclusive; at most 1,000 per page. */
-export const MAX_ENTRIES_PAGE = 1_000;
+const MAX_ENTRIES_PAGE = 1_000;
 export const entriesQuery = z
   .object({ start: count("start"), end: count("end") })
   .refine((page) => page.end > page.start, { message: "end must be larger than start", path: ["end"] })

@@ -8,7 +8,7 @@ import { keyName, logConfig } from "./log-config";
 import { TreeBuilder } from "./tree-builder";
 
 /** What an insider's change to the evidence looks like to the verifier (ADR 028). */
-export type LogProblemReason =
+type LogProblemReason =
   /** A row's leaf, recomputed from the row, differs from the log's leaf: the row was edited. */
   | "leaf_mismatch"
   /** A row is neither in the log nor queued for it: inserted around the application. */

@@ -32,12 +32,16 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
         intro="Every decision you made, newest first. Each has a signed receipt: a JSON file you can keep as proof."
       />
       <p className="mt-2 max-w-prose text-sm text-slate-600">
-        How to verify a receipt: its <code>jws</code> is a JSON Web Signature (EdDSA, Ed25519). Check it with any JOSE
-        library against our public key at{" "}
+        Each receipt proves itself: drop it on{" "}
+        <a className="text-blue-800 underline" href="/verify">
+          Verify a receipt
+        </a>{" "}
+        to check, in your browser, that we signed it and that the decision is in our public log, confirmed by an
+        independent witness. (For developers: the file holds a JSON Web Signature checked against{" "}
         <a className="text-blue-800 underline" href="/api/receipts/jwks">
           /api/receipts/jwks
-        </a>
-        ; the signed payload must equal the receipt in the file.
+        </a>{" "}
+        and a Merkle inclusion proof; a receipt downloaded in the first seconds after a decision has no proof yet.)
       </p>
       {history.length === 0 ? (
         <p className="mt-6 rounded-xl bg-white p-6 shadow-sm">You have made no decisions yet.</p>
