@@ -51,8 +51,13 @@ export async function readCheckpoints(
   const sizes =
     options.witnessed && quorum > 0
       ? await db().$queryRaw<Array<{ size: bigint }>>`
-          SELECT size FROM "LogCosignature"
-          WHERE witness = ANY(${names}::text[]) AND size >= ${minSize}
+          SELECT size FROM (
+            -- The newest cosignatures only (a backward scan of the primary key): a log cosigns
+            -- about once a second, so grouping every cosignature ever made would grow without end.
+            SELECT size FROM "LogCosignature"
+            WHERE witness = ANY(${names}::text[]) AND size >= ${minSize}
+            ORDER BY size DESC LIMIT ${Math.max(1_000, limit * names.length)}
+          ) AS recent
           GROUP BY size HAVING count(*) >= ${quorum}
           ORDER BY size DESC LIMIT ${limit}`
       : await db().$queryRaw<Array<{ size: bigint }>>`
