@@ -74,7 +74,8 @@ export default defineConfig({
     command: "npx tsx --conditions=react-server scripts/start.ts --fresh",
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
-    timeout: 240_000,
+    // A production build takes 2–4 minutes on 2 cores; more while other work shares the machine.
+    timeout: 600_000,
     stdout: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     env: {
