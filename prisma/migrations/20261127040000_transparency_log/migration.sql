@@ -66,27 +66,21 @@ CREATE INDEX "LogCosignature_witness_size_idx" ON "LogCosignature"("witness", "s
 
 ALTER TABLE "LogCosignature" ADD CONSTRAINT "LogCosignature_size_fkey" FOREIGN KEY ("size") REFERENCES "LogCheckpoint"("size") ON DELETE RESTRICT ON UPDATE RESTRICT;
 
--- Leaves, checkpoints and cosignatures are evidence: append-only, like the ledger.
-CREATE TRIGGER "LogLeaf_append_only" BEFORE UPDATE OR DELETE ON "LogLeaf"
-    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
-CREATE TRIGGER "LogLeaf_no_truncate" BEFORE TRUNCATE ON "LogLeaf"
-    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
-ALTER TABLE "LogLeaf" ENABLE ALWAYS TRIGGER "LogLeaf_append_only";
-ALTER TABLE "LogLeaf" ENABLE ALWAYS TRIGGER "LogLeaf_no_truncate";
-
-CREATE TRIGGER "LogCheckpoint_append_only" BEFORE UPDATE OR DELETE ON "LogCheckpoint"
-    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
-CREATE TRIGGER "LogCheckpoint_no_truncate" BEFORE TRUNCATE ON "LogCheckpoint"
-    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
-ALTER TABLE "LogCheckpoint" ENABLE ALWAYS TRIGGER "LogCheckpoint_append_only";
-ALTER TABLE "LogCheckpoint" ENABLE ALWAYS TRIGGER "LogCheckpoint_no_truncate";
-
-CREATE TRIGGER "LogCosignature_append_only" BEFORE UPDATE OR DELETE ON "LogCosignature"
-    FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"();
-CREATE TRIGGER "LogCosignature_no_truncate" BEFORE TRUNCATE ON "LogCosignature"
-    FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"();
-ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_append_only";
-ALTER TABLE "LogCosignature" ENABLE ALWAYS TRIGGER "LogCosignature_no_truncate";
+-- Leaves, checkpoints and cosignatures are evidence: append-only, like the ledger (the same
+-- triggers as migration 20261123010000, one table at a time).
+DO $$
+DECLARE
+    t TEXT;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['LogLeaf', 'LogCheckpoint', 'LogCosignature'] LOOP
+        EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION "refuse_ledger_change"()',
+                       t || '_append_only', t);
+        EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION "refuse_ledger_change"()',
+                       t || '_no_truncate', t);
+        EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER %I', t, t || '_append_only');
+        EXECUTE format('ALTER TABLE %I ENABLE ALWAYS TRIGGER %I', t, t || '_no_truncate');
+    END LOOP;
+END $$;
 
 -- Evidence recorded before the log existed: queued in time order with empty data, which tells the
 -- sequencer to compute the leaf from the row. Rows inserted later get a queue entry only from the
