@@ -190,7 +190,7 @@ export async function pgbench(
 }
 
 /** psql running one command (e.g. `\copy … TO '/dev/null'`); throws on failure. */
-export async function psql(ctx: BenchContext, url: string, command: string, input?: AsyncIterable<string>) {
+export async function psql(ctx: BenchContext, url: string, command: string, input?: Iterable<string> | AsyncIterable<string>) {
   if (!ctx.tools.psql) throw new Error("psql not found: install postgresql-client (or set PG_BIN)");
   const { code, stderr } = await runTool(
     ctx.tools.psql,
@@ -205,7 +205,7 @@ function runTool(
   command: string,
   args: string[],
   env: Record<string, string>,
-  input?: AsyncIterable<string>,
+  input?: Iterable<string> | AsyncIterable<string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });

@@ -6,7 +6,12 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { computeEmailBlindIndex } from "../lib/crypto/blind-index.js";
 import { emailBlindIndexKey } from "../lib/crypto/ledger-keys.js";
-import { computeEventHash, CURRENT_HASH_FORMAT, GENESIS_HASH, type HashedEventColumns } from "../lib/ledger/event-hash.js";
+import {
+  computeEventHash,
+  CURRENT_HASH_FORMAT,
+  GENESIS_HASH,
+  type HashedEventColumns,
+} from "../lib/ledger/event-hash.js";
 import { consentEventLeaf } from "../lib/transparency/leaf-data.js";
 import { copyField, psql, type BenchContext } from "./harness.js";
 
@@ -203,7 +208,7 @@ function* subjectRows(catalog: Catalog, subjects: number, firstN: number) {
 }
 
 /** Yields one table's lines from the generator in chunks (COPY reads them from stdin). */
-async function* chunks(lines: Iterable<string>): AsyncGenerator<string> {
+function* chunks(lines: Iterable<string>): Generator<string> {
   let chunk = "";
   for (const line of lines) {
     chunk += line;

@@ -57,7 +57,7 @@ export async function logIntegrationAndVerification(ctx: BenchContext, leaves: n
       withClient(ctx.ownerUrl, async (client) => {
         const started = performance.now();
         await client.query("BEGIN");
-        await client.query(`CREATE TEMP TABLE leaf_copy (LIKE "LogLeaf") ON COMMIT DROP`);
+        await client.query(`CREATE TEMP TABLE leaf_copy (LIKE "LogLeaf" INCLUDING DEFAULTS) ON COMMIT DROP`);
         let moved = 0;
         while (moved < leaves) {
           const { rowCount } = await client.query(
