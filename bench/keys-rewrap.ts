@@ -10,7 +10,7 @@ import { sealNewProfile } from "../lib/subjects/subject-profile.js";
 import type { BenchContext, Figure } from "./harness.js";
 
 export async function run(ctx: BenchContext): Promise<Figure[]> {
-  const subjects = ctx.tiny ? 500 : 100_000;
+  const subjects = ctx.tiny ? 500 : Math.min(100_000, ctx.subjects);
   for (let done = 0; done < subjects; done += 5_000) {
     const rows = Array.from({ length: Math.min(5_000, subjects - done) }, () => {
       const id = randomUUID();
