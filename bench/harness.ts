@@ -190,7 +190,12 @@ export async function pgbench(
 }
 
 /** psql running one command (e.g. `\copy … TO '/dev/null'`); throws on failure. */
-export async function psql(ctx: BenchContext, url: string, command: string, input?: Iterable<string> | AsyncIterable<string>) {
+export async function psql(
+  ctx: BenchContext,
+  url: string,
+  command: string,
+  input?: Iterable<string> | AsyncIterable<string>,
+) {
   if (!ctx.tools.psql) throw new Error("psql not found: install postgresql-client (or set PG_BIN)");
   const { code, stderr } = await runTool(
     ctx.tools.psql,

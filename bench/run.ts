@@ -86,7 +86,12 @@ try {
   await run("transparency-log", async () => {
     const { logIntegrationAndVerification } = await import("./transparency-log.js");
     return {
-      run: (ctx) => logIntegrationAndVerification(ctx, Number(values["log-leaves"] ?? (tiny ? 200 : 200_000))),
+      // Each pair integrates its share of the queue and leaves as much again for its ceiling.
+      run: (ctx) =>
+        logIntegrationAndVerification(
+          ctx,
+          Number(values["log-leaves"] ?? Math.min(200_000, Math.floor((ctx.subjects * 4) / (2 * ctx.pairs)))),
+        ),
     };
   });
   await run("verification", () => import("./verification.js"));
