@@ -1,25 +1,18 @@
-// `npm run keys:rewrap` on many subjects (not part of `npm test`):
-//   npx tsx --conditions=react-server bench/keys-rewrap.ts [subjects]
-// Starts a throw-away embedded PostgreSQL, bulk-loads N subjects (default 100,000) whose data
-// keys are wrapped by one master key, starts a rotation and times the rewrap, batch size 500.
+// `npm run keys:rewrap` after a master key rotation: subjects/s rewrapped in batches of 500 over
+// `subjects` subjects whose data keys one master key wraps (no ceiling: information only).
 import { randomUUID } from "node:crypto";
-import { switchToTestKeysFile } from "../test/keys-file.js";
-import { startBenchDatabase } from "./bench-database.js";
+import { db } from "../lib/db/client.js";
+import { systemActor } from "../lib/auth/actor.js";
+import { keyProvider } from "../lib/keys/key-provider.js";
+import { startMasterKeyRotation } from "../lib/keys/rotate-keys.js";
+import { rewrapSubjectKeys } from "../lib/admin/rewrap-subject-keys.js";
+import { sealNewProfile } from "../lib/subjects/subject-profile.js";
+import type { BenchContext, Figure } from "./harness.js";
 
-const SUBJECTS = Number(process.argv[2] ?? 100_000);
-const database = await startBenchDatabase("keys-rewrap");
-switchToTestKeysFile();
-
-const { db } = await import("../lib/db/client.js");
-const { systemActor } = await import("../lib/auth/actor.js");
-const { keyProvider } = await import("../lib/keys/key-provider.js");
-const { startMasterKeyRotation } = await import("../lib/keys/rotate-keys.js");
-const { rewrapSubjectKeys } = await import("../lib/admin/rewrap-subject-keys.js");
-const { sealNewProfile } = await import("../lib/subjects/subject-profile.js");
-
-try {
-  for (let done = 0; done < SUBJECTS; done += 5_000) {
-    const rows = Array.from({ length: Math.min(5_000, SUBJECTS - done) }, () => {
+export async function run(ctx: BenchContext): Promise<Figure[]> {
+  const subjects = ctx.tiny ? 500 : Math.min(100_000, ctx.subjects);
+  for (let done = 0; done < subjects; done += 5_000) {
+    const rows = Array.from({ length: Math.min(5_000, subjects - done) }, () => {
       const id = randomUUID();
       return { id, ...sealNewProfile(id, { email: `${id}@example.com`, name: null }) };
     });
@@ -29,11 +22,17 @@ try {
   const started = performance.now();
   const result = await rewrapSubjectKeys({ batchSize: 500 }, systemActor("bench"));
   const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `Rewrapped ${result.rewrapped} subjects in ${seconds.toFixed(1)} s ` +
-      `(${Math.round(result.rewrapped / seconds)} subjects/s), ${result.remaining} left.`,
-  );
-} finally {
-  await db().$disconnect();
-  await database.stop();
+  const figure: Figure = {
+    id: "keys-rewrap",
+    figure: `keys:rewrap after a rotation, ${result.rewrapped.toLocaleString("en")} subjects`,
+    value: result.rewrapped / seconds,
+    unit: "subjects/s",
+    ceiling: null,
+    ceilingWhat: "none",
+    kind: "throughput",
+    ratio: null,
+    target: "information",
+  };
+  console.log(`${figure.figure}: ${Math.round(figure.value!)} subjects/s, ${result.remaining} left`);
+  return [figure];
 }

@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, unit, integration and e2e, then one summary line
+// `npm test`: lint, typecheck, unit, integration, the benchmarks at a tiny size and e2e, then one summary line
 // `N passed, N failed` (tests plus the static checks, each check counting as one).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -79,6 +79,9 @@ check("knip", bin("knip"), ["--no-config-hints"]);
 check("typecheck", "sh", ["-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`]);
 vitest("unit");
 vitest("integration");
+// The benchmarks once at a tiny size so they cannot rot: it fails only if a figure has no value
+// (no timed assertions; bench/README.md has the real figures).
+check("bench (tiny)", "npm", ["run", "--silent", "bench", "--", "--tiny", "--out", "test-results/bench-tiny.json"]);
 e2e();
 
 console.log("\nSummary");

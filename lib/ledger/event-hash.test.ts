@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import {
+  canonicalEventJson,
   ChainChecker,
   computeEventHash,
   fingerprintRequest,
@@ -179,5 +181,85 @@ describe("ChainChecker", () => {
       reason: "missing_events",
     });
     expect(finish(events, { lastSeq: 5, lastHash: "0".repeat(64) })).toMatchObject({ seq: 5, reason: "head_mismatch" });
+  });
+});
+
+describe("canonicalEventJson", () => {
+  /** mulberry32: the same cases on every run, so a failure can be replayed. */
+  function random(seed: number) {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  // Everything JSON escapes or that sorts oddly: controls, quotes, backslash, U+2028, lone
+  // surrogates, astral characters, non-ASCII letters.
+  const alphabet = [
+    ..."abcXYZ019-_|=!' ",
+    '"',
+    "\\",
+    "/",
+    "\u0000",
+    "\u0008",
+    "\t",
+    "\n",
+    "\u001f",
+    "\u007f",
+    "\u2028",
+    "\u2029",
+    "é",
+    "ß",
+    "中",
+    "\ud83d\ude00",
+    "\ud800",
+    "\udfff",
+    "\ufeff",
+  ];
+
+  it("is byte-identical to the canonicalize package on seeded random events of both formats", () => {
+    const next = random(15);
+    const text = () =>
+      Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+    const maybe = () => (next() < 0.3 ? null : text());
+    const time = () => new Date(Math.floor(next() * 4_102_444_800_000));
+    for (let index = 0; index < 5_000; index += 1) {
+      const hashVersion = next() < 0.5 ? 1 : 2;
+      const columns: HashedEventColumns = {
+        id: text(),
+        subjectId: text(),
+        seq: Math.floor(next() * 2 ** 31),
+        hashVersion,
+        action: text(),
+        purposeId: maybe(),
+        purposeVersionId: hashVersion === 2 ? maybe() : null,
+        purposeTextSha256: hashVersion === 2 ? maybe() : null,
+        policyVersionId: maybe(),
+        policyTextSha256: maybe(),
+        method: text(),
+        actorType: text(),
+        actorId: maybe(),
+        actorReason: maybe(),
+        clientTime: next() < 0.5 ? null : time(),
+        serverTime: time(),
+        ipTruncated: maybe(),
+        userAgentHash: maybe(),
+        idempotencyKey: text(),
+        requestFingerprint: text(),
+        prevHash: text(),
+      };
+      const expected = canonicalize(hashedEventObject(columns));
+      expect(canonicalEventJson(columns)).toBe(expected);
+      expect(computeEventHash(columns)).toBe(
+        createHash("sha256").update(columns.prevHash, "utf8").update(expected!, "utf8").digest("hex"),
+      );
+    }
+  });
+
+  it("refuses an unknown format as hashedEventObject does", () => {
+    expect(() => canonicalEventJson({ ...event(1, GENESIS_HASH), hashVersion: 3 })).toThrow("Unknown hash format 3");
   });
 });

@@ -52,10 +52,12 @@ async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | nul
   const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id
     LEFT JOIN "LogLeaf" l ON l.row_id = e.id
     LEFT JOIN LATERAL (SELECT data FROM "LogQueue" q WHERE q.row_id = e.id LIMIT 1) q ON true`;
-  // Keyset pagination over the (subject_id, seq) unique index: constant cost per batch.
+  // Keyset pagination over the (subject_id, seq) unique index. `s.id >= $1` repeats the bound
+  // on the Subject side: without it the merge join scans Subject's primary key from its first
+  // row on every batch, so each batch costs more than the last (quadratic in the ledger).
   return after
     ? tx.$queryRawUnsafe<EventWithHead[]>(
-        `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
+        `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
         after.subjectId,
         after.seq,
       )
