@@ -4,13 +4,16 @@ import { auth0Origin } from "@/lib/auth0/auth0-origin";
 import { env } from "@/lib/env";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
 
-// Runs for every request, to put the security headers (lib/http/security-headers.ts) on every
-// response: pages, route handlers, 404s, errors and static files. Only /auth/* (login,
-// callback, logout) is handed to the Auth0 SDK; it authorizes nothing: every page and handler
-// checks the role itself (lib/auth/viewer.ts). The SDK must see no other path: sessions do not
-// roll (see lib/auth/auth0.ts), and a rolling update on any other request could land after a
-// sign-out and set the session cookie again; it would also claim /me/*, which it reserves for
-// Auth0's My Account API (ours are pages).
+// Runs for every request but the Management API proxy's, to put the security headers
+// (lib/http/security-headers.ts) on every response: pages, route handlers, 404s, errors and
+// static files. Next.js buffers a copy of the body of each request a proxy sees
+// (proxyClientMaxBodySize) and waits for all of it; /api/mgmt/v2/* must stop reading at 1 MB
+// (lib/http/request-body.ts), so it sets the same headers in its wrapper (define-staff-route.ts).
+// Only /auth/* (login, callback, logout) is handed to the Auth0 SDK; it authorizes nothing:
+// every page and handler checks the role itself (lib/auth/viewer.ts). The SDK must see no other
+// path: sessions do not roll (see lib/auth/auth0.ts), and a rolling update on any other request
+// could land after a sign-out and set the session cookie again; it would also claim /me/*, which
+// it reserves for Auth0's My Account API (ours are pages).
 export async function proxy(request: NextRequest) {
   const config = env();
   const nonce = newNonce();
@@ -33,3 +36,7 @@ export async function proxy(request: NextRequest) {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
+
+export const config = {
+  matcher: ["/((?!api/mgmt/v2/.).*)"],
+};

@@ -4,10 +4,11 @@
 import type { APIResponse, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
-function expectSecurityHeaders(response: APIResponse, what: string) {
+function expectSecurityHeaders(response: APIResponse, what: string, options: { api?: boolean } = {}) {
   const headers = response.headers();
   const csp = headers["content-security-policy"] ?? "";
-  expect(csp, what).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+=*' 'strict-dynamic'(;|$)/);
+  if (options.api) expect(csp, what).toBe("default-src 'none'; frame-ancestors 'none'");
+  else expect(csp, what).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+=*' 'strict-dynamic'(;|$)/);
   expect(csp, what).not.toMatch(/script-src[^;]*unsafe-(inline|eval)/);
   expect(csp, what).toContain("frame-ancestors 'none'");
   expect(headers["x-content-type-options"], what).toBe("nosniff");
@@ -45,7 +46,11 @@ test("pages, route handlers, 404s, sign-in and static files carry the security h
 
   const missingApi = await request.get("/api/mgmt/v2/users");
   expect(missingApi.status()).toBe(401);
-  expectSecurityHeaders(missingApi, "a refused API call");
+  expectSecurityHeaders(missingApi, "a refused Management API call", { api: true });
+
+  const signedOutDownload = await request.get("/me/data/download");
+  expect(signedOutDownload.status()).toBe(401);
+  expectSecurityHeaders(signedOutDownload, "a refused route handler");
 
   const login = await request.get("/auth/login", { maxRedirects: 0 });
   expect(login.status()).toBeGreaterThanOrEqual(300);

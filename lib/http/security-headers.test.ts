@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { newNonce, securityHeaders } from "./security-headers";
+import { apiSecurityHeaders, newNonce, securityHeaders } from "./security-headers";
 
 const directives = (headers: Record<string, string>) =>
   Object.fromEntries(
@@ -63,5 +63,15 @@ describe("securityHeaders", () => {
     const nonces = new Set(Array.from({ length: 100 }, newNonce));
     expect(nonces.size).toBe(100);
     for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+  });
+});
+
+describe("apiSecurityHeaders", () => {
+  it("lets nothing in a JSON answer run or be framed, and adds HSTS on https", () => {
+    const headers = apiSecurityHeaders("https://consent.example");
+    expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["strict-transport-security"]).toBe("max-age=31536000");
+    expect(apiSecurityHeaders("http://localhost:3000")).not.toHaveProperty("strict-transport-security");
   });
 });

@@ -28,8 +28,20 @@ export function securityHeaders(options: {
     "frame-ancestors 'none'",
     ...(https ? ["upgrade-insecure-requests"] : []),
   ];
+  return { "content-security-policy": directives.join("; "), ...commonHeaders(https) };
+}
+
+/**
+ * For the Management API proxy's JSON answers, which proxy.ts does not see (see its matcher):
+ * nothing on them may run or be framed.
+ */
+export function apiSecurityHeaders(baseUrl: string): Record<string, string> {
+  const https = new URL(baseUrl).protocol === "https:";
+  return { "content-security-policy": "default-src 'none'; frame-ancestors 'none'", ...commonHeaders(https) };
+}
+
+function commonHeaders(https: boolean): Record<string, string> {
   return {
-    "content-security-policy": directives.join("; "),
     // For browsers that predate frame-ancestors.
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",

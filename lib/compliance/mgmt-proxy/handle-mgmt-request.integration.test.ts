@@ -371,9 +371,9 @@ describe("Management API proxy: bounded bodies", () => {
   it("reads no byte of a body the caller's role or the allow-list refuses", async () => {
     const { userId } = await auth0User();
     const refusedRole = endlessBody();
-    expect(await send(compliance, "PATCH", `/users/${encodeURIComponent(userId)}`, refusedRole.stream)).toMatchObject(
-      { status: 403 },
-    );
+    expect(await send(compliance, "PATCH", `/users/${encodeURIComponent(userId)}`, refusedRole.stream)).toMatchObject({
+      status: 403,
+    });
     const unknownRoute = endlessBody();
     expect(await send(admin, "POST", "/users", unknownRoute.stream)).toMatchObject({ status: 404 });
     expect([refusedRole.state.pulled, unknownRoute.state.pulled]).toEqual([0, 0]);
@@ -382,8 +382,7 @@ describe("Management API proxy: bounded bodies", () => {
   it("refuses JSON nested deeper than 32 levels with 400 and logs no write that did not happen", async () => {
     const { userId } = await auth0User();
     const path = `/users/${encodeURIComponent(userId)}`;
-    const nestedMetadata = (levels: number) =>
-      `{"user_metadata":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
+    const nestedMetadata = (levels: number) => `{"user_metadata":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
     const before = await db().accessLog.count({ where: { actorId: admin.id } });
     const deep = await send(admin, "PATCH", path, new Response(nestedMetadata(100_000)).body!);
     expect(deep).toMatchObject({ status: 400, body: { errorCode: "invalid_body" } });
