@@ -6,6 +6,8 @@ import { E2E_BASE_URL } from "./stack";
 
 // Never resolved: a navigation there is caught by the route below, so a leak shows as a page.
 const EVIL = "evil.example";
+/** By host, not by glob: `**://evil.example/**` would also match the portal's own `?returnTo=http://evil.example/…`. */
+const toEvil = (url: URL) => url.hostname === EVIL;
 
 const hostile = [
   `/%5C${EVIL}/pwned`, // /\host
@@ -25,7 +27,7 @@ test.describe("the consent gate's returnTo", () => {
   test.use({ storageState: storageStateFor("user") });
 
   test.beforeEach(async ({ page }) => {
-    await page.route(`**://${EVIL}/**`, (route) => route.fulfill({ body: "<h1>pwned</h1>", contentType: "text/html" }));
+    await page.route(toEvil, (route) => route.fulfill({ body: "<h1>pwned</h1>", contentType: "text/html" }));
   });
 
   test("a person who needs no gate is sent on only to pages of the portal", async ({ page }) => {
@@ -53,7 +55,7 @@ test.describe("the consent gate's returnTo", () => {
 });
 
 test("accepting the gate with a hostile returnTo ends on the portal", async ({ page }) => {
-  await page.route(`**://${EVIL}/**`, (route) => route.fulfill({ body: "<h1>pwned</h1>", contentType: "text/html" }));
+  await page.route(toEvil, (route) => route.fulfill({ body: "<h1>pwned</h1>", contentType: "text/html" }));
   const email = uniqueEmail("gate-redirect");
   await auth0.createUser(email);
   await attemptSignIn(page, email, NEW_PASSWORD);
