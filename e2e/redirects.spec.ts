@@ -31,7 +31,9 @@ test.describe("the consent gate's returnTo", () => {
   });
 
   test("a person who needs no gate is sent on only to pages of the portal", async ({ page }) => {
-    for (const value of hostile) {
+    // Followed by Chromium: the values a browser itself turns into another host (all of them are
+    // checked at the HTTP level below).
+    for (const value of hostile.slice(0, 4)) {
       await page.goto(`/consent?returnTo=${value}`);
       const landed = new URL(page.url());
       expect(landed.origin, value).toBe(E2E_BASE_URL);
