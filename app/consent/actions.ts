@@ -6,6 +6,7 @@ import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
 import { acceptGateFormSchema } from "@/lib/consent/form-schemas";
 import { defineAction } from "@/lib/http/define-action";
 import { readRequestContext } from "@/lib/http/request-context";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 
 export const acceptGate = defineAction({ role: "user", schema: acceptGateFormSchema }, async (input, actor) => {
   const { status } = await requirePerson(actor, "/consent", { gate: false });
@@ -20,5 +21,5 @@ export const acceptGate = defineAction({ role: "user", schema: acceptGateFormSch
     },
     actor,
   );
-  redirect(input.returnTo.startsWith("//") ? "/" : input.returnTo);
+  redirect(safeRedirectPath(input.returnTo));
 });

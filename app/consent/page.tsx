@@ -7,6 +7,7 @@ import { needsConsentGate, requirePerson } from "@/lib/subjects/require-person";
 import { readPolicyVersion } from "@/lib/policies/read-policy-versions";
 import { ConsentGateForm } from "./consent-gate-form";
 import { definePage } from "@/lib/http/define-page";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 
 /** Why a purpose is asked again: its wording changed in a way that needs the person's agreement. */
 function WhatChanged({ wording }: { wording: { version: number; changeSummary: string | null } }) {
@@ -19,14 +20,10 @@ function WhatChanged({ wording }: { wording: { version: number; changeSummary: s
 
 export const metadata: Metadata = { title: "Please review our terms" };
 
-function safeReturnTo(value: string | string[] | undefined): string {
-  return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") ? value : "/";
-}
-
 export default definePage(
   { role: "user", returnTo: "/consent" },
   async function ConsentGatePage({ actor, searchParams }) {
-    const returnTo = safeReturnTo((await searchParams).returnTo);
+    const returnTo = safeRedirectPath((await searchParams).returnTo);
     const { status } = await requirePerson(actor, "/consent", { gate: false });
     if (!needsConsentGate(status)) redirect(returnTo);
 

@@ -3,6 +3,7 @@ import { Auth0Client, filterDefaultIdTokenClaims } from "@auth0/nextjs-auth0/ser
 import { AuthorizationError } from "@auth0/nextjs-auth0/errors";
 import { NextResponse } from "next/server";
 import { env, isLocalIssuer } from "@/lib/env";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 
 let client: Auth0Client | undefined;
 
@@ -43,7 +44,8 @@ export function auth0(): Auth0Client {
         url.searchParams.set("reason", reason);
         return Promise.resolve(NextResponse.redirect(url));
       }
-      return Promise.resolve(NextResponse.redirect(new URL(context.returnTo ?? "/", base)));
+      // The SDK checks returnTo at /auth/login already; the portal's own check is the one that counts.
+      return Promise.resolve(NextResponse.redirect(new URL(safeRedirectPath(context.returnTo, base), base)));
     },
   });
   return client;

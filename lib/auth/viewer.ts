@@ -1,6 +1,7 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { env } from "@/lib/env";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 import type { Actor } from "./actor";
 import { auth0 } from "./auth0";
 import { hasRole, parseRoles, primaryRole, type Role } from "./roles";
@@ -57,6 +58,6 @@ export async function checkSession(role: Role): Promise<SessionCheck> {
 export async function requireSessionActor(role: Role, returnTo = "/"): Promise<Actor> {
   const check = await checkSession(role);
   if (check.ok) return check.actor;
-  if (check.reason === "signed_out") redirect(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
+  if (check.reason === "signed_out") redirect(`/auth/login?returnTo=${encodeURIComponent(safeRedirectPath(returnTo))}`);
   forbidden();
 }

@@ -20,7 +20,8 @@ export const acceptGateFormSchema = z.object({
   /** The purpose wordings the gate showed (ADR 025). */
   purposeVersionIds: formList(z.uuid()),
   idempotencyKey: z.uuid(),
-  returnTo: z.string().startsWith("/").default("/"),
+  /** Checked where it is used (lib/http/safe-redirect.ts): a foreign value goes home, it is not an error. */
+  returnTo: z.string().max(2048).default("/"),
 });
 
 /** Confirming a step that closes the account (withdrawing a required consent, deleting it). */

@@ -6,7 +6,11 @@ import { checkSession } from "@/lib/auth/viewer";
 import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { renderThrown } from "./error-response";
+import { readJsonBody } from "./request-body";
 import { fieldIssues } from "./validation";
+
+/** The portal's own JSON bodies are small forms of data; nothing it takes comes near this. */
+const MAX_ROUTE_BODY_BYTES = 100_000;
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -52,12 +56,7 @@ export function defineRoute<
       }
       let body: unknown;
       if (options.body) {
-        let raw: unknown;
-        try {
-          raw = await request.json();
-        } catch {
-          throw new AppError("bad_request", "The request body is not valid JSON.");
-        }
+        const raw = await readJsonBody(request, { maxBytes: MAX_ROUTE_BODY_BYTES });
         const parsed = options.body.safeParse(raw);
         if (!parsed.success) throw invalid("The request body is not valid.", parsed.error);
         body = parsed.data;

@@ -3,7 +3,9 @@ import type { NextRequest } from "next/server";
 import type { Actor } from "@/lib/auth/actor";
 import { checkSession } from "@/lib/auth/viewer";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
 import { renderThrown } from "./error-response";
+import { apiSecurityHeaders } from "./security-headers";
 
 export interface StaffRouteInput {
   actor: Actor;
@@ -28,12 +30,17 @@ export function defineStaffRoute(
   handler: (input: StaffRouteInput) => Promise<Response>,
 ) {
   return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
+    let response: Response;
     try {
       const actor = await authenticate(request, options.tokens);
-      return await handler({ actor, params: await context.params, request });
+      response = await handler({ actor, params: await context.params, request });
     } catch (error) {
-      return renderThrown("auth0", error, request.nextUrl.pathname);
+      response = renderThrown("auth0", error, request.nextUrl.pathname);
     }
+    for (const [name, value] of Object.entries(apiSecurityHeaders(env().APP_BASE_URL))) {
+      response.headers.set(name, value);
+    }
+    return response;
   };
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { redirect } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
+import { safeRedirectPath } from "@/lib/http/safe-redirect";
 import { readConsentStatus, type ConsentStatusView } from "@/lib/consent/read-consent-status";
 import { ensureSubject } from "./ensure-subject";
 import type { SubjectView } from "./subject-profile";
@@ -22,7 +23,7 @@ export async function requirePerson(actor: Actor, returnTo: string, options: { g
   // Erased: the account is gone; end the session.
   if (!status || status.erased) redirect("/auth/logout");
   if (options.gate !== false && needsConsentGate(status)) {
-    redirect(`/consent?returnTo=${encodeURIComponent(returnTo)}`);
+    redirect(`/consent?returnTo=${encodeURIComponent(safeRedirectPath(returnTo))}`);
   }
   return { subject, status };
 }

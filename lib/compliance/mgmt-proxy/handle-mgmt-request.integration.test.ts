@@ -13,7 +13,8 @@ import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { auth0Directory } from "../auth0-directory";
 import type { Actor } from "@/lib/auth/actor";
 import type { UpstreamFetch } from "./call-auth0";
-import { handleMgmtRequest, type ProxyRequest } from "./handle-mgmt-request";
+import { endlessBody } from "@/test/endless-body";
+import { handleMgmtRequest, MAX_BODY_BYTES, type ProxyRequest } from "./handle-mgmt-request";
 import { adminActor, staffActor } from "@/test/actors";
 
 const admin = adminActor("auth0|proxy-admin");
@@ -59,7 +60,7 @@ function call(actor: Actor, method: string, path: string, body?: unknown, conten
     segments: url.pathname.split("/").filter(Boolean).map(decodeURIComponent),
     query: url.searchParams,
     contentType: body === undefined ? null : contentType,
-    body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+    body: body === undefined ? null : new Response(typeof body === "string" ? body : JSON.stringify(body)).body,
   };
   // What the route answers: Auth0's answer, or a refusal rendered as `defineStaffRoute` renders it.
   return handleMgmtRequest(actor, request, { fetchUpstream, directory: auth0Directory(() => gateway) }).catch(
@@ -334,5 +335,64 @@ describe("Management API proxy: writes, jobs and upstream failures", () => {
     expect(limited.headers?.["retry-after"]).toMatch(/^\d+$/);
     // Even an outage is on record.
     expect(await lastLog(compliance.id)).toMatchObject({ action: "mgmt.read", detail: { status: 503 } });
+  });
+});
+
+describe("Management API proxy: bounded bodies", () => {
+  function send(actor: Actor, method: string, path: string, body: ReadableStream<Uint8Array>) {
+    const url = new URL(path, "http://portal.test/");
+    return handleMgmtRequest(
+      actor,
+      {
+        method,
+        segments: url.pathname.split("/").filter(Boolean).map(decodeURIComponent),
+        query: url.searchParams,
+        contentType: "application/json",
+        body,
+      },
+      { fetchUpstream, directory: auth0Directory(() => gateway) },
+    ).catch((failure: unknown) => {
+      if (failure instanceof AppError) return appErrorAnswer("auth0", failure);
+      throw failure;
+    });
+  }
+
+  it("stops reading a body that never ends at 1 MB and answers 413, calling Auth0 for nothing", async () => {
+    const { userId } = await auth0User();
+    const { stream, state } = endlessBody();
+    const response = await send(admin, "PATCH", `/users/${encodeURIComponent(userId)}`, stream);
+    expect(response).toMatchObject({ status: 413, body: { errorCode: "payload_too_large" } });
+    expect(state.pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + 64 * 1024);
+    expect(state.cancelled).toBe(true);
+    expect(upstreamPaths).toEqual([]);
+    expect((await lastLog(admin.id)).detail).toMatchObject({ endpoint: "update_user", refused: "payload_too_large" });
+  });
+
+  it("reads no byte of a body the caller's role or the allow-list refuses", async () => {
+    const { userId } = await auth0User();
+    const refusedRole = endlessBody();
+    expect(await send(compliance, "PATCH", `/users/${encodeURIComponent(userId)}`, refusedRole.stream)).toMatchObject({
+      status: 403,
+    });
+    const unknownRoute = endlessBody();
+    expect(await send(admin, "POST", "/users", unknownRoute.stream)).toMatchObject({ status: 404 });
+    expect([refusedRole.state.pulled, unknownRoute.state.pulled]).toEqual([0, 0]);
+  });
+
+  it("refuses JSON nested deeper than 32 levels with 400 and logs no write that did not happen", async () => {
+    const { userId } = await auth0User();
+    const path = `/users/${encodeURIComponent(userId)}`;
+    const nestedMetadata = (levels: number) => `{"user_metadata":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
+    const before = await db().accessLog.count({ where: { actorId: admin.id } });
+    const deep = await send(admin, "PATCH", path, new Response(nestedMetadata(100_000)).body!);
+    expect(deep).toMatchObject({ status: 400, body: { errorCode: "invalid_body" } });
+    const rows = await db().accessLog.findMany({ where: { actorId: admin.id }, orderBy: { at: "asc" }, skip: before });
+    expect(rows.map((row) => row.detail)).toEqual([
+      expect.objectContaining({ endpoint: "update_user", refused: "invalid_body" }),
+    ]);
+    expect(upstreamPaths).toEqual([]);
+    // 32 levels in all (the body, user_metadata and 30 more) still pass through.
+    const deepest = await send(admin, "PATCH", path, new Response(nestedMetadata(30)).body!);
+    expect(deepest.status).toBe(200);
   });
 });

@@ -29,8 +29,8 @@ export interface ProxyRequest {
   segments: string[];
   query: URLSearchParams;
   contentType: string | null;
-  /** The raw body (read only for PATCH and POST). */
-  body: string | null;
+  /** The body, unread: only a route that takes one reads it, after the role check (parse-proxy-body.ts). */
+  body: ReadableStream<Uint8Array> | null;
 }
 
 export interface ProxyDependencies {
@@ -90,7 +90,7 @@ export async function handleMgmtRequest(
           detail: { endpoint: route.name, auth0UserId: route.userId },
         }));
       case "create_users_export": {
-        const body = parseProxyBody(request, usersExportBodySchema);
+        const body = await parseProxyBody(request, usersExportBodySchema);
         return await proxyWrite(actor, route, fetchUpstream, JSON.stringify(body), () =>
           Promise.resolve({
             action: "mgmt.write",
@@ -99,7 +99,7 @@ export async function handleMgmtRequest(
         );
       }
       case "update_user": {
-        const body = parseProxyBody(request, updateUserBodySchema);
+        const body = await parseProxyBody(request, updateUserBodySchema);
         const directory = dependencies.directory ?? auth0Directory();
         return await updateUserThroughLedger(actor, route, body, fetchUpstream, directory);
       }

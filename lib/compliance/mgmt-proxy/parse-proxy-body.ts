@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { parseJsonText, readBodyText } from "@/lib/http/request-body";
 import { invalidRequest, namedIssues } from "./proxy-routes";
 
 /** Bodies are small JSON objects; Auth0's own metadata limit is far below this. */
@@ -7,28 +8,21 @@ export const MAX_BODY_BYTES = 1_000_000;
 
 /**
  * A proxied request's JSON body, checked as Auth0 would (media type, size, syntax, a non-empty
- * object) and then against the route's schema. Refusals are thrown, in Auth0's words.
+ * object) and then against the route's schema. It is read only here, for a route that takes a
+ * body and after the role check, and never past MAX_BODY_BYTES however it is sent (chunked or
+ * not); nesting is bounded before parsing. Refusals are thrown, in Auth0's words.
  */
-export function parseProxyBody<S extends z.ZodType>(
-  request: { contentType: string | null; body: string | null },
+export async function parseProxyBody<S extends z.ZodType>(
+  request: { contentType: string | null; body: ReadableStream<Uint8Array> | null },
   schema: S,
-): z.output<S> {
+): Promise<z.output<S>> {
   const type = request.contentType?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") {
     throw new AppError("unsupported_media_type", "Send the body as application/json.", {
       errorCode: "unsupported_media_type",
     });
   }
-  const text = request.body ?? "";
-  if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
-    throw new AppError("payload_too_large", "The request body is too large.", { errorCode: "payload_too_large" });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new AppError("bad_request", "Invalid request payload JSON format", { errorCode: "invalid_body" });
-  }
+  const raw = parseJsonText(await readBodyText(request.body, MAX_BODY_BYTES));
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && Object.keys(raw).length === 0) {
     throw new AppError("bad_request", "Payload validation error: send at least one property", {
       errorCode: "invalid_body",

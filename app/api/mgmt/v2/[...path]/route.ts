@@ -11,6 +11,8 @@ import { defineStaffRoute, type StaffRouteInput } from "@/lib/http/define-staff-
  * and body do, with the server's own Management API token.
  */
 async function proxy({ actor, params, request }: StaffRouteInput): Promise<Response> {
+  // A declared size over the limit is refused before anything else; the body itself is read
+  // (bounded) only by a route that takes one.
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
   const segments = Array.isArray(params.path) ? params.path : [];
@@ -19,7 +21,7 @@ async function proxy({ actor, params, request }: StaffRouteInput): Promise<Respo
     segments,
     query: request.nextUrl.searchParams,
     contentType: request.headers.get("content-type"),
-    body: request.method === "PATCH" || request.method === "POST" ? await request.text() : null,
+    body: request.body,
   });
   const headers = { "cache-control": "no-store", ...result.headers };
   if (result.status === 204) return new NextResponse(null, { status: 204, headers });
