@@ -44,16 +44,14 @@ export const withdrawRequiredConsent = defineAction(
   async (input, actor) => {
     const { subject, status } = await requirePerson(actor, "/me/consents", { gate: false });
     const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
-    if (row?.status !== "granted") {
-      // Declined at the gate without ever agreeing: nothing to withdraw, the account closes.
-      await declineTerms(subject);
-      redirect("/auth/logout");
-    }
-    await withdrawConsent(
+    // Only a required purpose closes the account; anything else must not log the person out.
+    if (!row?.purpose.required) throw new AppError("not_found", "This is not a consent that closes the account.");
+    // Withdraws what was given (everything, reason "account closed") or records the refusal of a
+    // consent never given (declined at the gate): either way the closing is on the ledger.
+    await declineTerms(
       {
-        subjectId: subject.id,
-        purposes: [input.purpose],
-        method: "portal",
+        subject,
+        purpose: row.purpose.key,
         context: await readRequestContext(),
         idempotencyKey: input.idempotencyKey,
       },
