@@ -3,6 +3,7 @@ import { Auth0Client, filterDefaultIdTokenClaims } from "@auth0/nextjs-auth0/ser
 import { AuthorizationError } from "@auth0/nextjs-auth0/errors";
 import { NextResponse } from "next/server";
 import { env, isLocalIssuer } from "@/lib/env";
+import { signInErrorCode } from "./sign-in-error-code";
 
 let client: Auth0Client | undefined;
 
@@ -36,11 +37,10 @@ export function auth0(): Auth0Client {
     onCallback(error, context) {
       const base = context.appBaseUrl ?? config.APP_BASE_URL;
       if (error) {
-        // Show the identity provider's reason (e.g. "Access denied (deleted user)"), never a stack.
-        const reason =
-          error instanceof AuthorizationError && error.cause?.message ? error.cause.message : "Sign-in failed.";
+        // A fixed code, never the provider's text: the page must not display what a URL says.
+        const code = signInErrorCode(error instanceof AuthorizationError ? error.cause?.message : undefined);
         const url = new URL("/signin-error", base);
-        url.searchParams.set("reason", reason);
+        url.searchParams.set("code", code);
         return Promise.resolve(NextResponse.redirect(url));
       }
       return Promise.resolve(NextResponse.redirect(new URL(context.returnTo ?? "/", base)));

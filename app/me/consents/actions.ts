@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { signOutAfter } from "@/lib/auth/account-closed";
 import { changeConsentFormSchema, confirmFormSchema } from "@/lib/consent/form-schemas";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -58,6 +59,6 @@ export const withdrawRequiredConsent = defineAction(
       actor,
     );
     // The account is being closed (flagged or deleted in Auth0 by the outbox): end the session.
-    redirect("/auth/logout");
+    redirect(signOutAfter("closed"));
   },
 );
