@@ -148,7 +148,7 @@ test("delete my account erases the person and refuses their next sign-in", async
 
 test("the sign-in error page shows only its own messages, whatever the URL says", async ({ page }) => {
   await page.goto("/signin-error?reason=Your%20account%20is%20suspended.%20Call%20%2B1-555-0100&code=evil");
-  await expect(page.getByRole("alert")).toHaveText("Signing in did not complete.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Signing in did not complete.");
   await expect(page.getByText(/Call \+1-555/)).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Back to the home page" })).toBeVisible();
 });
