@@ -57,7 +57,7 @@ function Field({
           {hint}
         </p>
       )}
-      <FieldMessage name={name} message={message} />
+      <FieldMessage name={name} message={message} state={state} />
     </div>
   );
 }
@@ -144,7 +144,7 @@ export function CheckboxField({
           id={id}
           name={name}
           type="checkbox"
-          className="mt-1 h-5 w-5"
+          className="mt-1 h-5 w-5 shrink-0 aria-[invalid=true]:outline-2 aria-[invalid=true]:outline-offset-2 aria-[invalid=true]:outline-red-700"
           aria-describedby={describedBy || undefined}
           aria-invalid={message ? true : undefined}
           {...input}
@@ -158,7 +158,7 @@ export function CheckboxField({
           {hint}
         </p>
       )}
-      <FieldMessage name={name} message={message} />
+      <FieldMessage name={name} message={message} state={state} />
     </div>
   );
 }
@@ -209,7 +209,7 @@ export function RadioGroup({
           );
         })}
       </div>
-      <FieldMessage name={name} message={message} />
+      <FieldMessage name={name} message={message} state={state} />
     </fieldset>
   );
 }

@@ -16,14 +16,27 @@ export function FormStatus({ state }: { state: ActionState }) {
 
 /** The reason beside a field; link it with aria-describedby={fieldErrorId(name)}. */
 export function FieldError({ state, name }: { state: ActionState; name: string }) {
-  return <FieldMessage name={name} message={fieldErrorMessage(state, name)} />;
+  return <FieldMessage name={name} message={fieldErrorMessage(state, name)} state={state} />;
 }
 
-/** The reason a field was refused, with the id its control points at. */
-export function FieldMessage({ name, message }: { name: string; message: string | undefined }) {
+/**
+ * The reason a field was refused, with the id its control points at. When the form's banner
+ * already says the same words, it is shown once (in the banner) and kept here for screen readers
+ * only, so the field's `aria-describedby` still names it.
+ */
+export function FieldMessage({
+  name,
+  message,
+  state,
+}: {
+  name: string;
+  message: string | undefined;
+  state?: ActionState;
+}) {
   if (!message) return null;
+  const inBanner = state?.status === "error" && state.message === message;
   return (
-    <p id={fieldErrorId(name)} className="mt-1 text-sm font-medium text-red-800">
+    <p id={fieldErrorId(name)} className={inBanner ? "sr-only" : "mt-1 text-sm font-medium text-red-800"}>
       {message}
     </p>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useEffect, useRef, type FormHTMLAttributes, type ReactNode } from "react";
+import { createContext, useEffect, useRef, useTransition, type FormHTMLAttributes, type ReactNode } from "react";
 import type { ActionState } from "@/lib/http/action-state";
 
 /**
@@ -13,17 +13,21 @@ import type { ActionState } from "@/lib/http/action-state";
 export function PreservingForm({
   action,
   state,
+  resetOnSuccess = true,
   children,
   ...rest
 }: {
   action: (data: FormData) => void;
   state: ActionState;
+  /** False for forms whose choices stay useful after success (e.g. an export's filters). */
+  resetOnSuccess?: boolean;
   children: ReactNode;
 } & Omit<FormHTMLAttributes<HTMLFormElement>, "action" | "onSubmit">) {
   const form = useRef<HTMLFormElement>(null);
+  const [pending, startTransition] = useTransition();
   useEffect(() => {
-    if (state.status === "success") form.current?.reset();
-  }, [state]);
+    if (resetOnSuccess && state.status === "success") form.current?.reset();
+  }, [state, resetOnSuccess]);
   return (
     <form
       ref={form}
@@ -35,7 +39,11 @@ export function PreservingForm({
       }}
       {...rest}
     >
-      {children}
+      <PreservingFormPending value={pending}>{children}</PreservingFormPending>
     </form>
   );
 }
+
+/** Whether a PreservingForm's action is running (useFormStatus sees only native submissions). */
+export const PreservingFormPendingContext = createContext(false);
+const PreservingFormPending = PreservingFormPendingContext.Provider;

@@ -15,7 +15,7 @@ export function PurposeCheckboxes({
             name={name}
             value={purpose.key}
             type="checkbox"
-            className="mt-1 h-5 w-5"
+            className="mt-1 h-5 w-5 shrink-0"
           />
           <label htmlFor={`${name}-${purpose.key}`}>
             <span className="font-medium">{purpose.title}</span>

@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { hasRole } from "@/lib/auth/roles";
 import { getViewer } from "@/lib/auth/viewer";
+import { NavLink } from "./nav-link";
 
 const linkClass = "rounded px-1 font-medium text-slate-700 hover:text-blue-800 hover:underline";
+const currentLinkClass = "rounded px-1 font-semibold text-blue-900 underline underline-offset-4";
 
 const LINKS: Array<{ href: string; label: string; role?: "compliance" | "admin" }> = [
   { href: "/me/consents", label: "My consents" },
@@ -23,9 +25,9 @@ export async function SiteHeader() {
         {viewer && (
           <nav aria-label="Main" className="flex flex-wrap items-center gap-3 text-sm">
             {LINKS.filter((link) => !link.role || hasRole(viewer.roles, link.role)).map((link) => (
-              <Link key={link.href} href={link.href} className={linkClass}>
+              <NavLink key={link.href} href={link.href} className={linkClass} currentClassName={currentLinkClass}>
                 {link.label}
-              </Link>
+              </NavLink>
             ))}
           </nav>
         )}

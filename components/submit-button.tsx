@@ -1,8 +1,9 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useContext, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { buttonClass, type ButtonVariant } from "./button-class";
+import { PreservingFormPendingContext } from "./preserving-form";
 
 /**
  * A submit button that says it is working while its form is pending. `formAction` sends the
@@ -24,9 +25,10 @@ export function SubmitButton({
   formAction?: (data: FormData) => void;
 }) {
   const { pending } = useFormStatus();
+  const preservingFormPending = useContext(PreservingFormPendingContext);
   return (
     <PendingButton
-      pending={pending}
+      pending={pending || preservingFormPending}
       pendingText={pendingText}
       variant={variant}
       name={name}

@@ -85,10 +85,16 @@ test.describe("as compliance staff", () => {
       await expect(page.getByTestId("metadata-summary")).toHaveText("Auth0 matches the ledger.", { timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     await expect(page.getByTestId("metadata-purposes.marketing-email")).toContainText("Same");
-    // Compliance staff see the recording form, disabled, and no way to submit it.
-    await expect(page.getByText(/Read-only: recording a decision on someone's behalf is for admins/)).toBeVisible();
-    await expect(page.getByLabel("Reason and reference (required)")).toBeDisabled();
+    // Compliance staff see a note, not a disabled form they cannot use.
+    await expect(page.getByText(/Recording a decision on someone's behalf is for admins/)).toBeVisible();
+    await expect(page.getByLabel("Reason and reference (required)")).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Record decision" })).toHaveCount(0);
+    // Event titles are headings, and each receipt link has its own name.
+    await expect(page.getByRole("heading", { level: 3, name: /^#1 Consent given/ })).toBeVisible();
+    const receiptNames = await page
+      .getByRole("link", { name: /Download receipt/ })
+      .evaluateAll((links) => links.map((link) => link.textContent));
+    expect(new Set(receiptNames).size).toBe(receiptNames.length);
     await expectNoSeriousA11yViolations(page);
 
     const download = page.waitForEvent("download");

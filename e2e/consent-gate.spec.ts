@@ -40,6 +40,6 @@ test("from the gate a person can decline, and the account is closed", async ({ p
   await page.getByRole("link", { name: "I do not accept: withdraw and leave" }).click();
   await expect(page.getByTestId("consequence")).toHaveText(/deactivated/);
   await page.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
-  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Your account is closed" })).toBeVisible();
   await expectSignInRefusedAsDeleted(page, email);
 });

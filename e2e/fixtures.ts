@@ -71,7 +71,7 @@ export async function attemptSignIn(page: Page, email: string, password: string)
 export async function expectSignInRefusedAsDeleted(page: Page, email: string): Promise<void> {
   await expect(async () => {
     await attemptSignIn(page, email, NEW_PASSWORD);
-    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Access denied (deleted user)", {
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText(/This account is closed/, {
       timeout: 2_000,
     });
   }).toPass({ timeout: 30_000 });

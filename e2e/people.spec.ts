@@ -123,7 +123,9 @@ test("withdrawing the required consent explains the consequence first, then clos
   await expect(page.getByTestId("consequence")).toHaveText(/deactivated/);
   await expectNoSeriousA11yViolations(page);
   await page.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
-  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Your account is closed" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "What remains" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "privacy@consent-portal.example" })).toBeVisible();
   // The Auth0 user is flagged by the outbox worker; from then on sign-in is refused.
   await expectSignInRefusedAsDeleted(page, email);
 });
@@ -136,8 +138,19 @@ test("delete my account erases the person and refuses their next sign-in", async
   await expect(page.locator("#confirm-error")).toBeVisible();
   await page.getByLabel("I understand that this cannot be undone.").check();
   await page.getByRole("button", { name: "Delete my account" }).click();
-  await expect(page.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Your account was deleted" })).toBeVisible();
+  await expect(page.getByText(/without your name or email, as proof that we asked for your consent/)).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
   await expectSignInRefusedAsDeleted(page, email);
+  // The next step is named: the privacy team's address from configuration.
+  await expect(page.getByRole("link", { name: "privacy@consent-portal.example" })).toBeVisible();
+});
+
+test("the sign-in error page shows only its own messages, whatever the URL says", async ({ page }) => {
+  await page.goto("/signin-error?reason=Your%20account%20is%20suspended.%20Call%20%2B1-555-0100&code=evil");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Signing in did not complete.");
+  await expect(page.getByText(/Call \+1-555/)).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Back to the home page" })).toBeVisible();
 });
 
 test("the sign-up form works with the keyboard alone", async ({ page }) => {

@@ -77,7 +77,12 @@ function upsertClients(store: TenantStore, options: EmulatorOptions) {
       name: app.name,
       app_type: "regular_web",
       callbacks: [new URL("/auth/callback", app.baseUrl).toString()],
-      allowed_logout_urls: [app.baseUrl, new URL("/", app.baseUrl).toString()],
+      // The portal's home, and the page people land on after closing or deleting their account.
+      allowed_logout_urls: [
+        app.baseUrl,
+        new URL("/", app.baseUrl).toString(),
+        new URL("/account-closed", app.baseUrl).toString(),
+      ],
       client_metadata: existing?.client_metadata ?? {},
       scopes: [],
     });

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { PreservingForm } from "@/components/preserving-form";
 import { CheckboxField, TextInput } from "@/components/form-field";
 import { FieldError, FormStatus, invalidProps } from "@/components/form-status";
 import { POLICY_KIND_TITLES, type PolicyKind } from "@/components/policy-kind";
@@ -29,7 +30,7 @@ function PolicyLink({ policy, kind }: { policy: SignUpFormProps["terms"]; kind: 
 export function SignUpForm({ idempotencyKey, policyVersionIds, terms, privacy, optionalPurposes }: SignUpFormProps) {
   const [state, action] = useActionState(signUp, IDLE);
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-6" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       {policyVersionIds.map((id) => (
@@ -62,7 +63,10 @@ export function SignUpForm({ idempotencyKey, policyVersionIds, terms, privacy, o
       </fieldset>
 
       {optionalPurposes.length > 0 && (
-        <fieldset className="rounded-md border border-slate-300 p-4" {...invalidProps(state, "purposes")}>
+        <fieldset
+          className="rounded-md border border-slate-300 p-4 aria-[invalid=true]:border-red-700"
+          {...invalidProps(state, "purposes")}
+        >
           <legend className="px-1 font-semibold">Optional: choose what else you agree to</legend>
           <p className="mb-3 text-sm text-slate-600">
             Each is your choice; you can change it at any time in My consents.
@@ -73,6 +77,6 @@ export function SignUpForm({ idempotencyKey, policyVersionIds, terms, privacy, o
       )}
 
       <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }

@@ -4,6 +4,7 @@ import { AuthorizationError } from "@auth0/nextjs-auth0/errors";
 import { NextResponse } from "next/server";
 import { env, isLocalIssuer } from "@/lib/env";
 import { safeRedirectPath } from "@/lib/http/safe-redirect";
+import { signInErrorCode } from "./sign-in-error-code";
 
 let client: Auth0Client | undefined;
 
@@ -37,11 +38,10 @@ export function auth0(): Auth0Client {
     onCallback(error, context) {
       const base = context.appBaseUrl ?? config.APP_BASE_URL;
       if (error) {
-        // Show the identity provider's reason (e.g. "Access denied (deleted user)"), never a stack.
-        const reason =
-          error instanceof AuthorizationError && error.cause?.message ? error.cause.message : "Sign-in failed.";
+        // A fixed code, never the provider's text: the page must not display what a URL says.
+        const code = signInErrorCode(error instanceof AuthorizationError ? error.cause?.message : undefined);
         const url = new URL("/signin-error", base);
-        url.searchParams.set("reason", reason);
+        url.searchParams.set("code", code);
         return Promise.resolve(NextResponse.redirect(url));
       }
       // The SDK checks returnTo at /auth/login already; the portal's own check is the one that counts.

@@ -72,6 +72,8 @@ export const withdrawConsentSchema = z.strictObject({
   purposes: z.array(purposeKeySchema).min(1).max(50),
   method: z.enum(COLLECTION_METHODS).default("portal"),
   reason: reasonSchema,
+  /** Record a required purpose that was never given as refused (declining at the gate closes the account). */
+  declineRequired: z.boolean().optional(),
   context: requestContextSchema.default({}),
   idempotencyKey: idempotencyKeySchema.optional(),
 });

@@ -3,22 +3,30 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
-import type { OutboxKind } from "@/lib/generated/prisma/client";
+import type { OutboxKind, Purpose } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
-import { readWordings } from "@/lib/policies/read-purpose-versions";
+import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
+import { currentPurposeVersions, listPurposeVersions, readWordings } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import type { ConsentDecision } from "./grant-consent";
 import { withdrawConsentSchema, type WithdrawConsentInput } from "./schemas";
 import { readWithdrawalPolicy } from "./withdrawal-policy";
 
+/** The reason recorded on the events of an account's closing that the person did not name. */
+export const ACCOUNT_CLOSED_REASON = "account closed";
+
 /**
  * Records the withdrawal of consent to purposes — as easy as giving it (GDPR Art. 7(3)). Each
- * event names the policy version and the purpose wording the withdrawn consent was given under. Purposes not currently
- * granted record nothing. Withdrawing a required purpose flags or deletes the Auth0 user, as
- * the withdrawal policy says.
+ * event names the policy version and the purpose wording the withdrawn consent was given under.
+ * Purposes not currently granted record nothing, except a required purpose when `declineRequired`
+ * is set: a person who never agreed and declines at the gate is recorded as refusing the current
+ * version, so that no account closes without a ledger event. Withdrawing (or declining) a
+ * required purpose closes the account: every other consent still given is withdrawn in the same
+ * transaction (reason "account closed"), and the Auth0 user is flagged or deleted, as the
+ * withdrawal policy says.
  */
 export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(withdrawConsentSchema, input);
@@ -30,6 +38,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
     subjectId: request.subjectId,
     purposes: purposeKeys,
     method: request.method,
+    ...(request.declineRequired ? { declineRequired: true } : {}),
     actor: fingerprintActor(recorded),
   });
 
@@ -43,10 +52,8 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
           idempotencyKey,
           requestFingerprint,
           decide: async ({ state }, tx) => {
-            const purposes = await tx.purpose.findMany({
-              where: { key: { in: purposeKeys } },
-              orderBy: { key: "asc" },
-            });
+            const allPurposes = await tx.purpose.findMany({ orderBy: { key: "asc" } });
+            const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
             if (unknown.length) {
               throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
@@ -60,10 +67,9 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
             const wordingOf = await readWordings(state, tx);
             const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
-            for (const purpose of purposes) {
+            const withdraw = (purpose: (typeof allPurposes)[number], actorReason: string | null) => {
               const existing = state.find((row) => row.purposeId === purpose.id);
-              if (existing?.status !== "granted") continue;
-              if (purpose.required) withdrewRequired = true;
+              if (existing?.status !== "granted") return;
               const wording = wordingOf(existing);
               if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
               drafts.push({
@@ -76,7 +82,24 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
                   versions.find((version) => version.id === existing.policyVersionId)?.textSha256 ?? null,
                 method: request.method,
                 ...columns,
+                actorReason,
               });
+            };
+            for (const purpose of purposes) {
+              const granted = state.some((row) => row.purposeId === purpose.id && row.status === "granted");
+              if (granted) {
+                if (purpose.required) withdrewRequired = true;
+                withdraw(purpose, columns.actorReason);
+              } else if (purpose.required && request.declineRequired) {
+                withdrewRequired = true;
+                drafts.push(await refusalDraft(purpose, request.method, columns, tx));
+              }
+            }
+            if (withdrewRequired) {
+              // Closing the account: nothing may stay "given" for a person who has left.
+              for (const purpose of allPurposes) {
+                if (!purposeKeys.includes(purpose.key)) withdraw(purpose, ACCOUNT_CLOSED_REASON);
+              }
             }
             return drafts;
           },
@@ -98,4 +121,31 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
     },
     { retryOnUniqueViolation: true },
   );
+}
+
+/** A required purpose never agreed to, refused under the wording and policy version shown now. */
+async function refusalDraft(
+  purpose: Purpose,
+  method: ConsentEventDraft["method"],
+  columns: ReturnType<typeof actorAndContextColumns>,
+  tx: Tx,
+): Promise<ConsentEventDraft> {
+  const [wordings, policies] = await Promise.all([
+    listPurposeVersions({ purposeIds: [purpose.id] }, tx),
+    readCurrentVersionHashes(tx),
+  ]);
+  const wording = currentPurposeVersions(wordings).get(purpose.id);
+  if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
+  const policy = policies.find((version) => version.kind === purpose.policyKind) ?? null;
+  return {
+    action: "withdrawn",
+    purposeId: purpose.id,
+    purposeVersionId: wording.id,
+    purposeTextSha256: wording.textSha256,
+    policyVersionId: policy?.id ?? null,
+    policyTextSha256: policy?.textSha256 ?? null,
+    method,
+    ...columns,
+    actorReason: columns.actorReason ?? ACCOUNT_CLOSED_REASON,
+  };
 }

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+// Every schema validated through here speaks plain words (side effect: zod's global config).
+import "./plain-validation-messages";
 
 export interface FieldIssue {
   field: string;

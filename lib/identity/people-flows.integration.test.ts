@@ -7,7 +7,9 @@ import { acceptConsentGate } from "@/lib/consent/accept-consent-gate";
 import { readConsentHistory } from "@/lib/consent/read-consent-history";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
 import { grantConsent } from "@/lib/consent/grant-consent";
-import { seedCatalog, newSubject } from "@/test/consent-fixtures";
+import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import { seedCatalog, newSubject, signUp } from "@/test/consent-fixtures";
+import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { changeWithdrawalPolicy } from "@/lib/admin/change-withdrawal-policy";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
@@ -17,7 +19,7 @@ import { deleteMyAccount } from "@/lib/subjects/delete-my-account";
 import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
 import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { signUpWithConsent } from "./sign-up-with-consent";
-import { PERSON, systemActor } from "@/test/actors";
+import { PERSON, staffActor, systemActor } from "@/test/actors";
 import { asOwner } from "@/test/owner-database";
 
 let tenant: TestTenant;
@@ -187,12 +189,15 @@ describe("the consent gate", () => {
 });
 
 describe("closing an account", () => {
-  it("declining at the gate flags, or deletes, the Auth0 user as the withdrawal policy says", async () => {
+  const decline = (subject: { id: string }, purpose = "terms") =>
+    declineTerms({ subject, purpose, context: {}, idempotencyKey: randomUUID() }, PERSON);
+
+  it("declining at the gate records the refusal on the ledger and flags, or deletes, the Auth0 user", async () => {
     const flagged = await newSubject("decline");
-    await declineTerms(flagged);
+    await decline(flagged);
     await changeWithdrawalPolicy({ onRequiredWithdrawal: "delete" }, systemActor("test"));
     const deleted = await newSubject("decline");
-    await declineTerms(deleted);
+    await decline(deleted);
     await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
     const kinds = await db().outboxMessage.findMany({
       where: { subjectId: { in: [flagged.id, deleted.id] } },
@@ -204,7 +209,64 @@ describe("closing an account", () => {
         { subjectId: deleted.id, kind: "delete_user" },
       ]),
     );
-    expect(await readConsentHistory(flagged.id)).toEqual([]);
+    // The closing is on the ledger: the current Terms, refused, by the person, "account closed".
+    const [refusal, ...rest] = await db().consentEvent.findMany({ where: { subjectId: flagged.id } });
+    expect(rest).toEqual([]);
+    expect(refusal).toMatchObject({
+      action: "withdrawn",
+      policyVersionId: (await readCurrentPolicyVersions()).terms!.id,
+      actorType: "self",
+      actorReason: "account closed",
+    });
+    const status = (await readConsentStatus(flagged.id))!;
+    expect(status.purposes.find((row) => row.purpose.key === "terms")?.status).toBe("withdrawn");
+  });
+
+  it("withdrawing the required consent withdraws every optional consent too, in one transaction", async () => {
+    const subject = await newSubject("closer");
+    await signUp(subject.id, ["terms", "analytics", "marketing-email"]);
+    await decline(subject);
+    const events = await db().consentEvent.findMany({
+      where: { subjectId: subject.id, action: "withdrawn" },
+      include: { purpose: true },
+      orderBy: { seq: "asc" },
+    });
+    expect(events.map((event) => [event.purpose?.key, event.actorType, event.actorReason])).toEqual([
+      ["terms", "self", null],
+      ["analytics", "self", "account closed"],
+      ["marketing-email", "self", "account closed"],
+    ]);
+    // All three in the same transaction: one idempotency key, one outbox message closing the account.
+    expect(new Set(events.map((event) => event.idempotencyKey)).size).toBe(1);
+    const outbox = await db().outboxMessage.findMany({ where: { subjectId: subject.id } });
+    expect(outbox.map((message) => message.kind).sort()).toEqual(["flag_deleted", "sync_consent"]);
+    // What the subject page shows: nothing is still given.
+    const status = (await readConsentStatus(subject.id))!;
+    expect(status.purposes.filter((row) => row.status === "granted")).toEqual([]);
+  });
+
+  it("staff withdrawing the required consent on a person's behalf close the account the same way", async () => {
+    const subject = await newSubject("closed-by-staff");
+    await signUp(subject.id, ["terms", "analytics"]);
+    await withdrawConsent(
+      { subjectId: subject.id, purposes: ["terms"], method: "staff", reason: "Letter of 3 Nov asking to close" },
+      staffActor(),
+    );
+    const status = (await readConsentStatus(subject.id))!;
+    expect(status.purposes.filter((row) => row.status === "granted")).toEqual([]);
+    const analytics = await db().consentEvent.findFirst({
+      where: { subjectId: subject.id, action: "withdrawn", purpose: { key: "analytics" } },
+    });
+    expect(analytics).toMatchObject({ actorType: "staff", actorReason: "account closed" });
+  });
+
+  it("declining a purpose that is optional, or not granted, closes nothing", async () => {
+    const subject = await newSubject("not-required");
+    await signUp(subject.id, ["terms"]);
+    await decline(subject, "analytics");
+    expect(await db().outboxMessage.count({ where: { subjectId: subject.id, kind: { not: "sync_consent" } } })).toBe(0);
+    const status = (await readConsentStatus(subject.id))!;
+    expect(status.purposes.find((row) => row.purpose.key === "terms")?.status).toBe("granted");
   });
 
   it("delete my account withdraws everything, erases the person and keeps a verifiable trail", async () => {

@@ -1,25 +1,31 @@
 import "server-only";
-import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
-import { db } from "@/lib/db/client";
-import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import type { Actor } from "@/lib/auth/actor";
+import type { RequestContext } from "@/lib/consent/schemas";
+import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import type { Tx } from "@/lib/db/client";
 import type { SubjectView } from "./subject-profile";
 
 /**
- * A person who never gave the required consent and declines it at the gate: there is no
- * consent to withdraw (so no ledger event), but the account is closed all the same, flagged
- * or deleted in Auth0 as the withdrawal policy says.
+ * A person declines a required consent (the gate's "I do not accept", or the confirmation page
+ * for the Terms): whatever they had given is withdrawn and a required purpose never given is
+ * recorded as refused, so the closing is on the ledger; the outbox then flags or deletes the
+ * Auth0 user as the withdrawal policy says. One transaction, through `withdrawConsent`.
  */
-export async function declineTerms(subject: SubjectView): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const policy = await readWithdrawalPolicy(tx);
-    await enqueueOutboxMessage(
-      {
-        subjectId: subject.id,
-        seq: subject.lastSeq,
-        kind: policy.onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted",
-        auth0UserId: subject.auth0UserId,
-      },
-      tx,
-    );
-  });
+export async function declineTerms(
+  input: { subject: Pick<SubjectView, "id">; purpose: string; context: RequestContext; idempotencyKey: string },
+  actor: Actor,
+  tx?: Tx,
+): Promise<void> {
+  await withdrawConsent(
+    {
+      subjectId: input.subject.id,
+      purposes: [input.purpose],
+      method: "portal",
+      declineRequired: true,
+      context: input.context,
+      idempotencyKey: input.idempotencyKey,
+    },
+    actor,
+    tx,
+  );
 }

@@ -1,10 +1,10 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useTransition } from "react";
 import { buttonClass } from "@/components/button-class";
 import { RadioGroup, SelectInput, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
-import { SubmitButton } from "@/components/submit-button";
+import { PendingButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
 import { numberFormat } from "../format";
 import { startExportJobAction } from "./actions";
@@ -28,6 +28,8 @@ const DATASETS = [
  * The filters of an export. "Download" is a plain GET to the download route (the browser saves
  * the streamed file); "Run as a background job" posts the same fields to a server action.
  */
+const DOWNLOAD_BUTTON_ID = "export-download";
+
 export function ExportForm(props: {
   values: ExportFormValues;
   purposes: Array<{ key: string; title: string; retired: boolean }>;
@@ -35,9 +37,22 @@ export function ExportForm(props: {
   directMaxRows: number;
 }) {
   const [state, startJob] = useActionState(startExportJobAction, IDLE);
+  const [jobPending, startTransition] = useTransition();
   const { values } = props;
   return (
-    <form action="/admin/exports/download" method="get" className="space-y-5">
+    <form
+      action="/admin/exports/download"
+      method="get"
+      className="space-y-5"
+      onSubmit={(event) => {
+        const submitter = event.nativeEvent.submitter;
+        if (!submitter || submitter.id === DOWNLOAD_BUTTON_ID) return; // a download: the browser's own GET
+        // A background job: dispatched in a transition so React does not reset the chosen filters.
+        event.preventDefault();
+        const data = new FormData(event.currentTarget, submitter);
+        startTransition(() => startJob(data));
+      }}
+    >
       <RadioGroup name="dataset" legend="What to export" options={DATASETS} defaultValue={values.dataset} />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectInput name="format" label="Format" defaultValue={values.format}>
@@ -68,8 +83,8 @@ export function ExportForm(props: {
           emptyOption="Any version"
           options={props.versions.map((version) => ({ value: version.id, label: version.label }))}
         />
-        <TextInput name="from" label="From (UTC)" type="date" defaultValue={values.from} />
-        <TextInput name="to" label="To (UTC, inclusive)" type="date" defaultValue={values.to} />
+        <TextInput state={state} name="from" label="From (UTC)" type="date" defaultValue={values.from} />
+        <TextInput state={state} name="to" label="To (UTC, inclusive)" type="date" defaultValue={values.to} />
       </div>
       <p className="text-sm text-slate-600">
         The date range applies to the time of the decision (current state: its last change). Up to{" "}
@@ -77,12 +92,12 @@ export function ExportForm(props: {
         export is written to the access log. Exports name people by their pseudonymous subject id only.
       </p>
       <div className="flex flex-wrap gap-3">
-        <button type="submit" className={buttonClass("primary")}>
+        <button id={DOWNLOAD_BUTTON_ID} type="submit" className={buttonClass("primary")}>
           Download
         </button>
-        <SubmitButton variant="secondary" formAction={startJob} pendingText="Starting…">
+        <PendingButton variant="secondary" formAction={startJob} pending={jobPending} pendingText="Starting…">
           Run as a background job
-        </SubmitButton>
+        </PendingButton>
       </div>
       <FormStatus state={state} />
     </form>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { PreservingForm } from "@/components/preserving-form";
 import { CheckboxField, SelectInput, TextArea, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { PolicyKindOptions } from "@/components/policy-kind-options";
@@ -20,7 +21,7 @@ export interface DraftValues {
 export function DraftForm({ draft }: { draft: DraftValues }) {
   const [state, action] = useActionState(saveDraftAction, IDLE);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
       <FormStatus state={state} />
       {draft.id && <input type="hidden" name="id" value={draft.id} />}
       <SelectInput state={state} name="kind" label="Document" defaultValue={draft.kind}>
@@ -52,14 +53,14 @@ export function DraftForm({ draft }: { draft: DraftValues }) {
         inputClassName="font-mono text-sm"
       />
       <SubmitButton pendingText="Saving…">Save draft</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }
 
 export function PublishDraftForm(props: { id: string; textSha256: string; label: string }) {
   const [state, action] = useActionState(publishDraftAction, IDLE);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="id" value={props.id} />
       <input type="hidden" name="textSha256" value={props.textSha256} />
@@ -74,19 +75,19 @@ export function PublishDraftForm(props: { id: string; textSha256: string; label:
         label="I have read the preview. Once published, this text and its SHA-256 can never be changed."
       />
       <SubmitButton pendingText="Publishing…">Publish {props.label}</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }
 
 export function DeleteDraftForm({ id }: { id: string }) {
   const [state, action] = useActionState(deleteDraftAction, IDLE);
   return (
-    <form action={action} className="space-y-3">
+    <PreservingForm action={action} state={state} className="space-y-3">
       <input type="hidden" name="id" value={id} />
       <SubmitButton variant="secondary" pendingText="Discarding…">
         Discard this draft
       </SubmitButton>
       <FormStatus state={state} />
-    </form>
+    </PreservingForm>
   );
 }

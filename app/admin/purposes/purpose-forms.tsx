@@ -24,7 +24,7 @@ function RequiredBox(props: { defaultChecked?: boolean; state: ActionState }) {
 export function CreatePurposeForm() {
   const [state, action] = useActionState(createPurposeAction, IDLE);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <TextInput
         state={state}
@@ -41,7 +41,7 @@ export function CreatePurposeForm() {
       <TextInput state={state} name="position" label="Position in lists" type="number" min={0} defaultValue={0} />
       <RequiredBox state={state} />
       <SubmitButton pendingText="Creating…">Create purpose</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }
 
@@ -113,7 +113,7 @@ export function EditPurposeForm(props: {
 export function RetirePurposeForm(props: { purposeKey: string; retired: boolean; hasEvents: boolean }) {
   const [state, action] = useActionState(props.retired ? reinstatePurposeAction : retirePurposeAction, IDLE);
   return (
-    <form action={action} className="space-y-3">
+    <PreservingForm action={action} state={state} className="space-y-3">
       <input type="hidden" name="key" value={props.purposeKey} />
       {props.retired ? (
         <SubmitButton variant="secondary" pendingText="Reinstating…">
@@ -125,6 +125,6 @@ export function RetirePurposeForm(props: { purposeKey: string; retired: boolean;
         </SubmitButton>
       )}
       <FormStatus state={state} />
-    </form>
+    </PreservingForm>
   );
 }

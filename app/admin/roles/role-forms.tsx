@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { PreservingForm } from "@/components/preserving-form";
 import { SelectInput, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
@@ -10,7 +11,7 @@ import { changeRoleAction } from "./actions";
 export function GrantRoleForm() {
   const [state, action] = useActionState(changeRoleAction, IDLE);
   return (
-    <form action={action} className="space-y-4" noValidate>
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
       <FormStatus state={state} />
       <input type="hidden" name="change" value="grant" />
       <TextInput
@@ -26,14 +27,14 @@ export function GrantRoleForm() {
         <option value="admin">Admin (everything, including roles)</option>
       </SelectInput>
       <SubmitButton pendingText="Granting…">Grant role</SubmitButton>
-    </form>
+    </PreservingForm>
   );
 }
 
 export function RevokeRoleForm(props: { userId: string; role: "compliance" | "admin"; who: string }) {
   const [state, action] = useActionState(changeRoleAction, IDLE);
   return (
-    <form action={action} className="space-y-2">
+    <PreservingForm action={action} state={state} className="space-y-2">
       <input type="hidden" name="user" value={props.userId} />
       <input type="hidden" name="role" value={props.role} />
       <input type="hidden" name="change" value="revoke" />
@@ -42,6 +43,6 @@ export function RevokeRoleForm(props: { userId: string; role: "compliance" | "ad
         <span className="sr-only"> from {props.who}</span>
       </SubmitButton>
       <FormStatus state={state} />
-    </form>
+    </PreservingForm>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { PreservingForm } from "@/components/preserving-form";
 import { RadioGroup } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
@@ -23,7 +24,7 @@ const OPTIONS = [
 export function WithdrawalPolicyForm({ current }: { current: "flag" | "delete" }) {
   const [state, action] = useActionState(changeWithdrawalPolicyAction, IDLE);
   return (
-    <form action={action} className="space-y-4">
+    <PreservingForm action={action} state={state} className="space-y-4">
       <RadioGroup
         name="onRequiredWithdrawal"
         legend="When someone withdraws a required consent"
@@ -32,6 +33,6 @@ export function WithdrawalPolicyForm({ current }: { current: "flag" | "delete" }
       />
       <SubmitButton>Save withdrawal policy</SubmitButton>
       <FormStatus state={state} />
-    </form>
+    </PreservingForm>
   );
 }

@@ -51,12 +51,12 @@ export function CreateTokenForm({ canWrite }: { canWrite: boolean }) {
 export function RevokeTokenForm({ tokenId, label }: { tokenId: string; label: string }) {
   const [state, action] = useActionState(revokeTokenAction, IDLE);
   return (
-    <form action={action} className="inline">
+    <PreservingForm action={action} state={state} className="inline">
       <input type="hidden" name="tokenId" value={tokenId} />
       <SubmitButton variant="secondary" pendingText="Revoking…">
         Revoke<span className="sr-only"> {label}</span>
       </SubmitButton>
       {state.status === "error" && <FormStatus state={state} />}
-    </form>
+    </PreservingForm>
   );
 }

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { signOutAfter } from "@/lib/auth/account-closed";
 import { changeConsentFormSchema, confirmFormSchema } from "@/lib/consent/form-schemas";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -44,22 +45,20 @@ export const withdrawRequiredConsent = defineAction(
   async (input, actor) => {
     const { subject, status } = await requirePerson(actor, "/me/consents", { gate: false });
     const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
-    if (row?.status !== "granted") {
-      // Declined at the gate without ever agreeing: nothing to withdraw, the account closes.
-      await declineTerms(subject);
-      redirect("/auth/logout");
-    }
-    await withdrawConsent(
+    // Only a required purpose closes the account; anything else must not log the person out.
+    if (!row?.purpose.required) throw new AppError("not_found", "This is not a consent that closes the account.");
+    // Withdraws what was given (everything, reason "account closed") or records the refusal of a
+    // consent never given (declined at the gate): either way the closing is on the ledger.
+    await declineTerms(
       {
-        subjectId: subject.id,
-        purposes: [input.purpose],
-        method: "portal",
+        subject,
+        purpose: row.purpose.key,
         context: await readRequestContext(),
         idempotencyKey: input.idempotencyKey,
       },
       actor,
     );
     // The account is being closed (flagged or deleted in Auth0 by the outbox): end the session.
-    redirect("/auth/logout");
+    redirect(signOutAfter("closed"));
   },
 );

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { ConsentStatusBadge } from "@/components/consent-status-badge";
@@ -79,6 +80,13 @@ export default definePage({ role: "user", returnTo: "/me/consents" }, async func
           );
         })}
       </ul>
+      <p className="mt-8 text-sm text-slate-700">
+        Want to leave altogether?{" "}
+        <Link className="font-medium text-blue-800 underline" href="/me/delete">
+          Delete my account
+        </Link>{" "}
+        withdraws every consent and destroys your email address and name.
+      </p>
     </section>
   );
 });

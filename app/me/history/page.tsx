@@ -47,12 +47,12 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
         <p className="mt-6 rounded-xl bg-white p-6 shadow-sm">You have made no decisions yet.</p>
       ) : (
         <ol className="mt-6 space-y-3 border-l-2 border-slate-300 pl-6">
-          {history.map((entry) => (
+          {history.map((entry, index) => (
             <li key={entry.id} className="rounded-xl bg-white p-4 shadow-sm" data-testid="history-entry">
-              <p className="font-semibold">
+              <h2 className="font-semibold">
                 {ACTION_TEXT[entry.action]}
                 {entry.purposeTitle && <> to “{entry.purposeTitle}”</>}
-              </p>
+              </h2>
               {entry.purposeDescription && (
                 <p className="text-sm text-slate-700" data-testid="history-entry-wording">
                   {entry.purposeDescription}
@@ -70,7 +70,7 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
                     {policyVersionLabel({ kind: entry.policyKind as PolicyKind, version: entry.policyVersionLabel })}
                   </>
                 )}
-                {entry.actorType === "staff" && entry.actorReason && <> (reason: {entry.actorReason})</>}
+                {entry.actorReason && <> (reason: {entry.actorReason})</>}
               </p>
               {entry.action !== "erased" && (
                 <a
@@ -78,7 +78,13 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
                   href={`/me/receipts/${entry.id}`}
                   download
                 >
-                  Download receipt<span className="sr-only"> for this decision</span> (JSON)
+                  Download receipt
+                  <span className="sr-only">
+                    {" "}
+                    for decision {history.length - index}: {ACTION_TEXT[entry.action]}
+                    {entry.purposeTitle && <> to “{entry.purposeTitle}”</>}
+                  </span>{" "}
+                  (JSON)
                 </a>
               )}
             </li>

@@ -20,11 +20,11 @@ export function HistoryEntry({
       className={`rounded-xl bg-white p-4 shadow-sm ${brokenHere ? "border-2 border-red-600" : ""}`}
       data-testid="audit-event"
     >
-      <p className="font-semibold">
+      <h3 className="font-semibold">
         #{event.seq} {ACTION_TEXT[event.action]}
         {event.purposeWording && <> — {event.purposeWording.title}</>}
         {brokenHere && <span className="ml-2 text-red-800">(the chain breaks here)</span>}
-      </p>
+      </h3>
       <DefinitionList
         className="mt-2"
         items={[
@@ -78,7 +78,13 @@ export function HistoryEntry({
           href={`/compliance/subjects/${subjectId}/receipts/${event.id}`}
           download
         >
-          Download receipt<span className="sr-only"> for event {event.seq}</span> (JSON)
+          Download receipt
+          <span className="sr-only">
+            {" "}
+            for #{event.seq} {ACTION_TEXT[event.action]}
+            {event.purposeWording && <> — {event.purposeWording.title}</>}
+          </span>{" "}
+          (JSON)
         </a>
       )}
     </li>

@@ -20,26 +20,23 @@ export function RecordOnBehalfForm(props: {
   canRecord: boolean;
 }) {
   const [state, action, pending] = useActionState(recordOnBehalfAction, IDLE);
+  // Compliance staff audit and do not record: a note, not a greyed-out form they cannot use.
+  if (!props.canRecord) {
+    return (
+      <p id="record-read-only" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-800">
+        Recording a decision on someone&apos;s behalf is for admins. Compliance staff audit; ask an admin to record a
+        form or call you received.
+      </p>
+    );
+  }
   return (
-    <PreservingForm
-      action={action}
-      state={state}
-      noValidate
-      className="space-y-4"
-      aria-describedby={props.canRecord ? undefined : "record-read-only"}
-    >
-      {!props.canRecord && (
-        <p id="record-read-only" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-800">
-          Read-only: recording a decision on someone&apos;s behalf is for admins. Compliance staff audit; ask an admin
-          to record a form or call you received.
-        </p>
-      )}
+    <PreservingForm action={action} state={state} noValidate className="space-y-4">
       <input type="hidden" name="subjectId" value={props.subjectId} />
       <input type="hidden" name="idempotencyKey" value={props.idempotencyKey} />
       {props.policyVersionIds.map((id) => (
         <input key={id} type="hidden" name="policyVersionIds" value={id} />
       ))}
-      <fieldset disabled={!props.canRecord} className="grid gap-4 sm:grid-cols-2">
+      <fieldset className="grid gap-4 sm:grid-cols-2">
         <legend className="sr-only">The decision received</legend>
         <SelectInput
           state={state}
@@ -78,11 +75,9 @@ export function RecordOnBehalfForm(props: {
           className="sm:col-span-2"
         />
       </fieldset>
-      {props.canRecord && (
-        <PendingButton pending={pending} pendingText="Recording…">
-          Record decision
-        </PendingButton>
-      )}
+      <PendingButton pending={pending} pendingText="Recording…">
+        Record decision
+      </PendingButton>
       <FormStatus state={state} />
     </PreservingForm>
   );
