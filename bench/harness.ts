@@ -162,7 +162,10 @@ export async function pgbench(
     String(Math.min(run.clients, 2)),
     "-f",
     join(import.meta.dirname, "pgbench", run.script),
-    ...(run.transactions ? ["-t", String(run.transactions)] : ["-T", String(run.seconds ?? ctx.seconds)]),
+    // --tiny counts transactions: on a loaded machine a 1 s run may finish none.
+    ...(run.transactions || ctx.tiny
+      ? ["-t", String(run.transactions ?? 3)]
+      : ["-T", String(run.seconds ?? ctx.seconds)]),
     ...Object.entries(run.variables ?? {}).flatMap(([name, value]) => ["-D", `${name}=${value}`]),
     ...(run.latencies ? ["--log", `--log-prefix=${join(logDir, "tx")}`] : []),
   ];

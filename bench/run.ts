@@ -6,8 +6,8 @@
 //   npm run bench -- --tiny            a few hundred rows, 1 pair, 1 s runs (what `npm test` runs)
 //   npm run bench -- --only appends,search --out /tmp/results.json
 import { cpus, loadavg, totalmem } from "node:os";
-import { writeFileSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { switchToTestKeysFile } from "../test/keys-file.js";
 import { startBenchDatabase } from "./bench-database.js";
@@ -133,6 +133,7 @@ try {
     notes,
     figures,
   };
+  mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nWrote ${outFile}`);
   // What `npm test` relies on: every figure of the modules that ran has a value (none is timed).
