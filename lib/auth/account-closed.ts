@@ -6,7 +6,7 @@ export const ACCOUNT_ENDINGS = ["deleted", "closed"] as const;
 export type AccountEnding = (typeof ACCOUNT_ENDINGS)[number];
 
 /** The one page people land on after their account ends; an allowed logout URL of the Auth0 application. */
-export const ACCOUNT_CLOSED_PATH = "/account-closed";
+const ACCOUNT_CLOSED_PATH = "/account-closed";
 
 /**
  * Ends the session at the portal and at Auth0, then lands on the account-closed page. Which of

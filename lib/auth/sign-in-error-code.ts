@@ -2,7 +2,7 @@
  * Why sign-in failed, as a fixed code: `/signin-error` shows only the messages it holds for these
  * codes, never text from the URL (security review L7: the page was a phishing-text canvas).
  */
-export const SIGN_IN_ERROR_CODES = ["account_closed", "failed"] as const;
+const SIGN_IN_ERROR_CODES = ["account_closed", "failed"] as const;
 export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
 
 /** Auth0's rule (and the emulator) refuse a flagged account with this description. */

@@ -16,7 +16,7 @@ import { withdrawConsentSchema, type WithdrawConsentInput } from "./schemas";
 import { readWithdrawalPolicy } from "./withdrawal-policy";
 
 /** The reason recorded on the events of an account's closing that the person did not name. */
-export const ACCOUNT_CLOSED_REASON = "account closed";
+const ACCOUNT_CLOSED_REASON = "account closed";
 
 /**
  * Records the withdrawal of consent to purposes — as easy as giving it (GDPR Art. 7(3)). Each

@@ -9,7 +9,7 @@ const plural = (count: number | bigint, one: string, many: string) => `${count} 
  * "Too small: expected string to have >=2 characters"). A schema's own message still wins. They
  * are what forms show beside a field and what the API returns as a field's reason.
  */
-export function plainMessage(issue: Issue): string | undefined {
+function plainMessage(issue: Issue): string | undefined {
   switch (issue.code) {
     case "invalid_type":
       if (issue.input === undefined || issue.input === null || issue.input === "") return "This field is required.";
