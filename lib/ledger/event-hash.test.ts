@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { seededRandom } from "@/test/seeded-random";
 import canonicalize from "canonicalize";
 import { describe, expect, it } from "vitest";
 import {
@@ -185,17 +186,8 @@ describe("ChainChecker", () => {
 });
 
 describe("canonicalEventJson", () => {
-  /** mulberry32: the same cases on every run, so a failure can be replayed. */
-  function random(seed: number) {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  // The same cases on every run, so a failure can be replayed.
+  const random = seededRandom;
   // Everything JSON escapes or that sorts oddly: controls, quotes, backslash, U+2028, lone
   // surrogates, astral characters, non-ASCII letters.
   const alphabet = [
