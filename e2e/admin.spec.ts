@@ -386,7 +386,7 @@ test(
         .click();
       await expect(person.getByTestId("consequence")).toHaveText(/Your account will be deleted/);
       await person.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
-      await expect(person.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+      await expect(person.getByRole("heading", { level: 1, name: "Your account is closed" })).toBeVisible();
     } finally {
       // Back to the default at once: the choice is made when the withdrawal is recorded.
       await admin.getByLabel("Flag the Auth0 user as deleted").check();
