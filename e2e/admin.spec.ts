@@ -108,7 +108,17 @@ test("an admin creates, edits and retires purposes; a retired one leaves sign-up
     .filter({ hasText: `Survey invitations ${id}` })
     .getByRole("link", { name: /Download receipt/ })
     .getAttribute("href");
-  const receiptBefore = await (await person.request.get(receiptHref!)).body();
+  // Once the log has witnessed the decision the file carries its proof, pinned to that checkpoint.
+  let receiptBefore: Buffer = Buffer.alloc(0);
+  await expect
+    .poll(
+      async () => {
+        receiptBefore = await (await person.request.get(receiptHref!)).body();
+        return (JSON.parse(receiptBefore.toString("utf8")) as { proof: unknown }).proof !== null;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
 
   // New wording is a new version: the admin must say whether it needs everyone's consent again.
   await admin.getByLabel("Title").fill(`Research invitations ${id}`);

@@ -9,7 +9,7 @@ import { verifierKeyOf } from "@/lib/tlog/note";
 import type { HashedEventColumns } from "@/lib/ledger/event-hash";
 import { consentEventLeaf } from "./leaf-data";
 import { logConfig } from "./log-config";
-import { latestWitnessedCheckpoint } from "./read-checkpoints";
+import { firstWitnessedCheckpoint } from "./read-checkpoints";
 import { readInclusionProof } from "./read-proofs";
 
 /** What a receipt carries to prove itself offline (ADR 028). */
@@ -30,7 +30,7 @@ const utf8 = new TextEncoder();
 /**
  * The proof that a consent event is in the log, checked here before anything is signed: the
  * event's leaf recomputed from the row must be the log's leaf, and its inclusion proof must lead
- * to the root of the latest witnessed checkpoint. Returns null while the event waits to be
+ * to the root of the first witnessed checkpoint that holds it. Returns null while the event waits to be
  * integrated or witnessed; refuses (409) an event the log does not hold as it is.
  */
 export async function proveConsentEvent(
@@ -48,7 +48,8 @@ export async function proveConsentEvent(
   }
   if (leaf.data !== expected) throw notInLog(event.id, "differs from its log entry");
   const index = Number(leaf.logIndex);
-  const checkpoint = await latestWitnessedCheckpoint(index + 1);
+  // The first witnessed tree that holds the leaf, not the newest: the receipt stays the same file.
+  const checkpoint = await firstWitnessedCheckpoint(index + 1);
   if (!checkpoint) return null;
   const config = logConfig();
   // The checkpoint as the log signed it (openCheckpoint throws on a bad signature).

@@ -43,25 +43,55 @@ function toCheckpoint(row: CheckpointRow): StoredCheckpoint {
 export async function readCheckpoints(
   options: { witnessed?: boolean; minSize?: number; limit?: number } = {},
 ): Promise<StoredCheckpoint[]> {
+  if (options.witnessed) return readWitnessedCheckpoints({ ...options, order: "newest" });
+  const names = logConfig().witnesses.map((witness) => witness.name);
+  const minSize = BigInt(options.minSize ?? 0);
+  const limit = options.limit ?? 1;
+  const sizes = await db().$queryRaw<Array<{ size: bigint }>>`
+    SELECT size FROM "LogCheckpoint" WHERE size >= ${minSize} ORDER BY size DESC LIMIT ${limit}`;
+  return readCheckpointsOfSizes(sizes, names);
+}
+
+/** Checkpoints cosigned by at least the quorum (every checkpoint when no witness is configured). */
+async function readWitnessedCheckpoints(options: {
+  minSize?: number;
+  limit?: number;
+  order: "newest" | "oldest";
+}): Promise<StoredCheckpoint[]> {
   const { witnesses, quorum } = logConfig();
   const names = witnesses.map((witness) => witness.name);
   const minSize = BigInt(options.minSize ?? 0);
   const limit = options.limit ?? 1;
+  const newest = options.order === "newest";
   // Witnessed checkpoints are found from the cosignatures (few) rather than from every checkpoint.
   const sizes =
-    options.witnessed && quorum > 0
-      ? await db().$queryRaw<Array<{ size: bigint }>>`
-          SELECT size FROM (
-            -- The newest cosignatures only (a backward scan of the primary key): a log cosigns
-            -- about once a second, so grouping every cosignature ever made would grow without end.
+    quorum === 0
+      ? newest
+        ? await db().$queryRaw<Array<{ size: bigint }>>`
+            SELECT size FROM "LogCheckpoint" WHERE size >= ${minSize} ORDER BY size DESC LIMIT ${limit}`
+        : await db().$queryRaw<Array<{ size: bigint }>>`
+            SELECT size FROM "LogCheckpoint" WHERE size >= ${minSize} ORDER BY size ASC LIMIT ${limit}`
+      : newest
+        ? await db().$queryRaw<Array<{ size: bigint }>>`
+            SELECT size FROM (
+              -- The newest cosignatures only (a backward scan of the primary key): a log cosigns
+              -- about once a second, so grouping every cosignature ever made would grow without end.
+              SELECT size FROM "LogCosignature"
+              WHERE witness = ANY(${names}::text[]) AND size >= ${minSize}
+              ORDER BY size DESC LIMIT ${Math.max(1_000, limit * names.length)}
+            ) AS recent
+            GROUP BY size HAVING count(*) >= ${quorum}
+            ORDER BY size DESC LIMIT ${limit}`
+        : // A forward scan of the primary key from minSize, grouped as it goes: stops at the first.
+          await db().$queryRaw<Array<{ size: bigint }>>`
             SELECT size FROM "LogCosignature"
             WHERE witness = ANY(${names}::text[]) AND size >= ${minSize}
-            ORDER BY size DESC LIMIT ${Math.max(1_000, limit * names.length)}
-          ) AS recent
-          GROUP BY size HAVING count(*) >= ${quorum}
-          ORDER BY size DESC LIMIT ${limit}`
-      : await db().$queryRaw<Array<{ size: bigint }>>`
-          SELECT size FROM "LogCheckpoint" WHERE size >= ${minSize} ORDER BY size DESC LIMIT ${limit}`;
+            GROUP BY size HAVING count(*) >= ${quorum}
+            ORDER BY size ASC LIMIT ${limit}`;
+  return readCheckpointsOfSizes(sizes, names);
+}
+
+async function readCheckpointsOfSizes(sizes: Array<{ size: bigint }>, names: string[]): Promise<StoredCheckpoint[]> {
   if (sizes.length === 0) return [];
   const rows = await db().$queryRaw<CheckpointRow[]>`
     SELECT c.size, c.root_hash, c.note, c.created_at,
@@ -78,5 +108,13 @@ export async function readCheckpoints(
 
 /** The newest checkpoint cosigned by the quorum (any checkpoint when no witness is configured). */
 export async function latestWitnessedCheckpoint(minSize = 0): Promise<StoredCheckpoint | null> {
-  return (await readCheckpoints({ witnessed: true, minSize }))[0] ?? null;
+  return (await readWitnessedCheckpoints({ minSize, order: "newest" }))[0] ?? null;
+}
+
+/**
+ * The oldest checkpoint cosigned by the quorum whose tree holds `minSize` leaves: a receipt pins
+ * its proof to it, so the receipt file stays the same however much the log grows afterwards.
+ */
+export async function firstWitnessedCheckpoint(minSize: number): Promise<StoredCheckpoint | null> {
+  return (await readWitnessedCheckpoints({ minSize, order: "oldest" }))[0] ?? null;
 }

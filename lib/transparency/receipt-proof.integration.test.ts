@@ -64,4 +64,27 @@ describe("a receipt with its proof", () => {
     // Downloading again gives the same signed receipt.
     expect((await downloadReceipt(event!.id)).jws).toBe(file.jws);
   });
+
+  it("stays the same file, byte for byte, after the log grows and newer checkpoints are witnessed", async () => {
+    const subject = await newSignedUpSubject("pinned", ["terms", "analytics"]);
+    await integrateAndWitness();
+    const [event] = await db().consentEvent.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
+    const bytes = async () =>
+      Buffer.from(await receiptFileResponse(await issueConsentReceipt(event!.id), event!.id).arrayBuffer());
+    const before = await bytes();
+    expect((JSON.parse(before.toString("utf8")) as { proof: unknown }).proof).not.toBeNull();
+
+    // Other people decide; the log grows and the witness cosigns a larger tree.
+    await newSignedUpSubject("later", ["terms", "analytics"]);
+    await integrateAndWitness();
+    const after = await bytes();
+    expect(after.toString("utf8")).toBe(before.toString("utf8"));
+  });
 });
+
+async function integrateAndWitness() {
+  while ((await integrateQueuedLeaves())?.integrated) {
+    // until the queue is empty
+  }
+  expect((await requestCosignatures()).map((report) => report.outcome)).toEqual(["cosigned"]);
+}
