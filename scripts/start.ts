@@ -13,6 +13,7 @@ import { ownerUrlFromEnv, startLocalDatabase } from "./database.js";
 import { privilegedPortalRoleWarning } from "./db/database-roles.js";
 import { localEmulatorOptions } from "./local-emulator.js";
 import { assertPortFree } from "./ports.js";
+import { supervise } from "./supervise.js";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -44,18 +45,18 @@ function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Ch
   return spawn(command, commandArgs, { stdio: "inherit", env });
 }
 
-async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+/** Whether the portal answers its health check before it exits or two minutes pass. */
+async function waitUntilAnswering(url: string, child: ChildProcess): Promise<boolean> {
   const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) fail("Next.js exited during start-up; see the output above.");
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await fetch(url)).ok) return true;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  fail(`Next.js did not answer on ${url} within 2 minutes.`);
+  return false;
 }
 
 await assertPortFree(local.port, "PORT");
@@ -176,25 +177,42 @@ if (build) {
 }
 
 // Next.js behind our own HTTP server, which tells the portal each request's socket address
-// (ADR 027); plain tsx: Next.js itself must not run with the react-server condition.
-const serveArgs = ["scripts/serve-portal.ts", "--port", String(local.port), "--hostname", "localhost"];
-const server = run("node_modules/.bin/tsx", dev ? [...serveArgs, "--dev"] : serveArgs, {
-  ...portalEnv(),
-  NODE_ENV: dev ? "development" : "production",
-});
-cleanups.push(
-  () =>
-    new Promise<void>((resolve) => {
-      if (server.exitCode !== null) return resolve();
-      server.once("exit", () => resolve());
-      server.kill("SIGTERM");
+// (ADR 027); plain tsx: Next.js itself must not run with the react-server condition. Node runs
+// the server itself (tsx as a loader, not a wrapper process), so a crash of the portal is an exit
+// of our child, which the supervisor starts again (issue 17).
+// HOST=0.0.0.0 in a container: the portal must answer on every interface there.
+const serveArgs = [
+  "--import",
+  "tsx",
+  "scripts/serve-portal.ts",
+  "--port",
+  String(local.port),
+  "--hostname",
+  process.env.HOST ?? "localhost",
+];
+const supervisor = supervise({
+  start: () =>
+    run(process.execPath, dev ? [...serveArgs, "--dev"] : serveArgs, {
+      ...portalEnv(),
+      NODE_ENV: dev ? "development" : "production",
     }),
-);
-server.once("exit", (code) => {
-  void shutdown(code ?? 1);
+  onRestart: (child) => {
+    void waitUntilAnswering(`${appBaseUrl}/api/health`, child).then((up) => {
+      if (up) console.log(`Consent Portal is running again at ${appBaseUrl}`);
+    });
+  },
+  onGiveUp: (message) => {
+    console.error(`\n${message}\n`);
+    void shutdown(1);
+  },
 });
+cleanups.push(() => supervisor.stop());
+const server = supervisor.current();
 
-await waitForHealth(`${appBaseUrl}/api/health`, server);
+if (!(await waitUntilAnswering(`${appBaseUrl}/api/health`, server))) {
+  console.error(`\n✖ The portal did not answer on ${appBaseUrl}/api/health; see the output above.\n`);
+  await shutdown(1);
+}
 console.log(`
 Consent Portal is running at ${appBaseUrl}
 ${emulator ? `Auth0 emulator at ${emulator.issuer}\nDemo accounts (password "${DEMO_PASSWORD}"):\n${DEMO_USERS.map((user) => `  ${user.roles[0].padEnd(10)} ${user.email}`).join("\n")}\n` : ""}Press Ctrl-C to stop.`);
