@@ -77,6 +77,29 @@ describe("an insider with full database access", () => {
     expect(reasonsFor(report, [events[1]!.id])).toEqual(["leaf_mismatch"]);
   });
 
+  it("edits a row before the sequencer has logged it: detected against the entry queued for it", async () => {
+    await logAndWitness();
+    const subject = await newSignedUpSubject("queued", ["terms", "analytics"]);
+    const events = await db().consentEvent.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
+    // Not integrated yet: counted as pending, and nothing is wrong with them.
+    const waiting = await verifyLedger();
+    expect(
+      reasonsFor(
+        waiting,
+        events.map((event) => event.id),
+      ),
+    ).toEqual([]);
+    expect(waiting.log.pending).toBeGreaterThanOrEqual(events.length);
+
+    await tamper([[`UPDATE "ConsentEvent" SET action = 'withdrawn' WHERE id = $1`, [events[1]!.id]]]);
+    const report = await verifyLedger();
+    expect(report.ok).toBe(false);
+    expect(reasonsFor(report, [events[1]!.id])).toEqual(["leaf_mismatch"]);
+    expect(report.log.problems.find((problem) => problem.rowId === events[1]!.id)?.message).toContain(
+      "differs from the entry queued for the log",
+    );
+  });
+
   it("rewrites a whole chain with recomputed hashes, back-dated: every rewritten row differs from the log", async () => {
     const { subject, events } = await personWithHistory("rewritten");
     const backdated = events.map((event) => ({
