@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import next from "next";
 import { markSocketPeerServer, stampSocketPeer } from "../lib/http/socket-peer.js";
+import { unusableAddress } from "../lib/http/unusable-address.js";
 
 const { values: options } = parseArgs({
   options: {
@@ -24,6 +25,16 @@ await app.prepare();
 markSocketPeerServer();
 
 const server = createServer((request, response) => {
+  const unusable = unusableAddress(request.url ?? "/");
+  if (unusable) {
+    response.writeHead(400, {
+      "content-type": "application/problem+json",
+      "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+      "x-content-type-options": "nosniff",
+    });
+    response.end(JSON.stringify({ title: "Bad request", status: 400, detail: unusable }));
+    return;
+  }
   stampSocketPeer(request);
   handle(request, response).catch((error: unknown) => {
     console.error(error);

@@ -41,7 +41,15 @@ async function handleForm<S extends z.ZodType>(
   formData: FormData,
   run: (input: z.infer<S>) => Promise<string | void>,
 ): Promise<ActionState> {
-  const parsed = schema.safeParse(formDataToObject(formData));
+  // A hand-made request may call the action with anything (or nothing) in place of the form.
+  const fields = formData instanceof FormData ? formDataToObject(formData) : {};
+  // PostgreSQL refuses NUL in text: say which field, rather than fail on the write.
+  const withNul = Object.entries(fields).find(([, value]) => [value].flat().some((text) => text.includes("\0")));
+  if (withNul) {
+    const reason = "contains a NUL character";
+    return { status: "error", message: "Please correct the marked fields.", fieldErrors: { [withNul[0]]: reason } };
+  }
+  const parsed = schema.safeParse(fields);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
     for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
