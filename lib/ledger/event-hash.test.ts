@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { seededRandom } from "@/test/seeded-random";
 import canonicalize from "canonicalize";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canonicalEventJson,
@@ -186,11 +186,9 @@ describe("ChainChecker", () => {
 });
 
 describe("canonicalEventJson", () => {
-  // The same cases on every run, so a failure can be replayed.
-  const random = seededRandom;
   // Everything JSON escapes or that sorts oddly: controls, quotes, backslash, U+2028, lone
-  // surrogates, astral characters, non-ASCII letters.
-  const alphabet = [
+  // surrogates, astral characters, non-ASCII letters; plus fast-check's own full-Unicode strings.
+  const tricky = fc.constantFrom(
     ..."abcXYZ019-_|=!' ",
     '"',
     "\\",
@@ -210,45 +208,51 @@ describe("canonicalEventJson", () => {
     "\ud800",
     "\udfff",
     "\ufeff",
-  ];
+  );
+  const text = fc.oneof(
+    fc.array(tricky, { maxLength: 12 }).map((parts) => parts.join("")),
+    fc.string({ unit: "binary", maxLength: 12 }),
+  );
+  const maybe = fc.option(text, { nil: null });
+  const time = fc.date({ min: new Date(0), max: new Date(4_102_444_800_000), noInvalidDate: true });
+  const columns: fc.Arbitrary<HashedEventColumns> = fc
+    .record({
+      id: text,
+      subjectId: text,
+      seq: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      hashVersion: fc.constantFrom(1, 2),
+      action: text,
+      purposeId: maybe,
+      purposeVersionId: maybe,
+      purposeTextSha256: maybe,
+      policyVersionId: maybe,
+      policyTextSha256: maybe,
+      method: text,
+      actorType: text,
+      actorId: maybe,
+      actorReason: maybe,
+      clientTime: fc.option(time, { nil: null }),
+      serverTime: time,
+      ipTruncated: maybe,
+      userAgentHash: maybe,
+      idempotencyKey: text,
+      requestFingerprint: text,
+      prevHash: text,
+    })
+    // Format 1 has no purpose wording columns.
+    .map((row) => (row.hashVersion === 1 ? { ...row, purposeVersionId: null, purposeTextSha256: null } : row));
 
-  it("is byte-identical to the canonicalize package on seeded random events of both formats", () => {
-    const next = random(15);
-    const text = () =>
-      Array.from({ length: Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
-    const maybe = () => (next() < 0.3 ? null : text());
-    const time = () => new Date(Math.floor(next() * 4_102_444_800_000));
-    for (let index = 0; index < 5_000; index += 1) {
-      const hashVersion = next() < 0.5 ? 1 : 2;
-      const columns: HashedEventColumns = {
-        id: text(),
-        subjectId: text(),
-        seq: Math.floor(next() * 2 ** 31),
-        hashVersion,
-        action: text(),
-        purposeId: maybe(),
-        purposeVersionId: hashVersion === 2 ? maybe() : null,
-        purposeTextSha256: hashVersion === 2 ? maybe() : null,
-        policyVersionId: maybe(),
-        policyTextSha256: maybe(),
-        method: text(),
-        actorType: text(),
-        actorId: maybe(),
-        actorReason: maybe(),
-        clientTime: next() < 0.5 ? null : time(),
-        serverTime: time(),
-        ipTruncated: maybe(),
-        userAgentHash: maybe(),
-        idempotencyKey: text(),
-        requestFingerprint: text(),
-        prevHash: text(),
-      };
-      const expected = canonicalize(hashedEventObject(columns));
-      expect(canonicalEventJson(columns)).toBe(expected);
-      expect(computeEventHash(columns)).toBe(
-        createHash("sha256").update(columns.prevHash, "utf8").update(expected!, "utf8").digest("hex"),
-      );
-    }
+  it("is byte-identical to the canonicalize package on any event of both formats (fast-check)", () => {
+    fc.assert(
+      fc.property(columns, (row) => {
+        const expected = canonicalize(hashedEventObject(row));
+        expect(canonicalEventJson(row)).toBe(expected);
+        expect(computeEventHash(row)).toBe(
+          createHash("sha256").update(row.prevHash, "utf8").update(expected!, "utf8").digest("hex"),
+        );
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it("refuses an unknown format as hashedEventObject does", () => {
