@@ -13,10 +13,15 @@ export async function viewAccessLog(actor: Actor, input: Partial<AccessLogFilter
   const from = filter.from ? new Date(`${filter.from}T00:00:00.000Z`) : undefined;
   // `to` is a whole day, inclusive.
   const to = filter.to ? new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000 - 1) : undefined;
+  let subjectExists = false;
   return readWithAccessLog(
     actor,
-    (tx) =>
-      readAccessLog(
+    async (tx) => {
+      // The log row names the subject only when there is one (its foreign key); the filter
+      // itself is always in the detail.
+      subjectExists =
+        filter.subjectId !== undefined && (await tx.subject.count({ where: { id: filter.subjectId } })) > 0;
+      return readAccessLog(
         {
           actorId: filter.actorId,
           subjectId: filter.subjectId,
@@ -27,10 +32,11 @@ export async function viewAccessLog(actor: Actor, input: Partial<AccessLogFilter
           limit: ACCESS_LOG_PAGE_SIZE,
         },
         tx,
-      ),
+      );
+    },
     (page) => ({
       action: "access_log.view",
-      subjectId: filter.subjectId ?? null,
+      subjectId: subjectExists ? filter.subjectId! : null,
       detail: {
         filter: Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)),
         entries: page.entries.length,
