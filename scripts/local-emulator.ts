@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { EmulatorOptions } from "../emulator/server.js";
-import { API_SCOPES } from "../lib/api-clients/api-scopes.js";
+import { API_SCOPES } from "../lib/auth/api-scopes.js";
 import { local, localSecrets } from "./local-config.js";
 
 /** The emulator as the local stack runs it: the portal's two clients, demo users, data in DATA_DIR. */

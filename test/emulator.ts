@@ -5,7 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ManagementClient } from "auth0";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 import { DATABASE_CONNECTION } from "../emulator/store";
-import { API_SCOPES } from "../lib/api-clients/api-scopes";
+import { API_SCOPES } from "../lib/auth/api-scopes";
 import { TEST_ENV } from "./test-env";
 
 export const APP = {
