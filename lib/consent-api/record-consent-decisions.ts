@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
@@ -149,7 +148,7 @@ export async function recordConsentDecisions(
     if (key !== undefined) {
       await tx.apiIdempotencyKey.update({
         where: { clientId_key: { clientId: actor.id, key } },
-        data: { status, response: body as unknown as Prisma.InputJsonValue },
+        data: { status, response: JSON.stringify(body) },
       });
     }
     return { status, body, replayed: false };
@@ -168,7 +167,7 @@ async function replay(actor: Actor, key: string, requestSha256: string, tx: Tx):
       field: "Idempotency-Key",
     });
   }
-  const body = stored.response as unknown as DecisionResult;
+  const body = JSON.parse(stored.response) as DecisionResult;
   await appendAccessLog(
     { action: "api.consent.write", subjectId: body.subjectId, detail: { idempotencyKey: key, replayed: true } },
     actor,

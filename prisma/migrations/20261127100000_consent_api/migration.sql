@@ -29,7 +29,7 @@ CREATE TABLE "ApiIdempotencyKey" (
     "key" TEXT NOT NULL,
     "request_sha256" TEXT NOT NULL,
     "status" INTEGER,
-    "response" JSONB,
+    "response" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ApiIdempotencyKey_pkey" PRIMARY KEY ("client_id","key")
