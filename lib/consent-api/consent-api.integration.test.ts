@@ -8,6 +8,7 @@ import { listApiClients } from "@/lib/admin/list-api-clients";
 import { registerApiClient } from "@/lib/admin/register-api-client";
 import { revokeApiClient } from "@/lib/admin/revoke-api-client";
 import { db } from "@/lib/db/client";
+import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { verifyConsentReceipt } from "@/lib/receipts/verify-consent-receipt";
 import { integrateQueuedLeaves } from "@/lib/transparency/integrate-queued-leaves";
 import { adminActor, staffActor } from "@/test/actors";
@@ -354,6 +355,27 @@ describe("GET /api/v1/consent", () => {
       }),
     ]);
     expect(rows[0]!.detail).toMatchObject({ via: "access_token", scope: "consent:read" });
+  });
+});
+
+describe("an erased person", () => {
+  it("is gone for the API: 410 by subject id, and the client's external id is deleted with the rest", async () => {
+    const subject = await newSubject("erased");
+    await writerApi.POST("/api/v1/decisions", {
+      body: {
+        person: { subjectId: subject.id, externalId: "crm-erased" },
+        decisions: [{ purpose: "analytics", decision: "granted" }],
+        shownPolicies: shownPrivacy(),
+      },
+    });
+    await eraseSubject({ subjectId: subject.id, reason: "erasure request" }, ADMIN);
+    const bySubject = await readerApi.GET("/api/v1/consent", { params: { query: { subjectId: subject.id } } });
+    expect(bySubject.error).toMatchObject({ status: 410, code: "subject_erased" });
+    expect(await db().apiExternalId.count({ where: { subjectId: subject.id } })).toBe(0);
+    const write = await writerApi.POST("/api/v1/decisions", {
+      body: { person: { subjectId: subject.id }, decisions: [{ purpose: "analytics", decision: "withdrawn" }] },
+    });
+    expect(write.response.status).toBe(410);
   });
 });
 
