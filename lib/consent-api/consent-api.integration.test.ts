@@ -12,6 +12,7 @@ import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { verifyConsentReceipt } from "@/lib/receipts/verify-consent-receipt";
 import { integrateQueuedLeaves } from "@/lib/transparency/integrate-queued-leaves";
 import { adminActor, staffActor } from "@/test/actors";
+import { expectFailingAuditToAbort } from "@/test/failing-audit";
 import { API_BASE_URL, apiRoutesFetch } from "@/test/api-routes";
 import { newSubject, seedCatalog, signUp } from "@/test/consent-fixtures";
 import { PORTAL_API, startPortalTenant, type TestTenant } from "@/test/emulator";
@@ -104,6 +105,24 @@ describe("API clients", () => {
     expect(refused.response.status).toBe(401);
     expect(refused.error).toMatchObject({ code: "invalid_token", status: 401 });
     expect(tenant.emulator.store.getClient(doomed.clientId)).toBeUndefined();
+  });
+});
+
+describe("API client changes and their audit rows commit together", () => {
+  it("registering: a failing audit write leaves no client here, and the Auth0 application is deleted again", async () => {
+    const before = tenant.emulator.store.allClients().length;
+    await expectFailingAuditToAbort(() => registerApiClient({ name: "Rolled back", scopes: ["consent:read"] }, ADMIN));
+    expect(await db().apiClient.count({ where: { name: "Rolled back" } })).toBe(0);
+    expect(tenant.emulator.store.allClients()).toHaveLength(before);
+  });
+
+  it("revoking: a failing audit write leaves the client live, in the portal and in Auth0", async () => {
+    const client = await registerApiClient({ name: "Kept", scopes: ["consent:read"] }, ADMIN);
+    await expectFailingAuditToAbort(() => revokeApiClient({ clientId: client.clientId }, ADMIN));
+    expect(await db().apiClient.findUnique({ where: { clientId: client.clientId } })).toMatchObject({
+      revokedAt: null,
+    });
+    expect(tenant.emulator.store.getClient(client.clientId)).toBeDefined();
   });
 });
 
@@ -280,8 +299,10 @@ describe("POST /api/v1/decisions", () => {
       status: 422,
       instance: "/api/v1/decisions",
       field: "decisions.0.decision",
-      issues: [{ field: "decisions.0.decision", reason: expect.any(String) }],
     });
+    expect(bad.error!.issues).toHaveLength(1);
+    expect(bad.error!.issues![0]!.field).toBe("decisions.0.decision");
+    expect(bad.error!.issues![0]!.reason).toBe("Choose one of the options.");
     const wrongHash = await writerApi.POST("/api/v1/decisions", {
       body: {
         person: { subjectId: subject.id },
