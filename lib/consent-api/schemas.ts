@@ -50,7 +50,7 @@ function checkPersonReference(
   }
 }
 
-export const personReferenceSchema = z.strictObject(personFields).superRefine(checkPersonReference).meta({
+const personReferenceSchema = z.strictObject(personFields).superRefine(checkPersonReference).meta({
   id: "PersonReference",
   description:
     "The person, by `subjectId` or `auth0UserId`; with `externalId` as well, a write links your id to them (one id per person and client). `externalId` alone finds a person linked before.",
@@ -121,7 +121,7 @@ const receiptProofSchema = z
   })
   .meta({ id: "ReceiptProof", description: "The event's inclusion in a witnessed checkpoint of the transparency log" });
 
-export const consentEventSchema = z
+const consentEventSchema = z
   .object({
     id: z.uuid(),
     subjectId: z.uuid(),

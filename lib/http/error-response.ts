@@ -17,7 +17,7 @@ import type { FieldIssue } from "./validation";
 export type ErrorShape = "portal" | "auth0" | "problem";
 
 /** Where a problem type is described: the API reference page lists every code. */
-export const PROBLEM_TYPE_BASE = "/api/docs#problem-";
+const PROBLEM_TYPE_BASE = "/api/docs#problem-";
 
 interface HttpError {
   status: number;
