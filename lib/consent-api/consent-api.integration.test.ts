@@ -223,6 +223,11 @@ describe("POST /api/v1/decisions", () => {
     });
     expect(other.response.status).toBe(409);
     expect(other.error).toMatchObject({ code: "idempotency_conflict", field: "Idempotency-Key" });
+    const badKey = await writerApi.POST("/api/v1/decisions", {
+      params: { header: { "Idempotency-Key": "short" } },
+      body,
+    });
+    expect(badKey.error).toMatchObject({ status: 422, field: "Idempotency-Key" });
     expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -11,6 +12,9 @@ import { issueConsentReceipt } from "@/lib/receipts/issue-consent-receipt";
 import { toApiEvent } from "./api-event";
 import { ensurePersonForWrite, findPerson, linkExternalId } from "./resolve-person";
 import { idempotencyKeySchema, recordDecisionsSchema, type DecisionResult, type RecordDecisionsInput } from "./schemas";
+
+// As a header: a bad key is reported under the header's name.
+const idempotencyHeaderSchema = z.object({ "Idempotency-Key": idempotencyKeySchema });
 
 export interface RecordDecisionsRequest {
   body: RecordDecisionsInput;
@@ -47,7 +51,9 @@ export async function recordConsentDecisions(
   if (actor.kind !== "api_client") throw new AppError("forbidden", "Only API clients record decisions here.");
   const input = parseInput(recordDecisionsSchema, request.body);
   const key =
-    request.idempotencyKey === undefined ? undefined : parseInput(idempotencyKeySchema, request.idempotencyKey);
+    request.idempotencyKey === undefined
+      ? undefined
+      : parseInput(idempotencyHeaderSchema, { "Idempotency-Key": request.idempotencyKey })["Idempotency-Key"];
   await ensurePersonForWrite(input.person);
 
   return inTransaction(tx, async (tx) => {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { auth0 } from "@/lib/auth0/auth0-gateway";
-import type { Tx } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import type { PersonReference } from "./schemas";
@@ -44,6 +44,8 @@ export async function findPerson(person: PersonReference, actor: Actor, tx: Tx):
  */
 export async function ensurePersonForWrite(person: PersonReference): Promise<void> {
   if (!person.auth0UserId) return;
+  // Known already (the usual case, and every retry): Auth0 is not asked.
+  if (await db().subject.findUnique({ where: { auth0UserId: person.auth0UserId }, select: { id: true } })) return;
   const user = await auth0().getUser(person.auth0UserId, { fields: "user_id,email,name", includeFields: true });
   if (!user?.email) throw notFound("auth0UserId");
   await ensureSubject({ auth0UserId: person.auth0UserId, email: user.email, name: user.name ?? null });
