@@ -10,6 +10,7 @@ import * as policyVersion from "@/app/api/v1/policy-versions/[id]/route";
 import * as policyVersions from "@/app/api/v1/policy-versions/route";
 import * as people from "@/app/api/v1/purposes/[purpose]/people/route";
 import * as purposes from "@/app/api/v1/purposes/route";
+import * as receipt from "@/app/api/v1/receipts/[eventId]/route";
 
 type Handler = (
   request: NextRequest,
@@ -23,6 +24,7 @@ const ROUTES: Array<{ pattern: RegExp; module: Record<string, unknown> }> = [
   { pattern: /^\/api\/v1\/events$/, module: events },
   { pattern: /^\/api\/v1\/purposes$/, module: purposes },
   { pattern: /^\/api\/v1\/purposes\/(?<purpose>[^/]+)\/people$/, module: people },
+  { pattern: /^\/api\/v1\/receipts\/(?<eventId>[^/]+)$/, module: receipt },
   { pattern: /^\/api\/v1\/policy-versions$/, module: policyVersions },
   { pattern: /^\/api\/v1\/policy-versions\/(?<id>[^/]+)$/, module: policyVersion },
 ];

@@ -88,6 +88,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/receipts/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A decision's signed receipt, with its proof once witnessed
+         * @description The same JWS the write answered; `proof` is filled once the event is in a witnessed checkpoint of the transparency log.
+         *
+         *     Scope: `consent:read`.
+         */
+        get: operations["readReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/purposes": {
         parameters: {
             query?: never;
@@ -260,15 +282,16 @@ export interface components {
                  * @example 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
                  */
                 hash: string;
-                receipt: {
-                    /** @description Signed consent receipt (EdDSA JWS); keys at /api/receipts/jwks */
-                    jws: string;
-                    /** @description Null until the event is in a witnessed checkpoint; ask the portal for the receipt again later */
-                    proof: components["schemas"]["ReceiptProof"] | null;
-                };
+                receipt: components["schemas"]["Receipt"];
             }[];
             /** @description Purposes whose state already was the one asked for: nothing recorded */
             unchanged: string[];
+        };
+        Receipt: {
+            /** @description Signed consent receipt (EdDSA JWS); keys at /api/receipts/jwks */
+            jws: string;
+            /** @description Null until the event is in a witnessed checkpoint; then GET /api/v1/receipts/{eventId} answers it with the proof */
+            proof: components["schemas"]["ReceiptProof"] | null;
         };
         /** @description The event's inclusion in a witnessed checkpoint of the transparency log */
         ReceiptProof: {
@@ -766,6 +789,64 @@ export interface operations {
             };
             /** @description The token lacks the scope */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such decision */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The decision does not match the transparency log */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

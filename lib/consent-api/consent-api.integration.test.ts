@@ -16,6 +16,8 @@ import { expectFailingAuditToAbort } from "@/test/failing-audit";
 import { API_BASE_URL, apiRoutesFetch } from "@/test/api-routes";
 import { newSubject, seedCatalog, signUp } from "@/test/consent-fixtures";
 import { PORTAL_API, startPortalTenant, type TestTenant } from "@/test/emulator";
+import { startTestWitnesses, type TestWitness } from "@/test/log-witnesses";
+import { requestCosignatures } from "@/lib/transparency/request-cosignatures";
 
 const ADMIN = adminActor("auth0|api-admin");
 
@@ -45,7 +47,11 @@ async function accessToken(client: { clientId: string; clientSecret: string }, a
 const apiFor = (token: string) =>
   createConsentApiClient({ baseUrl: API_BASE_URL, accessToken: token, fetch: apiRoutesFetch });
 
+let witnesses: TestWitness[];
+
 beforeAll(async () => {
+  // Before the first use of lib/env.ts: the witness is part of the configuration.
+  witnesses = await startTestWitnesses(1);
   tenant = await startPortalTenant({
     scopes: ["read:users", "create:users", "create:clients", "delete:clients", "create:client_grants"],
   });
@@ -69,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tenant?.close();
+  await Promise.all((witnesses ?? []).map((witness) => witness.stop()));
 });
 
 const shownPrivacy = () => [{ id: policies.privacyId, textSha256: policies.privacySha256 }];
@@ -480,6 +487,35 @@ describe("GET /api/v1/events", () => {
       where: { id: { in: fed.map((event) => event.id), notIn: written } },
     });
     expect(fed).toHaveLength(written.length + fromOthers);
+  });
+});
+
+describe("GET /api/v1/receipts/{eventId}", () => {
+  it("answers the write's receipt again, with its proof once the log has integrated and witnessed the event", async () => {
+    const subject = await newSubject("receipt");
+    const written = await writerApi.POST("/api/v1/decisions", {
+      body: {
+        person: { subjectId: subject.id },
+        decisions: [{ purpose: "analytics", decision: "granted" }],
+        shownPolicies: shownPrivacy(),
+      },
+    });
+    const event = written.data!.events[0]!;
+    expect(event.receipt.proof).toBeNull();
+    while ((await integrateQueuedLeaves())?.integrated) {
+      // until the queue is empty
+    }
+    expect((await requestCosignatures()).map((report) => report.outcome)).toEqual(["cosigned"]);
+    const { data } = await readerApi.GET("/api/v1/receipts/{eventId}", { params: { path: { eventId: event.id } } });
+    expect(data!.jws).toBe(event.receipt.jws);
+    expect(data!.proof).toMatchObject({
+      log: "localhost/consent-portal-test",
+      leafIndex: expect.any(Number) as number,
+    });
+    const missing = await readerApi.GET("/api/v1/receipts/{eventId}", {
+      params: { path: { eventId: "00000000-0000-4000-8000-000000000000" } },
+    });
+    expect(missing.response.status).toBe(404);
   });
 });
 

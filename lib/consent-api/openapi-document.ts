@@ -20,6 +20,8 @@ import {
   problemSchema,
   purposePathSchema,
   purposesSchema,
+  receiptPathSchema,
+  receiptSchema,
   recordDecisionsSchema,
 } from "./schemas";
 
@@ -33,7 +35,8 @@ export const PROBLEM_CODES: Record<string, string> = {
   not_found: "The person, purpose or policy version does not exist (404).",
   idempotency_conflict: "The Idempotency-Key was used before with a different request (409).",
   policy_outdated: "A newer policy version was published since the one shown: show it and ask again (409).",
-  conflict: "The external id is linked to someone else, or the person to another id of yours (409).",
+  conflict:
+    "The external id is linked to someone else, the person to another id of yours, or a decision does not match the transparency log (409).",
   subject_erased: "The person's data was erased: nothing can be read or recorded (410).",
   payload_too_large: "The body is over 100 kB (413).",
   upstream_unavailable: "Auth0 could not be reached to check a token or find a user; retry later (503).",
@@ -169,6 +172,19 @@ export function createApiDocument() {
           responses: responses(
             { "200": { description: "The next events", content: json(changeFeedSchema) } },
             { "400": "The query is not valid" },
+          ),
+        }),
+      },
+      "/api/v1/receipts/{eventId}": {
+        get: operation("consent:read", {
+          operationId: "readReceipt",
+          summary: "A decision's signed receipt, with its proof once witnessed",
+          description:
+            "The same JWS the write answered; `proof` is filled once the event is in a witnessed checkpoint of the transparency log.",
+          requestParams: { path: receiptPathSchema },
+          responses: responses(
+            { "200": { description: "The receipt", content: json(receiptSchema) } },
+            { "404": "No such decision", "409": "The decision does not match the transparency log" },
           ),
         }),
       },

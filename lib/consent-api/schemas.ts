@@ -141,18 +141,24 @@ const consentEventSchema = z
   .meta({ id: "ConsentEvent" });
 export type ApiConsentEvent = z.output<typeof consentEventSchema>;
 
+export const receiptSchema = z
+  .object({
+    jws: z.string().meta({ description: "Signed consent receipt (EdDSA JWS); keys at /api/receipts/jwks" }),
+    proof: receiptProofSchema.nullable().meta({
+      description:
+        "Null until the event is in a witnessed checkpoint; then GET /api/v1/receipts/{eventId} answers it with the proof",
+    }),
+  })
+  .meta({ id: "Receipt" });
+export type ApiReceipt = z.output<typeof receiptSchema>;
+export const receiptPathSchema = z.object({ eventId: z.uuid() });
+
 export const decisionResultSchema = z
   .object({
     subjectId: z.uuid(),
     events: z.array(
       consentEventSchema.extend({
-        receipt: z.object({
-          jws: z.string().meta({ description: "Signed consent receipt (EdDSA JWS); keys at /api/receipts/jwks" }),
-          proof: receiptProofSchema.nullable().meta({
-            description:
-              "Null until the event is in a witnessed checkpoint; ask the portal for the receipt again later",
-          }),
-        }),
+        receipt: receiptSchema,
       }),
     ),
     unchanged: z
