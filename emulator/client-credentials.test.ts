@@ -6,6 +6,7 @@ import {
   APP,
   loginThroughBrowserFlow,
   MGMT,
+  PORTAL_API,
   READER,
   startTestTenant,
   TEST_PASSWORD,
@@ -201,5 +202,101 @@ describe("Management API token checks", () => {
     const badScheme = await fetch(`${tenant.origin}/api/v2/users`, { headers: { authorization: "Token abc" } });
     expect(badScheme.status).toBe(401);
     expect(await badScheme.json()).toMatchObject({ message: "Bad HTTP authentication header format" });
+  });
+});
+
+describe("machine-to-machine clients for the portal's own API (client grants)", () => {
+  async function createApiClient(scope: string[]) {
+    const created = await tenant.api<{ client_id: string; client_secret: string; app_type: string }>(
+      "POST",
+      "/api/v2/clients",
+      { body: { name: "Mail tool", app_type: "non_interactive", grant_types: ["client_credentials"] } },
+    );
+    expect(created.status).toBe(201);
+    const grant = await tenant.api<{ id: string; scope: string[] }>("POST", "/api/v2/client-grants", {
+      body: { client_id: created.body.client_id, audience: PORTAL_API.identifier, scope },
+    });
+    expect(grant.status).toBe(201);
+    return { ...created.body, grantId: grant.body.id };
+  }
+
+  it("creates a client whose secret is shown in the creation answer only", async () => {
+    const client = await createApiClient(["consent:read"]);
+    expect(client.app_type).toBe("non_interactive");
+    expect(client.client_secret.length).toBeGreaterThan(40);
+    const read = await tenant.api<Record<string, unknown>>("GET", `/api/v2/clients/${client.client_id}`, {
+      token: await tenant.emulator.managementTokens.sign(MGMT.clientId, ["read:clients"]),
+    });
+    expect(read.body.client_secret).toBeUndefined();
+  });
+
+  it("issues an RS256 token for the API's audience with the granted scopes, and narrows it on request", async () => {
+    const client = await createApiClient(["consent:read", "events:read"]);
+    const { status, body } = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      audience: PORTAL_API.identifier,
+    });
+    expect(status).toBe(200);
+    expect(body.scope).toBe("consent:read events:read");
+    expect(decodeJwt(String(body.access_token))).toMatchObject({
+      iss: tenant.emulator.issuer,
+      aud: PORTAL_API.identifier,
+      sub: `${client.client_id}@clients`,
+      azp: client.client_id,
+      gty: "client-credentials",
+    });
+    const narrowed = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      audience: PORTAL_API.identifier,
+      scope: "consent:write",
+    });
+    expect(narrowed).toEqual({
+      status: 403,
+      body: { error: "access_denied", error_description: "Client has not been granted scopes: consent:write" },
+    });
+  });
+
+  it("refuses a client without a grant for the API, and refuses scopes the API does not define", async () => {
+    const refused = await tokenRequest({ ...grant(), audience: PORTAL_API.identifier });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error_description).toMatch(/Client is not authorized to access/);
+    const created = await tenant.api<{ client_id: string }>("POST", "/api/v2/clients", {
+      body: { name: "Bad", app_type: "non_interactive" },
+    });
+    const badScope = await tenant.api("POST", "/api/v2/client-grants", {
+      body: { client_id: created.body.client_id, audience: PORTAL_API.identifier, scope: ["delete:everything"] },
+    });
+    expect(badScope.status).toBe(400);
+    const unknownApi = await tenant.api("POST", "/api/v2/client-grants", {
+      body: { client_id: created.body.client_id, audience: "https://elsewhere.example/", scope: [] },
+    });
+    expect(unknownApi.body).toMatchObject({ statusCode: 404, errorCode: "inexistent_resource_server" });
+  });
+
+  it("a deleted client gets no more tokens, and its grants are gone with it", async () => {
+    const client = await createApiClient(["consent:read"]);
+    expect((await tenant.api("DELETE", `/api/v2/clients/${client.client_id}`)).status).toBe(204);
+    const grants = await tenant.api<unknown[]>("GET", `/api/v2/client-grants?client_id=${client.client_id}`);
+    expect(grants.body).toEqual([]);
+    const refused = await tokenRequest({
+      grant_type: "client_credentials",
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+      audience: PORTAL_API.identifier,
+    });
+    expect(refused.status).toBe(401);
+    expect((await tenant.api("DELETE", `/api/v2/clients/${client.client_id}`)).status).toBe(404);
+  });
+
+  it("needs create:clients to create a client", async () => {
+    const response = await tenant.api("POST", "/api/v2/clients", {
+      body: { name: "x", app_type: "non_interactive" },
+      token: await tenant.emulator.managementTokens.sign(MGMT.clientId, ["read:clients"]),
+    });
+    expect(response.status).toBe(403);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { connectionResource, PASSWORD_MIN_LENGTH, TENANT_NAME, type DatabaseConnection } from "./connections.js";
@@ -12,7 +13,7 @@ import {
   mergeMetadata,
 } from "./metadata.js";
 import { hashPassword } from "./passwords.js";
-import { TenantStore, type StoredClient, type StoredUser } from "./store.js";
+import { TenantStore, type StoredClient, type StoredClientGrant, type StoredUser } from "./store.js";
 import {
   assertKnownQueryParameters,
   defaultPicture,
@@ -47,6 +48,11 @@ const SCOPES = {
   readConnections: ["read:connections"],
   readClients: ["read:clients", "read:client_keys"],
   updateClients: ["update:clients", "update:client_keys"],
+  createClients: ["create:clients"],
+  deleteClients: ["delete:clients"],
+  readClientGrants: ["read:client_grants"],
+  createClientGrants: ["create:client_grants"],
+  deleteClientGrants: ["delete:client_grants"],
 } as const;
 
 const metadataObject = z.record(z.string(), z.unknown());
@@ -97,6 +103,22 @@ const updateUserSchema = z.strictObject({
 const updateClientSchema = z.strictObject({
   name: z.string().min(1).optional(),
   client_metadata: metadataObject.optional(),
+});
+
+// The part of Auth0's client body the emulator keeps; other known properties are refused below.
+const createClientSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().max(140).optional(),
+  app_type: z.enum(["regular_web", "non_interactive"]).optional(),
+  grant_types: z.array(z.string()).optional(),
+  token_endpoint_auth_method: z.enum(["client_secret_post", "client_secret_basic"]).optional(),
+  client_metadata: metadataObject.optional(),
+});
+
+const createClientGrantSchema = z.strictObject({
+  client_id: z.string().min(1),
+  audience: z.string().min(1),
+  scope: z.array(z.string().min(1)).default([]),
 });
 
 const USER_ID = /^[^|]+\|.+$/;
@@ -376,6 +398,7 @@ function toAuth0Client(client: StoredClient, includeSecret: boolean): Record<str
     oidc_conformant: true,
     jwt_configuration: { alg: "RS256", lifetime_in_seconds: 36_000, secret_encoded: false },
     client_metadata: client.client_metadata,
+    ...(client.description === undefined ? {} : { description: client.description }),
   };
 }
 
@@ -430,6 +453,70 @@ async function updateClient(req: IncomingMessage, clientId: string, ctx: Managem
     updated.client_metadata = mergeClientMetadata(client.client_metadata, body.client_metadata);
   ctx.store.saveClient(updated);
   return toAuth0Client(updated, includeSecret);
+}
+
+/** POST /clients: the secret is in the answer, as Auth0 returns it on creation. */
+async function createClient(req: IncomingMessage, ctx: ManagementApiContext) {
+  const body = parseBody(createClientSchema, await readJsonBody(req));
+  const machine = body.app_type === "non_interactive";
+  const client: StoredClient = {
+    client_id: randomBytes(16).toString("base64url"),
+    client_secret: randomBytes(48).toString("base64url"),
+    name: body.name,
+    app_type: body.app_type ?? "regular_web",
+    callbacks: [],
+    allowed_logout_urls: [],
+    client_metadata: body.client_metadata ? mergeClientMetadata({}, body.client_metadata) : {},
+    // Management API scopes come from a client grant for the Management API, which the emulator does not take.
+    scopes: [],
+    ...(body.description === undefined ? {} : { description: body.description }),
+  };
+  if (body.grant_types?.includes("client_credentials") && !machine) {
+    throw validationError("Payload", "client_credentials is only allowed for non_interactive clients", "grant_types");
+  }
+  ctx.store.saveClient(client);
+  return toAuth0Client(client, true);
+}
+
+function createClientGrant(body: z.output<typeof createClientGrantSchema>, ctx: ManagementApiContext) {
+  findClient(ctx.store, body.client_id);
+  const server = ctx.tokens.resourceServer(body.audience);
+  if (!server) {
+    throw new ManagementApiError(404, "No resource server found by specified identifier", "inexistent_resource_server");
+  }
+  const unknown = body.scope.filter((scope) => !server.scopes.includes(scope));
+  if (unknown.length > 0) {
+    throw new ManagementApiError(
+      400,
+      `Client grant contains scopes not defined on the resource server: ${unknown.join(", ")}`,
+      "invalid_body",
+    );
+  }
+  const exists = ctx.store
+    .allClientGrants()
+    .some((grant) => grant.client_id === body.client_id && grant.audience === body.audience);
+  if (exists)
+    throw new ManagementApiError(409, "A client grant for this client and audience already exists", "conflict");
+  const grant: StoredClientGrant = {
+    id: `cgr_${randomBytes(8).toString("hex")}`,
+    client_id: body.client_id,
+    audience: body.audience,
+    scope: body.scope,
+  };
+  ctx.store.saveClientGrant(grant);
+  return grant;
+}
+
+function listClientGrants(url: URL, ctx: ManagementApiContext): StoredClientGrant[] {
+  assertKnownQueryParameters(url.searchParams, ["client_id", "audience", "per_page", "page", "include_totals"]);
+  const clientId = url.searchParams.get("client_id");
+  const audience = url.searchParams.get("audience");
+  return ctx.store
+    .allClientGrants()
+    .filter(
+      (grant) =>
+        (clientId === null || grant.client_id === clientId) && (audience === null || grant.audience === audience),
+    );
 }
 
 function notFound(method: string, path: string): ManagementApiError {
@@ -511,6 +598,37 @@ export async function handleManagementApi(
       const selection = readFieldSelection(url.searchParams);
       const client = findClient(ctx.store, id ?? "");
       sendJson(res, 200, projectFields(toAuth0Client(client, token.scopes.has("read:client_keys")), selection));
+      return;
+    }
+    case "POST /clients": {
+      requireScope(token, SCOPES.createClients);
+      sendJson(res, 201, await createClient(req, ctx));
+      return;
+    }
+    case "DELETE /clients/:id": {
+      requireScope(token, SCOPES.deleteClients);
+      if (!ctx.store.deleteClient(id ?? ""))
+        throw new ManagementApiError(404, "The client does not exist", "inexistent_client");
+      res.writeHead(204).end();
+      return;
+    }
+    case "POST /client-grants": {
+      requireScope(token, SCOPES.createClientGrants);
+      const body = parseBody(createClientGrantSchema, await readJsonBody(req));
+      sendJson(res, 201, createClientGrant(body, ctx));
+      return;
+    }
+    case "GET /client-grants": {
+      requireScope(token, SCOPES.readClientGrants);
+      sendJson(res, 200, listClientGrants(url, ctx));
+      return;
+    }
+    case "DELETE /client-grants/:id": {
+      requireScope(token, SCOPES.deleteClientGrants);
+      if (!ctx.store.deleteClientGrant(id ?? "")) {
+        throw new ManagementApiError(404, "The client grant does not exist", "inexistent_client_grant");
+      }
+      res.writeHead(204).end();
       return;
     }
     case "PATCH /clients/:id": {

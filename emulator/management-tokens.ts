@@ -14,6 +14,17 @@ function managementAudience(issuer: string): string {
   return `${issuer}api/v2/`;
 }
 
+/** An API of the tenant other than the Management API (Auth0's "resource server"). */
+export interface ResourceServer {
+  /** The API's identifier: the `audience` its tokens carry. */
+  identifier: string;
+  name: string;
+  /** The scopes the API defines; client grants pick from these. */
+  scopes: string[];
+  /** Auth0's `token_lifetime`; default 86,400 seconds. */
+  tokenLifetimeSeconds?: number;
+}
+
 export interface VerifiedToken {
   clientId: string;
   scopes: Set<string>;
@@ -64,7 +75,12 @@ export class ManagementTokens {
     private readonly issuer: string,
     private readonly keys: EmulatorKeys,
     private readonly store: TenantStore,
+    private readonly resourceServers: readonly ResourceServer[] = [],
   ) {}
+
+  resourceServer(identifier: string): ResourceServer | undefined {
+    return this.resourceServers.find((server) => server.identifier === identifier);
+  }
 
   get audience(): string {
     return managementAudience(this.issuer);
@@ -77,13 +93,18 @@ export class ManagementTokens {
   }
 
   /** Signs a token for a client; exported for tests that need tokens with particular scopes. */
-  async sign(clientId: string, scopes: readonly string[], ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS): Promise<string> {
+  async sign(
+    clientId: string,
+    scopes: readonly string[],
+    ttlSeconds = MANAGEMENT_TOKEN_TTL_SECONDS,
+    audience = this.audience,
+  ): Promise<string> {
     const { sign } = await this.keysReady();
     return new SignJWT({ scope: scopes.join(" "), gty: "client-credentials", azp: clientId })
       .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: this.keys.signingKey.kid })
       .setIssuer(this.issuer)
       .setSubject(`${clientId}@clients`)
-      .setAudience(this.audience)
+      .setAudience(audience)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       .sign(sign);
@@ -122,21 +143,34 @@ export class ManagementTokens {
       });
       return;
     }
-    if (audience !== this.audience) {
+    const server = audience === this.audience ? undefined : this.resourceServer(audience);
+    if (audience !== this.audience && !server) {
       sendJson(res, 403, { error: "access_denied", error_description: `Service not found: ${audience}` });
       return;
     }
-    if (client.app_type !== "non_interactive" || client.scopes.length === 0) {
+    // The Management API's grants are the client's `scopes`; other APIs' are client grants.
+    const grant = this.store
+      .allClientGrants()
+      .find((candidate) => candidate.client_id === client.client_id && candidate.audience === audience);
+    const granted =
+      client.app_type !== "non_interactive"
+        ? undefined
+        : server
+          ? grant?.scope
+          : client.scopes.length > 0
+            ? client.scopes
+            : undefined;
+    if (!granted) {
       sendJson(res, 403, {
         error: "access_denied",
         error_description: `Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants`,
       });
       return;
     }
-    let scopes = client.scopes;
+    let scopes = granted;
     if (params.scope !== undefined && params.scope.trim() !== "") {
       const requested = params.scope.split(/\s+/).filter(Boolean);
-      const missing = requested.filter((scope) => !client.scopes.includes(scope));
+      const missing = requested.filter((scope) => !granted.includes(scope));
       if (missing.length > 0) {
         sendJson(res, 403, {
           error: "access_denied",
@@ -146,14 +180,15 @@ export class ManagementTokens {
       }
       scopes = requested;
     }
-    const accessToken = await this.sign(client.client_id, scopes);
+    const ttl = server ? (server.tokenLifetimeSeconds ?? MANAGEMENT_TOKEN_TTL_SECONDS) : MANAGEMENT_TOKEN_TTL_SECONDS;
+    const accessToken = await this.sign(client.client_id, scopes, ttl, audience);
     sendJson(
       res,
       200,
       {
         access_token: accessToken,
         scope: scopes.join(" "),
-        expires_in: MANAGEMENT_TOKEN_TTL_SECONDS,
+        expires_in: ttl,
         token_type: "Bearer",
       },
       { "cache-control": "no-store", pragma: "no-cache" },

@@ -10,7 +10,7 @@ import { BodyTooLargeError, MAX_BODY_BYTES, readBody, sendJson, sendManagementEr
 import { loadOrCreateKeys } from "./keys.js";
 import { handleLogin } from "./login-page.js";
 import { handleManagementApi, type ManagementApiContext } from "./management-api.js";
-import { ManagementTokens, parseTokenRequestBody } from "./management-tokens.js";
+import { ManagementTokens, parseTokenRequestBody, type ResourceServer } from "./management-tokens.js";
 import { DEFAULT_METADATA_LIMIT_BYTES } from "./metadata.js";
 import { createOidcProvider } from "./oidc.js";
 import { rateLimitHeaders, TokenBucket, type RateLimitOptions } from "./rate-limit.js";
@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   rolesClaim: string;
   applications: ApplicationClient[];
   machineClients: MachineClient[];
+  /** APIs other than the Management API that clients may get tokens for (client grants pick their scopes). */
+  resourceServers?: ResourceServer[];
   demoUsers: boolean;
   /** Management API token bucket; on by default and generous (see DEFAULT_RATE_LIMIT). */
   rateLimit?: RateLimitOptions;
@@ -130,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const oidcCallback = provider.callback();
 
   const connection = databaseConnection(keys.signingKey.kid);
-  const managementTokens = new ManagementTokens(issuer, keys, store);
+  const managementTokens = new ManagementTokens(issuer, keys, store, options.resourceServers ?? []);
   const exportJobs = new UsersExportJobs({
     issuer,
     store,

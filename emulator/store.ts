@@ -37,11 +37,23 @@ export interface StoredClient {
   client_metadata: Record<string, string>;
   /** Management API scopes granted to this client (client credentials). */
   scopes: string[];
+  /** Free text, at most 140 characters (Auth0's limit). */
+  description?: string;
+}
+
+/** A client grant: a client may ask tokens for an API (`audience`) with these scopes. */
+export interface StoredClientGrant {
+  id: string;
+  client_id: string;
+  audience: string;
+  scope: string[];
 }
 
 interface TenantData {
   users: StoredUser[];
   clients: StoredClient[];
+  /** Absent in tenant files written before client grants existed. */
+  clientGrants?: StoredClientGrant[];
 }
 
 /**
@@ -52,6 +64,7 @@ interface TenantData {
 export class TenantStore {
   private readonly users = new Map<string, StoredUser>();
   private readonly clients = new Map<string, StoredClient>();
+  private readonly clientGrants = new Map<string, StoredClientGrant>();
 
   constructor(private readonly file: string | null) {
     if (file) {
@@ -59,6 +72,7 @@ export class TenantStore {
         const data = JSON.parse(readFileSync(file, "utf8")) as TenantData;
         for (const user of data.users) this.users.set(user.user_id, user);
         for (const client of data.clients) this.clients.set(client.client_id, client);
+        for (const grant of data.clientGrants ?? []) this.clientGrants.set(grant.id, grant);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
       }
@@ -106,10 +120,39 @@ export class TenantStore {
     this.persist();
   }
 
+  /** Deletes a client and, as Auth0 does, its client grants. */
+  deleteClient(clientId: string): boolean {
+    const existed = this.clients.delete(clientId);
+    for (const grant of this.allClientGrants()) {
+      if (grant.client_id === clientId) this.clientGrants.delete(grant.id);
+    }
+    if (existed) this.persist();
+    return existed;
+  }
+
+  allClientGrants(): StoredClientGrant[] {
+    return [...this.clientGrants.values()];
+  }
+
+  saveClientGrant(grant: StoredClientGrant): void {
+    this.clientGrants.set(grant.id, grant);
+    this.persist();
+  }
+
+  deleteClientGrant(id: string): boolean {
+    const existed = this.clientGrants.delete(id);
+    if (existed) this.persist();
+    return existed;
+  }
+
   private persist(): void {
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true });
-    const data: TenantData = { users: this.allUsers(), clients: this.allClients() };
+    const data: TenantData = {
+      users: this.allUsers(),
+      clients: this.allClients(),
+      clientGrants: this.allClientGrants(),
+    };
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(data, null, 2));
     renameSync(temporary, this.file);

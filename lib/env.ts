@@ -73,6 +73,11 @@ const envSchema = z
     AUTH0_MGMT_CLIENT_SECRET: z
       .string({ error: "AUTH0_MGMT_CLIENT_SECRET is missing: the Management API client secret" })
       .min(1),
+    /**
+     * The identifier of the portal's own API in Auth0 (an Auth0 "API"): the audience API clients ask
+     * tokens for and the portal requires in them (ADR 033).
+     */
+    API_AUDIENCE: z.url().default("https://consent-portal.example/api/v1"),
     /** Proxies whose X-Forwarded-For is believed (ADR 027): comma-separated CIDR ranges; none by default. */
     TRUSTED_PROXIES: z
       .string()

@@ -38,6 +38,8 @@ export const local = {
   portalClientId: "consent-portal",
   managementClientId: "consent-portal-mgmt",
   rolesClaim: process.env.AUTH0_ROLES_CLAIM ?? "https://consent-portal.example/roles",
+  /** The portal's API in the emulator (lib/env.ts API_AUDIENCE, same default). */
+  apiAudience: process.env.API_AUDIENCE ?? "https://consent-portal.example/api/v1",
 };
 
 export interface LocalSecrets {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { EmulatorOptions } from "../emulator/server.js";
+import { API_SCOPES } from "../lib/auth/api-scopes.js";
 import { local, localSecrets } from "./local-config.js";
 
 /** The emulator as the local stack runs it: the portal's two clients, demo users, data in DATA_DIR. */
@@ -34,8 +35,13 @@ export function localEmulatorOptions(): EmulatorOptions {
           "create:users_app_metadata",
           "update:users_app_metadata",
           "read:users_app_metadata",
+          // API clients (ADR 033): created as machine-to-machine applications with a grant for the portal's API.
+          "create:clients",
+          "delete:clients",
+          "create:client_grants",
         ],
       },
     ],
+    resourceServers: [{ identifier: local.apiAudience, name: "Consent Portal API", scopes: [...API_SCOPES] }],
   };
 }

@@ -74,6 +74,7 @@ Object.assign(process.env, {
   AUTH0_SECRET: process.env.AUTH0_SECRET ?? secrets.AUTH0_SECRET,
   ...(keysFile && { KEYS_FILE: keysFile }),
   AUTH0_ROLES_CLAIM: local.rolesClaim,
+  API_AUDIENCE: local.apiAudience,
   NEXT_TELEMETRY_DISABLED: "1",
   ...(local.useEmulator && {
     AUTH0_DOMAIN: `http://localhost:${local.emulatorPort}`,

@@ -58,6 +58,10 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
     update: ["error", "finished_at", "locked_until", "rows_written", "started_at", "status", "total_rows"],
   },
   ExportJobChunk: { table: ["SELECT", "INSERT", "DELETE"] },
+  // The consent API (ADR 033).
+  ApiClient: { table: ["SELECT", "INSERT"], update: ["revoked_at", "revoked_by"] },
+  ApiIdempotencyKey: { table: ["SELECT", "INSERT"], update: ["response", "status"] },
+  ApiExternalId: { table: ["SELECT", "INSERT", "DELETE"] },
   _prisma_migrations: { table: [] },
   // Transparency log (ADR 028): the queue is emptied by the sequencer; tiles grow in place.
   LogQueue: { table: ["SELECT", "INSERT", "DELETE"] },

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ManagementClient } from "auth0";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 import { DATABASE_CONNECTION } from "../emulator/store";
+import { API_SCOPES } from "../lib/auth/api-scopes";
 import { TEST_ENV } from "./test-env";
 
 export const APP = {
@@ -24,7 +25,19 @@ const ALL_SCOPES = [
   "read:connections",
   "read:clients",
   "update:clients",
+  "create:clients",
+  "delete:clients",
+  "create:client_grants",
+  "read:client_grants",
+  "delete:client_grants",
 ];
+
+/** The portal's own API as the tenant knows it (TEST_ENV has lib/env.ts's default audience). */
+export const PORTAL_API = {
+  identifier: "https://consent-portal.example/api/v1",
+  name: "Consent Portal API",
+  scopes: [...API_SCOPES],
+};
 
 export const MGMT = {
   clientId: "consent-portal-mgmt",
@@ -101,6 +114,7 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
     rolesClaim: "https://consent-portal.example/roles",
     applications: [APP],
     machineClients: [MGMT, READER],
+    resourceServers: [PORTAL_API],
     demoUsers: false,
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { WITHDRAWAL_ACTIONS, withdrawalPolicySchema } from "@/lib/consent/schemas";
-import { formCheckbox, formInteger, formOptional } from "@/lib/http/form-fields";
+import { API_SCOPES } from "@/lib/auth/api-scopes";
+import { formCheckbox, formInteger, formList, formOptional } from "@/lib/http/form-fields";
 import {
   createPurposeSchema,
   draftIdSchema,
@@ -81,6 +82,13 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
   }),
   z.strictObject({ action: z.literal("api_token.revoke"), target: z.uuid() }),
   z.strictObject({
+    action: z.literal("api_client.register"),
+    /** The Auth0 client id; its secret is never stored or logged. */
+    target: z.string(),
+    after: z.object({ name: z.string(), scope: z.string() }),
+  }),
+  z.strictObject({ action: z.literal("api_client.revoke"), target: z.string() }),
+  z.strictObject({
     action: z.literal("keys.rewrap"),
     /** The master key the batch's data keys are wrapped by now. */
     target: z.string(),
@@ -144,3 +152,18 @@ export const changeStaffRoleSchema = z.strictObject({
 });
 export type ChangeStaffRoleInput = z.input<typeof changeStaffRoleSchema>;
 export const changeRoleFormSchema = z.object(changeStaffRoleSchema.shape);
+
+// --- API clients (ADR 033) ---------------------------------------------------------------------
+
+export const registerApiClientSchema = z.strictObject({
+  name: z.string().trim().min(2, "enter a name of at least 2 characters").max(100),
+  scopes: z.array(z.enum(API_SCOPES)).min(1, "choose at least one scope"),
+});
+export type RegisterApiClientInput = z.input<typeof registerApiClientSchema>;
+
+/** The admin page's form: the scopes are a group of checkboxes. */
+export const registerApiClientFormSchema = registerApiClientSchema.extend({
+  scopes: formList(z.enum(API_SCOPES)).pipe(z.array(z.enum(API_SCOPES)).min(1, "choose at least one scope")),
+});
+
+export const revokeApiClientSchema = z.strictObject({ clientId: z.string().min(1).max(200) });

@@ -7,7 +7,12 @@ import type { Role } from "./roles";
  */
 type ActorKind = "person" | "staff" | "api_client" | "system";
 
-type ActorChannel = { type: "session" } | { type: "api_token"; tokenId: string } | { type: "system" };
+type ActorChannel =
+  | { type: "session" }
+  | { type: "api_token"; tokenId: string }
+  /** An Auth0 access token for the portal's API (ADR 033), with the scopes it carries. */
+  | { type: "access_token"; scopes: readonly string[] }
+  | { type: "system" };
 
 export interface Actor {
   kind: ActorKind;
@@ -27,8 +32,9 @@ export function systemActor(id: string): Actor {
 }
 
 /** The highest role held, as the access log records it. */
-export function actorRole(actor: Actor): "user" | "compliance" | "admin" | "system" {
+export function actorRole(actor: Actor): "user" | "compliance" | "admin" | "system" | "api_client" {
   if (actor.kind === "system") return "system";
+  if (actor.kind === "api_client") return "api_client";
   if (actor.roles.includes("admin")) return "admin";
   if (actor.roles.includes("compliance")) return "compliance";
   return "user";
@@ -41,7 +47,9 @@ export function auditActor(actor: Actor): { actorType: "self" | "staff" | "api_c
 
 /** How the access log records the channel. */
 export function actorChannel(actor: Actor): Record<string, string> {
-  return actor.via.type === "api_token" ? { via: "api_token", tokenId: actor.via.tokenId } : { via: actor.via.type };
+  if (actor.via.type === "api_token") return { via: "api_token", tokenId: actor.via.tokenId };
+  if (actor.via.type === "access_token") return { via: "access_token", scope: actor.via.scopes.join(" ") };
+  return { via: actor.via.type };
 }
 
 /** A signed-out visitor (sign-up): a person without an id yet. */

@@ -59,6 +59,15 @@ export interface Auth0Gateway {
     fields: Array<{ name: string; export_as?: string }>;
   }): Promise<Auth0Job>;
   getJob(jobId: string): Promise<Auth0Job>;
+  /** POST /clients: a machine-to-machine application (client credentials). The secret is only in this answer. */
+  createMachineClient(input: {
+    name: string;
+    description?: string;
+  }): Promise<{ clientId: string; clientSecret: string }>;
+  /** POST /client-grants: lets the client ask tokens for `audience` with `scopes`. */
+  createClientGrant(input: { clientId: string; audience: string; scopes: string[] }): Promise<void>;
+  /** Deletes the application (and, in Auth0, its grants); one already gone counts as deleted. */
+  deleteClient(clientId: string): Promise<void>;
   /**
    * One request to `/api/v2<path>` with the portal's token, answered as Auth0 answered it (the
    * Management API proxy passes it on). Only a failure to get an answer is thrown.
@@ -125,6 +134,29 @@ export function createAuth0Gateway(config: ManagementClientConfig): Auth0Gateway
           (await client.jobs.usersExports.create({ connection_id: connectionId, format, fields })) as Auth0Job,
       ),
     getJob: (jobId) => translated("reading a job", async () => (await client.jobs.get(jobId)) as Auth0Job),
+    createMachineClient: ({ name, description }) =>
+      translated("creating an API client", async () => {
+        const created = await client.clients.create({
+          name,
+          ...(description === undefined ? {} : { description }),
+          app_type: "non_interactive",
+          grant_types: ["client_credentials"],
+          token_endpoint_auth_method: "client_secret_post",
+        });
+        if (!created.client_id || !created.client_secret) throw new Error("Auth0 created a client without credentials");
+        return { clientId: created.client_id, clientSecret: created.client_secret };
+      }),
+    createClientGrant: ({ clientId, audience, scopes }) =>
+      translated("granting an API client", async () => {
+        await client.clientGrants.create({ client_id: clientId, audience, scope: scopes });
+      }),
+    async deleteClient(clientId) {
+      try {
+        await translated("deleting an API client", () => client.clients.delete(clientId));
+      } catch (error) {
+        if (!isAppError(error, "not_found")) throw error;
+      }
+    },
     request: (path, init) =>
       translated("proxying a request", () =>
         client.fetch(`${base}${path}`, {

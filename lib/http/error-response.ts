@@ -9,10 +9,15 @@ import type { FieldIssue } from "./validation";
  * The one place that turns an error into an HTTP answer, in one of two shapes:
  * - `portal`: `{ error: { code, message, field?, issues? } }` for the portal's own routes;
  * - `auth0`: `{ statusCode, error, message, errorCode }`, the Management API's shape, for the
- *   proxy, so clients written for Auth0 read the portal's errors the same way.
+ *   proxy, so clients written for Auth0 read the portal's errors the same way;
+ * - `problem`: RFC 9457 problem details (`application/problem+json`) for the consent API
+ *   (`/api/v1`), with `code`, and each offending `{ field, reason }` in `issues`.
  * Upstream error text and stacks never reach the client: anything but an AppError is a fixed 500.
  */
-export type ErrorShape = "portal" | "auth0";
+export type ErrorShape = "portal" | "auth0" | "problem";
+
+/** Where a problem type is described: the API reference page lists every code. */
+const PROBLEM_TYPE_BASE = "/api/docs#problem-";
 
 interface HttpError {
   status: number;
@@ -30,8 +35,21 @@ function statusText(status: number): string {
   return AUTH0_WORDING[status] ?? STATUS_CODES[status] ?? "Error";
 }
 
-function errorBody(shape: ErrorShape, error: HttpError): Record<string, unknown> {
+function errorBody(shape: ErrorShape, error: HttpError, instance?: string): Record<string, unknown> {
   const issues = error.issues ? { issues: error.issues } : {};
+  if (shape === "problem") {
+    const fieldIssues = error.issues ?? (error.field ? [{ field: error.field, reason: error.message }] : undefined);
+    return {
+      type: `${PROBLEM_TYPE_BASE}${error.code}`,
+      title: STATUS_CODES[error.status] ?? "Error",
+      status: error.status,
+      detail: error.message,
+      ...(instance ? { instance } : {}),
+      code: error.code,
+      ...(error.field ? { field: error.field } : {}),
+      ...(fieldIssues ? { issues: fieldIssues } : {}),
+    };
+  }
   if (shape === "auth0") {
     return {
       statusCode: error.status,
@@ -56,10 +74,14 @@ export function appErrorAnswer(
   return { status: http.status, body: errorBody(shape, http), ...(http.headers ? { headers: http.headers } : {}) };
 }
 
-function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
-  return NextResponse.json(errorBody(shape, error), {
+function errorResponse(shape: ErrorShape, error: HttpError, instance?: string): NextResponse {
+  return NextResponse.json(errorBody(shape, error, instance), {
     status: error.status,
-    headers: { "cache-control": "no-store", ...error.headers },
+    headers: {
+      "cache-control": "no-store",
+      ...(shape === "problem" ? { "content-type": "application/problem+json" } : {}),
+      ...error.headers,
+    },
   });
 }
 
@@ -68,8 +90,8 @@ function errorResponse(shape: ErrorShape, error: HttpError): NextResponse {
  * through; unexpected errors are logged with the path and answered with a fixed 500.
  */
 export function renderThrown(shape: ErrorShape, error: unknown, path: string): NextResponse {
-  if (error instanceof AppError) return errorResponse(shape, error.toHttpError());
+  if (error instanceof AppError) return errorResponse(shape, error.toHttpError(), path);
   if (error instanceof Error && "digest" in error) throw error;
   logger.error({ err: error, path }, "request failed");
-  return errorResponse(shape, { status: 500, code: "internal", message: "Something went wrong." });
+  return errorResponse(shape, { status: 500, code: "internal", message: "Something went wrong." }, path);
 }

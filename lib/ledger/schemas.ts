@@ -11,6 +11,12 @@ export const ACCESS_ACTIONS = [
   "report.export",
   "mgmt.read",
   "mgmt.write",
+  // The consent API (ADR 033): every call of an API client.
+  "api.consent.read",
+  "api.consent.list",
+  "api.consent.write",
+  "api.events.read",
+  "api.catalog.read",
 ] as const;
 
 /** What was accessed; who did it is the Actor passed beside it. */

@@ -87,6 +87,8 @@ export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: 
           erasedAt: event.serverTime,
         },
       });
+      // API clients' own ids for the person identify them as much as the Auth0 id does (ADR 033).
+      await tx.apiExternalId.deleteMany({ where: { subjectId: result.subject.id } });
       return { event, replayed: false };
     },
     { retryOnUniqueViolation: true },

@@ -24,6 +24,11 @@ const ACTION_TEXT: Record<(typeof ACCESS_ACTIONS)[number], string> = {
   "report.export": "Exported a report",
   "mgmt.read": "Read through the Management API proxy",
   "mgmt.write": "Changed through the Management API proxy",
+  "api.consent.read": "API: read a person's consent",
+  "api.consent.list": "API: listed people by purpose",
+  "api.consent.write": "API: recorded decisions",
+  "api.events.read": "API: read the change feed",
+  "api.catalog.read": "API: read purposes or policies",
 };
 
 export default definePage(
