@@ -1,0 +1,267 @@
+// The authorization matrix (issue 13, point 9): every page, route handler and server action,
+// called over HTTP by each kind of caller, with the outcome each must get. The list of
+// pages and routes comes from the app directory and the list of server actions from the build's
+// manifest: one without a row here fails the first test.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { APIRequestContext, APIResponse } from "@playwright/test";
+import { expect, signUpAndSignIn, storageStateFor, test } from "./fixtures";
+import { E2E_BASE_URL, E2E_PORT_OFFSET } from "./stack";
+
+type Access = "public" | "user" | "compliance" | "admin" | "owner" | "api-token";
+type Caller = "anonymous" | "personA" | "personB" | "compliance" | "admin";
+type Outcome = "ok" | "sign-in" | "forbidden" | "not-found" | "server-error";
+const CALLERS: Caller[] = ["anonymous", "personA", "personB", "compliance", "admin"];
+
+/** Pages and route handlers, by their path in the app directory. */
+const ADDRESSES: Record<string, Access> = {
+  "": "public",
+  "account-closed": "public",
+  admin: "admin",
+  "admin/api-clients": "admin",
+  "admin/auth0-export": "admin",
+  "admin/auth0-export/jobs/[id]": "admin",
+  "admin/auth0-export/jobs/[id]/download": "admin",
+  "admin/exports": "admin",
+  "admin/exports/download": "admin",
+  "admin/exports/jobs/[id]": "admin",
+  "admin/exports/jobs/[id]/download": "admin",
+  "admin/policies": "admin",
+  "admin/policies/drafts/[id]": "admin",
+  "admin/policies/drafts/new": "admin",
+  "admin/policies/versions/[id]": "admin",
+  "admin/purposes": "admin",
+  "admin/purposes/[key]": "admin",
+  "admin/roles": "admin",
+  "admin/withdrawal-policy": "admin",
+  "api/health": "public",
+  "api/mgmt/v2/[...path]": "compliance",
+  "api/receipts/jwks": "public",
+  // The consent API takes an API client's Auth0 token, never a session (ADR 033).
+  "api/docs": "public",
+  "api/v1/consent": "api-token",
+  "api/v1/decisions": "api-token",
+  "api/v1/events": "api-token",
+  "api/v1/openapi.json": "public",
+  "api/v1/policy-versions": "api-token",
+  "api/v1/policy-versions/[id]": "api-token",
+  "api/v1/purposes": "api-token",
+  "api/v1/purposes/[purpose]/people": "api-token",
+  "api/v1/receipts/[eventId]": "api-token",
+  compliance: "compliance",
+  "compliance/access-log": "compliance",
+  "compliance/api-tokens": "compliance",
+  "compliance/integrity": "compliance",
+  "compliance/integrity/status": "compliance",
+  "compliance/subjects/[subjectId]": "compliance",
+  "compliance/subjects/[subjectId]/export": "compliance",
+  "compliance/subjects/[subjectId]/receipts/[eventId]": "compliance",
+  consent: "user",
+  "log/checkpoint": "public",
+  "log/entries": "public",
+  "log/proof/consistency": "public",
+  "log/proof/inclusion": "public",
+  "me/consents": "user",
+  "me/consents/withdraw/[purpose]": "user",
+  "me/data": "user",
+  "me/data/download": "user",
+  "me/delete": "user",
+  "me/history": "user",
+  // A's receipt: A gets it, nobody else does (staff read receipts through the subject page).
+  "me/receipts/[eventId]": "owner",
+  "policies/[kind]": "public",
+  "policies/[kind]/[version]": "public",
+  "signin-error": "public",
+  signup: "public",
+  verify: "public",
+};
+
+/** Server actions, as `file#export`. */
+const ACTIONS: Record<string, Access> = {
+  "app/admin/api-clients/actions.ts#registerApiClientAction": "admin",
+  "app/admin/api-clients/actions.ts#revokeApiClientAction": "admin",
+  "app/admin/auth0-export/actions.ts#startAuth0ExportAction": "admin",
+  "app/admin/exports/actions.ts#startExportJobAction": "admin",
+  "app/admin/policies/actions.ts#saveDraftAction": "admin",
+  "app/admin/policies/actions.ts#deleteDraftAction": "admin",
+  "app/admin/policies/actions.ts#publishDraftAction": "admin",
+  "app/admin/purposes/actions.ts#createPurposeAction": "admin",
+  "app/admin/purposes/actions.ts#updatePurposeAction": "admin",
+  "app/admin/purposes/actions.ts#retirePurposeAction": "admin",
+  "app/admin/purposes/actions.ts#reinstatePurposeAction": "admin",
+  "app/admin/roles/actions.ts#changeRoleAction": "admin",
+  "app/admin/withdrawal-policy/actions.ts#changeWithdrawalPolicyAction": "admin",
+  "app/compliance/api-tokens/actions.ts#createTokenAction": "compliance",
+  "app/compliance/api-tokens/actions.ts#revokeTokenAction": "compliance",
+  "app/compliance/integrity/actions.ts#startVerificationAction": "compliance",
+  "app/compliance/subjects/[subjectId]/actions.ts#recordOnBehalfAction": "admin",
+  "app/consent/actions.ts#acceptGate": "user",
+  "app/me/consents/actions.ts#changeConsent": "user",
+  "app/me/consents/actions.ts#withdrawRequiredConsent": "user",
+  "app/me/delete/actions.ts#deleteAccount": "user",
+  "app/signup/actions.ts#signUp": "public",
+};
+
+/** What each caller must get for each kind of access. */
+function expected(access: Access, caller: Caller): Outcome[] {
+  if (access === "public") return ["ok"];
+  if (access === "api-token") return ["sign-in"]; // 401 to every session, an admin's included
+  if (caller === "anonymous") return ["sign-in"];
+  if (access === "owner") return caller === "personA" ? ["ok"] : ["not-found"];
+  const allowed =
+    access === "user" ||
+    (access === "compliance" && (caller === "compliance" || caller === "admin")) ||
+    (access === "admin" && caller === "admin");
+  // Past the role check, an id that does not exist is a 404: authorization passed.
+  return allowed ? ["ok", "not-found"] : ["forbidden"];
+}
+
+function appAddresses(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name === "route.ts" || name === "page.tsx") found.push(relative("app", dir));
+    }
+  };
+  walk("app");
+  return found.sort();
+}
+
+interface ManifestAction {
+  workers: Record<string, unknown>;
+  filename: string;
+  exportedName: string;
+}
+
+function buildActions(): Array<{ id: string; key: string; page: string }> {
+  // The e2e stack's build directory (playwright.config.ts): its own only when an offset is set.
+  const file = join(
+    E2E_PORT_OFFSET ? `.next-e2e-${E2E_PORT_OFFSET}` : ".next",
+    "server",
+    "server-reference-manifest.json",
+  );
+  if (!existsSync(file)) throw new Error(`${file} is missing: the e2e build writes it`);
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node: Record<string, ManifestAction> };
+  return Object.entries(manifest.node).map(([id, action]) => ({
+    id,
+    key: `${action.filename}#${action.exportedName}`,
+    // The page the action is posted to: the first page that imports it.
+    page:
+      Object.keys(action.workers)[0]!
+        .replace(/^app/, "")
+        .replace(/\/page$/, "") || "/",
+  }));
+}
+
+function outcomeOf(response: APIResponse): Outcome {
+  const status = response.status();
+  const location = response.headers()["location"] ?? response.headers()["x-action-redirect"] ?? "";
+  if (status >= 500) return "server-error";
+  if (status === 401 || location.includes("/auth/login")) return "sign-in";
+  if (status === 403) return "forbidden";
+  if (status === 404) return "not-found";
+  return "ok";
+}
+
+test.describe("authorization matrix", () => {
+  let clients: Record<Caller, APIRequestContext>;
+  let samples: Record<string, string>;
+
+  test.beforeAll(async ({ browser, playwright }) => {
+    // Person B: a new person, signed in through the pages.
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    await signUpAndSignIn(await context.newPage(), { label: "matrix-b" });
+    const personB = await context.storageState();
+    await context.close();
+    const states: Record<Caller, Parameters<typeof playwright.request.newContext>[0]> = {
+      anonymous: { storageState: { cookies: [], origins: [] } },
+      personA: { storageState: storageStateFor("user") },
+      personB: { storageState: personB },
+      compliance: { storageState: storageStateFor("compliance") },
+      admin: { storageState: storageStateFor("admin") },
+    };
+    clients = Object.fromEntries(
+      await Promise.all(
+        CALLERS.map(async (caller) => [
+          caller,
+          await playwright.request.newContext({ baseURL: E2E_BASE_URL, maxRedirects: 0, ...states[caller] }),
+        ]),
+      ),
+    ) as Record<Caller, APIRequestContext>;
+    // One of A's receipts: the first on A's history page.
+    const history = await (await clients.personA.get("/me/history")).text();
+    const eventId = /\/me\/receipts\/([0-9a-f-]{36})/.exec(history)?.[1];
+    expect(eventId, "person A has a receipt to ask for").toBeTruthy();
+    samples = {
+      "[id]": "00000000-0000-4000-8000-000000000000",
+      "[key]": "analytics",
+      "[subjectId]": "00000000-0000-4000-8000-000000000000",
+      "[eventId]": eventId!,
+      "[kind]": "terms",
+      "[version]": "1",
+      "[purpose]": "analytics",
+      "[...path]": "users",
+    };
+  });
+  test.afterAll(async () => {
+    for (const client of Object.values(clients)) await client.dispose();
+  });
+
+  const address = (path: string) =>
+    "/" +
+    path
+      .split("/")
+      .map((part) => samples[part] ?? part)
+      .join("/");
+
+  test("every page, route handler and server action has a row", () => {
+    expect(appAddresses().filter((path) => !(path in ADDRESSES))).toEqual([]);
+    expect(
+      buildActions()
+        .filter((action) => !(action.key in ACTIONS))
+        .map((action) => action.key),
+    ).toEqual([]);
+  });
+
+  test("pages and route handlers answer each caller as their access says", async () => {
+    test.setTimeout(300_000);
+    const wrong: string[] = [];
+    for (const [path, access] of Object.entries(ADDRESSES)) {
+      for (const caller of CALLERS) {
+        const url = address(path);
+        const outcome = outcomeOf(await clients[caller].get(url));
+        if (!expected(access, caller).includes(outcome)) {
+          wrong.push(`${caller} GET ${url}: ${outcome}, expected ${expected(access, caller).join(" or ")}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test("server actions refuse callers their role does not allow, before reading the form", async () => {
+    test.setTimeout(300_000);
+    const wrong: string[] = [];
+    for (const action of buildActions()) {
+      const access = ACTIONS[action.key]!;
+      for (const caller of CALLERS) {
+        // As the browser calls an action: its id in a header, its arguments (none) as the body.
+        const url = address(action.page.replace(/^\//, ""));
+        const response = await clients[caller].post(url, {
+          headers: { "next-action": action.id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
+          data: "[]",
+        });
+        const outcome = outcomeOf(response);
+        // An allowed caller gets the form's validation errors (nothing was submitted): "ok".
+        const want = access === "owner" ? expected("user", caller) : expected(access, caller);
+        if (!want.includes(outcome)) {
+          wrong.push(
+            `${caller} ${action.key} at ${url}: ${outcome} (${response.status()}), expected ${want.join(" or ")}`,
+          );
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
