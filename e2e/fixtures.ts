@@ -41,8 +41,11 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 }
 
 /** Signs a new person up through /signup and signs them in; returns their email. */
-export async function signUpAndSignIn(page: Page, options: { label: string; optional?: string[] }): Promise<string> {
-  const email = uniqueEmail(options.label);
+export async function signUpAndSignIn(
+  page: Page,
+  options: { label: string; optional?: string[]; email?: string },
+): Promise<string> {
+  const email = options.email ?? uniqueEmail(options.label);
   await page.goto("/signup");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(NEW_PASSWORD);
@@ -74,6 +77,14 @@ export async function expectSignInRefusedAsDeleted(page: Page, email: string): P
     await expect(page.getByRole("main").getByRole("alert")).toHaveText(/This account is closed/, {
       timeout: 2_000,
     });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** Sign-in is refused because Auth0 no longer has the user; the outbox deletes it within moments. */
+export async function expectAuth0UserGone(page: Page, email: string): Promise<void> {
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.", { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
 }
 

@@ -4,6 +4,7 @@ import {
   NEW_PASSWORD,
   attemptSignIn,
   expect,
+  expectAuth0UserGone,
   expectNoSeriousA11yViolations,
   expectSignInRefusedAsDeleted,
   signUpAndSignIn,
@@ -130,7 +131,9 @@ test("withdrawing the required consent explains the consequence first, then clos
   await expectSignInRefusedAsDeleted(page, email);
 });
 
-test("delete my account erases the person and refuses their next sign-in", async ({ page }) => {
+test("delete my account erases the person, deletes the Auth0 user, and the address can sign up again", async ({
+  page,
+}) => {
   const email = await signUpAndSignIn(page, { label: "deleter", optional: ["Product analytics"] });
   await page.goto("/me/delete");
   await expectNoSeriousA11yViolations(page);
@@ -141,9 +144,15 @@ test("delete my account erases the person and refuses their next sign-in", async
   await expect(page.getByRole("heading", { level: 1, name: "Your account was deleted" })).toBeVisible();
   await expect(page.getByText(/without your name or email, as proof that we asked for your consent/)).toBeVisible();
   await expectNoSeriousA11yViolations(page);
-  await expectSignInRefusedAsDeleted(page, email);
   // The next step is named: the privacy team's address from configuration.
   await expect(page.getByRole("link", { name: "privacy@consent-portal.example" })).toBeVisible();
+  // Erasure, whatever the withdrawal policy (the e2e stack keeps the default, "flag"): Auth0
+  // forgets the user, so the same address signs up again as a new person with nothing given.
+  await expectAuth0UserGone(page, email);
+  await signUpAndSignIn(page, { label: "deleter", email });
+  await expect(purpose(page, "analytics")).toContainText("Not given");
+  await page.getByRole("link", { name: "History" }).click();
+  await expect(page.getByText(/Consent given/)).toHaveCount(1);
 });
 
 test("the sign-in error page shows only its own messages, whatever the URL says", async ({ page }) => {

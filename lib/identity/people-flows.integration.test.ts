@@ -298,6 +298,7 @@ describe("closing an account", () => {
     const history = await readConsentHistory(subject.id);
     expect(history[0]!.action).toBe("erased");
     const outbox = await db().outboxMessage.findMany({ where: { subjectId: subject.id, status: "pending" } });
-    expect(outbox.map((message) => message.kind)).toEqual(["flag_deleted"]);
+    // Erasure deletes the Auth0 user even under the default "flag" policy (ADR 036).
+    expect(outbox.map((message) => message.kind)).toEqual(["delete_user"]);
   });
 });

@@ -208,20 +208,18 @@ describe("deliverOutbox", () => {
     }
   });
 
-  it("deletes or flags an erased subject's Auth0 user, as the withdrawal policy says, and forgets its id", async () => {
+  it("deletes an erased subject's Auth0 user whatever the withdrawal policy, and forgets its id", async () => {
     for (const policy of ["delete", "flag"] as const) {
       await changeWithdrawalPolicy({ onRequiredWithdrawal: policy }, systemActor("test"));
       const { subject, auth0UserId } = await personInAuth0();
       await signUp(subject.id, ["terms"]);
       await eraseSubject({ subjectId: subject.id }, PERSON);
       await drain();
-      const user = await auth0User(auth0UserId);
-      if (policy === "delete") expect(user).toBeUndefined();
-      else expect(user?.app_metadata).toMatchObject({ deleted: true });
+      expect(await auth0User(auth0UserId)).toBeUndefined();
       const messages = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
       expect(messages.map((message) => [message.kind, message.status])).toEqual([
         ["sync_consent", "skipped"],
-        [policy === "delete" ? "delete_user" : "flag_deleted", "delivered"],
+        ["delete_user", "delivered"],
       ]);
       expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
     }
