@@ -16,7 +16,7 @@ export const DEMO = {
 } as const;
 export type DemoRole = keyof typeof DEMO;
 
-export const NEW_PASSWORD = "correct-horse-battery";
+export const NEW_PASSWORD = "Correct-horse-battery";
 
 /** Saved session of a demo role, written by auth.setup.ts. */
 export function storageStateFor(role: DemoRole): string {
@@ -52,9 +52,11 @@ export async function signUpAndSignIn(
   await page.getByLabel(/I accept the Terms of Service/).check();
   for (const title of options.optional ?? []) await page.getByLabel(title).check();
   await page.getByRole("button", { name: "Create account" }).click();
-  // The emulator's login page, with the new address filled in.
+  // The emulator's login page, with the new address filled in and a word that it worked.
   await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("Your account was created. Enter your password to sign in.");
   await expect(page.getByLabel("Email address")).toHaveValue(email);
+  await expect(page.getByLabel("Password")).toBeFocused();
   await page.getByLabel("Password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "My consents" })).toBeVisible();

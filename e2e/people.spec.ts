@@ -30,6 +30,17 @@ test("sign-up without the required box shows the error beside it and creates not
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
 });
 
+test("sign-up refuses one of the most common passwords and says why, beside the field", async ({ page }) => {
+  await page.goto("/signup");
+  await page.getByLabel("Email address").fill(uniqueEmail("common"));
+  // Passes the length and character-kind rules, but "password1" is among the 10,000 most common.
+  await page.getByLabel("Password").fill("Password1");
+  await page.getByLabel(/I accept the Terms of Service/).check();
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#password-error")).toHaveText(/one of the most common passwords/);
+  await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+});
+
 test("a person signs up with granular consent and sees exactly what they agreed to", async ({ page }) => {
   await signUpAndSignIn(page, { label: "signup", optional: ["Product analytics"] });
   await expect(purpose(page, "terms")).toContainText("Given");

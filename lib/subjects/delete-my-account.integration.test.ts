@@ -47,7 +47,7 @@ const signUpAs = (email: string) =>
   signUpWithConsent(
     {
       email,
-      password: "correct-horse-battery",
+      password: "Correct-horse-battery",
       acceptTerms: "on",
       purposes: ["analytics"],
       policyVersionIds: [policies.termsId, policies.privacyId],
