@@ -145,6 +145,8 @@ test("withdrawing the required consent explains the consequence first, then clos
 test("delete my account erases the person, deletes the Auth0 user, and the address can sign up again", async ({
   page,
 }) => {
+  // Two sign-ups, two sign-ins and a wait for the outbox: longer than one flow's time.
+  test.slow();
   const email = await signUpAndSignIn(page, { label: "deleter", optional: ["Product analytics"] });
   await page.goto("/me/delete");
   await expectNoSeriousA11yViolations(page);
