@@ -311,6 +311,9 @@ test("the Auth0 users export is started, followed and downloaded through the por
   const csv = await downloadText(download);
   expect(csv.split("\n")[0]).toBe("user_id,email,name,created_at,updated_at,consent,deleted");
   expect(csv).toContain(`"'${DEMO.admin}"`);
+  // The job says how many people the file holds (one CSV line each: the cells hold no line break).
+  const people = csv.trimEnd().split("\n").length - 1;
+  await expect(job.getByRole("status")).toHaveText(`Ready: ${people} rows.`);
 
   const raw = await admin.request.get(
     `${await job.getByRole("link", { name: "Download as .gz" }).getAttribute("href")}`,
