@@ -31,8 +31,10 @@ function renderLoginPage({ action, email, error, accountCreated, clientName }: L
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Log in | Consent Portal tenant (Auth0 emulator)</title>
 <style>
-  body { font-family: system-ui, sans-serif; background: #f1f5f9; margin: 0; display: grid; min-height: 100vh; place-items: center; color: #0f172a; }
-  main { background: #fff; padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 24px rgb(15 23 42 / 0.1); width: min(24rem, 90vw); }
+  *, *::before, *::after { box-sizing: border-box; }
+  body { font-family: system-ui, sans-serif; background: #f1f5f9; margin: 0; padding: 1rem; display: grid; min-height: 100vh; place-items: center; color: #0f172a; overflow-wrap: anywhere; }
+  /* The padding is inside the width, so the card fits a 390 px phone (issue 16). */
+  main { background: #fff; padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 24px rgb(15 23 42 / 0.1); width: min(24rem, 100%); }
   h1 { font-size: 1.5rem; margin: 0 0 0.25rem; }
   p.lead { margin: 0 0 1.5rem; color: #475569; }
   label { display: block; font-weight: 600; margin: 1rem 0 0.25rem; }
