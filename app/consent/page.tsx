@@ -46,14 +46,14 @@ export default definePage(
     );
     // Each document next to the version the person accepted: what changed is shown, marked.
     const compared = await Promise.all(
-      documents.flatMap((document) => {
-        if (!document) return [];
-        const acceptedId = acceptedVersionId(status, document.kind);
-        const accepted = acceptedId && acceptedId !== document.id ? readPolicyVersion({ id: acceptedId }) : null;
-        return [
-          Promise.resolve(accepted).then((previous) => ({ document, previous, unchanged: acceptedId === document.id })),
-        ];
-      }),
+      documents
+        .flatMap((document) => (document ? [document] : []))
+        .map(async (document) => {
+          const acceptedId = acceptedVersionId(status, document.kind);
+          const previous =
+            acceptedId && acceptedId !== document.id ? await readPolicyVersion({ id: acceptedId }) : null;
+          return { document, previous, unchanged: acceptedId === document.id };
+        }),
     );
     const changed = compared.filter((entry) => entry.previous);
     const required = status.purposes.filter((row) => row.purpose.required);
