@@ -91,7 +91,7 @@ async function patchConsent(auth0: Auth0Gateway, message: ClaimedMessage, auth0U
       where: { id: message.subjectId },
       select: { lastSeq: true, erasedAt: true },
     });
-    // A flag queued for a subject erased since (erasure itself always deletes, ADR 036) still lands.
+    // An erased subject needs no sync (its deletion is queued, ADR 036); a flag in flight still lands.
     if (head.erasedAt && message.kind !== "flag_deleted") return { status: "skipped", note: "subject erased" };
     const consent = await readConsentMetadata(message.subjectId);
     const deleted = ACCOUNT_STATE_KINDS.includes(message.kind)
