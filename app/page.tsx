@@ -1,5 +1,6 @@
 import { DefinitionList } from "@/components/definition-list";
-import { getViewer } from "@/lib/auth/viewer";
+import { getViewer, requireSessionActor } from "@/lib/auth/viewer";
+import { requirePerson } from "@/lib/subjects/require-person";
 
 const ROLE_DESCRIPTIONS = {
   user: "You can review and change the consents you have given.",
@@ -30,6 +31,8 @@ export default async function HomePage() {
       </section>
     );
   }
+  // The consent gate applies here too: nobody is welcomed before agreeing to the current terms.
+  await requirePerson(await requireSessionActor("user", "/"), "/");
   return (
     <section className="rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-3xl font-bold">Welcome, {viewer.name}</h1>

@@ -31,14 +31,14 @@ export async function SiteHeader() {
             ))}
           </nav>
         )}
-        <div className="flex items-center gap-4 text-sm">
+        <div className="flex min-w-0 items-center gap-4 text-sm">
           {viewer ? (
             <>
-              <span className="text-slate-600">{viewer.email}</span>
+              <span className="min-w-0 text-slate-600">{viewer.email}</span>
               {/* /auth/* are route handlers in proxy.ts, so plain links, not <Link>. */}
               <a
                 href="/auth/logout"
-                className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-100"
+                className="shrink-0 rounded-md border border-slate-300 px-3 py-1.5 font-medium whitespace-nowrap hover:bg-slate-100"
               >
                 Sign out
               </a>

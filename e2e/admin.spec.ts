@@ -311,6 +311,9 @@ test("the Auth0 users export is started, followed and downloaded through the por
   const csv = await downloadText(download);
   expect(csv.split("\n")[0]).toBe("user_id,email,name,created_at,updated_at,consent,deleted");
   expect(csv).toContain(`"'${DEMO.admin}"`);
+  // The job says how many people the file holds (one CSV line each: the cells hold no line break).
+  const people = csv.trimEnd().split("\n").length - 1;
+  await expect(job.getByRole("status")).toHaveText(`Ready: ${people} rows.`);
 
   const raw = await admin.request.get(
     `${await job.getByRole("link", { name: "Download as .gz" }).getAttribute("href")}`,
@@ -335,7 +338,7 @@ test(
     await expect(admin.getByRole("heading", { name: "New Terms of Service draft" })).toBeVisible();
     await expectNoSeriousA11yViolations(admin);
     await admin.getByLabel("Version label").fill(version);
-    const text = `${await admin.getByLabel("Text").inputValue()}\n\n9. New clause ${version}\nWe added this clause.`;
+    const text = `${await admin.getByLabel("Text").inputValue()}\n\n## 9. New clause ${version}\nWe added this clause.`;
     await admin.getByLabel("Text").fill(text);
     await admin.getByRole("button", { name: "Save draft" }).click();
 
@@ -350,6 +353,10 @@ test(
     await expect(admin.locator("#confirm-error")).toBeVisible();
     await admin.getByLabel("Requires re-consent").check();
     await admin.getByLabel(/I have read the preview/).check();
+    // Re-consent needs a summary of what changed: people see it first at the gate.
+    await admin.getByRole("button", { name: `Publish version ${version}` }).click();
+    await expect(admin.locator("#changeSummary-error")).toHaveText(/say what changed/);
+    await admin.getByLabel("What changed").fill(`We added clause 9 (${version}) about new things.`);
     await admin.getByRole("button", { name: `Publish version ${version}` }).click();
     await expect(admin.getByRole("status").first()).toContainText("Published.");
     await expect(admin.getByTestId("version-sha256")).toHaveText(sha256);
@@ -360,7 +367,13 @@ test(
     await person.goto("/me/consents");
     await expect(person).toHaveURL(/\/consent\?returnTo=%2Fme%2Fconsents/);
     await expect(person.getByRole("heading", { name: "Our terms have changed" })).toBeVisible();
-    await expect(person.getByText(`9. New clause ${version}`)).toBeVisible();
+    // First the admin's summary, then the text with the change marked against what they accepted.
+    const summaries = person.getByTestId("change-summaries");
+    await expect(summaries).toContainText(`We added clause 9 (${version}) about new things.`);
+    const diff = person.getByTestId("diff-terms");
+    await expect(diff.locator("ins")).toContainText(`## 9. New clause ${version}`);
+    await expect(diff.locator("del")).toHaveCount(0);
+    expect((await summaries.boundingBox())!.y).toBeLessThan((await diff.boundingBox())!.y);
     await expectNoSeriousA11yViolations(person);
     await person.getByLabel(/I have read and accept/).check();
     await person.getByRole("button", { name: "Accept and continue" }).click();

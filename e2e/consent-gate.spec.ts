@@ -13,6 +13,9 @@ test("a person created outside the portal must accept the terms before using any
   const email = uniqueEmail("migrated");
   await auth0.createUser(email);
   await attemptSignIn(page, email, NEW_PASSWORD);
+  // The home page is gated too: no welcome before the terms are accepted.
+  await expect(page).toHaveURL(/\/consent\?returnTo=%2F$/);
+  await expect(page.getByRole("heading", { name: "Before you continue" })).toBeVisible();
   await page.goto("/me/consents");
   await expect(page).toHaveURL(/\/consent\?returnTo=%2Fme%2Fconsents/);
   await expect(page.getByRole("heading", { name: "Before you continue" })).toBeVisible();
@@ -38,8 +41,13 @@ test("from the gate a person can decline, and the account is closed", async ({ p
   await attemptSignIn(page, email, NEW_PASSWORD);
   await page.goto("/me/consents");
   await page.getByRole("link", { name: "I do not accept: withdraw and leave" }).click();
+  // Someone who never agreed declines: nothing speaks of past decisions.
+  await expect(page.getByRole("heading", { level: 1, name: "Decline “Terms of Service”?" })).toBeVisible();
+  await expect(page.getByText(/You have not agreed to it yet/)).toBeVisible();
+  await expect(page.getByText(/past decisions/)).toHaveCount(0);
   await expect(page.getByTestId("consequence")).toHaveText(/deactivated/);
-  await page.getByRole("button", { name: "Yes, withdraw and close my account" }).click();
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("button", { name: "Yes, decline and close my account" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your account is closed" })).toBeVisible();
   await expectSignInRefusedAsDeleted(page, email);
 });

@@ -16,7 +16,7 @@ export const DEMO = {
 } as const;
 export type DemoRole = keyof typeof DEMO;
 
-export const NEW_PASSWORD = "correct-horse-battery";
+export const NEW_PASSWORD = "Correct-horse-battery";
 
 /** Saved session of a demo role, written by auth.setup.ts. */
 export function storageStateFor(role: DemoRole): string {
@@ -41,17 +41,22 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 }
 
 /** Signs a new person up through /signup and signs them in; returns their email. */
-export async function signUpAndSignIn(page: Page, options: { label: string; optional?: string[] }): Promise<string> {
-  const email = uniqueEmail(options.label);
+export async function signUpAndSignIn(
+  page: Page,
+  options: { label: string; optional?: string[]; email?: string },
+): Promise<string> {
+  const email = options.email ?? uniqueEmail(options.label);
   await page.goto("/signup");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(NEW_PASSWORD);
   await page.getByLabel(/I accept the Terms of Service/).check();
   for (const title of options.optional ?? []) await page.getByLabel(title).check();
   await page.getByRole("button", { name: "Create account" }).click();
-  // The emulator's login page, with the new address filled in.
+  // The emulator's login page, with the new address filled in and a word that it worked.
   await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("Your account was created. Enter your password to sign in.");
   await expect(page.getByLabel("Email address")).toHaveValue(email);
+  await expect(page.getByLabel("Password")).toBeFocused();
   await page.getByLabel("Password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "My consents" })).toBeVisible();
@@ -74,6 +79,14 @@ export async function expectSignInRefusedAsDeleted(page: Page, email: string): P
     await expect(page.getByRole("main").getByRole("alert")).toHaveText(/This account is closed/, {
       timeout: 2_000,
     });
+  }).toPass({ timeout: 30_000 });
+}
+
+/** Sign-in is refused because Auth0 no longer has the user; the outbox deletes it within moments. */
+export async function expectAuth0UserGone(page: Page, email: string): Promise<void> {
+  await expect(async () => {
+    await attemptSignIn(page, email, NEW_PASSWORD);
+    await expect(page.getByRole("alert")).toHaveText("Wrong email or password.", { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
 }
 

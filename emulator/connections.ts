@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
+import { PASSWORD_MIN_LENGTH } from "./password-policy.js";
 import { DATABASE_CONNECTION, type TenantStore } from "./store.js";
 
 /** The tenant's name (Auth0 uses it as the export file name and in client resources). */
 export const TENANT_NAME = "emulator";
-
-/** The emulator's password policy: Auth0's "low" policy raised to 8 characters, stated in the connection's options. */
-export const PASSWORD_MIN_LENGTH = 8;
 
 export interface DatabaseConnection {
   id: string;
@@ -29,8 +27,10 @@ export function connectionResource(connection: DatabaseConnection, store: Tenant
     id: connection.id,
     options: {
       mfa: { active: true, return_enroll_settings: true },
-      passwordPolicy: "low",
+      // What emulator/password-policy.ts enforces: "fair", and the 10,000 most common refused.
+      passwordPolicy: "fair",
       password_complexity_options: { min_length: PASSWORD_MIN_LENGTH },
+      password_dictionary: { enable: true, dictionary: [] },
       strategy_version: 2,
       brute_force_protection: true,
     },

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
-import { escapeHtml } from "./oidc.js";
+import { ACCOUNT_CREATED_PARAM, escapeHtml } from "./oidc.js";
 import { readBody, sendHtml } from "./http.js";
 import { verifyPassword } from "./passwords.js";
 import type { TenantStore } from "./store.js";
@@ -13,11 +13,17 @@ interface LoginForm {
   action: string;
   email: string;
   error?: string;
+  /** Set after a sign-up: the account exists, only the password is left to type. */
+  accountCreated?: boolean;
   clientName: string;
 }
 
-function renderLoginPage({ action, email, error, clientName }: LoginForm): string {
+function renderLoginPage({ action, email, error, accountCreated, clientName }: LoginForm): string {
   const errorBlock = error ? `<p id="login-error" role="alert" class="error">${escapeHtml(error)}</p>` : "";
+  const createdBlock =
+    accountCreated && !error
+      ? `<p role="status" class="notice">Your account was created. Enter your password to sign in.</p>`
+      : "";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,14 +31,17 @@ function renderLoginPage({ action, email, error, clientName }: LoginForm): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Log in | Consent Portal tenant (Auth0 emulator)</title>
 <style>
-  body { font-family: system-ui, sans-serif; background: #f1f5f9; margin: 0; display: grid; min-height: 100vh; place-items: center; color: #0f172a; }
-  main { background: #fff; padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 24px rgb(15 23 42 / 0.1); width: min(24rem, 90vw); }
+  *, *::before, *::after { box-sizing: border-box; }
+  body { font-family: system-ui, sans-serif; background: #f1f5f9; margin: 0; padding: 1rem; display: grid; min-height: 100vh; place-items: center; color: #0f172a; overflow-wrap: anywhere; }
+  /* The padding is inside the width, so the card fits a 390 px phone (issue 16). */
+  main { background: #fff; padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 24px rgb(15 23 42 / 0.1); width: min(24rem, 100%); }
   h1 { font-size: 1.5rem; margin: 0 0 0.25rem; }
   p.lead { margin: 0 0 1.5rem; color: #475569; }
   label { display: block; font-weight: 600; margin: 1rem 0 0.25rem; }
   input { width: 100%; box-sizing: border-box; padding: 0.6rem; border: 1px solid #94a3b8; border-radius: 0.375rem; font-size: 1rem; }
   button { margin-top: 1.5rem; width: 100%; padding: 0.7rem; border: 0; border-radius: 0.375rem; background: #1d4ed8; color: #fff; font-size: 1rem; font-weight: 600; cursor: pointer; }
   button:focus-visible, input:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+  .notice { background: #f0fdf4; color: #166534; border: 1px solid #bbf7d0; padding: 0.6rem; border-radius: 0.375rem; }
   .error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; padding: 0.6rem; border-radius: 0.375rem; }
   footer { margin-top: 1.5rem; font-size: 0.8rem; color: #64748b; }
 </style>
@@ -41,12 +50,13 @@ function renderLoginPage({ action, email, error, clientName }: LoginForm): strin
 <main>
   <h1>Welcome</h1>
   <p class="lead">Log in to continue to ${escapeHtml(clientName)}.</p>
+  ${createdBlock}
   ${errorBlock}
   <form method="post" action="${escapeHtml(action)}">
     <label for="email">Email address</label>
-    <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}" autofocus>
+    <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}"${email ? "" : " autofocus"}>
     <label for="password">Password</label>
-    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <input id="password" name="password" type="password" autocomplete="current-password" required${email ? " autofocus" : ""}>
     <button type="submit">Continue</button>
   </form>
   <footer>Local Auth0 emulator: for development and tests only.</footer>
@@ -79,7 +89,8 @@ export async function handleLogin(
 
   if (req.method === "GET") {
     const hint = typeof details.params.login_hint === "string" ? details.params.login_hint : "";
-    sendHtml(res, 200, renderLoginPage({ action, email: hint, clientName }));
+    const accountCreated = details.params[ACCOUNT_CREATED_PARAM] === "1";
+    sendHtml(res, 200, renderLoginPage({ action, email: hint, accountCreated, clientName }));
     return;
   }
   if (req.method !== "POST") {

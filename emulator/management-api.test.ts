@@ -123,6 +123,18 @@ describe("POST /api/v2/users", () => {
       "PasswordStrengthError: Password is too weak",
     );
     expectError(
+      await post({ ...base, password: "alllowercaseletters" }),
+      400,
+      "invalid_body",
+      "PasswordStrengthError: Password is too weak",
+    );
+    expectError(
+      await post({ ...base, password: "Password1" }),
+      400,
+      "invalid_body",
+      "PasswordDictionaryError: Password is too common",
+    );
+    expectError(
       await post({ ...base, connection: "elsewhere" }),
       400,
       "inexistent_connection",

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { connectionResource, PASSWORD_MIN_LENGTH, TENANT_NAME, type DatabaseConnection } from "./connections.js";
+import { connectionResource, TENANT_NAME, type DatabaseConnection } from "./connections.js";
+import { checkPassword } from "./password-policy.js";
 import { ManagementApiError, validationError } from "./errors.js";
 import { decodeSegments, parseBody, readJsonBody, sendJson } from "./http.js";
 import { requireScope, type ManagementTokens, type VerifiedToken } from "./management-tokens.js";
@@ -129,9 +130,8 @@ function assertNonEmptyPatch(body: Record<string, unknown>): void {
 }
 
 function assertPasswordPolicy(password: string): void {
-  if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new ManagementApiError(400, "PasswordStrengthError: Password is too weak", "invalid_body");
-  }
+  const refusal = checkPassword(password);
+  if (refusal) throw new ManagementApiError(400, `${refusal.name}: ${refusal.message}`, "invalid_body");
 }
 
 function userIdFromPath(segment: string): string {

@@ -78,6 +78,8 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
       return grant;
     },
     interactions: { url: (_ctx, interaction) => `/u/login/${interaction.uid}` },
+    // Auth0 passes `ext-` parameters of /authorize on to its login page templates.
+    extraParams: [ACCOUNT_CREATED_PARAM],
     routes: {
       authorization: "/authorize",
       token: "/oauth/token",
@@ -124,6 +126,9 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
   };
   return new Provider(issuer, configuration);
 }
+
+/** The portal's sign-up sends this to /authorize; the login page then says the account was created. */
+export const ACCOUNT_CREATED_PARAM = "ext-account-created";
 
 export function escapeHtml(value: string): string {
   return value

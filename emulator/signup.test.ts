@@ -64,6 +64,20 @@ describe("POST /dbconnections/signup", () => {
     expect(login.callback?.searchParams.get("code")).toBeTruthy();
   });
 
+  it("continues to the login page with the address filled in and a line saying the account was created", async () => {
+    expect((await signup(valid())).status).toBe(200);
+    const login = await loginThroughBrowserFlow(tenant, "new.person@example.com", TEST_PASSWORD, {
+      login_hint: "new.person@example.com",
+      "ext-account-created": "1",
+    });
+    expect(login.loginPageHtml).toContain('value="new.person@example.com"');
+    expect(login.loginPageHtml).toContain("Your account was created. Enter your password to sign in.");
+    expect(login.callback?.searchParams.get("code")).toBeTruthy();
+    // Without the parameter, an ordinary sign-in says nothing of the kind.
+    const plain = await loginThroughBrowserFlow(tenant, "new.person@example.com", TEST_PASSWORD);
+    expect(plain.loginPageHtml).not.toContain("account was created");
+  });
+
   it("accepts a form-encoded body too", async () => {
     const { status, body } = await signup(new URLSearchParams(valid()).toString(), "application/x-www-form-urlencoded");
     expect(status).toBe(200);
@@ -87,6 +101,48 @@ describe("POST /dbconnections/signup", () => {
       message: "Password is too weak",
       statusCode: 400,
     });
+  });
+
+  it("enforces Auth0's fair policy: 8 characters of at least 3 of 4 kinds, saying which rules failed", async () => {
+    // Long, but only lower case letters and a symbol: 2 kinds of 4.
+    const { status, body } = await signup({ ...valid(), password: "correct-horse-battery" });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ name: "PasswordStrengthError", code: "invalid_password" });
+    expect(body.description).toMatchObject({
+      rules: [
+        { code: "lengthAtLeast", format: [8], verified: true },
+        {
+          code: "containsAtLeast",
+          format: [3, 4],
+          verified: false,
+          items: [
+            { code: "lowerCase", verified: true },
+            { code: "upperCase", verified: false },
+            { code: "numbers", verified: false },
+            { code: "specialCharacters", verified: true },
+          ],
+        },
+      ],
+    });
+    expect(body.policy).toContain("Contain at least 3 of the following 4 types of characters");
+    expect((await signup({ ...valid(), password: "Correct-horse-battery" })).status).toBe(200);
+  });
+
+  it("refuses the 10,000 most common passwords, in any letter case, as Auth0's Password Dictionary does", async () => {
+    // "password1" is on the list; capitalised it passes the fair policy, and is still refused.
+    for (const password of ["Password1", "pASSWORD1", "Baseball1", "TrustNo1"]) {
+      expect(await signup({ ...valid(), password })).toEqual({
+        status: 400,
+        body: {
+          name: "PasswordDictionaryError",
+          message: "Password is too common",
+          code: "invalid_password",
+          description: "Password is too common",
+          statusCode: 400,
+        },
+      });
+    }
+    expect(tenant.emulator.store.findUserByEmail("new.person@example.com")).toBeUndefined();
   });
 
   describe("user_metadata limits (at most 10 properties, string values, 500 characters each)", () => {

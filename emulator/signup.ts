@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { PASSWORD_MIN_LENGTH, type DatabaseConnection } from "./connections.js";
+import type { DatabaseConnection } from "./connections.js";
+import { checkPassword } from "./password-policy.js";
 import { valueAt } from "./errors.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http.js";
 import { hashPassword } from "./passwords.js";
@@ -129,23 +130,16 @@ export async function handleSignup(
     signupError(res, "invalid_signup", problem);
     return;
   }
-  if (body.password.length < PASSWORD_MIN_LENGTH) {
+  const refusal = checkPassword(body.password);
+  if (refusal) {
+    // Auth0's shapes: the strength error lists the policy's rules, the dictionary error only says so.
     sendJson(res, 400, {
-      name: "PasswordStrengthError",
-      message: "Password is too weak",
+      name: refusal.name,
+      message: refusal.message,
       code: "invalid_password",
-      description: {
-        rules: [
-          {
-            message: "At least %d characters in length",
-            format: [PASSWORD_MIN_LENGTH],
-            code: "lengthAtLeast",
-            verified: false,
-          },
-        ],
-        verified: false,
-      },
-      policy: `* At least ${PASSWORD_MIN_LENGTH} characters in length`,
+      description:
+        refusal.name === "PasswordStrengthError" ? { rules: refusal.rules, verified: false } : refusal.message,
+      ...(refusal.name === "PasswordStrengthError" ? { policy: refusal.policy } : {}),
       statusCode: 400,
     });
     return;

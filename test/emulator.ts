@@ -239,6 +239,8 @@ export interface LoginResult {
   /** Status of the login form POST (401 when the credentials are refused). */
   formStatus: number;
   formHtml: string;
+  /** The login page as first shown (before the form was posted). */
+  loginPageHtml: string;
   /** Where the application's callback was finally redirected to, when it was. */
   callback?: URL;
   codeVerifier: string;
@@ -253,6 +255,8 @@ export async function loginThroughBrowserFlow(
   tenant: TestTenant,
   email: string,
   password: string,
+  /** More /authorize parameters, e.g. `login_hint`. */
+  authorizeParams: Record<string, string> = {},
 ): Promise<LoginResult> {
   const jar = new CookieJar();
   const codeVerifier = randomBytes(32).toString("base64url");
@@ -266,6 +270,7 @@ export async function loginThroughBrowserFlow(
     nonce: "nonce-456",
     code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
     code_challenge_method: "S256",
+    ...authorizeParams,
   }).toString();
 
   const follow = async (start: string, init?: RequestInit): Promise<{ location?: URL; response: Response }> => {
@@ -293,7 +298,7 @@ export async function loginThroughBrowserFlow(
   if (toLoginPage.response.status !== 200 || !/\/u\/login\//.test(loginUrl)) {
     throw new Error(`expected the login page, got ${toLoginPage.response.status} at ${loginUrl}`);
   }
-  await toLoginPage.response.text();
+  const loginPageHtml = await toLoginPage.response.text();
   const submitted = await fetch(loginUrl, {
     method: "POST",
     redirect: "manual",
@@ -303,11 +308,12 @@ export async function loginThroughBrowserFlow(
   jar.store(submitted);
   const formHtml = submitted.status === 200 || submitted.status === 401 ? await submitted.text() : "";
   const resume = submitted.headers.get("location");
-  if (!resume) return { formStatus: submitted.status, formHtml, codeVerifier };
+  if (!resume) return { formStatus: submitted.status, formHtml, loginPageHtml, codeVerifier };
   const result = await follow(new URL(resume, loginUrl).toString());
   return {
     formStatus: submitted.status,
     formHtml,
+    loginPageHtml,
     codeVerifier,
     ...(result.location ? { callback: result.location } : {}),
   };

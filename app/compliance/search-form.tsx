@@ -17,14 +17,14 @@ export function SearchForm({
   const field = (name: string) => ({ name, defaultValue: params[name] ?? "", error: fieldErrors[name] });
   return (
     <form method="get" action="/compliance" className="mt-6 space-y-6 rounded-xl bg-white p-6 shadow-sm" noValidate>
-      <fieldset className="grid gap-4 sm:grid-cols-3">
+      <fieldset className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-lg font-semibold">Find a person</legend>
         <TextInput {...field("email")} type="email" label="Email (exact)" hint="Any letter case" />
         <TextInput {...field("auth0UserId")} label="Auth0 user id" hint="e.g. auth0|64f0…" />
         <TextInput {...field("subjectId")} label="Subject id" hint="The ledger's pseudonymous id" />
       </fieldset>
 
-      <fieldset className="grid gap-4 sm:grid-cols-3">
+      <fieldset className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <legend className="mb-2 text-lg font-semibold">Filter current consent</legend>
         <SelectInput
           {...field("purpose")}

@@ -3,6 +3,10 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { formatDate } from "@/components/format-time";
 import { PolicyText } from "@/components/policy-text";
+import { TextDiff } from "@/components/text-diff";
+import { diffWords } from "@/lib/policies/word-diff";
+import type { ConsentStatusView } from "@/lib/consent/read-consent-status";
+import type { PolicyKind } from "@/components/policy-kind";
 import { needsConsentGate, requirePerson } from "@/lib/subjects/require-person";
 import { readPolicyVersion } from "@/lib/policies/read-policy-versions";
 import { ConsentGateForm } from "./consent-gate-form";
@@ -20,6 +24,14 @@ function WhatChanged({ wording }: { wording: { version: number; changeSummary: s
 
 export const metadata: Metadata = { title: "Please review our terms" };
 
+/** The version of a document the person last decided under, if any (the newest decision of that kind). */
+function acceptedVersionId(status: ConsentStatusView, kind: PolicyKind): string | null {
+  const decided = status.purposes
+    .filter((row) => row.purpose.policyKind === kind && row.policyVersion && row.updatedAt)
+    .sort((x, y) => y.updatedAt!.getTime() - x.updatedAt!.getTime());
+  return decided[0]?.policyVersion?.id ?? null;
+}
+
 export default definePage(
   { role: "user", returnTo: "/consent" },
   async function ConsentGatePage({ actor, searchParams }) {
@@ -32,6 +44,18 @@ export default definePage(
         version ? [readPolicyVersion({ id: version.id })] : [],
       ),
     );
+    // Each document next to the version the person accepted: what changed is shown, marked.
+    const compared = await Promise.all(
+      documents
+        .flatMap((document) => (document ? [document] : []))
+        .map(async (document) => {
+          const acceptedId = acceptedVersionId(status, document.kind);
+          const previous =
+            acceptedId && acceptedId !== document.id ? await readPolicyVersion({ id: acceptedId }) : null;
+          return { document, previous, unchanged: acceptedId === document.id };
+        }),
+    );
+    const changed = compared.filter((entry) => entry.previous);
     const required = status.purposes.filter((row) => row.purpose.required);
     const renewing = status.purposes.filter((row) => !row.purpose.required && row.needsReconsent);
     const isChange = required.some((row) => row.policyVersion !== null);
@@ -45,6 +69,23 @@ export default definePage(
               ? "We published new versions of the documents below. Please read them and accept them to keep using the service."
               : "Please read the documents below and accept them to use the service."}
           </p>
+          {changed.length > 0 && (
+            <section aria-labelledby="what-changed" className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-4">
+              <h2 id="what-changed" className="font-semibold text-amber-950">
+                What changed
+              </h2>
+              <ul className="mt-2 space-y-2 text-amber-950" data-testid="change-summaries">
+                {changed.map(({ document, previous }) => (
+                  <li key={document.id}>
+                    <strong>
+                      {document.title}, version {previous!.version} → {document.version}:
+                    </strong>{" "}
+                    {document.changeSummary ?? "See the changes marked in the text below."}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           {required.map((row) =>
             row.policyVersion ? (
               <p key={row.purpose.key} className="mt-2 text-sm text-slate-600">
@@ -65,21 +106,44 @@ export default definePage(
             ))}
           </ul>
         </div>
-        {documents.map((document) =>
-          document ? (
-            <article
-              key={document.id}
-              aria-labelledby={`doc-${document.id}`}
-              className="max-h-96 overflow-y-auto rounded-xl bg-white p-8 shadow-sm"
-              tabIndex={0}
-            >
-              <h2 id={`doc-${document.id}`} className="text-xl font-semibold">
-                {document.title}, version {document.version}
-              </h2>
+        {compared.map(({ document, previous, unchanged }) => (
+          <article
+            key={document.id}
+            aria-labelledby={`doc-${document.id}`}
+            className="rounded-xl bg-white p-8 shadow-sm"
+          >
+            <h2 id={`doc-${document.id}`} className="text-xl font-semibold">
+              {document.title}, version {document.version}
+            </h2>
+            {previous ? (
+              <>
+                <p className="mt-2 text-sm text-slate-700">
+                  The full text, with the changes since version {previous.version} (the one you accepted) marked:{" "}
+                  <ins className="bg-green-100 text-green-950">added</ins> and{" "}
+                  <del className="bg-red-100 text-red-950">removed</del>.
+                </p>
+                <section data-testid={`diff-${document.kind}`} aria-label={`Changes to the ${document.title}`}>
+                  <TextDiff parts={diffWords(previous.text, document.text)} />
+                </section>
+                <details className="mt-4">
+                  <summary className="cursor-pointer font-medium text-blue-800 underline">
+                    Read version {document.version} as published
+                  </summary>
+                  <PolicyText text={document.text} />
+                </details>
+              </>
+            ) : unchanged ? (
+              <details className="mt-2">
+                <summary className="cursor-pointer font-medium text-blue-800 underline">
+                  Unchanged since you accepted it: read it again
+                </summary>
+                <PolicyText text={document.text} />
+              </details>
+            ) : (
               <PolicyText text={document.text} />
-            </article>
-          ) : null,
-        )}
+            )}
+          </article>
+        ))}
         <div className="rounded-xl bg-white p-8 shadow-sm">
           <ConsentGateForm
             idempotencyKey={randomUUID()}

@@ -8,6 +8,12 @@ import { signUpWithConsent } from "@/lib/identity/sign-up-with-consent";
 
 export const signUp = definePublicAction(signUpSchema, async (input, actor) => {
   await signUpWithConsent({ ...input, context: await readRequestContext() }, actor);
-  const login = new URLSearchParams({ login_hint: input.email, returnTo: "/me/consents" });
+  // The login page fills in the address and says the account was created (Auth0 hands `ext-`
+  // parameters to its page templates; the emulator shows the line itself).
+  const login = new URLSearchParams({
+    login_hint: input.email,
+    "ext-account-created": "1",
+    returnTo: "/me/consents",
+  });
   redirect(`/auth/login?${login.toString()}`);
 });

@@ -41,7 +41,7 @@ export function SignUpForm({ idempotencyKey, policyVersionIds, terms, privacy, o
         state={state}
         name="password"
         label="Password"
-        hint="At least 8 characters."
+        hint="At least 8 characters, with three of: lower case, upper case, numbers, symbols. Common passwords are refused."
         type="password"
         autoComplete="new-password"
         required

@@ -37,10 +37,14 @@ describe("policy versions", () => {
         url: "https://example.com/terms/2",
         text: "Terms v2",
         requiresReconsent: true,
+        changeSummary: "Shorter terms.",
       },
       ADMIN,
     );
     expect((await readCurrentPolicyVersions()).terms?.id).toBe(v2.id);
+    // The summary is kept beside the text; the hash is of the text alone.
+    expect(v2).toMatchObject({ changeSummary: "Shorter terms.", textSha256: sha256Hex("Terms v2") });
+    expect(v1.changeSummary).toBeNull();
     expect((await listPolicyVersions({ kind: "terms" })).map((version) => version.version)).toEqual(["2", "1"]);
     expect(await listPolicyVersions()).not.toHaveProperty("0.text");
     expect((await readPolicyVersion({ kind: "terms", version: "1" }))?.text).toBe("Terms v1 — «quoted» ✓");

@@ -16,7 +16,7 @@ import { publishPolicyVersion } from "./publish-policy-version";
  * sent through the consent gate at their next visit.
  */
 export async function publishPolicyDraft(input: PublishDraftInput, actor: Actor, tx?: Tx): Promise<PolicyVersion> {
-  const { id, textSha256, requiresReconsent } = parseInput(publishDraftSchema, input);
+  const { id, textSha256, requiresReconsent, changeSummary } = parseInput(publishDraftSchema, input);
   return inTransaction(tx, async (tx) => {
     const rows = await tx.$queryRaw<
       Array<{ id: string }>
@@ -27,9 +27,12 @@ export async function publishPolicyDraft(input: PublishDraftInput, actor: Actor,
       throw new AppError("conflict", "The draft changed after you previewed it. Preview it again before publishing.");
     }
     const { kind, version, title, url, text } = draft;
-    const published = await publishPolicyVersion({ kind, version, title, url, text, requiresReconsent }, actor, tx, {
-      draftId: id,
-    });
+    const published = await publishPolicyVersion(
+      { kind, version, title, url, text, requiresReconsent, ...(changeSummary ? { changeSummary } : {}) },
+      actor,
+      tx,
+      { draftId: id },
+    );
     await tx.policyDraft.delete({ where: { id } });
     return published;
   });

@@ -40,6 +40,7 @@ export async function publishPolicyVersion(
             policyVersionId: version.id,
             textSha256: version.textSha256,
             requiresReconsent: version.requiresReconsent,
+            ...(version.changeSummary ? { changeSummary: version.changeSummary } : {}),
             ...(options.draftId ? { draftId: options.draftId } : {}),
           },
         },

@@ -57,12 +57,27 @@ describe("admin form schemas", () => {
     const id = "6f1c1f5e-3c1b-4d8a-9a57-2f7a3e1b8c90";
     const textSha256 = "a".repeat(64);
     expect(publishDraftFormSchema.safeParse({ id, textSha256 }).error?.issues[0]?.path).toEqual(["confirm"]);
-    expect(publishDraftFormSchema.parse({ id, textSha256, confirm: "on", requiresReconsent: "on" })).toEqual({
+    // Re-consent without a summary of what changed is refused, at the summary's field.
+    expect(
+      publishDraftFormSchema.safeParse({ id, textSha256, confirm: "on", requiresReconsent: "on", changeSummary: " " })
+        .error?.issues[0]?.path,
+    ).toEqual(["changeSummary"]);
+    expect(
+      publishDraftFormSchema.parse({
+        id,
+        textSha256,
+        confirm: "on",
+        requiresReconsent: "on",
+        changeSummary: " We now keep data for 24 months. ",
+      }),
+    ).toEqual({
       id,
       textSha256,
       confirm: true,
       requiresReconsent: true,
+      changeSummary: "We now keep data for 24 months.",
     });
+    expect(publishDraftFormSchema.parse({ id, textSha256, confirm: "on" })).toMatchObject({ requiresReconsent: false });
   });
 
   it("only changes staff roles", () => {

@@ -63,6 +63,7 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
       policyVersionId: z.uuid(),
       textSha256: z.string(),
       requiresReconsent: z.boolean(),
+      changeSummary: z.string().optional(),
       draftId: z.uuid().optional(),
     }),
   }),
@@ -127,11 +128,18 @@ export const policyDraftFormSchema = z.object({
   url: formOptional(policyDraftSchema.shape.url),
 });
 
-export const publishDraftFormSchema = z.object({
-  ...publishDraftSchema.shape,
-  requiresReconsent: formCheckbox,
-  confirm: formCheckbox.refine((ticked) => ticked, "tick the box to confirm: a published text can never be changed"),
-});
+export const publishDraftFormSchema = z
+  .object({
+    ...publishDraftSchema.shape,
+    requiresReconsent: formCheckbox,
+    changeSummary: formOptional(publishDraftSchema.shape.changeSummary),
+    confirm: formCheckbox.refine((ticked) => ticked, "tick the box to confirm: a published text can never be changed"),
+  })
+  // People asked to agree again are told first what changed (issue 16).
+  .refine((form) => !form.requiresReconsent || form.changeSummary, {
+    path: ["changeSummary"],
+    message: "say what changed: people asked to agree again see this summary first",
+  });
 
 export const draftIdFormSchema = z.object(draftIdSchema.shape);
 

@@ -27,7 +27,9 @@ const sortedUnique = (values: string[]) => [...new Set(values)].sort();
  * (`policy_outdated`) when a shown version — a policy's, or a purpose's when the caller says which
  * it showed (`purposeVersionIds`) — is no longer current, so nobody is recorded as agreeing to
  * text they did not see. At sign-up every required purpose must be included. A purpose already
- * granted under the same policy version and wording records nothing.
+ * granted under the same policy version and wording records nothing. Granting a required purpose
+ * that was withdrawn reopens a closed account (staff recording it on the person's behalf: the
+ * person cannot sign in): the outbox then removes the Auth0 flag.
  */
 export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(grantConsentSchema, input);
@@ -49,6 +51,7 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
   return inTransaction(
     tx,
     async (tx) => {
+      let reopened = false;
       const result = await appendConsentEvents(
         {
           subjectId: request.subjectId,
@@ -117,6 +120,7 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
                 );
               }
               const existing = state.find((row) => row.purposeId === purpose.id);
+              if (purpose.required && existing?.status === "withdrawn") reopened = true;
               if (
                 existing?.status === "granted" &&
                 existing.policyVersionId === version.id &&
@@ -145,7 +149,7 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
           {
             subjectId: result.subject.id,
             seq: result.subject.lastSeq,
-            kind: "sync_consent",
+            kind: reopened ? "reactivate_user" : "sync_consent",
             auth0UserId: result.subject.auth0UserId,
           },
           tx,

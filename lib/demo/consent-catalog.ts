@@ -38,79 +38,76 @@ const DEMO_PURPOSES: CreatePurposeInput[] = [
   },
 ];
 
-const TERMS_V1 = `Terms of Service — version 1
-
-1. Who we are
+const TERMS_V1 = `## 1. Who we are
 These terms are an agreement between you and the operator of this service (“we”, “us”). By
 creating an account you accept them. If you do not accept them, do not create an account.
 
-2. Your account
+## 2. Your account
 You must give accurate information when you sign up and keep your password secret. You are
 responsible for what happens under your account. Tell us at once if you suspect misuse.
 
-3. Acceptable use
+## 3. Acceptable use
 Do not use the service to break the law, to harm others, to send spam, or to interfere with the
 service or its security. We may suspend an account that does so, and will tell you why.
 
-4. Your content and data
+## 4. Your content and data
 What you put into the service stays yours. We process personal data only as our Privacy Policy
 describes. You can download your data and delete your account at any time from the portal.
 
-5. Changes to these terms
+## 5. Changes to these terms
 When we change these terms we publish a new version here. If a change affects your rights, we
 ask for your agreement again before you continue to use the service.
 
-6. Ending the agreement
+## 6. Ending the agreement
 You may close your account at any time. Withdrawing your agreement to these terms closes your
 account. We may end the agreement if you seriously or repeatedly break these terms.
 
-7. Liability
+## 7. Liability
 We provide the service with reasonable care and skill. Nothing in these terms limits liability
 that cannot be limited by law.
 
-8. Law
+## 8. Law
 These terms are governed by the law of the country where the operator is established. You keep
 the protection of the mandatory consumer law of the country where you live.
 
 Contact: privacy@consent-portal.example`;
 
-const PRIVACY_V1 = `Privacy Policy — version 1
-
-1. Controller
+const PRIVACY_V1 = `## 1. Controller
 The operator of this service is the controller of your personal data. Contact our privacy team at
 privacy@consent-portal.example.
 
-2. What we collect
+## 2. What we collect
 Account data (email address, name), the consent decisions you make here, and — only if you
 agree — usage data about how you use the service.
 
-3. Why, and on what legal basis
+## 3. Why, and on what legal basis
 - To provide your account and the service: performance of our contract with you (Terms of Service).
 - Marketing emails: your consent. You can withdraw it at any time.
 - Product analytics: your consent. You can withdraw it at any time.
 - Product research invitations: your consent. You can withdraw it at any time.
+
 Withdrawing consent does not affect processing that happened before the withdrawal.
 
-4. Proof of consent
+## 4. Proof of consent
 We keep a tamper-evident record of each consent decision: what you agreed to, which version of
 this text you saw, when and how. The record uses a pseudonymous identifier; if you erase your
 account, the link between that identifier and you is destroyed.
 
-5. Sharing
+## 5. Sharing
 We use an identity provider (Auth0) to run sign-in. We do not sell personal data and do not
 share it with advertisers.
 
-6. Retention
+## 6. Retention
 Account data is kept while your account exists. Usage data is kept for at most 13 months.
 
-7. Your rights
+## 7. Your rights
 You may access, correct, export and erase your data, withdraw consent, object to processing
 and complain to your data protection authority. Most of this you can do yourself in the portal.
 
-8. Changes
+## 8. Changes
 We publish every version of this policy. When a change needs your consent, we ask again.`;
 
-/** Version 1 of the Terms and the Privacy Policy. */
+/** Version 1 of the Terms and the Privacy Policy, in Markdown (the page shows the title and version). */
 const DEMO_POLICY_VERSIONS: PublishPolicyVersionInput[] = [
   { kind: "terms", version: "1", title: "Terms of Service", url: "/policies/terms/1", text: TERMS_V1 },
   { kind: "privacy", version: "1", title: "Privacy Policy", url: "/policies/privacy/1", text: PRIVACY_V1 },

@@ -50,6 +50,9 @@ describe("Auth0 users export", () => {
     expect(job.auth0JobId).toMatch(/^job_/);
     const progress = await waitUntilCompleted(job.id);
     expect(progress.job.finishedAt).not.toBeNull();
+    // The page says how many people the file holds: one per Auth0 user on the connection.
+    const users = (await tenant.api<unknown[]>("GET", "/api/v2/users?per_page=100")).body.length;
+    expect(progress.job).toMatchObject({ rowsWritten: users, totalRows: users });
 
     const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, auth0);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
@@ -73,6 +76,18 @@ describe("Auth0 users export", () => {
   });
 
   it("exports NDJSON with the consent projection as an object", async () => {
+    // A second person, whose consent text holds a line break: still one row each.
+    await mgmt.users.create({
+      connection: "Username-Password-Authentication",
+      email: "two.lines@example.com",
+      password: "Str0ng-enough-pass",
+      user_metadata: { consent: { given: true, date: "01/23/2018", text_details: "line one\nline two" } },
+    });
+    const people = (await tenant.api<unknown[]>("GET", "/api/v2/users?per_page=100")).body.length;
+    for (const format of ["csv", "ndjson"] as const) {
+      const counted = await waitUntilCompleted((await startAuth0UsersExport({ format }, admin, auth0)).id);
+      expect([format, counted.job.rowsWritten]).toEqual([format, people]);
+    }
     const job = await startAuth0UsersExport({ format: "ndjson" }, admin, auth0);
     await waitUntilCompleted(job.id);
     const file = await openAuth0UsersExportFile({ jobId: job.id }, admin, auth0);

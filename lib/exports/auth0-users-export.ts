@@ -13,6 +13,7 @@ import { CONTENT_TYPES } from "./export-format";
 import type { ExportFile } from "./open-export-job-file";
 import { readExportJob, type ExportJobView } from "./read-export-jobs";
 import { auth0ExportRequestSchema, type Auth0ExportRequest } from "./schemas";
+import { logger } from "@/lib/logger";
 import type { Actor } from "@/lib/auth/actor";
 
 /** Auth0 keeps export jobs for 24 hours. */
@@ -101,6 +102,8 @@ export async function refreshAuth0UsersExport(
   }
   const remote: Auth0Job = await auth0.getJob(job.auth0JobId);
   const status = mapStatus(remote.status);
+  // Auth0 does not say how many users a job exported: the file is counted once, when it is ready.
+  const rows = status === "completed" && remote.location ? await countExportRows(remote.location, job.format) : null;
   const updated =
     status === job.status
       ? job
@@ -111,6 +114,7 @@ export async function refreshAuth0UsersExport(
             data: {
               status,
               ...(status === "completed" || status === "failed" ? { finishedAt: new Date() } : {}),
+              ...(rows !== null ? { rowsWritten: rows, totalRows: rows } : {}),
               ...(status === "failed" ? { error: "Auth0 reported that the export failed." } : {}),
             },
           })),
@@ -121,6 +125,36 @@ export async function refreshAuth0UsersExport(
     percentageDone: typeof remote.percentage_done === "number" ? remote.percentage_done : null,
     timeLeftSeconds: typeof remote.time_left_seconds === "number" ? remote.time_left_seconds : null,
   };
+}
+
+/**
+ * The number of users in a finished export: NDJSON lines, or CSV records after the header (a
+ * line break inside a quoted cell is part of its record). Null if the file cannot be read: the
+ * job is finished all the same, only its count is unknown.
+ */
+async function countExportRows(location: string, format: ExportJob["format"]): Promise<number | null> {
+  try {
+    const response = await fetch(checkedLocation(location), { redirect: "error" });
+    if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
+    const text = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(createGunzip());
+    let records = 0;
+    let inQuotes = false;
+    let lineHasContent = false;
+    for await (const chunk of text as AsyncIterable<Buffer>) {
+      for (const byte of chunk) {
+        if (byte === 0x22 && format === "csv") inQuotes = !inQuotes; // "" inside a cell toggles twice
+        if (byte === 0x0a && !inQuotes) {
+          if (lineHasContent) records += 1;
+          lineHasContent = false;
+        } else if (byte !== 0x0d) lineHasContent = true;
+      }
+    }
+    if (lineHasContent) records += 1;
+    return format === "csv" ? Math.max(0, records - 1) : records;
+  } catch (error) {
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not count an Auth0 export");
+    return null;
+  }
 }
 
 /** The job's download URL must be https, or http on localhost while the portal runs against the emulator. */

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 const signUpInput = (email: string, overrides: Partial<Parameters<typeof signUpWithConsent>[0]> = {}) => ({
   email,
-  password: "correct-horse-battery",
+  password: "Correct-horse-battery",
   acceptTerms: "on" as const,
   purposes: ["analytics"],
   policyVersionIds: [policies.termsId, policies.privacyId],
@@ -83,6 +83,27 @@ describe("signUpWithConsent", () => {
       (e: unknown) => e,
     );
     expect(isAppError(error, "already_exists") && error.field).toBe("email");
+  });
+
+  it("names the password field with a plain reason when Auth0 refuses it as weak or common, and creates nothing", async () => {
+    for (const [password, reason] of [
+      [
+        "only-lower-case-and-dashes",
+        /at least 8 characters, with three of lower case, upper case, numbers and symbols/,
+      ],
+      ["Password1", /one of the most common passwords/],
+    ] as const) {
+      const email = `weak.${randomUUID().slice(0, 8)}@example.com`;
+      const error: unknown = await signUpWithConsent(
+        { ...signUpInput(email, { password }), context: {} },
+        PERSON,
+      ).catch((e: unknown) => e);
+      expect(isAppError(error, "validation_failed") && [error.field, error.message]).toEqual([
+        "password",
+        expect.stringMatching(reason),
+      ]);
+      expect(emulator.store.findUserByEmail(email)).toBeUndefined();
+    }
   });
 
   it("deletes the new Auth0 user again when the ledger refuses the decisions", async () => {
@@ -298,6 +319,7 @@ describe("closing an account", () => {
     const history = await readConsentHistory(subject.id);
     expect(history[0]!.action).toBe("erased");
     const outbox = await db().outboxMessage.findMany({ where: { subjectId: subject.id, status: "pending" } });
-    expect(outbox.map((message) => message.kind)).toEqual(["flag_deleted"]);
+    // Erasure deletes the Auth0 user even under the default "flag" policy (ADR 036).
+    expect(outbox.map((message) => message.kind)).toEqual(["delete_user"]);
   });
 });

@@ -7,7 +7,11 @@ import { AppError } from "@/lib/errors";
 export type SignupMetadata = Record<string, string>;
 
 const signupResponse = z.object({ _id: z.string().min(1), email: z.string() });
-const signupError = z.object({ code: z.string().optional(), description: z.unknown().optional() });
+const signupError = z.object({
+  name: z.string().optional(),
+  code: z.string().optional(),
+  description: z.unknown().optional(),
+});
 
 /**
  * Creates a database user through the Authentication API signup endpoint, with the consent in
@@ -44,16 +48,24 @@ export async function signUpUser(input: {
     if (!created.success) throw new AppError("upstream_unavailable", "The sign-up service gave an unexpected answer.");
     return { auth0UserId: `auth0|${created.data._id}` };
   }
-  const code = signupError.safeParse(body).data?.code;
+  const refusal = signupError.safeParse(body).data;
+  const code = refusal?.code;
   if (code === "user_exists" || code === "user_exists_in_connection") {
     throw new AppError("already_exists", "An account with this email already exists. Sign in instead.", {
       field: "email",
     });
   }
-  if (code === "invalid_password" || code === "password_strength_error") {
-    throw new AppError("validation_failed", "This password is too weak: use a longer, less common one.", {
+  if (refusal?.name === "PasswordDictionaryError") {
+    throw new AppError("validation_failed", "This is one of the most common passwords: choose another.", {
       field: "password",
     });
+  }
+  if (code === "invalid_password" || code === "password_strength_error") {
+    throw new AppError(
+      "validation_failed",
+      "This password is too weak: use at least 8 characters, with three of lower case, upper case, numbers and symbols.",
+      { field: "password" },
+    );
   }
   if (response.status === 400)
     throw new AppError("validation_failed", "The sign-up details were refused.", { field: "email" });

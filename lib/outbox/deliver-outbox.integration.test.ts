@@ -14,7 +14,10 @@ import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { deliverOutbox } from "./deliver-outbox";
 import { readOutboxStatus } from "./read-outbox-status";
 import { runOutboxWorker } from "./run-outbox-worker";
-import { PERSON, systemActor } from "@/test/actors";
+import { recordOnBehalf } from "@/lib/compliance/record-on-behalf";
+import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
+import { randomUUID } from "node:crypto";
+import { adminActor, PERSON, systemActor } from "@/test/actors";
 
 const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
 
@@ -208,24 +211,65 @@ describe("deliverOutbox", () => {
     }
   });
 
-  it("deletes or flags an erased subject's Auth0 user, as the withdrawal policy says, and forgets its id", async () => {
+  it("deletes an erased subject's Auth0 user whatever the withdrawal policy, and forgets its id", async () => {
     for (const policy of ["delete", "flag"] as const) {
       await changeWithdrawalPolicy({ onRequiredWithdrawal: policy }, systemActor("test"));
       const { subject, auth0UserId } = await personInAuth0();
       await signUp(subject.id, ["terms"]);
       await eraseSubject({ subjectId: subject.id }, PERSON);
       await drain();
-      const user = await auth0User(auth0UserId);
-      if (policy === "delete") expect(user).toBeUndefined();
-      else expect(user?.app_metadata).toMatchObject({ deleted: true });
+      expect(await auth0User(auth0UserId)).toBeUndefined();
       const messages = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
       expect(messages.map((message) => [message.kind, message.status])).toEqual([
         ["sync_consent", "skipped"],
-        [policy === "delete" ? "delete_user" : "flag_deleted", "delivered"],
+        ["delete_user", "delivered"],
       ]);
       expect(messages.every((message) => message.auth0UserId === null)).toBe(true);
     }
     await changeWithdrawalPolicy({ onRequiredWithdrawal: "flag" }, systemActor("test"));
+  });
+
+  it("reactivates a closed account when staff record a new grant of the required consent on the person's behalf", async () => {
+    const { subject, auth0UserId } = await personInAuth0();
+    await signUp(subject.id, ["terms", "analytics"]);
+    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"] }, PERSON);
+    await drain();
+    expect((await auth0User(auth0UserId))?.app_metadata).toMatchObject({ deleted: true });
+
+    const current = await readCurrentPolicyVersions();
+    const grantTerms = () =>
+      recordOnBehalf(
+        {
+          subjectId: subject.id,
+          purpose: "terms",
+          decision: "grant",
+          channel: "paper",
+          reason: "Signed form of 4 Dec asking to reopen the account",
+          policyVersionIds: [current.terms!.id, current.privacy!.id],
+          idempotencyKey: randomUUID(),
+        },
+        adminActor("auth0|reactivating-admin"),
+      );
+    await grantTerms();
+    await drain();
+    const user = await auth0User(auth0UserId);
+    // Sign-in is no longer refused; optional consents stay withdrawn until the person gives them again.
+    expect(user?.app_metadata).not.toHaveProperty("deleted");
+    expect(user?.user_metadata.consent).toMatchObject({ given: true, purposes: { terms: true, analytics: false } });
+
+    // Closed and reopened again before the worker runs: Auth0 ends as the ledger says, open.
+    await withdrawConsent({ subjectId: subject.id, purposes: ["terms"] }, PERSON);
+    await grantTerms();
+    await drain();
+    expect((await auth0User(auth0UserId))?.app_metadata).not.toHaveProperty("deleted");
+    const kinds = await db().outboxMessage.findMany({ where: { subjectId: subject.id }, orderBy: { seq: "asc" } });
+    expect(kinds.map((message) => message.kind)).toEqual([
+      "sync_consent",
+      "flag_deleted",
+      "reactivate_user",
+      "flag_deleted",
+      "reactivate_user",
+    ]);
   });
 
   it("is idempotent: delivering an already-delivered state again changes nothing", async () => {

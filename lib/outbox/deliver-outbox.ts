@@ -62,11 +62,28 @@ async function claimDueMessages(batchSize: number, leaseMs: number): Promise<Cla
     RETURNING m.id, m.subject_id AS "subjectId", m.seq, m.kind::text AS kind, m.auth0_user_id AS "auth0UserId", m.attempts`;
 }
 
+/** Messages that also write `app_metadata.deleted`, from the ledger's state at delivery. */
+const ACCOUNT_STATE_KINDS: OutboxKind[] = ["flag_deleted", "reactivate_user"];
+
 /**
- * PATCHes `user_metadata.consent` (whole, as nested objects are replaced) and, for a flag,
- * `app_metadata.deleted`. The state is read *after* the subject's chain head; if the head moved
- * while we wrote, the write may be stale and is repeated, so the last write always reflects the
- * ledger even when deliveries for one subject overlap.
+ * Whether the ledger says the account is closed: a required consent withdrawn (or refused), or
+ * the subject erased. Flags and reactivations both write this, so whichever is delivered last
+ * leaves Auth0 as the ledger is, whatever order they were queued and claimed in.
+ */
+async function accountClosed(subjectId: string, erased: boolean): Promise<boolean> {
+  if (erased) return true;
+  const closing = await db().consentState.count({
+    where: { subjectId, status: "withdrawn", purpose: { required: true } },
+  });
+  return closing > 0;
+}
+
+/**
+ * PATCHes `user_metadata.consent` (whole, as nested objects are replaced) and, for a flag or a
+ * reactivation, `app_metadata.deleted` (null removes it, as in Auth0). The state is read *after*
+ * the subject's chain head; if the head moved while we wrote, the write may be stale and is
+ * repeated, so the last write always reflects the ledger even when deliveries for one subject
+ * overlap.
  */
 async function patchConsent(auth0: Auth0Gateway, message: ClaimedMessage, auth0UserId: string): Promise<Outcome> {
   for (let round = 0; round < MAX_CONVERGENCE_ROUNDS; round += 1) {
@@ -74,13 +91,16 @@ async function patchConsent(auth0: Auth0Gateway, message: ClaimedMessage, auth0U
       where: { id: message.subjectId },
       select: { lastSeq: true, erasedAt: true },
     });
-    // An erased subject's account is still flagged when the withdrawal policy says "flag".
+    // An erased subject needs no sync (its deletion is queued, ADR 036); a flag in flight still lands.
     if (head.erasedAt && message.kind !== "flag_deleted") return { status: "skipped", note: "subject erased" };
     const consent = await readConsentMetadata(message.subjectId);
+    const deleted = ACCOUNT_STATE_KINDS.includes(message.kind)
+      ? (await accountClosed(message.subjectId, head.erasedAt !== null)) || null
+      : undefined;
     try {
       await auth0.updateUser(auth0UserId, {
         user_metadata: { consent },
-        ...(message.kind === "flag_deleted" ? { app_metadata: { deleted: true } } : {}),
+        ...(deleted !== undefined ? { app_metadata: { deleted } } : {}),
       });
     } catch (error) {
       if (isAppError(error, "not_found")) return { status: "skipped", note: "Auth0 user not found" };
@@ -118,8 +138,11 @@ async function finish(message: ClaimedMessage, outcome: Outcome): Promise<void> 
     },
   });
   if (outcome.status === "delivered" && outcome.coveredSeq !== null) {
-    // Older pending syncs (and, after a flag, older flags) are covered by the state just written.
-    const kinds: OutboxKind[] = message.kind === "flag_deleted" ? ["sync_consent", "flag_deleted"] : ["sync_consent"];
+    // Older pending syncs (and, after a flag or a reactivation, older ones of both) are covered by
+    // the state just written.
+    const kinds: OutboxKind[] = ACCOUNT_STATE_KINDS.includes(message.kind)
+      ? ["sync_consent", ...ACCOUNT_STATE_KINDS]
+      : ["sync_consent"];
     await db().$executeRaw`
       UPDATE "OutboxMessage" SET status = 'delivered', delivered_at = now(), last_error = NULL
       WHERE subject_id = ${message.subjectId}::uuid AND status = 'pending' AND id <> ${message.id}::uuid

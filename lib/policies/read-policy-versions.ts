@@ -14,6 +14,7 @@ const summary = {
   url: true,
   textSha256: true,
   requiresReconsent: true,
+  changeSummary: true,
   publishedAt: true,
   publishedBy: true,
 } as const;

@@ -68,6 +68,12 @@ const policyUrl = z.union([
   z.string().regex(/^\/[^\s]*$/, "must be an http(s) URL or a path starting with /"),
 ]);
 
+const changeSummarySchema = z
+  .string()
+  .trim()
+  .min(10, "say in a sentence or two what changed (at least 10 characters)")
+  .max(1000, "keep the summary under 1,000 characters");
+
 export const publishPolicyVersionSchema = z.strictObject({
   kind: policyKindSchema,
   /** A label unique per kind, e.g. "1", "2.1" or "2026-11". */
@@ -77,6 +83,8 @@ export const publishPolicyVersionSchema = z.strictObject({
   text: z.string().min(1, "write the text").max(500_000),
   /** Whether people who agreed to an earlier version must agree again. */
   requiresReconsent: z.boolean().default(false),
+  /** What changed, in a few plain sentences: the consent gate shows it before the text. */
+  changeSummary: changeSummarySchema.optional(),
 });
 export type PublishPolicyVersionInput = z.input<typeof publishPolicyVersionSchema>;
 
@@ -104,6 +112,7 @@ export const publishDraftSchema = z.strictObject({
   /** The SHA-256 the admin saw in the preview: publishing refuses if the draft changed since. */
   textSha256: z.string().regex(/^[0-9a-f]{64}$/),
   requiresReconsent: z.boolean().default(false),
+  changeSummary: publishPolicyVersionSchema.shape.changeSummary,
 });
 export type PublishDraftInput = z.input<typeof publishDraftSchema>;
 

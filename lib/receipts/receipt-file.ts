@@ -13,7 +13,10 @@ export function receiptFileResponse(issued: IssuedReceipt, eventId: string): Nex
     proof: issued.proof,
     verify: {
       jwks: new URL("/api/receipts/jwks", base).toString(),
-      how: "Verify `jws` (EdDSA/Ed25519) with the key in `jwks` whose kid matches; its payload must equal `receipt`.",
+      how:
+        "Verify `jws` (EdDSA/Ed25519) with the key in `jwks` whose kid matches. Its payload holds every field of " +
+        "`receipt` with the same value, plus the JWT claims `iss`, `sub`, `iat` and `jti` (the portal, the " +
+        "pseudonymous subject, the decision's time and its id).",
       log: issued.proof
         ? "Drop this file on " +
           new URL("/verify", base).toString() +

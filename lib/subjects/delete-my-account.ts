@@ -9,8 +9,8 @@ import type { ConsentStatusView } from "@/lib/consent/read-consent-status";
 
 /**
  * "Delete my account": withdraws every consent still given, then erases the subject
- * (crypto-shredding), all in one transaction; the Auth0 user is deleted or flagged through
- * the outbox as the withdrawal policy says.
+ * (crypto-shredding), all in one transaction; the Auth0 user is deleted through the outbox
+ * whatever the withdrawal policy (erasure, ADR 036).
  */
 export async function deleteMyAccount(
   input: { status: ConsentStatusView; context: RequestContext; idempotencyKey: string },

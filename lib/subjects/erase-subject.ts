@@ -1,5 +1,4 @@
 import "server-only";
-import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { randomUUID } from "node:crypto";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "@/lib/consent/actor-columns";
@@ -21,9 +20,10 @@ export interface ErasureResult {
  * Erases a subject (GDPR Art. 17) by crypto-shredding: appends an `erased` event, then destroys
  * the subject's wrapped data key, encrypted profile, email blind index and Auth0 mapping, in one
  * transaction. The ledger keeps only the pseudonymous id, so every chain still verifies; the
- * person can no longer be found or decrypted. The Auth0 user is deleted or flagged as deleted
- * through the outbox, as the withdrawal policy says (its id is kept on that one message until
- * delivery, then cleared).
+ * person can no longer be found or decrypted. The Auth0 user is always deleted through the outbox,
+ * whatever the withdrawal policy (ADR 036): a flagged user would keep the email in Auth0, in
+ * searches and exports, and block the address from signing up again. Its id is kept on that one
+ * message until delivery, then cleared.
  */
 export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: Tx): Promise<ErasureResult> {
   const request = parseInput(eraseSubjectSchema, input);
@@ -71,8 +71,7 @@ export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: 
         {
           subjectId: result.subject.id,
           seq: event.seq,
-          // The seed's choice, made by the admin: delete the Auth0 user, or flag it so sign-in is refused.
-          kind: (await readWithdrawalPolicy(tx)).onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted",
+          kind: "delete_user",
           auth0UserId: result.subject.auth0UserId,
         },
         tx,

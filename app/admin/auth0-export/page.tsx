@@ -25,7 +25,9 @@ export default definePage({ role: "admin", returnTo: "/admin/auth0-export" }, as
         }
       >
         <p className="mt-2 text-sm text-slate-600">
-          Fields: {AUTH0_EXPORT_FIELDS.map((field) => field.export_as ?? field.name).join(", ")}.
+          Fields: {AUTH0_EXPORT_FIELDS.map((field) => field.export_as ?? field.name).join(", ")}. In the CSV, Auth0
+          starts every cell with an apostrophe (<code>&apos;</code>) so that spreadsheets never run a cell as a formula;
+          the NDJSON file has the plain values.
         </p>
       </PageHeader>
       <div className="rounded-xl bg-white p-6 shadow-sm">

@@ -54,7 +54,7 @@ export function ExportForm(props: {
       }}
     >
       <RadioGroup name="dataset" legend="What to export" options={DATASETS} defaultValue={values.dataset} />
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <SelectInput name="format" label="Format" defaultValue={values.format}>
           <option value="csv">CSV (spreadsheets)</option>
           <option value="json">JSON (one document)</option>

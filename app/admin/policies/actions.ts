@@ -25,8 +25,11 @@ export const publishDraftAction = defineAction(
   { role: "admin", schema: publishDraftFormSchema },
   async (input, actor) => {
     // `confirm` is the form's own check; the use case takes what is published.
-    const { id, textSha256, requiresReconsent } = input;
-    const version = await publishPolicyDraft({ id, textSha256, requiresReconsent }, actor);
+    const { id, textSha256, requiresReconsent, changeSummary } = input;
+    const version = await publishPolicyDraft(
+      { id, textSha256, requiresReconsent, ...(changeSummary ? { changeSummary } : {}) },
+      actor,
+    );
     revalidatePath("/admin/policies");
     redirect(`/admin/policies/versions/${version.id}?published=1`);
   },

@@ -69,6 +69,13 @@ export function PublishDraftForm(props: { id: string; textSha256: string; label:
         label="Requires re-consent"
         hint="Everyone who agreed to an earlier version is sent through the consent gate at their next visit and must agree to this one to continue. Leave it unticked for changes that do not affect people's rights."
       />
+      <TextArea
+        state={state}
+        name="changeSummary"
+        label="What changed"
+        rows={3}
+        hint="A few plain sentences. Required with re-consent: the consent gate shows this first, then the text with the changes marked."
+      />
       <CheckboxField
         state={state}
         name="confirm"

@@ -23,7 +23,7 @@ export default definePage(
       <section className="space-y-6">
         <PageHeader
           title="Withdrawal policy"
-          intro="Withdrawing a required consent (such as the Terms of Service) closes the person's account. Choose what happens to their Auth0 user. The choice applies to withdrawals and erasures from the moment you save it."
+          intro="Withdrawing a required consent (such as the Terms of Service) closes the person's account. Choose what happens to their Auth0 user. The choice applies to withdrawals from the moment you save it. “Delete my account” always deletes the Auth0 user: it is erasure."
         />
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <WithdrawalPolicyForm current={policy.onRequiredWithdrawal} />

@@ -56,7 +56,7 @@ export default definePage(
           method="get"
           action="/compliance/access-log"
           noValidate
-          className="mt-6 grid gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
+          className="mt-6 grid grid-cols-1 gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
         >
           <TextInput {...field("actorId")} label="Who (staff Auth0 user id)" />
           <TextInput {...field("subjectId")} label="About whom (subject id)" />

@@ -11,7 +11,7 @@ import { createTokenAction, revokeTokenAction } from "./actions";
 export function CreateTokenForm({ canWrite }: { canWrite: boolean }) {
   const [state, action, pending] = useActionState(createTokenAction, IDLE);
   return (
-    <PreservingForm action={action} state={state} noValidate className="grid gap-4 sm:grid-cols-3">
+    <PreservingForm action={action} state={state} noValidate className="grid grid-cols-1 gap-4 sm:grid-cols-3">
       <TextInput state={state} name="label" id="token-label" label="Name" placeholder="nightly audit script" />
       <SelectInput state={state} name="role" id="token-role" label="May" defaultValue="compliance">
         <option value="compliance">Read (compliance)</option>

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { requirePerson } from "@/lib/subjects/require-person";
-import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { DeleteAccountForm } from "./delete-account-form";
 import { definePage } from "@/lib/http/define-page";
 
@@ -9,7 +8,6 @@ export const metadata: Metadata = { title: "Delete my account" };
 
 export default definePage({ role: "user", returnTo: "/me/delete" }, async function DeleteAccountPage({ actor }) {
   await requirePerson(actor, "/me/delete", { gate: false });
-  const policy = await readWithdrawalPolicy();
   return (
     <section className="mx-auto max-w-xl rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-bold">Delete my account</h1>
@@ -17,9 +15,8 @@ export default definePage({ role: "user", returnTo: "/me/delete" }, async functi
         <li>Every consent you have given is withdrawn.</li>
         <li>Your email address and name are destroyed: nobody, including us, can read or find them again.</li>
         <li>
-          {policy.onRequiredWithdrawal === "delete"
-            ? "Your sign-in account is deleted."
-            : "Your sign-in account is deactivated: signing in again will be refused."}
+          Your sign-in account is deleted. The same address can sign up again later, as a new account with none of your
+          past decisions.
         </li>
         <li>
           The record of your past decisions stays, without your name or email, as proof that we asked for your consent.

@@ -36,7 +36,7 @@ export function RecordOnBehalfForm(props: {
       {props.policyVersionIds.map((id) => (
         <input key={id} type="hidden" name="policyVersionIds" value={id} />
       ))}
-      <fieldset className="grid gap-4 sm:grid-cols-2">
+      <fieldset className="grid grid-cols-1 gap-4 sm:grid-cols-2">
         <legend className="sr-only">The decision received</legend>
         <SelectInput
           state={state}

@@ -52,6 +52,7 @@ export default definePage<{ id: string }, { published?: string }>(
                 ),
               },
               { term: "Requires re-consent", value: version.requiresReconsent ? "Yes" : "No" },
+              ...(version.changeSummary ? [{ term: "What changed", value: version.changeSummary }] : []),
               { term: "SHA-256 of the text", value: version.textSha256, mono: "hash", testId: "version-sha256" },
             ]}
           />
