@@ -123,7 +123,11 @@ describe("webhook deliveries", () => {
     await drain(endpoint.id);
     const bodies = receiver.received.map((request) => verify(secret, request));
     expect(bodies).toEqual([
-      { type: "subject.erased", timestamp: expect.any(String), data: expect.objectContaining({ subjectId: subject.id }) },
+      {
+        type: "subject.erased",
+        timestamp: expect.any(String),
+        data: expect.objectContaining({ subjectId: subject.id }),
+      },
       {
         type: "policy.published",
         timestamp: version.publishedAt.toISOString(),
@@ -164,7 +168,12 @@ describe("webhook deliveries", () => {
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       expect(await deliverWebhooks({ retry: RETRY })).toMatchObject({ claimed: 1, retrying: 1, delivered: 0 });
       const [row] = await readWebhookDeliveries({ endpointId: endpoint.id });
-      expect(row).toMatchObject({ status: "pending", attempts: attempt, lastStatusCode: 503, lastError: "answered HTTP 503" });
+      expect(row).toMatchObject({
+        status: "pending",
+        attempts: attempt,
+        lastStatusCode: 503,
+        lastError: "answered HTTP 503",
+      });
       waits.push(row!.nextAttemptAt.getTime() - row!.lastAttemptAt!.getTime());
       // Not due yet: another run leaves it alone.
       expect((await deliverWebhooks({ retry: RETRY })).claimed).toBe(0);
@@ -190,9 +199,10 @@ describe("webhook deliveries", () => {
     await newSignedUpSubject("given-up", ["terms"]);
     // Queued 3 days ago (as the owner: the portal's role cannot rewrite a delivery's creation time).
     await asOwner((owner) =>
-      owner.query(`UPDATE "WebhookDelivery" SET created_at = now() - interval '3 days 1 minute' WHERE endpoint_id = $1`, [
-        endpoint.id,
-      ]),
+      owner.query(
+        `UPDATE "WebhookDelivery" SET created_at = now() - interval '3 days 1 minute' WHERE endpoint_id = $1`,
+        [endpoint.id],
+      ),
     );
     expect(await deliverWebhooks()).toMatchObject({ claimed: 1, failed: 1 });
     const [given] = await readWebhookDeliveries({ endpointId: endpoint.id });
@@ -231,7 +241,9 @@ describe("webhook deliveries", () => {
     expect(disabled).toMatchObject({ enabled: false, consecutiveFailures: 2 });
     expect(disabled!.disabledReason).toMatch(/every delivery failed for 24 hours \(2 attempts in a row\)/);
     expect(disabled!.disabledReason).toContain("answered HTTP 500");
-    expect(await db().adminChange.findFirst({ where: { action: "webhook.disable", target: endpoint.id } })).toMatchObject({
+    expect(
+      await db().adminChange.findFirst({ where: { action: "webhook.disable", target: endpoint.id } }),
+    ).toMatchObject({
       actorType: "system",
       actorId: "webhook-delivery",
     });
@@ -281,7 +293,10 @@ describe("webhook deliveries", () => {
 
     // Two workers side by side, round after round, as two portal instances would run them.
     for (let round = 0; round < 20 && (await pendingFor(endpoint.id)) > 0; round += 1) {
-      await Promise.all([deliverWebhooks({ retry: RETRY, batchSize: 2 }), deliverWebhooks({ retry: RETRY, batchSize: 2 })]);
+      await Promise.all([
+        deliverWebhooks({ retry: RETRY, batchSize: 2 }),
+        deliverWebhooks({ retry: RETRY, batchSize: 2 }),
+      ]);
       await fastForward(endpoint.id);
     }
     const seen = (subjectId: string) =>
@@ -300,8 +315,12 @@ describe("webhook deliveries", () => {
       [2, 200],
     ]);
     // The second person was not held up by the first one's failures.
-    const secondDone = receiver.received.findIndex((request) => request.data.subjectId === second.id && request.data.seq === 2);
-    const firstRecovered = receiver.received.findIndex((request) => request.data.subjectId === first.id && request.answered === 200);
+    const secondDone = receiver.received.findIndex(
+      (request) => request.data.subjectId === second.id && request.data.seq === 2,
+    );
+    const firstRecovered = receiver.received.findIndex(
+      (request) => request.data.subjectId === first.id && request.answered === 200,
+    );
     expect(secondDone).toBeLessThan(firstRecovered);
   });
 
@@ -332,7 +351,9 @@ describe("webhook deliveries", () => {
     expect(after.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
     expect(verify(newSecret, after).type).toBe("consent.granted");
     expect(() => verify(oldSecret, after)).toThrow(WebhookVerificationError);
-    const change = await db().adminChange.findFirst({ where: { action: "webhook.rotate_secret", target: endpoint.id } });
+    const change = await db().adminChange.findFirst({
+      where: { action: "webhook.rotate_secret", target: endpoint.id },
+    });
     expect(JSON.stringify(change)).not.toContain(newSecret.slice(6));
   });
 });
@@ -352,7 +373,9 @@ describe("webhook endpoints", () => {
     const { endpoint, secret } = await register(["consent.granted"]);
     const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(Buffer.from(row.secretSealed).toString("base64")).not.toContain(secret.slice(6, 20));
-    const change = await db().adminChange.findFirstOrThrow({ where: { action: "webhook.register", target: endpoint.id } });
+    const change = await db().adminChange.findFirstOrThrow({
+      where: { action: "webhook.register", target: endpoint.id },
+    });
     expect(change).toMatchObject({ actorId: ADMIN.id, after: { url: receiver.url, events: ["consent.granted"] } });
     expect(JSON.stringify(change)).not.toContain(secret.slice(6));
   });

@@ -133,7 +133,13 @@ async function recordSuccess(delivery: ClaimedDelivery, status: number): Promise
   await db().$transaction([
     db().webhookDelivery.updateMany({
       where: { id: delivery.id, status: "pending" },
-      data: { status: "delivered", deliveredAt: new Date(), lastStatusCode: status, lastError: null, lockedUntil: null },
+      data: {
+        status: "delivered",
+        deliveredAt: new Date(),
+        lastStatusCode: status,
+        lastError: null,
+        lockedUntil: null,
+      },
     }),
     db().webhookEndpoint.updateMany({
       where: { id: delivery.endpointId, consecutiveFailures: { gt: 0 } },
@@ -160,13 +166,17 @@ async function recordFailure(
     await tx.webhookDelivery.updateMany({
       where: { id: delivery.id, status: "pending" },
       data: {
-        ...(gaveUp ? { status: "failed" } : { nextAttemptAt: new Date(now + backoff(delivery.attempts, options.retry)) }),
+        ...(gaveUp
+          ? { status: "failed" }
+          : { nextAttemptAt: new Date(now + backoff(delivery.attempts, options.retry)) }),
         lastStatusCode: result.status,
         lastError: error,
         lockedUntil: null,
       },
     });
-    const [endpoint] = await tx.$queryRaw<{ failingSince: Date; consecutiveFailures: number; disabledAt: Date | null }[]>`
+    const [endpoint] = await tx.$queryRaw<
+      { failingSince: Date; consecutiveFailures: number; disabledAt: Date | null }[]
+    >`
       UPDATE "WebhookEndpoint"
       SET consecutive_failures = consecutive_failures + 1, failing_since = COALESCE(failing_since, now())
       WHERE id = ${delivery.endpointId}::uuid

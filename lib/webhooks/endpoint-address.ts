@@ -39,12 +39,15 @@ export async function checkEndpointUrl(raw: string, allowPrivate: boolean): Prom
   } catch {
     throw refused("Enter a valid URL.");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw refused("Only http:// and https:// URLs can receive webhooks.");
-  if (url.username || url.password) throw refused("Put no user name or password in the URL; deliveries are signed instead.");
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw refused("Only http:// and https:// URLs can receive webhooks.");
+  if (url.username || url.password)
+    throw refused("Put no user name or password in the URL; deliveries are signed instead.");
   if (allowPrivate) return url;
   const literal = literalAddress(url.hostname);
   if (literal) {
-    if (!isPublicAddress(literal)) throw refused("This address is private, loopback or reserved: webhooks go to public addresses only.");
+    if (!isPublicAddress(literal))
+      throw refused("This address is private, loopback or reserved: webhooks go to public addresses only.");
     return url;
   }
   let addresses: LookupAddress[];

@@ -49,9 +49,11 @@ export type WebhookDeliveryLogEntry = Pick<
 >;
 
 /** An endpoint's delivery log, newest first. */
-export function readWebhookDeliveries(
-  input: { endpointId: string; status?: WebhookDelivery["status"]; limit?: number },
-): Promise<WebhookDeliveryLogEntry[]> {
+export function readWebhookDeliveries(input: {
+  endpointId: string;
+  status?: WebhookDelivery["status"];
+  limit?: number;
+}): Promise<WebhookDeliveryLogEntry[]> {
   return db().webhookDelivery.findMany({
     where: { endpointId: input.endpointId, ...(input.status ? { status: input.status } : {}) },
     orderBy: { seq: "desc" },

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { formCheckbox, formList, formOptional } from "@/lib/http/form-fields";
 
 /** The events an endpoint can subscribe to (issue 14). */
-export const WEBHOOK_EVENT_TYPES = ["consent.granted", "consent.withdrawn", "subject.erased", "policy.published"] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  "consent.granted",
+  "consent.withdrawn",
+  "subject.erased",
+  "policy.published",
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** How long the previous secret keeps signing after a rotation, unless the admin says otherwise. */
@@ -28,7 +33,12 @@ export type WebhookEndpointIdInput = z.input<typeof webhookEndpointIdSchema>;
 export const rotateWebhookSecretSchema = z.strictObject({
   endpointId: z.uuid(),
   /** 0 ends the old secret at once (e.g. after a leak). */
-  overlapHours: z.number().int().min(0).max(7 * 24).default(DEFAULT_ROTATION_OVERLAP_HOURS),
+  overlapHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24)
+    .default(DEFAULT_ROTATION_OVERLAP_HOURS),
 });
 export type RotateWebhookSecretInput = z.input<typeof rotateWebhookSecretSchema>;
 

@@ -16,7 +16,7 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
  * address actually connected to (SSRF, DNS rebinding). Redirects are not followed (a 3xx is a
  * failure), and the whole exchange is bounded by `timeoutMs`.
  */
-export function sendWebhook(input: {
+export async function sendWebhook(input: {
   url: string;
   headers: Record<string, string>;
   body: string;
@@ -26,7 +26,7 @@ export function sendWebhook(input: {
   const url = new URL(input.url);
   assertDeliverableHost(url, input.allowPrivate);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
+  return new Promise<WebhookResponse>((resolve, reject) => {
     const req = send(
       url,
       {
@@ -50,7 +50,10 @@ export function sendWebhook(input: {
         res.on("error", () => resolve({ status: res.statusCode ?? 0 }));
       },
     );
-    const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${input.timeoutMs} ms`)), input.timeoutMs);
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no answer within ${input.timeoutMs} ms`)),
+      input.timeoutMs,
+    );
     req.on("close", () => clearTimeout(deadline));
     req.on("timeout", () => req.destroy(new Error(`no answer within ${input.timeoutMs} ms`)));
     req.on("error", reject);
