@@ -45,7 +45,7 @@ describe("checkEndpointUrl", () => {
     await expect(checkEndpointUrl(url, false)).rejects.toMatchObject({
       code: "validation_failed",
       field: "url",
-      message: expect.stringMatching(message),
+      message: expect.stringMatching(message) as unknown,
     });
   });
 

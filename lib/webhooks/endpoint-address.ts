@@ -79,7 +79,7 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, "", 0);
-      const list = addresses as LookupAddress[];
+      const list = addresses;
       if (!allowPrivate && (list.length === 0 || list.some((entry) => !isPublicAddress(entry.address)))) {
         return callback(new ForbiddenAddressError(hostname), "", 0);
       }
