@@ -16,7 +16,7 @@ import { db } from "@/lib/db/client";
 import { auth0ExportLineSchema, legacyConsentSchema, parseLegacyDate, type LegacyConsent } from "./schemas";
 
 /** A line the import did not record, and why (1-based line numbers, as an editor shows them). */
-export interface ImportLineNote {
+interface ImportLineNote {
   line: number;
   reason: string;
 }

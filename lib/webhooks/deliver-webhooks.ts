@@ -16,14 +16,14 @@ export interface WebhookRetryPolicy {
 }
 
 /** 5 s, 10 s, 20 s… up to 6 h between attempts, for 3 days: about 25 attempts (ADR 034). */
-export const DEFAULT_RETRY_POLICY: WebhookRetryPolicy = {
+const DEFAULT_RETRY_POLICY: WebhookRetryPolicy = {
   baseDelayMs: 5_000,
   maxDelayMs: 6 * 3_600_000,
   giveUpAfterMs: 3 * 24 * 3_600_000,
 };
 
 /** An endpoint whose every attempt has failed for this long is disabled (ADR 034). */
-export const DISABLE_AFTER_FAILING_MS = 24 * 3_600_000;
+const DISABLE_AFTER_FAILING_MS = 24 * 3_600_000;
 
 export interface DeliverWebhooksOptions {
   batchSize?: number;

@@ -13,7 +13,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** How long the previous secret keeps signing after a rotation, unless the admin says otherwise. */
 export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
 
-export const webhookUrlSchema = z
+const webhookUrlSchema = z
   .string()
   .trim()
   .min(1, "enter the endpoint's URL")
