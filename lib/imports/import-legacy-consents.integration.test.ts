@@ -173,8 +173,9 @@ describe("importLegacyConsents", () => {
     ]);
   });
 
-  it("is for admins and the system only", async () => {
+  it("is not for people or compliance staff", async () => {
     await expect(importLegacyConsents(ndjson([]), staffActor())).rejects.toMatchObject({ code: "forbidden" });
+    await expect(importLegacyConsents(ndjson([]), PERSON)).rejects.toMatchObject({ code: "forbidden" });
     await expect(importLegacyConsents(ndjson([]), adminActor())).resolves.toMatchObject({ lines: 0 });
   });
 });

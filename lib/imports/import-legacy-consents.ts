@@ -241,7 +241,9 @@ export async function importLegacyConsents(
   actor: Actor,
   options: ImportLegacyConsentsOptions = {},
 ): Promise<LegacyImportReport> {
-  if (actor.kind !== "system" && !actor.roles.includes("admin")) {
+  // Records for other people: admins, the system (the npm script) and API clients whose scope the
+  // API's wrapper checked; never a person, nor compliance staff (who only read).
+  if (actor.kind === "person" || (actor.kind === "staff" && !actor.roles.includes("admin"))) {
     throw new AppError("forbidden", "Only admins can import consent records.");
   }
   const maxNotes = options.maxNotes ?? 1_000;
