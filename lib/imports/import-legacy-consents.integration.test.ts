@@ -173,6 +173,24 @@ describe("importLegacyConsents", () => {
     ]);
   });
 
+  it("imports several people at once, each person's lines in file order", async () => {
+    const people = Array.from({ length: 12 }, (_, index) => `auth0|side-by-side-${index}`);
+    const dates = ["2019-01-01", "2020-01-01", "2021-01-01"];
+    // Interleaved as an export of several sources might be: every person's three records, oldest first.
+    const lines = dates.flatMap((date, round) => people.map((id) => legacyUser(id, { given: round !== 1, date })));
+    const report = await importLegacyConsents(ndjson(lines), IMPORTER, { concurrency: 4 });
+    expect(report).toMatchObject({ lines: 36, imported: 36, events: 36, rejectedCount: 0, skippedCount: 0 });
+    for (const id of people) {
+      expect((await eventsOf(id)).map((event) => [event.action, event.clientTime?.toISOString().slice(0, 10)])).toEqual(
+        [
+          ["granted", "2019-01-01"],
+          ["withdrawn", "2020-01-01"],
+          ["granted", "2021-01-01"],
+        ],
+      );
+    }
+  });
+
   it("is not for people or compliance staff", async () => {
     await expect(importLegacyConsents(ndjson([]), staffActor())).rejects.toMatchObject({ code: "forbidden" });
     await expect(importLegacyConsents(ndjson([]), PERSON)).rejects.toMatchObject({ code: "forbidden" });

@@ -43,6 +43,8 @@ export interface LegacyImportReport {
 export interface ImportLegacyConsentsOptions {
   /** Notes kept per kind in the report (the rest are counted). */
   maxNotes?: number;
+  /** Lines imported at once (different people only); 1 imports strictly in file order. */
+  concurrency?: number;
 }
 
 /** Why a line is not recorded; `skip` for valid lines with nothing to do. */
@@ -232,7 +234,7 @@ async function importLine(
  * `user_metadata.consent` becomes ordinary ledger events (hash chain, transparency log, webhooks)
  * with method `migration`, the original date as client time and `text_details` in the reason.
  * Reads the stream line by line (never the whole file) and records each line in its own
- * transaction. Resumable: a line's events are keyed on the user (its subject), the purpose and
+ * transaction, a few people at a time. Resumable: a line's events are keyed on the user (its subject), the purpose and
  * the original date, so a re-run after a crash or on an overlapping export appends nothing twice.
  * Bad lines do not stop the import: the report names them with their line number and reason.
  */
@@ -269,11 +271,8 @@ export async function importLegacyConsents(
   };
   const input = source instanceof Readable ? source : Readable.from(source);
   const lines = createInterface({ input, crlfDelay: Infinity });
-  let number = 0;
-  for await (const text of lines) {
-    number += 1;
-    if (text.trim() === "") continue;
-    report.lines += 1;
+
+  const importOne = async (text: string, line: number) => {
     try {
       const { events, replayed } = await importLine(text, catalog, actor);
       if (replayed) report.alreadyImported += 1;
@@ -285,21 +284,61 @@ export async function importLegacyConsents(
       if (error instanceof LineOutcome) {
         if (error.kind === "skip") {
           report.skippedCount += 1;
-          note(report.skipped, { line: number, reason: error.message });
+          note(report.skipped, { line, reason: error.message });
         } else {
           report.rejectedCount += 1;
-          note(report.rejected, { line: number, reason: error.message });
+          note(report.rejected, { line, reason: error.message });
         }
       } else if (isAppError(error)) {
         // The ledger's own refusals (an erased person, a conflicting earlier import) are per line.
         report.rejectedCount += 1;
-        note(report.rejected, { line: number, reason: lineReason(error) });
+        note(report.rejected, { line, reason: lineReason(error) });
       } else {
-        throw error;
+        fatal ??= { error };
       }
     }
+  };
+
+  // A few lines at a time, in lanes by user id: one person's lines stay in file order (their
+  // chain, and "newer wins"), different people's overlap their database round trips. A lane
+  // holding too many lines is waited for, so memory stays bounded however long the file.
+  const laneCount = options.concurrency ?? 4;
+  const lanes = Array.from({ length: laneCount }, () => ({ tail: Promise.resolve(), queued: 0 }));
+  let fatal: { error: unknown } | undefined;
+  let number = 0;
+  for await (const text of lines) {
+    number += 1;
+    if (fatal) break;
+    if (text.trim() === "") continue;
+    report.lines += 1;
+    const line = number;
+    const lane = lanes[laneOf(text, laneCount)]!;
+    lane.queued += 1;
+    lane.tail = lane.tail.then(() => importOne(text, line)).finally(() => (lane.queued -= 1));
+    if (lane.queued >= MAX_QUEUED_PER_LANE) await lane.tail;
   }
+  await Promise.all(lanes.map((lane) => lane.tail));
+  if (fatal) throw fatal.error;
+  // Lanes finish out of order: the notes read in file order.
+  report.skipped.sort((a, b) => a.line - b.line);
+  report.rejected.sort((a, b) => a.line - b.line);
   return report;
+}
+
+const MAX_QUEUED_PER_LANE = 16;
+
+/** The lane of a line: by its user id, so a person's lines are imported one after the other. */
+function laneOf(text: string, laneCount: number): number {
+  let userId = "";
+  try {
+    const id = (JSON.parse(text) as { user_id?: unknown } | null)?.user_id;
+    if (typeof id === "string") userId = id;
+  } catch {
+    // not JSON: rejected whichever lane reads it
+  }
+  let hash = 0;
+  for (let index = 0; index < userId.length; index += 1) hash = (hash * 31 + userId.charCodeAt(index)) | 0;
+  return Math.abs(hash) % laneCount;
 }
 
 function lineReason(error: AppError): string {
