@@ -4,7 +4,7 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
-import { expect, test } from "./fixtures";
+import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
 
 test.describe.configure({ mode: "default" });
 
@@ -55,6 +55,7 @@ test("an admin registers a webhook; deliveries arrive signed, are logged, replay
     const row = admin.getByTestId("webhook-endpoint").filter({ hasText: url });
     await expect(row).toContainText("consent.granted, consent.withdrawn");
     await expect(row).toContainText("Enabled");
+    await expectNoSeriousA11yViolations(admin);
 
     // A person signs up: the portal's worker delivers consent.granted, signed with that secret.
     await newPerson("webhook-e2e", ["Product analytics"]);
@@ -86,6 +87,7 @@ test("an admin registers a webhook; deliveries arrive signed, are logged, replay
     await admin.reload();
     await expect(deliveries).toHaveCount(3);
     await expect(deliveries.first()).toContainText("(replay)");
+    await expectNoSeriousA11yViolations(admin);
 
     // Rotation: a new secret, and until the overlap ends both sign.
     await admin.getByRole("button", { name: "Rotate secret" }).click();

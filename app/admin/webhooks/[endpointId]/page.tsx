@@ -96,7 +96,7 @@ export default definePage<{ endpointId: string }>(
                 { header: "Response", cell: (delivery) => delivery.lastStatusCode ?? "—" },
                 { header: "Last error", cell: (delivery) => delivery.lastError ?? "" },
                 {
-                  header: "",
+                  header: <span className="sr-only">Replay</span>,
                   cell: (delivery) =>
                     delivery.status !== "pending" && (
                       <ReplayForm deliveryId={delivery.id} label={`${delivery.eventType} ${delivery.messageId}`} />
