@@ -34,6 +34,11 @@ test("an admin registers a webhook; deliveries arrive signed, are logged, replay
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/consent-hooks`;
 
   try {
+    // Admins only: compliance staff are turned away.
+    const compliance = await pageAs("compliance");
+    await compliance.goto("/admin/webhooks");
+    await expect(compliance.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+
     const admin = await pageAs("admin");
     await admin.goto("/admin");
     await admin.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Webhooks" }).click();
