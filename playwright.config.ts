@@ -92,6 +92,8 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // request-evidence.spec.ts connects through a proxy of its own on 127.0.0.2.
       TRUSTED_PROXIES: "127.0.0.2/32",
+      // webhooks.spec.ts receives deliveries on 127.0.0.1 (ADR 034: refused unless allowed).
+      WEBHOOK_ALLOW_PRIVATE: "true",
     },
   },
 });

@@ -33,6 +33,8 @@ const ADDRESSES: Record<string, Access> = {
   "admin/purposes": "admin",
   "admin/purposes/[key]": "admin",
   "admin/roles": "admin",
+  "admin/webhooks": "admin",
+  "admin/webhooks/[endpointId]": "admin",
   "admin/withdrawal-policy": "admin",
   "api/health": "public",
   "api/mgmt/v2/[...path]": "compliance",
@@ -90,6 +92,10 @@ const ACTIONS: Record<string, Access> = {
   "app/admin/purposes/actions.ts#retirePurposeAction": "admin",
   "app/admin/purposes/actions.ts#reinstatePurposeAction": "admin",
   "app/admin/roles/actions.ts#changeRoleAction": "admin",
+  "app/admin/webhooks/actions.ts#registerWebhookAction": "admin",
+  "app/admin/webhooks/actions.ts#rotateWebhookSecretAction": "admin",
+  "app/admin/webhooks/actions.ts#setWebhookEnabledAction": "admin",
+  "app/admin/webhooks/actions.ts#replayWebhookDeliveryAction": "admin",
   "app/admin/withdrawal-policy/actions.ts#changeWithdrawalPolicyAction": "admin",
   "app/compliance/api-tokens/actions.ts#createTokenAction": "compliance",
   "app/compliance/api-tokens/actions.ts#revokeTokenAction": "compliance",
@@ -196,6 +202,7 @@ test.describe("authorization matrix", () => {
     expect(eventId, "person A has a receipt to ask for").toBeTruthy();
     samples = {
       "[id]": "00000000-0000-4000-8000-000000000000",
+      "[endpointId]": "00000000-0000-4000-8000-000000000000",
       "[key]": "analytics",
       "[subjectId]": "00000000-0000-4000-8000-000000000000",
       "[eventId]": eventId!,

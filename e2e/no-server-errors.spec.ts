@@ -69,6 +69,7 @@ const TARGETS: Target[] = [
   { path: "admin/policies/drafts/[id]", kind: "page", query: ["saved"] },
   { path: "admin/policies/versions/[id]", kind: "page", query: ["published"] },
   { path: "admin/purposes/[key]", kind: "page" },
+  { path: "admin/webhooks/[endpointId]", kind: "page" },
   { path: "compliance/subjects/[subjectId]", kind: "page" },
   { path: "policies/[kind]/[version]", kind: "page" },
   { path: "policies/[kind]", kind: "page" },

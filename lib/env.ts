@@ -119,6 +119,14 @@ const envSchema = z
     CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
     /** Exports with more rows than this run as background jobs instead of downloading at once. */
     EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
+    /**
+     * Lets webhook endpoints resolve to private, loopback or link-local addresses (local
+     * development and tests). Off by default: an admin's URL must not reach the portal's own network.
+     */
+    WEBHOOK_ALLOW_PRIVATE: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((value) => value === "true"),
     ...keySourceShape,
   })
   .superRefine((config, context) => {

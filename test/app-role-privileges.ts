@@ -62,6 +62,33 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   ApiClient: { table: ["SELECT", "INSERT"], update: ["revoked_at", "revoked_by"] },
   ApiIdempotencyKey: { table: ["SELECT", "INSERT"], update: ["response", "status"] },
   ApiExternalId: { table: ["SELECT", "INSERT", "DELETE"] },
+  WebhookEndpoint: {
+    table: ["SELECT", "INSERT"],
+    update: [
+      "consecutive_failures",
+      "disabled_at",
+      "disabled_reason",
+      "failing_since",
+      "previous_secret_expires_at",
+      "previous_secret_sealed",
+      "secret_sealed",
+    ],
+  },
+  WebhookDelivery: {
+    table: ["SELECT", "INSERT"],
+    update: [
+      "attempts",
+      "delivered_at",
+      "last_attempt_at",
+      "last_error",
+      "last_status_code",
+      "locked_until",
+      "next_attempt_at",
+      "status",
+    ],
+  },
+  // nextval() for the delivery order (ADR 034).
+  WebhookDelivery_seq_seq: { table: ["USAGE"] },
   _prisma_migrations: { table: [] },
   // Transparency log (ADR 028): the queue is emptied by the sequencer; tiles grow in place.
   LogQueue: { table: ["SELECT", "INSERT", "DELETE"] },

@@ -12,6 +12,7 @@ const LINKS = [
   { href: "/admin/exports", label: "Exports" },
   { href: "/admin/auth0-export", label: "Auth0 export" },
   { href: "/admin/api-clients", label: "API clients" },
+  { href: "/admin/webhooks", label: "Webhooks" },
 ] as const;
 
 /** The admin console's sections; the current one is marked for assistive technology. */

@@ -6,6 +6,7 @@ import { inTransaction, isUniqueViolation } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { PolicyVersion } from "@/lib/generated/prisma/client";
 import { publishPolicyVersionSchema, type PublishPolicyVersionInput } from "@/lib/policies/schemas";
+import { enqueuePolicyPublishedWebhook } from "@/lib/webhooks/enqueue-webhook-deliveries";
 import { appendAdminChange } from "./append-admin-change";
 
 /**
@@ -47,6 +48,7 @@ export async function publishPolicyVersion(
         actor,
         tx,
       );
+      await enqueuePolicyPublishedWebhook(tx, version);
       return version;
     });
   } catch (error) {

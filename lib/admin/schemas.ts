@@ -82,6 +82,28 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
     after: z.object({ role: z.enum(["compliance", "admin"]), label: z.string(), expiresAt: z.string() }),
   }),
   z.strictObject({ action: z.literal("api_token.revoke"), target: z.uuid() }),
+  // Webhooks (ADR 034): `target` is the endpoint's id (a delivery's for a replay); secrets are never logged.
+  z.strictObject({
+    action: z.literal("webhook.register"),
+    target: z.uuid(),
+    after: z.object({ url: z.string(), events: z.array(z.string()) }),
+  }),
+  z.strictObject({
+    action: z.literal("webhook.rotate_secret"),
+    target: z.uuid(),
+    after: z.object({ previousSecretExpiresAt: z.string() }),
+  }),
+  z.strictObject({ action: z.literal("webhook.enable"), target: z.uuid() }),
+  z.strictObject({
+    action: z.literal("webhook.disable"),
+    target: z.uuid(),
+    after: z.object({ reason: z.string() }),
+  }),
+  z.strictObject({
+    action: z.literal("webhook.replay"),
+    target: z.uuid(),
+    after: z.object({ replayDeliveryId: z.uuid() }),
+  }),
   z.strictObject({
     action: z.literal("api_client.register"),
     /** The Auth0 client id; its secret is never stored or logged. */

@@ -14,6 +14,7 @@ import { computeEventHash, CURRENT_HASH_FORMAT, GENESIS_HASH } from "./event-has
 import { projectEvent } from "./project-consent-state";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
 import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
+import { enqueueConsentEventWebhooks } from "@/lib/webhooks/enqueue-webhook-deliveries";
 
 /** What a caller decides to record; the ledger adds id, seq, time, chain and idempotency fields. */
 export interface ConsentEventDraft {
@@ -134,6 +135,8 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
 
       await tx.consentEvent.createMany({ data: events });
       await enqueueLeaves(tx, events.map(consentEventLeaf));
+      // The webhook outbox commits with the events: a receiver hears of exactly what was recorded.
+      await enqueueConsentEventWebhooks(tx, events);
       await tx.subject.update({ where: { id: subject.id }, data: { lastSeq: seq, lastHash: prevHash } });
       await writeProjection(tx, subject.id, state, events);
       return { events, replayed: false, subject: { ...subject, lastSeq: seq, lastHash: prevHash } };

@@ -1,6 +1,7 @@
 import "server-only";
 import { setTimeout as wait } from "node:timers/promises";
 import type { Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { deliverWebhooks, type WebhookDeliveryReport } from "@/lib/webhooks/deliver-webhooks";
 import { deliverOutbox, type DeliveryReport } from "./deliver-outbox";
 
 export interface OutboxWorkerOptions {
@@ -11,11 +12,12 @@ export interface OutboxWorkerOptions {
   batchSize?: number;
   auth0?: Auth0Gateway;
   onBatch?: (report: DeliveryReport) => void;
+  onWebhookBatch?: (report: WebhookDeliveryReport) => void;
   onError?: (error: unknown) => void;
 }
 
 /**
- * The long-running outbox loop: delivers batches back to back while there is work, otherwise
+ * The long-running outbox loop (Auth0 sync and webhooks): delivers batches back to back while there is work, otherwise
  * polls every `intervalMs`. A database or network failure is reported and retried after the
  * interval; the loop only ends when `signal` aborts.
  */
@@ -32,6 +34,14 @@ export async function runOutboxWorker(options: OutboxWorkerOptions): Promise<voi
       const report = await deliverOutbox({ batchSize, auth0: options.auth0 });
       options.onBatch?.(report);
       busy = report.claimed === batchSize;
+    } catch (error) {
+      onError(error);
+    }
+    // The webhook outbox (ADR 034) in the same loop: one worker process for both.
+    try {
+      const report = await deliverWebhooks({ batchSize });
+      options.onWebhookBatch?.(report);
+      busy ||= report.claimed === batchSize;
     } catch (error) {
       onError(error);
     }

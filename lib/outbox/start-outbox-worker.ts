@@ -14,6 +14,9 @@ export function startOutboxWorker(): void {
     onBatch: (report) => {
       if (report.claimed > 0) logger.info({ outbox: report }, "outbox batch");
     },
+    onWebhookBatch: (report) => {
+      if (report.claimed > 0) logger.info({ webhooks: report }, "webhook batch");
+    },
     onError: (error) =>
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "outbox delivery failed"),
   });

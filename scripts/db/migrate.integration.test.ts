@@ -20,8 +20,24 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
+/**
+ * Scalar list fields (`events String[]`), as "Model.field": the runtime data model does not say
+ * which fields are lists, schema.prisma does. They are PostgreSQL arrays.
+ */
+function scalarListFields(): Set<string> {
+  const lists = new Set<string>();
+  let model: string | undefined;
+  for (const line of readFileSync("prisma/schema.prisma", "utf8").split("\n")) {
+    model = /^model (\w+) \{/.exec(line)?.[1] ?? (line.startsWith("}") ? undefined : model);
+    const field = /^\s+(\w+)\s+(String|Int|BigInt|Boolean|DateTime|Json|Bytes)\[\]/.exec(line);
+    if (model && field) lists.add(`${model}.${field[1]}`);
+  }
+  return lists;
+}
+
 /** The portal's data model as the generated Prisma client knows it: table → column → type. */
 function clientDataModel(): Map<string, Map<string, string>> {
+  const lists = scalarListFields();
   const runtime = (
     db() as unknown as {
       _runtimeDataModel: {
@@ -37,7 +53,8 @@ function clientDataModel(): Map<string, Map<string, string>> {
     const columns = new Map<string, string>();
     for (const field of definition.fields) {
       if (field.kind === "object") continue; // relations have no column of their own
-      columns.set(field.dbName ?? field.name, field.kind === "enum" ? "enum" : field.type);
+      const type = lists.has(`${name}.${field.name}`) ? "List" : field.kind === "enum" ? "enum" : field.type;
+      columns.set(field.dbName ?? field.name, type);
     }
     model.set(definition.dbName ?? name, columns);
   }
@@ -53,6 +70,7 @@ const PRISMA_TO_POSTGRES: Record<string, string[]> = {
   Json: ["jsonb", "json"],
   Bytes: ["bytea"],
   enum: ["USER-DEFINED"],
+  List: ["ARRAY"],
 };
 
 async function databaseModel(url: string): Promise<Map<string, Map<string, string>>> {
