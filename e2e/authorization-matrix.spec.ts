@@ -78,6 +78,9 @@ const ADDRESSES: Record<string, Access> = {
   verify: "public",
 };
 
+/** Routes without a GET, called with the method they take. */
+const METHODS: Record<string, string> = { "api/v1/decisions": "POST" };
+
 /** Server actions, as `file#export`. */
 const ACTIONS: Record<string, Access> = {
   "app/admin/api-clients/actions.ts#registerApiClientAction": "admin",
@@ -238,9 +241,10 @@ test.describe("authorization matrix", () => {
     for (const [path, access] of Object.entries(ADDRESSES)) {
       for (const caller of CALLERS) {
         const url = address(path);
-        const outcome = outcomeOf(await clients[caller].get(url));
+        const outcome = outcomeOf(await clients[caller].fetch(url, { method: METHODS[path] ?? "GET" }));
         if (!expected(access, caller).includes(outcome)) {
-          wrong.push(`${caller} GET ${url}: ${outcome}, expected ${expected(access, caller).join(" or ")}`);
+          const method = METHODS[path] ?? "GET";
+          wrong.push(`${caller} ${method} ${url}: ${outcome}, expected ${expected(access, caller).join(" or ")}`);
         }
       }
     }
