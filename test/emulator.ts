@@ -198,9 +198,11 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
  */
 export function startPortalTenant({
   scopes,
+  appBaseUrl,
   ...overrides
-}: { scopes: string[] } & Partial<EmulatorOptions>): Promise<TestTenant> {
-  return startTestTenant({ applications: [PORTAL_APP], machineClients: [portalMachineClient(scopes)], ...overrides });
+}: { scopes: string[]; appBaseUrl?: string } & Partial<EmulatorOptions>): Promise<TestTenant> {
+  const app = appBaseUrl ? { ...PORTAL_APP, baseUrl: appBaseUrl } : PORTAL_APP;
+  return startTestTenant({ applications: [app], machineClients: [portalMachineClient(scopes)], ...overrides });
 }
 
 /** Minimal cookie jar for driving oidc-provider's interaction over fetch. */

@@ -7,6 +7,7 @@ import type { OutboxKind, Purpose } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
 import { currentPurposeVersions, listPurposeVersions, readWordings } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
@@ -111,6 +112,8 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
         if (withdrewRequired) {
           const policy = await readWithdrawalPolicy(tx);
           kind = policy.onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted";
+          // The account is closed: every session of it ends now, not when Auth0 hears of it.
+          if (result.subject.auth0UserId) await endUserSessions(result.subject.auth0UserId, "account closed", tx);
         }
         await enqueueOutboxMessage(
           { subjectId: result.subject.id, seq: result.subject.lastSeq, kind, auth0UserId: result.subject.auth0UserId },
