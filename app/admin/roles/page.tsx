@@ -8,7 +8,7 @@ import type { StaffMember } from "@/lib/admin/auth0-user-roles";
 import { listStaffMembers } from "@/lib/admin/list-staff-members";
 import { readAdminChanges } from "@/lib/admin/read-admin-changes";
 import { isAppError } from "@/lib/errors";
-import { GrantRoleForm, RevokeRoleForm } from "./role-forms";
+import { EndSessionsForm, GrantRoleForm, RevokeRoleForm } from "./role-forms";
 import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Roles" };
@@ -30,9 +30,10 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
         title="Roles"
         intro={
           <>
-            Staff roles live in Auth0, in each user&apos;s <code>app_metadata.roles</code>. The portal reads them from
-            the ID token at sign-in, so <strong>a change takes effect the next time the person signs in</strong>. The
-            last admin cannot remove their own admin role.
+            Staff roles live in Auth0, in each user&apos;s <code>app_metadata.roles</code>. Removing a role here{" "}
+            <strong>signs the person out at once</strong>; a staff session follows the roles in Auth0 within a minute,
+            and a new role reaches someone signed in as a person at their next sign-in. The last admin cannot remove
+            their own admin role.
           </>
         }
       />
@@ -75,6 +76,15 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
       <Panel id="grant" title="Grant a role">
         <div className="mt-4 max-w-xl">
           <GrantRoleForm />
+        </div>
+      </Panel>
+      <Panel
+        id="end-sessions"
+        title="End someone's sessions"
+        description="For a lost device or a suspected takeover: they must sign in again. Recorded in the admin change log."
+      >
+        <div className="mt-4 max-w-xl">
+          <EndSessionsForm />
         </div>
       </Panel>
       <Panel id="role-history" title="Changes">
