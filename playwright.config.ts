@@ -92,6 +92,9 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       // request-evidence.spec.ts connects through a proxy of its own on 127.0.0.2.
       TRUSTED_PROXIES: "127.0.0.2/32",
+      // The whole suite signs up and signs in from one address: the limits themselves are
+      // tested by lib/rate-limits/rate-limits.integration.test.ts (ADR 035).
+      RATE_LIMIT_SCALE: "100",
     },
   },
 });

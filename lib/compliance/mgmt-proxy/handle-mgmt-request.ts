@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
 import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import { db, type Tx } from "@/lib/db/client";
@@ -58,6 +59,8 @@ export async function handleMgmtRequest(
   dependencies: ProxyDependencies = {},
 ): Promise<ProxyResponse> {
   const fetchUpstream = dependencies.fetchUpstream ?? upstreamFetch;
+  // Per caller: a token counts on its own, a session as its person.
+  await consumeRateLimit("proxyPerCaller", actor.via.type === "api_token" ? `token:${actor.via.tokenId}` : actor.id);
   let route: ProxyRoute;
   try {
     route = matchProxyRoute(request.method, request.segments, request.query);
