@@ -224,7 +224,7 @@ class CookieJar {
 }
 
 export interface LoginResult {
-  /** Status of the login form POST (401 when the credentials are refused). */
+  /** Status of the login form POST (401 when the credentials are refused, 429 when blocked). */
   formStatus: number;
   formHtml: string;
   /** Where the application's callback was finally redirected to, when it was. */
@@ -289,7 +289,7 @@ export async function loginThroughBrowserFlow(
     body: new URLSearchParams({ email, password }),
   });
   jar.store(submitted);
-  const formHtml = submitted.status === 200 || submitted.status === 401 ? await submitted.text() : "";
+  const formHtml = [200, 401, 429].includes(submitted.status) ? await submitted.text() : "";
   const resume = submitted.headers.get("location");
   if (!resume) return { formStatus: submitted.status, formHtml, codeVerifier };
   const result = await follow(new URL(resume, loginUrl).toString());
