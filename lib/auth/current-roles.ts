@@ -8,7 +8,7 @@ import { parseRoles, type Role } from "./roles";
  */
 export type CurrentRoles = (userId: string) => Promise<Role[]>;
 
-export const ROLE_CACHE_MS = 60_000;
+const ROLE_CACHE_MS = 60_000;
 const roleCache = new Map<string, { roles: Role[]; at: number }>();
 
 /**

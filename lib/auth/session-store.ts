@@ -12,7 +12,7 @@ export const PERSON_SESSION_SECONDS = 3 * 24 * 60 * 60;
 const TOUCH_RESOLUTION_MS = 60_000;
 
 /** The key the table's rows are stored under: the cookie's id itself never reaches the database. */
-export function sessionRowId(cookieSessionId: string): string {
+function sessionRowId(cookieSessionId: string): string {
   return createHash("sha256").update(cookieSessionId, "utf8").digest("hex");
 }
 
@@ -28,7 +28,7 @@ function sessionSealingKey(): Buffer {
 export type PortalSessionData = SessionData & { portalSessionId: string };
 
 /** Staff sessions are short and end when idle; people's keep the portal's three days. */
-export function sessionLimits(session: SessionData): {
+function sessionLimits(session: SessionData): {
   staff: boolean;
   maxSeconds: number;
   idleSeconds: number | null;
