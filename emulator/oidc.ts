@@ -61,7 +61,8 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
     conformIdTokenClaims: false,
     findAccount(_ctx, accountId) {
       const user = store.getUser(accountId);
-      if (!user) return undefined;
+      // As Auth0: a blocked user is not signed in silently from an existing tenant session either.
+      if (!user || user.blocked) return undefined;
       return {
         accountId,
         claims: () => {
