@@ -14,6 +14,8 @@ import { definePage } from "@/lib/http/define-page";
 export const metadata: Metadata = { title: "Roles" };
 
 const roleList = (value: unknown) => (Array.isArray(value) && value.length ? value.join(", ") : "none");
+const sessionCount = (value: unknown) =>
+  typeof value === "object" && value !== null && "sessions" in value ? String(value.sessions) : "?";
 
 export default definePage({ role: "admin", returnTo: "/admin/roles" }, async function RolesPage({ actor }) {
   let staff: StaffMember[] | null = null;
@@ -22,7 +24,7 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
   } catch (error) {
     if (!isAppError(error, "upstream_unavailable")) throw error;
   }
-  const history = await readAdminChanges(["role.grant", "role.revoke"], 30);
+  const history = await readAdminChanges(["role.grant", "role.revoke", "session.end"], 30);
   const emails = new Map((staff ?? []).map((member) => [member.userId, member.email]));
   return (
     <section className="space-y-6">
@@ -89,15 +91,24 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
       </Panel>
       <Panel id="role-history" title="Changes">
         {history.length === 0 ? (
-          <p className="mt-2 text-slate-700">No role changes made through the portal yet.</p>
+          <p className="mt-2 text-slate-700">No role changes or ended sessions through the portal yet.</p>
         ) : (
           <ol className="mt-3 space-y-1 text-sm">
             {history.map((change) => (
               <li key={change.id}>
                 {formatTime(change.at)}: {emails.get(change.actorId) ?? change.actorId}{" "}
-                {change.action === "role.grant" ? "granted" : "revoked"} a role of{" "}
-                {emails.get(change.target ?? "") ?? change.target}: roles {roleList(change.before)} →{" "}
-                {roleList(change.after)}.
+                {change.action === "session.end" ? (
+                  <>
+                    ended the sessions of {emails.get(change.target ?? "") ?? change.target} (
+                    {sessionCount(change.before)} active).
+                  </>
+                ) : (
+                  <>
+                    {change.action === "role.grant" ? "granted" : "revoked"} a role of{" "}
+                    {emails.get(change.target ?? "") ?? change.target}: roles {roleList(change.before)} →{" "}
+                    {roleList(change.after)}.
+                  </>
+                )}
               </li>
             ))}
           </ol>
