@@ -25,7 +25,7 @@ test("a person ends the session of another browser; copied cookies stop working 
   const phoneContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const phone = await phoneContext.newPage();
   await signIn(phone, email, NEW_PASSWORD);
-  await expect(phone.getByRole("heading", { name: "My consents" })).toBeVisible();
+  await expect(phone.getByRole("link", { name: "Sign out" })).toBeVisible();
   const phoneCopy = await (await withCopiedSessionCookie(browser, phoneContext)).newPage();
   await phoneCopy.goto("/me/data");
   await expect(phoneCopy.getByRole("heading", { name: "My data" })).toBeVisible();
