@@ -48,7 +48,7 @@ test("a person ends the session of another browser; copied cookies stop working 
   const laptopCopy = await (await withCopiedSessionCookie(browser, laptop.context())).newPage();
   await laptopCopy.goto("/me/data");
   await expect(laptopCopy.getByRole("heading", { name: "My data" })).toBeVisible();
-  await laptop.getByRole("link", { name: "Sign out" }).click();
+  await laptop.getByRole("banner").getByRole("link", { name: "Sign out" }).click();
   await expect(laptop.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
   await laptopCopy.goto("/me/data");
   await expect(laptopCopy.getByRole("heading", loginPage)).toBeVisible();
