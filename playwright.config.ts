@@ -94,6 +94,9 @@ export default defineConfig({
       TRUSTED_PROXIES: "127.0.0.2/32",
       // webhooks.spec.ts receives deliveries on 127.0.0.1 (ADR 034: refused unless allowed).
       WEBHOOK_ALLOW_PRIVATE: "true",
+      // The whole suite signs up and signs in from one address: the limits themselves are
+      // tested by lib/rate-limits/rate-limits.integration.test.ts (ADR 035).
+      RATE_LIMIT_SCALE: "100",
     },
   },
 });

@@ -3,6 +3,7 @@ import { auth0 } from "@/lib/auth/auth0";
 import { auth0Origin } from "@/lib/auth0/auth0-origin";
 import { env } from "@/lib/env";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
+import { limitSignInStart } from "@/lib/rate-limits/limit-sign-in";
 
 // Runs for every request but the Management API proxy's, to put the security headers
 // (lib/http/security-headers.ts) on every response: pages, route handlers, 404s, errors and
@@ -25,7 +26,8 @@ export async function proxy(request: NextRequest) {
   });
   let response: NextResponse;
   if (request.nextUrl.pathname.startsWith("/auth/")) {
-    response = await auth0().middleware(request);
+    const limited = request.nextUrl.pathname === "/auth/login" ? await limitSignInStart(request) : null;
+    response = limited ?? (await auth0().middleware(request));
   } else {
     // Next.js takes the nonce for its script tags from the request's CSP header.
     const forwarded = new Headers(request.headers);

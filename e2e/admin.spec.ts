@@ -197,7 +197,7 @@ test("roles: grant and revoke compliance through Auth0; the last admin cannot re
   await admin.getByLabel("Role", { exact: true }).selectOption("compliance");
   await admin.getByRole("button", { name: "Grant role" }).click();
   await expect(admin.getByRole("status").first()).toHaveText(
-    `${email} now has the compliance role. This takes effect the next time they sign in.`,
+    `${email} now has the compliance role: from their next sign-in, or within a minute if they are signed in as staff.`,
   );
   const row = admin.getByTestId("staff-member").filter({ hasText: email });
   await expect(row).toContainText("compliance");
@@ -212,6 +212,9 @@ test("roles: grant and revoke compliance through Auth0; the last admin cannot re
   await row.getByRole("button", { name: `Remove compliance from ${email}` }).click();
   await expect(row).toHaveCount(0);
   await expect(admin.getByText(/revoked a role of/).first()).toContainText("roles compliance → none");
+  // Removing the role ended their session at once (ADR 035).
+  await person.goto("/");
+  await expect(person.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
 
   // The demo admin is the only admin.
   const self = admin.getByTestId("staff-member").filter({ hasText: "(you)" });

@@ -9,9 +9,9 @@ import { expect, signUpAndSignIn, storageStateFor, test } from "./fixtures";
 import { E2E_BASE_URL, E2E_PORT_OFFSET } from "./stack";
 
 type Access = "public" | "user" | "compliance" | "admin" | "owner" | "api-token";
-type Caller = "anonymous" | "personA" | "personB" | "compliance" | "admin";
+type Caller = "anonymous" | "personA" | "personB" | "compliance" | "admin" | "signedOutCookie";
 type Outcome = "ok" | "sign-in" | "forbidden" | "not-found" | "server-error";
-const CALLERS: Caller[] = ["anonymous", "personA", "personB", "compliance", "admin"];
+const CALLERS: Caller[] = ["anonymous", "personA", "personB", "compliance", "admin", "signedOutCookie"];
 
 /** Pages and route handlers, by their path in the app directory. */
 const ADDRESSES: Record<string, Access> = {
@@ -95,6 +95,8 @@ const ACTIONS: Record<string, Access> = {
   "app/admin/purposes/actions.ts#retirePurposeAction": "admin",
   "app/admin/purposes/actions.ts#reinstatePurposeAction": "admin",
   "app/admin/roles/actions.ts#changeRoleAction": "admin",
+  "app/admin/roles/actions.ts#endSessionsAction": "admin",
+  "app/me/data/actions.ts#endMySessionAction": "user",
   "app/admin/webhooks/actions.ts#registerWebhookAction": "admin",
   "app/admin/webhooks/actions.ts#rotateWebhookSecretAction": "admin",
   "app/admin/webhooks/actions.ts#setWebhookEnabledAction": "admin",
@@ -115,7 +117,8 @@ const ACTIONS: Record<string, Access> = {
 function expected(access: Access, caller: Caller): Outcome[] {
   if (access === "public") return ["ok"];
   if (access === "api-token") return ["sign-in"]; // 401 to every session, an admin's included
-  if (caller === "anonymous") return ["sign-in"];
+  // A cookie kept from before its owner signed out is nobody's (sessions live in PostgreSQL).
+  if (caller === "anonymous" || caller === "signedOutCookie") return ["sign-in"];
   if (access === "owner") return caller === "personA" ? ["ok"] : ["not-found"];
   const allowed =
     access === "user" ||
@@ -184,12 +187,21 @@ test.describe("authorization matrix", () => {
     await signUpAndSignIn(await context.newPage(), { label: "matrix-b" });
     const personB = await context.storageState();
     await context.close();
+    // A cookie copied before its owner signed out.
+    const leaving = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const leaver = await leaving.newPage();
+    await signUpAndSignIn(leaver, { label: "matrix-out" });
+    const signedOut = await leaving.storageState();
+    await leaver.getByRole("banner").getByRole("link", { name: "Sign out" }).click();
+    await expect(leaver.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
+    await leaving.close();
     const states: Record<Caller, Parameters<typeof playwright.request.newContext>[0]> = {
       anonymous: { storageState: { cookies: [], origins: [] } },
       personA: { storageState: storageStateFor("user") },
       personB: { storageState: personB },
       compliance: { storageState: storageStateFor("compliance") },
       admin: { storageState: storageStateFor("admin") },
+      signedOutCookie: { storageState: signedOut },
     };
     clients = Object.fromEntries(
       await Promise.all(

@@ -4,10 +4,16 @@ import { ACCOUNT_CREATED_PARAM, escapeHtml } from "./oidc.js";
 import { readBody, sendHtml } from "./http.js";
 import { verifyPassword } from "./passwords.js";
 import type { TenantStore } from "./store.js";
+import type { BruteForceProtection } from "./brute-force.js";
 
 /** What Auth0's rule in the GDPR seed returns for a user flagged `app_metadata.deleted`. */
 export const DELETED_USER_MESSAGE = "Access denied (deleted user)";
 const WRONG_CREDENTIALS_MESSAGE = "Wrong email or password.";
+/** Auth0's wording for a brute-force block. */
+const USER_BLOCKED_MESSAGE =
+  "Your account has been blocked after multiple consecutive login attempts. We've sent you an email with instructions on how to unblock it.";
+const IP_THROTTLED_MESSAGE =
+  "We have detected suspicious login behavior and further attempts will be blocked. Try again later.";
 
 interface LoginForm {
   action: string;
@@ -71,6 +77,7 @@ export async function handleLogin(
   res: ServerResponse,
   provider: Provider,
   store: TenantStore,
+  protection: BruteForceProtection,
 ): Promise<void> {
   let details;
   try {
@@ -102,14 +109,25 @@ export async function handleLogin(
   const email = (form.get("email") ?? "").trim();
   const password = form.get("password") ?? "";
   const candidate = email ? store.findUserByEmail(email) : undefined;
+  const ip = req.socket.remoteAddress ?? "unknown";
+  const check = protection.check(ip, candidate?.user_id);
+  if (!check.allowed) {
+    const error = check.reason === "user_blocked" ? USER_BLOCKED_MESSAGE : IP_THROTTLED_MESSAGE;
+    const page = renderLoginPage({ action, email, error, clientName });
+    if (check.reason === "ip_throttled") res.setHeader("retry-after", String(check.retryAfterSeconds));
+    sendHtml(res, 429, page);
+    return;
+  }
   const valid = candidate ? await verifyPassword(password, candidate.password_hash) : false;
   // Re-read after the (slow) password check: a Management API PATCH may have landed meanwhile,
   // and saving the stale copy below would undo it.
   const user = candidate && store.getUser(candidate.user_id);
   if (!user || !valid || user.blocked) {
+    if (!valid) protection.recordFailure(ip, candidate?.user_id);
     sendHtml(res, 401, renderLoginPage({ action, email, error: WRONG_CREDENTIALS_MESSAGE, clientName }));
     return;
   }
+  protection.recordSuccess(ip, user.user_id);
   if (user.app_metadata.deleted === true) {
     // As the seed's rule does: the login fails and the application receives the reason.
     await provider.interactionFinished(req, res, {

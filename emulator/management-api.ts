@@ -6,6 +6,7 @@ import { checkPassword } from "./password-policy.js";
 import { ManagementApiError, validationError } from "./errors.js";
 import { decodeSegments, parseBody, readJsonBody, sendJson } from "./http.js";
 import { requireScope, type ManagementTokens, type VerifiedToken } from "./management-tokens.js";
+import type { BruteForceProtection } from "./brute-force.js";
 import {
   assertAppMetadataFields,
   assertMetadataKeys,
@@ -14,7 +15,13 @@ import {
   mergeMetadata,
 } from "./metadata.js";
 import { hashPassword } from "./passwords.js";
-import { TenantStore, type StoredClient, type StoredClientGrant, type StoredUser } from "./store.js";
+import {
+  DATABASE_CONNECTION,
+  TenantStore,
+  type StoredClient,
+  type StoredClientGrant,
+  type StoredUser,
+} from "./store.js";
 import {
   assertKnownQueryParameters,
   defaultPicture,
@@ -29,6 +36,7 @@ import { createUsersExportSchema, type UsersExportJobs } from "./users-exports.j
 
 export interface ManagementApiContext {
   store: TenantStore;
+  bruteForce: BruteForceProtection;
   tokens: ManagementTokens;
   exports: UsersExportJobs;
   connection: DatabaseConnection;
@@ -567,6 +575,21 @@ export async function handleManagementApi(
       requireScope(token, SCOPES.deleteUsers);
       // Idempotent as in Auth0: deleting a user that does not exist is still a 204.
       ctx.store.deleteUser(userIdFromPath(id ?? ""));
+      res.writeHead(204).end();
+      return;
+    }
+    case "GET /user-blocks/:id": {
+      requireScope(token, SCOPES.readUsers);
+      const user = findUser(ctx.store, userIdFromPath(id ?? ""));
+      const blockedFor = ctx.bruteForce
+        .blocksOf(user.user_id)
+        .map((ip) => ({ identifier: user.email, ip, connection: DATABASE_CONNECTION }));
+      sendJson(res, 200, { blocked_for: blockedFor });
+      return;
+    }
+    case "DELETE /user-blocks/:id": {
+      requireScope(token, SCOPES.updateUsers);
+      ctx.bruteForce.unblock(findUser(ctx.store, userIdFromPath(id ?? "")).user_id);
       res.writeHead(204).end();
       return;
     }

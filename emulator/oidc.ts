@@ -40,6 +40,14 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
         client_name: client.name,
         redirect_uris: client.callbacks,
         post_logout_redirect_uris: client.allowed_logout_urls,
+        // Auth0's OIDC Back-Channel Logout: when the person signs out of the tenant (from any
+        // application), the tenant tells each application's session store, by `sid`.
+        ...(client.callbacks[0]
+          ? {
+              backchannel_logout_uri: new URL("/auth/backchannel-logout", client.callbacks[0]).toString(),
+              backchannel_logout_session_required: true,
+            }
+          : {}),
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
@@ -53,7 +61,8 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
     conformIdTokenClaims: false,
     findAccount(_ctx, accountId) {
       const user = store.getUser(accountId);
-      if (!user) return undefined;
+      // As Auth0: a blocked user is not signed in silently from an existing tenant session either.
+      if (!user || user.blocked) return undefined;
       return {
         accountId,
         claims: () => {
@@ -93,6 +102,7 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // Auth0's /oidc/logout does not ask for confirmation: submit the form at once.
@@ -107,6 +117,12 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
 <body><main><h1>You are signed out.</h1></main></body></html>`;
         },
       },
+    },
+    // oidc-provider refuses to call loopback addresses (SSRF protection); the emulator's
+    // applications are all on localhost, so its outgoing calls (back-channel logout) skip that.
+    fetch: (url, options) => {
+      const { dispatcher: _loopbackGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
     },
     ttl: {
       AccessToken: 86_400,
@@ -124,7 +140,12 @@ export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOpti
       ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><main><h1>Something went wrong</h1>${text}</main></body></html>`;
     },
   };
-  return new Provider(issuer, configuration);
+  const provider = new Provider(issuer, configuration);
+  // An application that refuses a logout token keeps its session: say so where the tenant runs.
+  provider.on("backchannel.error", (_ctx, error: Error, client: { clientId: string }) => {
+    console.error(`[emulator] back-channel logout to ${client.clientId} failed: ${error.message}`);
+  });
+  return provider;
 }
 
 /** The portal's sign-up sends this to /authorize; the login page then says the account was created. */

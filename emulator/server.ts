@@ -8,6 +8,7 @@ import { ManagementApiError } from "./errors.js";
 import { FaultInjector, type FaultDecision, type FaultOptions } from "./faults.js";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody, sendJson, sendManagementError } from "./http.js";
 import { loadOrCreateKeys } from "./keys.js";
+import { BruteForceProtection } from "./brute-force.js";
 import { handleLogin } from "./login-page.js";
 import { handleManagementApi, type ManagementApiContext } from "./management-api.js";
 import { ManagementTokens, parseTokenRequestBody, type ResourceServer } from "./management-tokens.js";
@@ -65,6 +66,8 @@ export interface RunningEmulator {
   /** In-process handles on the run-time switches (the same ones /__emulator/* changes). */
   faults: FaultInjector;
   rateLimiter: TokenBucket;
+  /** The login page's brute-force protection and IP throttling. */
+  bruteForce: BruteForceProtection;
   /** Signs Management API tokens directly, e.g. for tests that need particular scopes. */
   managementTokens: ManagementTokens;
   close(): Promise<void>;
@@ -139,8 +142,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     connection,
     processingDelayMs: options.exportJobDelayMs ?? 100,
   });
+  const bruteForce = new BruteForceProtection();
   const management: ManagementApiContext = {
     store,
+    bruteForce,
     tokens: managementTokens,
     exports: exportJobs,
     connection,
@@ -272,7 +277,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       return;
     }
     if (path.startsWith("/u/login/")) {
-      await handleLogin(req, res, provider, store);
+      await handleLogin(req, res, provider, store, bruteForce);
       return;
     }
     if (path === "/health") {
@@ -289,6 +294,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     managementAudience: managementTokens.audience,
     faults,
     rateLimiter,
+    bruteForce,
     managementTokens,
     close: () =>
       new Promise<void>((resolve, reject) => {

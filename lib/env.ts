@@ -117,6 +117,20 @@ const envSchema = z
     CONTROLLER_EMAIL: z.email().default("privacy@consent-portal.example"),
     /** Jurisdiction stated in consent receipts (ISO 3166 code or region, e.g. EU). */
     CONTROLLER_JURISDICTION: z.string().min(2).default("EU"),
+    /** Staff sessions end after this many minutes without a request (ADR 035). */
+    STAFF_SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    /** Staff sessions end this many hours after sign-in, however active (ADR 035). */
+    STAFF_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+    /**
+     * Multiplies every rate limit's allowance (ADR 035); 1 in production. The e2e stack raises it:
+     * its whole suite signs up and signs in from one address.
+     */
+    RATE_LIMIT_SCALE: z.coerce.number().min(1).max(10_000).default(1),
     /** Exports with more rows than this run as background jobs instead of downloading at once. */
     EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
     /**

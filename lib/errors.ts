@@ -24,6 +24,8 @@ const APP_ERROR_STATUS = {
   /** The subject was erased: nothing can be recorded for or read about them any more. */
   subject_erased: 410,
   payload_too_large: 413,
+  /** A rate limit (ADR 035): the answer carries Retry-After. */
+  rate_limited: 429,
   unsupported_media_type: 415,
   /** The Management API proxy's answer when Auth0 failed: a gateway's 502. */
   bad_gateway: 502,

@@ -98,6 +98,10 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   LogTile: { table: ["SELECT", "INSERT"], update: ["hashes"] },
   LogCheckpoint: READ_APPEND,
   LogCosignature: READ_APPEND,
+  // Sessions (ADR 035): not evidence; created, touched and deleted.
+  PortalSession: { table: ["SELECT", "INSERT", "DELETE"], update: ["data", "last_seen_at"] },
+  // rate-limiter-flexible's store: the library upserts and clears expired keys.
+  RateLimit: { table: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
 };
 
 const TABLE_PRIVILEGES: TablePrivilege[] = [

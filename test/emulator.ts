@@ -212,9 +212,11 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
  */
 export function startPortalTenant({
   scopes,
+  appBaseUrl,
   ...overrides
-}: { scopes: string[] } & Partial<EmulatorOptions>): Promise<TestTenant> {
-  return startTestTenant({ applications: [PORTAL_APP], machineClients: [portalMachineClient(scopes)], ...overrides });
+}: { scopes: string[]; appBaseUrl?: string } & Partial<EmulatorOptions>): Promise<TestTenant> {
+  const app = appBaseUrl ? { ...PORTAL_APP, baseUrl: appBaseUrl } : PORTAL_APP;
+  return startTestTenant({ applications: [app], machineClients: [portalMachineClient(scopes)], ...overrides });
 }
 
 /** Minimal cookie jar for driving oidc-provider's interaction over fetch. */
@@ -236,7 +238,7 @@ class CookieJar {
 }
 
 export interface LoginResult {
-  /** Status of the login form POST (401 when the credentials are refused). */
+  /** Status of the login form POST (401 when the credentials are refused, 429 when blocked). */
   formStatus: number;
   formHtml: string;
   /** The login page as first shown (before the form was posted). */
@@ -306,7 +308,7 @@ export async function loginThroughBrowserFlow(
     body: new URLSearchParams({ email, password }),
   });
   jar.store(submitted);
-  const formHtml = submitted.status === 200 || submitted.status === 401 ? await submitted.text() : "";
+  const formHtml = [200, 401, 429].includes(submitted.status) ? await submitted.text() : "";
   const resume = submitted.headers.get("location");
   if (!resume) return { formStatus: submitted.status, formHtml, loginPageHtml, codeVerifier };
   const result = await follow(new URL(resume, loginUrl).toString());

@@ -3,6 +3,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
+import { forgetCurrentRoles } from "@/lib/auth/current-roles";
+import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { appendAdminChange } from "./append-admin-change";
 import { readUser, resolveUser, searchStaff, storedRoles, toStaffMember, type StaffMember } from "./auth0-user-roles";
 import { changeStaffRoleSchema, type ChangeStaffRoleInput } from "./schemas";
@@ -11,7 +13,7 @@ import { changeStaffRoleSchema, type ChangeStaffRoleInput } from "./schemas";
  * Admins other than `exceptUserId`, each confirmed by reading the user itself (search results
  * can lag a recent change; a user read cannot).
  */
-async function countOtherAdmins(auth0: Auth0Gateway, exceptUserId: string): Promise<number> {
+export async function countOtherAdmins(auth0: Auth0Gateway, exceptUserId: string): Promise<number> {
   const candidates = (await searchStaff(auth0)).filter((user) => user.user_id && user.user_id !== exceptUserId);
   let admins = 0;
   for (const candidate of candidates) {
@@ -32,8 +34,8 @@ export interface RoleChangeResult {
  * array (app_metadata merges at its root, so the array is replaced as a unit; other keys such as
  * `deleted` stay). Role changes are serialized across portal instances, logged in the same
  * transaction (if the PATCH fails nothing is logged), and refused when they would leave no
- * admin — so the last admin cannot remove themselves. The person's session keeps its roles
- * until they next sign in (roles travel in the ID token).
+ * admin — so the last admin cannot remove themselves. Revoking ends the person's sessions at
+ * once (ADR 035); a grant reaches a staff session within a minute, a person's at their next sign-in.
  */
 export async function changeStaffRole(
   input: ChangeStaffRoleInput,
@@ -72,6 +74,9 @@ export async function changeStaffRole(
         tx,
       );
       const updated = await auth0.updateUser(userId, { app_metadata: { roles: after } });
+      // A revoked role stops at once: the person signs in again with what they hold now.
+      if (change === "revoke") await endUserSessions(userId, `${role} role revoked`, tx);
+      else forgetCurrentRoles(userId);
       return { changed: true, member: toStaffMember(updated) };
     },
     // Several Management API calls happen under the lock.

@@ -75,6 +75,12 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
   }),
   z.strictObject({ action: z.literal("role.grant"), target: z.string(), before: roles, after: roles }),
   z.strictObject({ action: z.literal("role.revoke"), target: z.string(), before: roles, after: roles }),
+  /** An admin ended someone's sessions (ADR 035); `before.sessions`: how many were active. */
+  z.strictObject({
+    action: z.literal("session.end"),
+    target: z.string(),
+    before: z.object({ sessions: z.number().int().min(0) }),
+  }),
   z.strictObject({
     action: z.literal("api_token.create"),
     /** The token's id; the token itself is never stored or logged. */

@@ -4,6 +4,7 @@ import { AuthorizationError } from "@auth0/nextjs-auth0/errors";
 import { NextResponse } from "next/server";
 import { env, isLocalIssuer } from "@/lib/env";
 import { safeRedirectPath } from "@/lib/http/safe-redirect";
+import { PERSON_SESSION_SECONDS, PostgresSessionStore } from "./session-store";
 import { signInErrorCode } from "./sign-in-error-code";
 
 let client: Auth0Client | undefined;
@@ -21,10 +22,13 @@ export function auth0(): Auth0Client {
     // The emulator is plain http on localhost; a real tenant is https and keeps this off.
     allowInsecureRequests: isLocalIssuer(config.AUTH0_DOMAIN),
     authorizationParameters: { scope: "openid profile email" },
-    // Fixed-length sessions (3 days): only /auth/* pass through the SDK (proxy.ts), so nothing rolls them.
+    // Sessions live in PostgreSQL (ADR 035); the cookie holds only their id. The store enforces
+    // each session's own limits (staff: idle and absolute; people: three days); the cookie lasts
+    // the longest of them. Only /auth/* pass through the SDK (proxy.ts), so it rolls nothing.
+    sessionStore: new PostgresSessionStore(),
     session: {
       rolling: false,
-      absoluteDuration: 3 * 24 * 60 * 60,
+      absoluteDuration: PERSON_SESSION_SECONDS,
       cookie: { secure: config.APP_BASE_URL.startsWith("https://") },
     },
     // Keep the SDK's default profile claims plus our namespaced roles claim.

@@ -1,9 +1,14 @@
 import "server-only";
+import { cache } from "react";
 import { forbidden, redirect } from "next/navigation";
+import type { SessionData } from "@auth0/nextjs-auth0/types";
+import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { env } from "@/lib/env";
 import { safeRedirectPath } from "@/lib/http/safe-redirect";
 import type { Actor } from "./actor";
 import { auth0 } from "./auth0";
+import { rolesFromAuth0, type CurrentRoles } from "./current-roles";
+import type { PortalSessionData } from "./session-store";
 import { hasRole, parseRoles, primaryRole, type Role } from "./roles";
 
 /** The signed-in person, as the server sees them (for navigation; use cases take an Actor). */
@@ -13,21 +18,44 @@ export interface Viewer {
   name: string;
   roles: Role[];
   role: Role;
+  /** The session's id in the session store (lib/auth/session-store.ts), to mark "this session". */
+  sessionId: string | null;
 }
 
-export async function getViewer(): Promise<Viewer | null> {
-  const session = await auth0().getSession();
+/**
+ * The viewer behind a stored session. A session that claims a staff role at sign-in acts with
+ * the roles its owner holds now in Auth0 (read at most a minute ago, ADR 035), never with the
+ * ID token's copy: a revoked admin is an admin no longer within that minute. A staff member
+ * who holds no staff role any more (revoked, blocked or deleted in Auth0) is signed out: their
+ * sessions end, and they sign in again as the person they now are.
+ */
+export async function viewerFromSession(
+  session: SessionData | null,
+  currentRoles: CurrentRoles = rolesFromAuth0,
+): Promise<Viewer | null> {
   if (!session) return null;
   const { user } = session;
-  const roles = parseRoles(user[env().AUTH0_ROLES_CLAIM]);
+  let roles = parseRoles(user[env().AUTH0_ROLES_CLAIM]);
+  if (roles.includes("compliance") || roles.includes("admin")) {
+    roles = await currentRoles(user.sub);
+    if (!hasRole(roles, "compliance")) {
+      await endUserSessions(user.sub, "staff member no longer active in Auth0");
+      return null;
+    }
+  }
+  const sessionId = (session as Partial<PortalSessionData>).portalSessionId ?? null;
   return {
     userId: user.sub,
     email: user.email ?? "",
     name: user.name ?? user.email ?? user.sub,
     roles,
     role: primaryRole(roles),
+    sessionId,
   };
 }
+
+/** The signed-in viewer of this request (read once per request: layouts, header and page share it). */
+export const getViewer = cache(async (): Promise<Viewer | null> => viewerFromSession(await auth0().getSession()));
 
 /**
  * The session's actor for a handler that requires `role`: a person acting for themselves when

@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import type { Actor } from "@/lib/auth/actor";
 import { readSubjectAudit } from "./read-subject-audit";
 
@@ -7,6 +8,7 @@ import { readSubjectAudit } from "./read-subject-audit";
  * the Auth0 side. Logged as an export.
  */
 export async function exportSubjectAudit(subjectId: string, actor: Actor) {
+  await consumeRateLimit("exportsPerUser", actor.id);
   const audit = await readSubjectAudit(actor, subjectId, { purpose: "export" });
   return {
     format: "consent-portal/subject-audit@1",

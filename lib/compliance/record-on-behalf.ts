@@ -49,7 +49,8 @@ export async function recordOnBehalf(input: RecordOnBehalfInput, actor: Actor): 
       { field: "confirmRequired" },
     );
   }
-  const { events } = await withdrawConsent(
+  // A consent that is not given is refused by withdrawConsent (409), so nothing is recorded then.
+  await withdrawConsent(
     {
       subjectId: request.subjectId,
       purposes: [request.purpose],
@@ -59,7 +60,5 @@ export async function recordOnBehalf(input: RecordOnBehalfInput, actor: Actor): 
     },
     actor,
   );
-  return events.length
-    ? `Recorded: consent to “${title}” withdrawn (${CHANNEL_TEXT[request.channel]}).`
-    : `Nothing recorded: consent to “${title}” was not given.`;
+  return `Recorded: consent to “${title}” withdrawn (${CHANNEL_TEXT[request.channel]}).`;
 }

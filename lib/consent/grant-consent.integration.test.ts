@@ -188,17 +188,14 @@ describe("grantConsent", () => {
 });
 
 describe("withdrawConsent", () => {
-  it("withdraws under the version consent was given under, ignores purposes not granted, and shows in status and history", async () => {
+  it("withdraws under the version consent was given under, refuses purposes not granted, and shows in status and history", async () => {
     const subject = await newSubject();
     await signUp(subject.id, ["terms", "analytics"]);
-    const { events } = await withdrawConsent(
-      {
-        subjectId: subject.id,
-        purposes: ["analytics", "product-research"],
-        context,
-      },
-      PERSON,
-    );
+    // One purpose not granted refuses the whole request (ADR 035): nothing is recorded.
+    await expect(
+      withdrawConsent({ subjectId: subject.id, purposes: ["analytics", "product-research"], context }, PERSON),
+    ).rejects.toMatchObject({ code: "conflict", field: "purposes" });
+    const { events } = await withdrawConsent({ subjectId: subject.id, purposes: ["analytics"], context }, PERSON);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       action: "withdrawn",

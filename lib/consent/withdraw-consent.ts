@@ -7,6 +7,7 @@ import type { OutboxKind, Purpose } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
 import { currentPurposeVersions, listPurposeVersions, readWordings } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
@@ -21,9 +22,10 @@ const ACCOUNT_CLOSED_REASON = "account closed";
 /**
  * Records the withdrawal of consent to purposes — as easy as giving it (GDPR Art. 7(3)). Each
  * event names the policy version and the purpose wording the withdrawn consent was given under.
- * Purposes not currently granted record nothing, except a required purpose when `declineRequired`
- * is set: a person who never agreed and declines at the gate is recorded as refusing the current
- * version, so that no account closes without a ledger event. Withdrawing (or declining) a
+ * A purpose that does not exist (422) or is not currently granted (409) is refused and nothing is
+ * recorded, except a required purpose when `declineRequired` is set: a person who never agreed
+ * and declines at the gate is recorded as refusing the current version, so that no account
+ * closes without a ledger event. Withdrawing (or declining) a
  * required purpose closes the account: every other consent still given is withdrawn in the same
  * transaction (reason "account closed"), and the Auth0 user is flagged or deleted, as the
  * withdrawal policy says.
@@ -85,6 +87,19 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
                 actorReason,
               });
             };
+            // Nothing to withdraw is a mistake to report, not a success to show (ADR 035).
+            const notGiven = purposes.filter(
+              (purpose) =>
+                !(purpose.required && request.declineRequired) &&
+                !state.some((row) => row.purposeId === purpose.id && row.status === "granted"),
+            );
+            if (notGiven.length) {
+              throw new AppError(
+                "conflict",
+                `Consent to ${notGiven.map((purpose) => `“${purpose.title}”`).join(", ")} is not given: there is nothing to withdraw.`,
+                { field: "purposes" },
+              );
+            }
             for (const purpose of purposes) {
               const granted = state.some((row) => row.purposeId === purpose.id && row.status === "granted");
               if (granted) {
@@ -111,6 +126,8 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
         if (withdrewRequired) {
           const policy = await readWithdrawalPolicy(tx);
           kind = policy.onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted";
+          // The account is closed: every session of it ends now, not when Auth0 hears of it.
+          if (result.subject.auth0UserId) await endUserSessions(result.subject.auth0UserId, "account closed", tx);
         }
         await enqueueOutboxMessage(
           { subjectId: result.subject.id, seq: result.subject.lastSeq, kind, auth0UserId: result.subject.auth0UserId },

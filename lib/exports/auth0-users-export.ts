@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -49,6 +50,7 @@ export async function startAuth0UsersExport(
   auth0: Auth0Gateway = portalAuth0(),
 ): Promise<ExportJob> {
   const request = parseInput(auth0ExportRequestSchema, input);
+  await consumeRateLimit("exportsPerUser", actor.id);
   const connectionName = env().AUTH0_DB_CONNECTION;
   const connectionId = await auth0.findConnectionId(connectionName);
   if (!connectionId) throw new AppError("not_found", `Auth0 has no connection named "${connectionName}".`);

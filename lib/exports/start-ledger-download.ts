@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import type { Actor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
 import { parseInput } from "@/lib/errors";
@@ -15,6 +16,7 @@ export type LedgerDownload = { kind: "job_required"; rows: number } | ({ kind: "
  */
 export async function startLedgerDownload(input: ExportRequestInput, actor: Actor): Promise<LedgerDownload> {
   const request = parseInput(exportRequestSchema, input);
+  await consumeRateLimit("exportsPerUser", actor.id);
   const rows = await countLedgerExport(request);
   if (rows > env().EXPORT_DIRECT_MAX_ROWS) return { kind: "job_required", rows };
   await appendAccessLog(

@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import type { Actor } from "@/lib/auth/actor";
 import type { Tx } from "@/lib/db/client";
 import { db } from "@/lib/db/client";
@@ -17,6 +18,7 @@ const EXPORT_JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export async function startLedgerExportJob(input: ExportRequestInput, actor: Actor, tx?: Tx): Promise<ExportJob> {
   const request = parseInput(exportRequestSchema, input);
+  await consumeRateLimit("exportsPerUser", actor.id);
   const filters = exportFilters(request);
   return inTransaction(tx, async (tx) => {
     const job = await tx.exportJob.create({

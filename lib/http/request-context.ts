@@ -14,19 +14,21 @@ let warned = false;
  */
 export async function readRequestContext(): Promise<{ ip: string | null; userAgent: string | null }> {
   const list = await headers();
+  return { ip: requestAddress(list), userAgent: list.get("user-agent")?.slice(0, 2000) ?? null };
+}
+
+/** The client's address from a request's headers (also for proxy.ts, which has no `headers()`). */
+export function requestAddress(list: Pick<Headers, "get">): string | null {
   const served = servedBySocketPeerServer();
   if (!served && !warned) {
     warned = true;
     logger.warn("Not served by scripts/serve-portal.ts: consent events record no IP address (ADR 027)");
   }
-  return {
-    ip: served
-      ? clientAddress({
-          peer: list.get(SOCKET_PEER_HEADER),
-          forwardedFor: list.get("x-forwarded-for"),
-          trustedProxies: env().TRUSTED_PROXIES,
-        })
-      : null,
-    userAgent: list.get("user-agent")?.slice(0, 2000) ?? null,
-  };
+  return served
+    ? clientAddress({
+        peer: list.get(SOCKET_PEER_HEADER),
+        forwardedFor: list.get("x-forwarded-for"),
+        trustedProxies: env().TRUSTED_PROXIES,
+      })
+    : null;
 }

@@ -281,10 +281,10 @@ describe("closing an account", () => {
     expect(analytics).toMatchObject({ actorType: "staff", actorReason: "account closed" });
   });
 
-  it("declining a purpose that is optional, or not granted, closes nothing", async () => {
+  it("declining a purpose that is optional, or not granted, is refused and closes nothing", async () => {
     const subject = await newSubject("not-required");
     await signUp(subject.id, ["terms"]);
-    await decline(subject, "analytics");
+    await expect(decline(subject, "analytics")).rejects.toMatchObject({ code: "conflict", status: 409 });
     expect(await db().outboxMessage.count({ where: { subjectId: subject.id, kind: { not: "sync_consent" } } })).toBe(0);
     const status = (await readConsentStatus(subject.id))!;
     expect(status.purposes.find((row) => row.purpose.key === "terms")?.status).toBe("granted");

@@ -5,6 +5,9 @@ import type { RequestContext } from "@/lib/consent/schemas";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
+import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { auth0 } from "@/lib/auth0/auth0-gateway";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { readCurrentPolicyVersions, resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
@@ -21,6 +24,9 @@ export async function signUpWithConsent(
   input: SignUpInput & { context: RequestContext },
   actor: Actor,
 ): Promise<{ subjectId: string }> {
+  // Counted before anything is checked: a refused attempt is an attempt (ADR 035).
+  await consumeRateLimit("signUpPerIp", input.context.ip ?? null);
+  await consumeRateLimit("signUpPerEmail", computeEmailBlindIndex(emailBlindIndexKey(), input.email));
   const [current, purposes] = await Promise.all([readCurrentPolicyVersions(), listPurposes()]);
   const currentIds = Object.values(current).flatMap((version) => (version ? [version.id] : []));
   if (currentIds.some((id) => !input.policyVersionIds.includes(id))) {

@@ -103,10 +103,11 @@ describe("deliverOutbox", () => {
     for (const [index, { subject }] of people.entries()) {
       await signUp(subject.id, index % 2 ? ["terms", "marketing-email", "analytics"] : ["terms", "product-research"]);
       if (index % 3 === 0) {
+        // Only what each was given: withdrawing anything else is refused (ADR 035).
         await withdrawConsent(
           {
             subjectId: subject.id,
-            purposes: ["analytics", "product-research"],
+            purposes: index % 2 ? ["analytics"] : ["product-research"],
           },
           PERSON,
         );

@@ -10,6 +10,7 @@ import type { ConsentEvent } from "@/lib/generated/prisma/client";
 import { appendConsentEvents } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
 import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
+import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 
 export interface ErasureResult {
   event: ConsentEvent;
@@ -67,6 +68,8 @@ export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: 
         where: { subjectId: result.subject.id, status: "pending" },
         data: { status: "skipped", auth0UserId: null, lastError: "subject erased", lockedUntil: null },
       });
+      // Erased people are signed out everywhere at once.
+      if (result.subject.auth0UserId) await endUserSessions(result.subject.auth0UserId, "subject erased", tx);
       await enqueueOutboxMessage(
         {
           subjectId: result.subject.id,

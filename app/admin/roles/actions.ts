@@ -4,6 +4,8 @@ import { revalidatePath } from "next/cache";
 import { changeStaffRole } from "@/lib/admin/change-staff-role";
 import { changeRoleFormSchema } from "@/lib/admin/schemas";
 import { defineAction } from "@/lib/http/define-action";
+import { endSessionsOf } from "@/lib/sessions/end-sessions-of";
+import { endSessionsOfSchema } from "@/lib/sessions/schemas";
 
 const ROLE_NAMES = { compliance: "compliance", admin: "admin" } as const;
 
@@ -16,6 +18,15 @@ export const changeRoleAction = defineAction({ role: "admin", schema: changeRole
       ? `${who} already has the ${ROLE_NAMES[input.role]} role.`
       : `${who} does not have the ${ROLE_NAMES[input.role]} role.`;
   }
-  const verb = input.change === "grant" ? `now has the ${input.role} role` : `no longer has the ${input.role} role`;
-  return `${who} ${verb}. This takes effect the next time they sign in.`;
+  return input.change === "grant"
+    ? `${who} now has the ${input.role} role: from their next sign-in, or within a minute if they are signed in as staff.`
+    : `${who} no longer has the ${input.role} role. Their sessions have ended.`;
+});
+
+export const endSessionsAction = defineAction({ role: "admin", schema: endSessionsOfSchema }, async (input, actor) => {
+  const { userId, ended } = await endSessionsOf(input, actor);
+  revalidatePath("/admin/roles");
+  return ended === 0
+    ? `${input.user} had no active session.`
+    : `Ended ${ended} session${ended === 1 ? "" : "s"} of ${userId === input.user ? userId : `${input.user} (${userId})`}.`;
 });

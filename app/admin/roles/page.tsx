@@ -8,12 +8,14 @@ import type { StaffMember } from "@/lib/admin/auth0-user-roles";
 import { listStaffMembers } from "@/lib/admin/list-staff-members";
 import { readAdminChanges } from "@/lib/admin/read-admin-changes";
 import { isAppError } from "@/lib/errors";
-import { GrantRoleForm, RevokeRoleForm } from "./role-forms";
+import { EndSessionsForm, GrantRoleForm, RevokeRoleForm } from "./role-forms";
 import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "Roles" };
 
 const roleList = (value: unknown) => (Array.isArray(value) && value.length ? value.join(", ") : "none");
+const sessionCount = (value: unknown) =>
+  typeof value === "object" && value !== null && "sessions" in value ? String(value.sessions) : "?";
 
 export default definePage({ role: "admin", returnTo: "/admin/roles" }, async function RolesPage({ actor }) {
   let staff: StaffMember[] | null = null;
@@ -22,7 +24,7 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
   } catch (error) {
     if (!isAppError(error, "upstream_unavailable")) throw error;
   }
-  const history = await readAdminChanges(["role.grant", "role.revoke"], 30);
+  const history = await readAdminChanges(["role.grant", "role.revoke", "session.end"], 30);
   const emails = new Map((staff ?? []).map((member) => [member.userId, member.email]));
   return (
     <section className="space-y-6">
@@ -30,9 +32,10 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
         title="Roles"
         intro={
           <>
-            Staff roles live in Auth0, in each user&apos;s <code>app_metadata.roles</code>. The portal reads them from
-            the ID token at sign-in, so <strong>a change takes effect the next time the person signs in</strong>. The
-            last admin cannot remove their own admin role.
+            Staff roles live in Auth0, in each user&apos;s <code>app_metadata.roles</code>. Removing a role here{" "}
+            <strong>signs the person out at once</strong>; a staff session follows the roles in Auth0 within a minute,
+            and a new role reaches someone signed in as a person at their next sign-in. The last admin cannot remove
+            their own admin role.
           </>
         }
       />
@@ -77,17 +80,35 @@ export default definePage({ role: "admin", returnTo: "/admin/roles" }, async fun
           <GrantRoleForm />
         </div>
       </Panel>
+      <Panel
+        id="end-sessions"
+        title="End someone's sessions"
+        description="For a lost device or a suspected takeover: they must sign in again. Recorded in the admin change log."
+      >
+        <div className="mt-4 max-w-xl">
+          <EndSessionsForm />
+        </div>
+      </Panel>
       <Panel id="role-history" title="Changes">
         {history.length === 0 ? (
-          <p className="mt-2 text-slate-700">No role changes made through the portal yet.</p>
+          <p className="mt-2 text-slate-700">No role changes or ended sessions through the portal yet.</p>
         ) : (
           <ol className="mt-3 space-y-1 text-sm">
             {history.map((change) => (
               <li key={change.id}>
                 {formatTime(change.at)}: {emails.get(change.actorId) ?? change.actorId}{" "}
-                {change.action === "role.grant" ? "granted" : "revoked"} a role of{" "}
-                {emails.get(change.target ?? "") ?? change.target}: roles {roleList(change.before)} →{" "}
-                {roleList(change.after)}.
+                {change.action === "session.end" ? (
+                  <>
+                    ended the sessions of {emails.get(change.target ?? "") ?? change.target} (
+                    {sessionCount(change.before)} active).
+                  </>
+                ) : (
+                  <>
+                    {change.action === "role.grant" ? "granted" : "revoked"} a role of{" "}
+                    {emails.get(change.target ?? "") ?? change.target}: roles {roleList(change.before)} →{" "}
+                    {roleList(change.after)}.
+                  </>
+                )}
               </li>
             ))}
           </ol>

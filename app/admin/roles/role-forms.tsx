@@ -6,7 +6,7 @@ import { SelectInput, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
 import { SubmitButton } from "@/components/submit-button";
 import { IDLE } from "@/lib/http/action-state";
-import { changeRoleAction } from "./actions";
+import { changeRoleAction, endSessionsAction } from "./actions";
 
 export function GrantRoleForm() {
   const [state, action] = useActionState(changeRoleAction, IDLE);
@@ -43,6 +43,26 @@ export function RevokeRoleForm(props: { userId: string; role: "compliance" | "ad
         <span className="sr-only"> from {props.who}</span>
       </SubmitButton>
       <FormStatus state={state} />
+    </PreservingForm>
+  );
+}
+
+export function EndSessionsForm() {
+  const [state, action] = useActionState(endSessionsAction, IDLE);
+  return (
+    <PreservingForm action={action} state={state} className="space-y-4" noValidate>
+      <FormStatus state={state} />
+      <TextInput
+        state={state}
+        name="user"
+        label="Person"
+        required
+        hint="Their email address, or their Auth0 user id. Every browser they are signed in with is signed out."
+        autoComplete="off"
+      />
+      <SubmitButton variant="secondary" pendingText="Ending…">
+        End their sessions
+      </SubmitButton>
     </PreservingForm>
   );
 }

@@ -63,7 +63,7 @@ function call(actor: Actor, method: string, path: string, body?: unknown, conten
     body: body === undefined ? null : new Response(typeof body === "string" ? body : JSON.stringify(body)).body,
   };
   // What the route answers: Auth0's answer, or a refusal rendered as `defineStaffRoute` renders it.
-  return handleMgmtRequest(actor, request, { fetchUpstream, directory: auth0Directory(() => gateway) }).catch(
+  return handleMgmtRequest(actor, request, { fetchUpstream, directory: auth0Directory(() => gateway), gateway }).catch(
     (failure: unknown) => {
       if (failure instanceof AppError) return appErrorAnswer("auth0", failure);
       throw failure;

@@ -1,9 +1,12 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
 import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import { db, type Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/errors";
+import { changeStaffStandingThroughProxy } from "@/lib/admin/change-staff-standing-through-proxy";
+import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { auth0Directory, type Auth0Directory } from "../auth0-directory";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { AccessLogEntry } from "@/lib/ledger/schemas";
@@ -36,6 +39,8 @@ export interface ProxyRequest {
 export interface ProxyDependencies {
   fetchUpstream?: UpstreamFetch;
   directory?: Auth0Directory;
+  /** Reads users' roles for the role rules (changeStaffStandingThroughProxy). */
+  gateway?: Auth0Gateway;
 }
 
 const accessAction = (method: string) => (method === "GET" ? "mgmt.read" : "mgmt.write");
@@ -54,6 +59,8 @@ export async function handleMgmtRequest(
   dependencies: ProxyDependencies = {},
 ): Promise<ProxyResponse> {
   const fetchUpstream = dependencies.fetchUpstream ?? upstreamFetch;
+  // Per caller: a token counts on its own, a session as its person.
+  await consumeRateLimit("proxyPerCaller", actor.via.type === "api_token" ? `token:${actor.via.tokenId}` : actor.id);
   let route: ProxyRoute;
   try {
     route = matchProxyRoute(request.method, request.segments, request.query);
@@ -84,11 +91,17 @@ export async function handleMgmtRequest(
       case "get_job":
         return await proxyRead(actor, route, fetchUpstream);
       case "delete_user":
-        return await proxyWrite(actor, route, fetchUpstream, undefined, async (tx) => ({
-          action: "mgmt.write",
-          subjectId: (await subjectIdsFor([route.userId], tx))[0] ?? null,
-          detail: { endpoint: route.name, auth0UserId: route.userId },
-        }));
+        return await changeStaffStandingThroughProxy(
+          { userId: route.userId, removesAccess: true },
+          actor,
+          dependencies.gateway ?? portalAuth0(),
+          () =>
+            proxyWrite(actor, route, fetchUpstream, undefined, async (tx) => ({
+              action: "mgmt.write",
+              subjectId: (await subjectIdsFor([route.userId], tx))[0] ?? null,
+              detail: { endpoint: route.name, auth0UserId: route.userId },
+            })),
+        );
       case "create_users_export": {
         const body = await parseProxyBody(request, usersExportBodySchema);
         return await proxyWrite(actor, route, fetchUpstream, JSON.stringify(body), () =>
@@ -101,7 +114,17 @@ export async function handleMgmtRequest(
       case "update_user": {
         const body = await parseProxyBody(request, updateUserBodySchema);
         const directory = dependencies.directory ?? auth0Directory();
-        return await updateUserThroughLedger(actor, route, body, fetchUpstream, directory);
+        const forward = () => updateUserThroughLedger(actor, route, body, fetchUpstream, directory);
+        const appMetadata = body.app_metadata ?? {};
+        const removesAccess = body.blocked === true || appMetadata.deleted === true;
+        // Roles and access follow the roles page's rules on this path too (last admin, change log, sessions).
+        if (!("roles" in appMetadata) && !removesAccess) return await forward();
+        return await changeStaffStandingThroughProxy(
+          { userId: route.userId, rolesAfter: appMetadata.roles, removesAccess },
+          actor,
+          dependencies.gateway ?? portalAuth0(),
+          forward,
+        );
       }
     }
   } catch (failure) {

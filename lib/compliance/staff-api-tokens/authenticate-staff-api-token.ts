@@ -1,30 +1,8 @@
 import "server-only";
-import { auth0 } from "@/lib/auth0/auth0-gateway";
-import { parseRoles, type Role } from "@/lib/auth/roles";
+import { rolesFromAuth0, type CurrentRoles } from "@/lib/auth/current-roles";
 import { db } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import { hashStaffToken, isStaffTokenFormat } from "./token-format";
-
-/** The roles a staff member holds now, in Auth0 (`app_metadata.roles`); none if blocked or flagged deleted. */
-export type CurrentRoles = (userId: string) => Promise<Role[]>;
-
-const ROLE_CACHE_MS = 60_000;
-const roleCache = new Map<string, { roles: Role[]; at: number }>();
-
-/**
- * Reads the owner's roles from Auth0, cached for a minute: a role revoked in the admin console
- * stops the owner's tokens within that minute, without a Management API call per request.
- */
-const rolesFromAuth0: CurrentRoles = async (userId) => {
-  const cached = roleCache.get(userId);
-  if (cached && Date.now() - cached.at < ROLE_CACHE_MS) return cached.roles;
-  // A user Auth0 no longer has holds no role; Auth0 failing is an AppError (`upstream_unavailable`).
-  const user = await auth0().getUser(userId, { fields: "app_metadata,blocked" });
-  const roles =
-    !user || user.blocked || user.app_metadata?.deleted === true ? [] : parseRoles(user.app_metadata?.roles);
-  roleCache.set(userId, { roles, at: Date.now() });
-  return roles;
-};
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { appendAdminChange } from "@/lib/admin/append-admin-change";
 import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
@@ -22,6 +23,7 @@ export async function createStaffApiToken(
   if (request.role === "admin" && !actor.roles.includes("admin")) {
     throw new AppError("forbidden", "Only admins can create tokens that write.", { field: "role" });
   }
+  await consumeRateLimit("tokenCreationPerUser", actor.id);
   const now = new Date();
   const token = generateStaffToken();
   const created = await inTransaction(undefined, async (tx) => {

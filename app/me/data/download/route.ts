@@ -1,11 +1,13 @@
 import { NextResponse } from "next/server";
 import { AppError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/define-route";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 import { exportMyData } from "@/lib/subjects/export-my-data";
 import { readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
 
 /** The signed-in person's own data, as a JSON file (GDPR Art. 20). A download creates nothing. */
 export const GET = defineRoute({ role: "user" }, async ({ actor }) => {
+  await consumeRateLimit("exportsPerUser", actor.id);
   const subject = await readSubjectByAuth0UserId(actor.id);
   if (!subject) throw new AppError("not_found", "We hold no data about you yet.");
   const data = await exportMyData(subject);
