@@ -138,7 +138,7 @@ describe("sign-up for a taken address", () => {
   it("says only what Auth0's own sign-up says (the address is taken), whatever the account's state", async () => {
     const input = (email: string) => ({
       email,
-      password: "correct-horse-battery",
+      password: "Correct-horse-battery-9",
       acceptTerms: "on" as const,
       purposes: [],
       policyVersionIds: [policies.termsId, policies.privacyId],

@@ -86,6 +86,13 @@ export async function recordConsentDecisions(
         ? undefined
         : `api.${createHash("sha256").update(`${actor.id}\n${key}`).digest("hex").slice(0, 40)}`;
     const context = { clientTime: input.clientTime ?? null };
+    // The API states what a person decided: "withdrawn" for a purpose not given is already true,
+    // so it is reported as unchanged (the portal's own forms refuse it instead, ADR 035).
+    const grantedNow = await tx.consentState.findMany({
+      where: { subjectId: subject.id, status: "granted", purpose: { key: { in: withdrawals } } },
+      select: { purpose: { select: { key: true } } },
+    });
+    const toWithdraw = withdrawals.filter((purpose) => grantedNow.some((row) => row.purpose.key === purpose));
     const events = [
       ...(grants.length
         ? (
@@ -104,12 +111,12 @@ export async function recordConsentDecisions(
             )
           ).events
         : []),
-      ...(withdrawals.length
+      ...(toWithdraw.length
         ? (
             await withdrawConsent(
               {
                 subjectId: subject.id,
-                purposes: withdrawals,
+                purposes: toWithdraw,
                 method: input.method,
                 reason: input.reason,
                 context,

@@ -46,7 +46,7 @@ async function refusal(attempt: Promise<unknown>) {
 
 const signUpInput = (email: string, ip: string, policyVersionIds = [policies.termsId, policies.privacyId]) => ({
   email,
-  password: "correct-horse-battery",
+  password: "Correct-horse-battery-9",
   acceptTerms: "on" as const,
   purposes: [],
   policyVersionIds,
