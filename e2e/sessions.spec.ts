@@ -21,6 +21,9 @@ test("a person ends the session of another browser; copied cookies stop working 
   browser,
   newSignedInPerson,
 }) => {
+  // Two browsers signed in, three copied cookies and an accessibility check: well over the
+  // suite's 60 s on a loaded 2-core machine.
+  test.setTimeout(150_000);
   const { page: laptop, email } = await newSignedInPerson("devices");
   const phoneContext = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const phone = await phoneContext.newPage();
