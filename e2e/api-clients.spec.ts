@@ -1,5 +1,4 @@
-import { E2E_EMULATOR_URL } from "./stack";
-import { expect, expectNoSeriousA11yViolations, test } from "./fixtures";
+import { expect, expectNoSeriousA11yViolations, requestApiToken, test } from "./fixtures";
 
 // An admin registers an API client on its page; the system it stands for gets an Auth0 token with
 // the secret shown once and reads consent through /api/v1; once revoked, the same token is refused.
@@ -25,16 +24,7 @@ test("an admin registers an API client, which then calls the API until it is rev
   await expect(row).toContainText("consent:read");
   await expectNoSeriousA11yViolations(admin);
 
-  const tokenResponse = await fetch(`${E2E_EMULATOR_URL}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      grant_type: "client_credentials",
-      client_id: clientId,
-      client_secret: clientSecret,
-      audience: "https://consent-portal.example/api/v1",
-    }),
-  });
+  const tokenResponse = await requestApiToken(clientId, clientSecret);
   expect(tokenResponse.status).toBe(200);
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
   const purposes = await admin.request.get("/api/v1/purposes", { headers: { authorization: `Bearer ${token}` } });

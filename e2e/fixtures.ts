@@ -109,6 +109,20 @@ async function createStaffToken(page: Page, options: { label: string; write: boo
   return (await token.textContent())!.trim();
 }
 
+/** An API client's client-credentials request to the e2e tenant, for the portal's API (ADR 033). */
+export function requestApiToken(clientId: string, clientSecret: string): Promise<Response> {
+  return fetch(`${E2E_EMULATOR_URL}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      grant_type: "client_credentials",
+      client_id: clientId,
+      client_secret: clientSecret,
+      audience: "https://consent-portal.example/api/v1",
+    }),
+  });
+}
+
 /**
  * The e2e tenant's Management API, called straight (as another system holding Auth0
  * credentials would), with the secret the local stack generated.

@@ -8,8 +8,8 @@ import { join, relative } from "node:path";
 import { request as httpRequest } from "node:http";
 import type { Page } from "@playwright/test";
 import fc from "fast-check";
-import { expect, storageStateFor, test } from "./fixtures";
-import { E2E_BASE_URL, E2E_EMULATOR_URL } from "./stack";
+import { expect, requestApiToken, storageStateFor, test } from "./fixtures";
+import { E2E_BASE_URL } from "./stack";
 
 type Role = "anonymous" | "user" | "compliance" | "admin";
 const ROLES: Role[] = ["anonymous", "user", "compliance", "admin"];
@@ -230,16 +230,7 @@ async function apiClientToken(admin: Page): Promise<string> {
   await expect(admin.getByTestId("new-client-secret")).not.toBeEmpty();
   const clientId = (await admin.getByTestId("new-client-id").textContent())!.trim();
   const clientSecret = (await admin.getByTestId("new-client-secret").textContent())!.trim();
-  const response = await fetch(`${E2E_EMULATOR_URL}/oauth/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      grant_type: "client_credentials",
-      client_id: clientId,
-      client_secret: clientSecret,
-      audience: "https://consent-portal.example/api/v1",
-    }),
-  });
+  const response = await requestApiToken(clientId, clientSecret);
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
