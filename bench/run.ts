@@ -40,6 +40,7 @@ const MODULES = [
 const EXPECTED = [
   "log-integration",
   "log-verification",
+  "log-verification-cpu",
   "verification",
   "hash-loop",
   "export-csv",

@@ -75,6 +75,9 @@ export async function logIntegrationAndVerification(ctx: BenchContext, leaves: n
   );
 
   let size = 0;
+  // The verifier's own CPU per leaf: on this shared 2-core machine the wall-clock rate moves with
+  // other processes' load, while the issue's target is "on one core" (PostgreSQL reads on the other).
+  const cpuRates: number[] = [];
   const verification = await measurePairs(
     ctx,
     {
@@ -87,6 +90,7 @@ export async function logIntegrationAndVerification(ctx: BenchContext, leaves: n
     },
     async () => {
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       // The product's own pass (verify-log.ts), as `npm run ledger:verify` runs it, in one snapshot.
       const result = await db().$transaction(
         (tx) =>
@@ -100,6 +104,8 @@ export async function logIntegrationAndVerification(ctx: BenchContext, leaves: n
       );
       if (!result.ok) throw new Error(`the benchmark's log does not verify: ${result.problems[0]?.message}`);
       size = result.size;
+      const cpu = process.cpuUsage(cpuBefore);
+      cpuRates.push(size / ((cpu.user + cpu.system) / 1e6));
       return size / ((performance.now() - started) / 1000);
     },
     async () => {
@@ -109,7 +115,19 @@ export async function logIntegrationAndVerification(ctx: BenchContext, leaves: n
     },
   );
   verification.figure = `log verification (verifyLog), ${fmt(size)} leaves: every leaf read, root rebuilt, rows checked (one core)`;
-  return [integration, verification];
+  const sortedCpu = [...cpuRates].sort((a, b) => a - b);
+  const verificationCpu: Figure = {
+    id: "log-verification-cpu",
+    figure: `log verification (verifyLog), ${fmt(size)} leaves, per CPU-second of the verifying process`,
+    value: sortedCpu.length ? sortedCpu[Math.floor(sortedCpu.length / 2)]! : null,
+    unit: "leaves/CPU-s",
+    ceiling: null,
+    ceilingWhat: "none: Node's own CPU time (process.cpuUsage) during the runs above, median",
+    kind: "throughput",
+    ratio: null,
+    target: "≥ 200,000 leaves/s on one core",
+  };
+  return [integration, verification, verificationCpu];
 }
 
 function subtreeRoot(hashes: Buffer, start: number, width: number): Buffer {

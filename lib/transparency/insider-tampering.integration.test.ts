@@ -12,6 +12,7 @@ import { newSignedUpSubject, seedCatalog } from "@/test/consent-fixtures";
 import { startTestWitnesses, type TestWitness } from "@/test/log-witnesses";
 import { asOwner } from "@/test/owner-database";
 import { integrateQueuedLeaves } from "./integrate-queued-leaves";
+import { consentEventLeaf } from "./leaf-data";
 import { requestCosignatures } from "./request-cosignatures";
 
 let witnesses: TestWitness[];
@@ -43,7 +44,7 @@ async function personWithHistory(label: string) {
 
 /** Runs SQL as the owner with the evidence tables' append-only triggers switched off. */
 async function tamper(statements: Array<[string, unknown[]?]>) {
-  const tables = ["ConsentEvent", "AccessLog", "LogLeaf"];
+  const tables = ["ConsentEvent", "AccessLog", "LogLeaf", "LogCheckpoint", "LogCosignature"];
   await asOwner(async (owner) => {
     for (const table of tables) await owner.query(`ALTER TABLE "${table}" DISABLE TRIGGER "${table}_append_only"`);
     try {
@@ -192,5 +193,68 @@ describe("an insider with full database access", () => {
     );
     const report = await verifyLedger();
     expect(report.projectionMismatches.map((mismatch) => mismatch.subjectId)).toContain(subject.id);
+  });
+
+  // The last two rewrite the log itself, so they run after every row-level case above.
+  it("adds an event dated before a checkpoint the witnesses saw without it: detected as back-dated", async () => {
+    const { subject, events } = await personWithHistory("backdated");
+    const hour = 3_600_000;
+    // The log has been running for two days and was last witnessed a day ago (times moved back).
+    await tamper([
+      [`UPDATE "LogCheckpoint" SET created_at = created_at - interval '2 days'`],
+      [`UPDATE "LogCosignature" SET cosigned_at = cosigned_at - interval '1 day'`],
+    ]);
+    const last = events.at(-1)!;
+    const forged = {
+      ...last,
+      id: crypto.randomUUID(),
+      seq: last.seq + 1,
+      action: "granted" as const,
+      idempotencyKey: "backdated",
+      serverTime: new Date(Date.now() - 30 * hour),
+      prevHash: last.hash,
+    };
+    const hash = computeEventHash(forged);
+    // Done properly, with its entry queued, so the row matches the log and the chain links.
+    await asOwner(async (owner) => {
+      await owner.query(
+        `INSERT INTO "ConsentEvent" (id, subject_id, seq, hash_version, action, purpose_id, purpose_version_id,
+           purpose_text_sha256, policy_version_id, policy_text_sha256, method, actor_type, actor_id, actor_reason,
+           client_time, server_time, ip_truncated, user_agent_hash, idempotency_key, request_fingerprint, prev_hash, hash)
+         SELECT $1, subject_id, $2, hash_version, 'granted', purpose_id, purpose_version_id, purpose_text_sha256,
+           policy_version_id, policy_text_sha256, method, actor_type, actor_id, actor_reason, client_time, $3,
+           ip_truncated, user_agent_hash, 'backdated', request_fingerprint, $4, $5
+         FROM "ConsentEvent" WHERE id = $6`,
+        [forged.id, forged.seq, forged.serverTime, last.hash, hash, last.id],
+      );
+      await owner.query(`UPDATE "Subject" SET last_seq = $2, last_hash = $3 WHERE id = $1`, [
+        subject.id,
+        forged.seq,
+        hash,
+      ]);
+      const leaf = consentEventLeaf({ ...forged, hash });
+      await owner.query(`INSERT INTO "LogQueue" (kind, row_id, data) VALUES ('consent_event', $1, $2)`, [
+        forged.id,
+        leaf.data,
+      ]);
+    });
+    await logAndWitness();
+    const report = await verifyLedger();
+    expect(reasonsFor(report, [forged.id])).toEqual([]);
+    const [leaf] = await db().logLeaf.findMany({ where: { rowId: forged.id } });
+    expect(report.log.problems).toContainEqual(
+      expect.objectContaining({ reason: "backdated", logIndex: Number(leaf!.logIndex) }),
+    );
+  });
+
+  it("deletes entries from the middle of the log: detected as a gap, and the root no longer matches", async () => {
+    const { events } = await personWithHistory("gap");
+    const [leaf] = await db().logLeaf.findMany({ where: { rowId: events[0]!.id } });
+    const index = Number(leaf!.logIndex);
+    await tamper([[`DELETE FROM "LogLeaf" WHERE log_index = $1`, [index]]]);
+    const report = await verifyLedger();
+    expect(report.log.problems).toContainEqual(expect.objectContaining({ reason: "index_gap", logIndex: index }));
+    expect(report.log.problems.map((problem) => problem.reason)).toContain("smaller_than_witnessed");
+    expect(report.ok).toBe(false);
   });
 });

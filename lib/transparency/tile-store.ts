@@ -2,17 +2,22 @@ import "server-only";
 import type { Db, Tx } from "@/lib/db/client";
 import { tileKey, type TileId } from "@/lib/tlog/tiles";
 
-/** Reads tiles (any that exist) in one query. */
+/**
+ * Reads tiles (any that exist) in one query. The hashes travel as base64 text: through the
+ * Prisma driver adapter that halves the time of a proof's 8 KB tiles compared with bytea.
+ */
 export async function readTiles(client: Db | Tx, tiles: TileId[]): Promise<Map<string, Uint8Array>> {
   const found = new Map<string, Uint8Array>();
   if (tiles.length === 0) return found;
-  const rows = await client.$queryRaw<Array<{ level: number; tile_index: bigint; hashes: Uint8Array }>>`
-    SELECT t.level, t.tile_index, t.hashes
+  const rows = await client.$queryRaw<Array<{ level: number; tile_index: bigint; hashes: string }>>`
+    SELECT t.level, t.tile_index, encode(t.hashes, 'base64') AS hashes
     FROM "LogTile" t
     JOIN unnest(${tiles.map((tile) => tile.level)}::int[], ${tiles.map((tile) => BigInt(tile.index))}::bigint[])
       AS wanted(level, tile_index)
       ON t.level = wanted.level AND t.tile_index = wanted.tile_index`;
-  for (const row of rows) found.set(tileKey({ level: row.level, index: Number(row.tile_index) }), row.hashes);
+  for (const row of rows) {
+    found.set(tileKey({ level: row.level, index: Number(row.tile_index) }), Buffer.from(row.hashes, "base64"));
+  }
   return found;
 }
 

@@ -257,6 +257,40 @@ export async function verifyLog(
     }
   };
   checkRoot();
+
+  // Times compared as ISO-8601 text (the leaves hold `toISOString()`), so no Date per leaf.
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : "\uffff");
+  const birthFloor = iso(logBirth - BACKDATING_TOLERANCE_MS);
+  const cosignedFloors = cosigned.map((checkpoint) => iso(checkpoint.at.getTime() - BACKDATING_TOLERANCE_MS));
+  /** Hashes one leaf into the tree; false when its index shows a gap (the pass stops there). */
+  const takeLeaf = (index: number, data: string): boolean => {
+    if (index !== builder.size) {
+      problems.add({
+        reason: "index_gap",
+        logIndex: builder.size,
+        message: `log entries ${builder.size}…${index - 1} are missing: leaves were deleted`,
+      });
+      return false;
+    }
+    while (cosignedIndex + 1 < cosigned.length && Number(cosigned[cosignedIndex + 1]!.size) <= index) {
+      cosignedIndex += 1;
+    }
+    if (cosignedIndex >= 0) {
+      const time = leafTime(data);
+      if (time !== null && time >= birthFloor && time < cosignedFloors[cosignedIndex]!) {
+        const witnessedBefore = cosigned[cosignedIndex]!;
+        problems.add({
+          reason: "backdated",
+          logIndex: index,
+          message: `log entry ${index} is dated ${time}, before the witnessed checkpoint of ${witnessedBefore.size} entries (${witnessedBefore.at.toISOString()}) that did not contain it`,
+        });
+      }
+    }
+    builder.addLeafData(data);
+    if (wanted.has(builder.size)) checkRoot();
+    return true;
+  };
+
   const readLeaves = (after: bigint) =>
     tx.$queryRaw<Array<{ log_index: bigint; data: string }>>`
       SELECT log_index, data FROM "LogLeaf" WHERE log_index > ${after} ORDER BY log_index LIMIT ${BATCH}`;
@@ -266,39 +300,15 @@ export async function verifyLog(
     // The database reads the next batch while this one is hashed (they run on different cores).
     const last = batch[batch.length - 1];
     if (batch.length === BATCH) next = readLeaves(last!.log_index);
+    let complete = true;
     for (const leaf of batch) {
-      const index = Number(leaf.log_index);
-      if (index !== builder.size) {
-        problems.add({
-          reason: "index_gap",
-          logIndex: builder.size,
-          message: `log entries ${builder.size}…${index - 1} are missing: leaves were deleted`,
-        });
+      if (!takeLeaf(Number(leaf.log_index), leaf.data)) {
+        complete = false;
         break;
       }
-      while (cosignedIndex + 1 < cosigned.length && Number(cosigned[cosignedIndex + 1]!.size) <= index) {
-        cosignedIndex += 1;
-      }
-      const witnessedBefore = cosigned[cosignedIndex];
-      if (witnessedBefore) {
-        const time = leafTime(leaf.data);
-        if (
-          time !== null &&
-          time >= logBirth - BACKDATING_TOLERANCE_MS &&
-          time < witnessedBefore.at.getTime() - BACKDATING_TOLERANCE_MS
-        ) {
-          problems.add({
-            reason: "backdated",
-            logIndex: index,
-            message: `log entry ${index} is dated ${new Date(time).toISOString()}, before the witnessed checkpoint of ${witnessedBefore.size} entries (${witnessedBefore.at.toISOString()}) that did not contain it`,
-          });
-        }
-      }
-      builder.addLeafData(leaf.data);
-      if (wanted.has(builder.size)) checkRoot();
     }
     if (batch.length < BATCH) break;
-    if (builder.size !== Number(last!.log_index) + 1) {
+    if (!complete) {
       await next; // a gap ended this pass: let the prefetched read finish before leaving
       break;
     }
@@ -343,12 +353,22 @@ async function checkLeavesHaveRows(tx: Tx, problems: ProblemList): Promise<void>
   }
 }
 
-/** The time a leaf claims: the event's server time, or the audit row's time. */
-function leafTime(data: string): number | null {
+/**
+ * The time a leaf claims, as ISO-8601 text: the event's server time, or the audit row's time.
+ * A consent event's fields are all scalars, so its one `"serverTime":"` key (a quote inside a
+ * string value is escaped, never preceded by `,` or `{`) is found without parsing the JSON; a
+ * leaf that is not what the portal writes fails the row comparison anyway.
+ */
+function leafTime(data: string): string | null {
+  if (data.startsWith('{"fields":{')) {
+    const key = data.indexOf('"serverTime":"');
+    const before = data.charCodeAt(key - 1);
+    if (key > 0 && (before === 0x2c || before === 0x7b)) return data.slice(key + 14, key + 38);
+  }
   try {
-    const leaf = JSON.parse(data) as { fields?: { serverTime?: string }; at?: string };
+    const leaf = JSON.parse(data) as { fields?: { serverTime?: unknown }; at?: unknown };
     const text = leaf.fields?.serverTime ?? leaf.at;
-    return text ? Date.parse(text) : null;
+    return typeof text === "string" ? text : null;
   } catch {
     return null;
   }
