@@ -71,7 +71,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: "npx tsx --conditions=react-server scripts/start.ts --fresh",
+    command: "npx tsx --conditions=react-server scripts/start.ts --fresh --no-demo",
     url: `${E2E_BASE_URL}/api/health`,
     reuseExistingServer: false,
     // A production build takes 2–4 minutes on 2 cores; more while other work shares the machine.

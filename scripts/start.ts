@@ -3,6 +3,7 @@
 //   --dev       Next.js in development mode (hot reload) instead of a production build
 //   --no-build  reuse the existing production build (.next)
 //   --fresh     start from an empty data directory (used by the e2e tests)
+//   --no-demo   no generated demo history (the demo accounts, one per role, are still made)
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,9 @@ import { supervise } from "./supervise.js";
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
 const build = !dev && !args.has("--no-build");
+/** Generated people on a new installation's first start, with the emulator (issue 16, point 7). */
+const DEMO_HISTORY = { people: 2_000, weeks: 26 };
+const demoHistory = !args.has("--no-demo");
 if (args.has("--fresh")) rmSync(local.dataDir, { recursive: true, force: true });
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -157,7 +161,10 @@ if (local.useLocalWitness) {
 }
 
 const { seedDemoData } = await import("../lib/demo/seed-demo-data.js");
-if (await seedDemoData()) console.log("Seeded demo data.");
+const withHistory = demoHistory && emulator !== undefined;
+if (await seedDemoData({ historyWeeks: withHistory ? DEMO_HISTORY.weeks : undefined })) {
+  console.log("Seeded demo data.");
+}
 if (emulator) {
   const { seedDemoPeople } = await import("../lib/demo/seed-demo-people.js");
   const people = DEMO_USERS.flatMap((demo) => {
@@ -166,6 +173,20 @@ if (emulator) {
   });
   const seeded = await seedDemoPeople(people);
   if (seeded) console.log(`Recorded the demo accounts' consent (${seeded}).`);
+  if (withHistory) {
+    const { seedDemoHistory } = await import("../lib/demo/seed-demo-history.js");
+    const { ensureDemoHistoryUsers } = await import("../emulator/demo-users.js");
+    const started = Date.now();
+    const history = await seedDemoHistory({
+      people: await ensureDemoHistoryUsers(emulator.store, DEMO_HISTORY.people),
+      weeks: DEMO_HISTORY.weeks,
+    });
+    if (history) {
+      console.log(
+        `Generated DEMO DATA: ${history.people.toLocaleString("en")} people and ${history.events.toLocaleString("en")} consent decisions over ${DEMO_HISTORY.weeks} weeks (${((Date.now() - started) / 1000).toFixed(1)} s). \`npm start -- --fresh --no-demo\` starts without it.`,
+      );
+    }
+  }
 }
 
 if (build) {

@@ -50,7 +50,8 @@ export function ConsentRateChart(props: {
           name={purpose.title}
           stroke={SERIES_COLOURS[index % SERIES_COLOURS.length]}
           strokeWidth={2}
-          dot={false}
+          // A dot per week: a line needs two weeks, and a new installation has only this one.
+          dot={{ r: 3 }}
           isAnimationActive={false}
         />
       ))}

@@ -43,6 +43,17 @@ export default definePage({ role: "admin", returnTo: "/admin" }, async function 
         title="Admin dashboard"
         intro={`${numberFormat.format(thisWeek?.people ?? 0)} people on record. Figures are computed from the consent ledger; weeks start on Monday (UTC).`}
       />
+      {dashboard.demo ? (
+        <p
+          role="note"
+          className="rounded-lg border border-sky-300 bg-sky-50 p-3 text-sm"
+          data-testid="demo-data-notice"
+        >
+          <strong>Demo data.</strong> {numberFormat.format(dashboard.demo.people)} generated people (addresses at
+          demo.example) and their half year of decisions were recorded when this installation first started.{" "}
+          <code>npm start -- --fresh --no-demo</code> starts an empty portal.
+        </p>
+      ) : null}
 
       <section aria-labelledby="sync-heading" className="space-y-3">
         <h2 id="sync-heading" className="text-lg font-semibold">

@@ -13,22 +13,26 @@ import { appendAdminChange } from "./append-admin-change";
  * Publishes a new version of a document. It becomes the current version of its kind at once;
  * with `requiresReconsent`, people who agreed to an earlier version are asked again
  * (`readConsentStatus` reports `needsReconsent`). Published versions never change.
- * `draftId` names the draft it came from, for the log (see `publishPolicyDraft`).
+ * `draftId` names the draft it came from, for the log (see `publishPolicyDraft`). `publishedAt`
+ * dates a version in the past, for the system's demo history only (never from a form).
  */
 export async function publishPolicyVersion(
   input: PublishPolicyVersionInput,
   actor: Actor,
   tx?: Tx,
-  options: { draftId?: string } = {},
+  options: { draftId?: string; publishedAt?: Date } = {},
 ): Promise<PolicyVersion> {
   const data = parseInput(publishPolicyVersionSchema, input);
+  if (options.publishedAt && actor.kind !== "system") {
+    throw new AppError("forbidden", "Only the system may date a version in the past.");
+  }
   try {
     return await inTransaction(tx, async (tx) => {
       // "Current" is the latest publishedAt: publishes of one kind queue here and each gets a
       // strictly later time, even within the same millisecond.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`policy-version:${data.kind}`}))`;
       const latest = await tx.policyVersion.findFirst({ where: { kind: data.kind }, orderBy: { publishedAt: "desc" } });
-      const now = Date.now();
+      const now = options.publishedAt?.getTime() ?? Date.now();
       const publishedAt = new Date(latest ? Math.max(now, latest.publishedAt.getTime() + 1) : now);
       const version = await tx.policyVersion.create({
         data: { ...data, textSha256: sha256Hex(data.text), publishedAt, publishedBy: actor.id },

@@ -1,4 +1,5 @@
 import "server-only";
+import { DEMO_HISTORY_KEY } from "@/lib/demo/seed-demo-history";
 import { db } from "@/lib/db/client";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { readOutboxStatus, type OutboxStatus } from "@/lib/outbox/read-outbox-status";
@@ -27,6 +28,8 @@ export interface Dashboard {
   consentRate: WeeklyConsentRate[];
   activity: WeeklyActivity[];
   reconsent: ReconsentProgress | null;
+  /** Set when `npm start` generated the demo history here (lib/demo/seed-demo-history.ts). */
+  demo: { people: number; at: string } | null;
   outbox: OutboxStatus & { oldestPendingAgeSeconds: number | null };
 }
 
@@ -60,7 +63,7 @@ export function runningTotals(weeks: string[], deltas: Array<{ week: string; del
 export async function readDashboard(now = new Date()): Promise<Dashboard> {
   const weeks = weekStarts(now);
   const start = `${weeks[0]!}T00:00:00Z`;
-  const [purposes, purposeDeltas, peopleDeltas, activityRows, reconsent, outbox] = await Promise.all([
+  const [purposes, purposeDeltas, peopleDeltas, activityRows, reconsent, outbox, demo] = await Promise.all([
     listPurposes(),
     db().$queryRaw<Array<{ purposeId: string; week: string; delta: number }>>`
       WITH purpose_events AS (
@@ -100,6 +103,7 @@ export async function readDashboard(now = new Date()): Promise<Dashboard> {
       FROM "ConsentEvent" WHERE server_time >= ${start}::timestamptz GROUP BY 1`,
     readLatestReconsentProgress(),
     readOutboxStatus(),
+    db().setting.findUnique({ where: { key: DEMO_HISTORY_KEY } }),
   ]);
 
   const people = runningTotals(weeks, peopleDeltas);
@@ -130,6 +134,7 @@ export async function readDashboard(now = new Date()): Promise<Dashboard> {
       return { week, granted: row?.granted ?? 0, withdrawn: row?.withdrawn ?? 0 };
     }),
     reconsent,
+    demo: demo ? (demo.value as { people: number; at: string }) : null,
     outbox: {
       ...outbox,
       oldestPendingAgeSeconds: outbox.oldestPendingAt

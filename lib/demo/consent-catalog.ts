@@ -113,9 +113,25 @@ const DEMO_POLICY_VERSIONS: PublishPolicyVersionInput[] = [
   { kind: "privacy", version: "1", title: "Privacy Policy", url: "/policies/privacy/1", text: PRIVACY_V1 },
 ];
 
-/** Creates the demo purposes and publishes version 1 of each document. */
-export async function seedConsentCatalog(tx: Tx): Promise<void> {
+/** Version 2 of the Privacy Policy, which the demo history publishes with re-consent. */
+export const PRIVACY_V2 = PRIVACY_V1.replace(
+  "Account data is kept while your account exists. Usage data is kept for at most 13 months.",
+  "Account data is kept while your account exists. Usage data is kept for at most 6 months, and\nresearch interview notes for at most 12 months.",
+).replace(
+  "share it with advertisers.",
+  "share it with advertisers. Survey tools we use for product research process your answers on\nour behalf, under contract.",
+);
+export const PRIVACY_V2_SUMMARY =
+  "Usage data is now kept for 6 months instead of 13, and product research uses a survey tool that processes answers on our behalf.";
+
+/**
+ * Creates the demo purposes and publishes version 1 of each document; `publishedAt` dates the
+ * documents at the start of a generated demo history.
+ */
+export async function seedConsentCatalog(tx: Tx, options: { publishedAt?: Date } = {}): Promise<void> {
   const seed = systemActor("seed");
   for (const purpose of DEMO_PURPOSES) await createPurpose(purpose, seed, tx);
-  for (const version of DEMO_POLICY_VERSIONS) await publishPolicyVersion(version, seed, tx);
+  for (const version of DEMO_POLICY_VERSIONS) {
+    await publishPolicyVersion(version, seed, tx, { publishedAt: options.publishedAt });
+  }
 }
