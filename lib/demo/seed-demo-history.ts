@@ -226,7 +226,9 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<{ pe
       // Logged in time order at the log's start; Auth0 hears of each person through the outbox.
       await enqueueLeaves(
         tx,
-        [...rows].sort((a, b) => a.serverTime.getTime() - b.serverTime.getTime()).map(consentEventLeaf),
+        [...rows]
+          .sort((a, b) => a.serverTime.getTime() - b.serverTime.getTime())
+          .map((event) => consentEventLeaf(event)),
       );
       await tx.outboxMessage.createMany({
         data: subjects.map((subject) => ({

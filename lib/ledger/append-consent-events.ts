@@ -134,7 +134,10 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
       });
 
       await tx.consentEvent.createMany({ data: events });
-      await enqueueLeaves(tx, events.map(consentEventLeaf));
+      await enqueueLeaves(
+        tx,
+        events.map((event) => consentEventLeaf(event)),
+      );
       // The webhook outbox commits with the events: a receiver hears of exactly what was recorded.
       await enqueueConsentEventWebhooks(tx, events);
       await tx.subject.update({ where: { id: subject.id }, data: { lastSeq: seq, lastHash: prevHash } });

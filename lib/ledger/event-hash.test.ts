@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import fc from "fast-check";
+import { consentEventLeaf } from "@/lib/transparency/leaf-data";
 import { describe, expect, it } from "vitest";
 import {
   canonicalEventJson,
@@ -252,6 +253,22 @@ describe("canonicalEventJson", () => {
         );
       }),
       { numRuns: 5_000 },
+    );
+  });
+
+  it("writes the log leaf as canonicalize writes it, around the encoder's JSON (fast-check)", () => {
+    fc.assert(
+      fc.property(columns, text, (row, hash) => {
+        const expected = canonicalize({
+          type: "consent_event",
+          fields: hashedEventObject(row),
+          prevHash: row.prevHash,
+          hash,
+        });
+        expect(consentEventLeaf({ ...row, hash }).data).toBe(expected);
+        expect(consentEventLeaf({ ...row, hash }, canonicalEventJson(row)).data).toBe(expected);
+      }),
+      { numRuns: 2_000 },
     );
   });
 

@@ -125,8 +125,11 @@ export function canonicalEventJson(event: HashedEventColumns): string {
 }
 
 /** hash = sha256(prev_hash || RFC 8785 canonical JSON of `hashedEventObject(event)`), hex. */
-export function computeEventHash(event: HashedEventColumns): string {
-  return createHash("sha256").update(event.prevHash, "utf8").update(canonicalEventJson(event), "utf8").digest("hex");
+export function computeEventHash(event: HashedEventColumns, fieldsJson?: string): string {
+  return createHash("sha256")
+    .update(event.prevHash, "utf8")
+    .update(fieldsJson ?? canonicalEventJson(event), "utf8")
+    .digest("hex");
 }
 
 /** Fingerprint of a request body: same body, same fingerprint, whatever the key order. */
@@ -172,7 +175,8 @@ export class ChainChecker {
     this.broken ??= { subjectId: this.subjectId, seq, reason, message };
   }
 
-  add(event: HashedEventColumns & { hash: string }): void {
+  /** `fieldsJson`: the event's `canonicalEventJson`, when the caller needs it too (the log leaf). */
+  add(event: HashedEventColumns & { hash: string }, fieldsJson?: string): void {
     this.count += 1;
     if (this.broken) return;
     if (event.seq !== this.expectedSeq) {
@@ -187,7 +191,7 @@ export class ChainChecker {
       this.fail(event.seq, "hash_mismatch", `unknown hash format ${event.hashVersion}`);
       return;
     }
-    if (computeEventHash(event) !== event.hash) {
+    if (computeEventHash(event, fieldsJson) !== event.hash) {
       this.fail(event.seq, "hash_mismatch", `stored hash does not match the event's contents`);
       return;
     }

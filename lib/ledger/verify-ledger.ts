@@ -10,7 +10,7 @@ import {
   verifyLog,
   type LogVerification,
 } from "@/lib/transparency/verify-log";
-import { ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
+import { canonicalEventJson, ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
 
 const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
@@ -120,14 +120,17 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         if (firstBreak && broken.length < maxBroken) broken.push(firstBreak);
       };
       let current = null as { checker: ChainChecker; head: ChainHead } | null;
-      let after: { subjectId: string; seq: number } | null = null;
+      let next = readBatch(tx, null);
       for (;;) {
-        const batch = await readBatch(tx, after);
+        const batch = await next;
         // Only events not integrated yet are looked up in the queue (a few, near the end).
         const queued = await readQueuedLeaves(
           tx,
           batch.filter((event) => event.leafData === null).map((event) => event.id),
         );
+        // The database reads the next batch while this one is hashed (they run on different cores).
+        const lastRead = batch[batch.length - 1];
+        if (batch.length === BATCH) next = readBatch(tx, { subjectId: lastRead!.subjectId, seq: lastRead!.seq });
         for (const event of batch) {
           if (current?.checker.subjectId !== event.subjectId) {
             if (current) record(current.checker.finish(current.head));
@@ -138,10 +141,12 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
             projections.set(event.subjectId, new Map());
             subjects += 1;
           }
-          current.checker.add(event);
+          // Encoded once for both the chain hash and the log leaf (the verifier's main cost).
+          const fieldsJson = canonicalEventJson(event);
+          current.checker.add(event, fieldsJson);
           projectEvent(projections.get(event.subjectId)!, event);
           const queuedData = queued.get(event.id) ?? null;
-          compareLeaf(problems, event.id, consentEventLeaf(event).data, event.leafData, queuedData, () => {
+          compareLeaf(problems, event.id, consentEventLeaf(event, fieldsJson).data, event.leafData, queuedData, () => {
             pending += 1;
           });
           events += 1;
@@ -155,8 +160,6 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         }
         await onProgress?.({ totalEvents, processedEvents: events, subjects });
         if (batch.length < BATCH) break;
-        const last = batch[batch.length - 1]!;
-        after = { subjectId: last.subjectId, seq: last.seq };
       }
       if (current) record(current.checker.finish(current.head));
       // A subject whose head says it has events but none are left: the whole chain was deleted.

@@ -1,5 +1,5 @@
 import canonicalize from "canonicalize";
-import { hashedEventObject, type HashedEventColumns } from "@/lib/ledger/event-hash";
+import { canonicalEventJson, type HashedEventColumns } from "@/lib/ledger/event-hash";
 
 /** What a leaf stands for: one row of the three evidence tables. */
 type LeafKind = "consent_event" | "access_log" | "admin_change";
@@ -41,18 +41,18 @@ function canonical(value: unknown): string {
 
 /**
  * A consent event's leaf: the very object its chain hash covers, plus the chain link, so anyone
- * holding the leaf can recompute `hash = sha256(prevHash || JCS(fields))` (ADR 028).
+ * holding the leaf can recompute `hash = sha256(prevHash || JCS(fields))` (ADR 028). It is
+ * `canonicalize({ type, fields, prevHash, hash })` written out in RFC 8785 key order around the
+ * fixed-field encoder's JSON (ADR 031), which a verifier that has just hashed the event passes
+ * in (`fieldsJson`); event-hash.test.ts checks the two agree on random events.
  */
-export function consentEventLeaf(event: HashedEventColumns & { hash: string }): Leaf {
+export function consentEventLeaf(event: HashedEventColumns & { hash: string }, fieldsJson?: string): Leaf {
   return {
     kind: "consent_event",
     rowId: event.id,
-    data: canonical({
-      type: "consent_event",
-      fields: hashedEventObject(event),
-      prevHash: event.prevHash,
-      hash: event.hash,
-    }),
+    data:
+      `{"fields":${fieldsJson ?? canonicalEventJson(event)},"hash":${JSON.stringify(event.hash)},` +
+      `"prevHash":${JSON.stringify(event.prevHash)},"type":"consent_event"}`,
   };
 }
 
