@@ -6,6 +6,7 @@ import {
   DEMO_PASSWORD,
   NEW_PASSWORD,
   attemptSignIn,
+  auth0,
   expect,
   expectNoSeriousA11yViolations,
   signIn,
@@ -48,6 +49,52 @@ test("the admin console is for admins only", async ({ pageAs, page }) => {
   await expect(page.getByRole("heading", { name: "Roles" })).toBeVisible();
   await user.context().close();
   await compliance.context().close();
+});
+
+test("a person's edit of their own Auth0 metadata is found by the reconciliation, repaired, and counted on the dashboard", async ({
+  newPerson,
+  pageAs,
+}) => {
+  test.setTimeout(120_000);
+  const email = await newPerson("mirror", ["Product analytics"]);
+  const userId = await auth0.userIdOf(email);
+  // The sync writes the one documented shape: the consent object, sign-up's flat keys gone.
+  let metadata: Record<string, unknown> = {};
+  await expect
+    .poll(
+      async () => {
+        metadata = ((await auth0.user(userId)).user_metadata ?? {}) as Record<string, unknown>;
+        return Object.keys(metadata).sort();
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual(["consent"]);
+  const consent = metadata.consent as { purposes: Record<string, boolean> };
+  expect(consent.purposes.analytics).toBe(true);
+  await auth0.patchUser(userId, {
+    user_metadata: { consent: { ...consent, purposes: { ...consent.purposes, analytics: false } } },
+  });
+
+  const admin = await pageAs("admin");
+  await admin.goto("/admin");
+  await admin.getByRole("button", { name: "Compare Auth0 with the ledger now" }).click();
+  await expect(admin.getByRole("status")).toContainText("started");
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByTestId("mirror-last-run")).toContainText("✔", { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(admin.getByTestId("mirror-drifted").locator("dd")).not.toHaveText("0");
+  await expect(admin.getByTestId("mirror-repaired").locator("dd")).not.toHaveText("0");
+  // Put right through the outbox: Auth0 says analytics is on again, as the ledger does.
+  await expect
+    .poll(
+      async () =>
+        ((await auth0.user(userId)).user_metadata as { consent: { purposes: Record<string, boolean> } }).consent
+          .purposes.analytics,
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  await expectNoSeriousA11yViolations(admin);
 });
 
 test("the dashboard charts consent over time and shows the Auth0 sync's health", async ({
