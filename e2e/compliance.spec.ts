@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
+import { DEMO, auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
 
 /** Searches by exact email on /compliance and opens the person's audit trail. */
 async function openSubject(page: Page, email: string): Promise<string> {
@@ -140,6 +140,19 @@ test.describe("as compliance staff", () => {
     await page.getByRole("button", { name: "Filter" }).click();
     // The reading that produced this page is already on it.
     await expect(actions.first()).toHaveText("Read the access log");
+
+    // Staff are named by email (the staff directory), and the log filters by it.
+    await page.getByLabel("What").selectOption("");
+    await page.getByLabel("Who (staff email or Auth0 user id)").fill(DEMO.compliance.toUpperCase());
+    await page.getByRole("button", { name: "Filter" }).click();
+    const entries = page.getByTestId("access-entry");
+    await expect(entries.first()).toContainText(`${DEMO.compliance} (auth0|`);
+    const shown = await entries.count();
+    expect(shown).toBeGreaterThan(1);
+    await expect(entries.filter({ hasText: `${DEMO.compliance} (auth0|` })).toHaveCount(shown);
+    await page.getByLabel("Who (staff email or Auth0 user id)").fill("nobody-on-staff@example.com");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page.getByText("No entries match.")).toBeVisible();
     await expectNoSeriousA11yViolations(page);
   });
 });
