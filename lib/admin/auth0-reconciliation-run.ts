@@ -8,7 +8,7 @@ const RUN_SETTING = "auth0.reconciliation";
 const STALE_AFTER_MS = 2 * 60_000;
 
 /** The counts of one reconciliation of Auth0 with the ledger (ADR 041). */
-export interface ReconciliationCounts {
+interface ReconciliationCounts {
   /** Auth0 users read. */
   users: number;
   /** Of those, people the ledger knows (not erased). */

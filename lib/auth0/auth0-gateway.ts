@@ -32,7 +32,7 @@ export interface RateLimitState {
   resetAt: number;
 }
 
-export interface UsersPage {
+interface UsersPage {
   users: Auth0User[];
   rateLimit: RateLimitState | null;
 }
