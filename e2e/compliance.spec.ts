@@ -182,6 +182,8 @@ test("admins record a decision received on paper, with a mandatory reason, as me
   const latest = page.getByTestId("audit-event").last();
   await expect(latest).toContainText("#2 Consent given — Marketing emails");
   await expect(latest).toContainText("recorded by staff (staff)");
+  // The admin who recorded it, by email from the staff directory (the event keeps only their id).
+  await expect(latest).toContainText(`staff ${DEMO.admin} (auth0|`);
   await expect(latest).toContainText("reason: Received on paper: Signed paper form, ref. PF-2026-117");
   await expect(page.getByTestId("chain-badge")).toHaveText(/Chain verified \(2 events\)/);
   await expect(page.getByTestId("state-marketing-email")).toContainText("Given");
