@@ -6,6 +6,7 @@ import {
   DEMO_PASSWORD,
   NEW_PASSWORD,
   attemptSignIn,
+  auth0,
   expect,
   expectNoSeriousA11yViolations,
   signIn,
@@ -48,6 +49,55 @@ test("the admin console is for admins only", async ({ pageAs, page }) => {
   await expect(page.getByRole("heading", { name: "Roles" })).toBeVisible();
   await user.context().close();
   await compliance.context().close();
+});
+
+test("a person's edit of their own Auth0 metadata is found by the reconciliation, repaired, and counted on the dashboard", async ({
+  newPerson,
+  pageAs,
+}) => {
+  test.setTimeout(120_000);
+  const email = await newPerson("mirror", ["Product analytics"]);
+  const userId = await auth0.userIdOf(email);
+  // The sync writes the one documented shape: the consent object, sign-up's flat keys gone.
+  let metadata: Record<string, unknown> = {};
+  await expect
+    .poll(
+      async () => {
+        metadata = ((await auth0.user(userId)).user_metadata ?? {}) as Record<string, unknown>;
+        return Object.keys(metadata).sort();
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual(["consent"]);
+  const consent = metadata.consent as { purposes: Record<string, boolean> };
+  expect(consent.purposes.analytics).toBe(true);
+  await auth0.patchUser(userId, {
+    user_metadata: { consent: { ...consent, purposes: { ...consent.purposes, analytics: false } } },
+  });
+
+  const admin = await pageAs("admin");
+  // The scheduled run may be going (it starts a minute after boot): ours starts once it is done.
+  await expect(async () => {
+    await admin.goto("/admin");
+    await admin.getByRole("button", { name: "Compare Auth0 with the ledger now" }).click();
+    await expect(admin.getByRole("status")).toContainText("Reconciliation started", { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByTestId("mirror-last-run")).toContainText("✔", { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(admin.getByTestId("mirror-drifted").locator("dd")).not.toHaveText("0");
+  await expect(admin.getByTestId("mirror-repaired").locator("dd")).not.toHaveText("0");
+  // Put right through the outbox: Auth0 says analytics is on again, as the ledger does.
+  await expect
+    .poll(
+      async () =>
+        ((await auth0.user(userId)).user_metadata as { consent: { purposes: Record<string, boolean> } }).consent
+          .purposes.analytics,
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  await expectNoSeriousA11yViolations(admin);
 });
 
 test("the dashboard charts consent over time and shows the Auth0 sync's health", async ({
@@ -211,8 +261,27 @@ test("roles: grant and revoke compliance through Auth0; the last admin cannot re
   await expect(person.getByTestId("viewer-role")).toHaveText("compliance");
 
   await row.getByRole("button", { name: `Remove compliance from ${email}` }).click();
+  // Removing a role signs the person out at once: the page asks first, and Cancel changes nothing.
+  await expect(row.getByTestId("revoke-confirmation")).toHaveText(
+    `Remove the compliance role from ${email}? They are signed out at once.`,
+  );
+  await row.getByRole("button", { name: "Cancel" }).click();
+  await expect(row).toContainText("compliance");
+  await row.getByRole("button", { name: `Remove compliance from ${email}` }).click();
+  await row.getByRole("button", { name: `Yes, remove compliance from ${email}` }).click();
+  // The page shows the new state: what happened, and the person gone from the staff list.
+  await expect(admin.getByText(`${email} no longer has the compliance role`)).toHaveText(
+    `${email} no longer has the compliance role; their sessions have ended. Roles now: none.`,
+  );
   await expect(row).toHaveCount(0);
-  await expect(admin.getByText(/revoked a role of/).first()).toContainText("roles compliance → none");
+  // Staff are named by email (the staff directory), both the admin who acted and the person.
+  const revoked = admin
+    .getByRole("listitem")
+    .filter({ hasText: /revoked a role of/ })
+    .first();
+  await expect(revoked).toContainText("roles compliance → none");
+  await expect(revoked).toContainText(`${DEMO.admin} (auth0|`);
+  await expect(revoked).toContainText(`of ${email} (auth0|`);
   // Removing the role ended their session at once (ADR 035).
   await person.goto("/");
   await expect(person.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
@@ -220,6 +289,7 @@ test("roles: grant and revoke compliance through Auth0; the last admin cannot re
   // The demo admin is the only admin.
   const self = admin.getByTestId("staff-member").filter({ hasText: "(you)" });
   await self.getByRole("button", { name: /Remove admin/ }).click();
+  await self.getByRole("button", { name: /Yes, remove admin/ }).click();
   await expect(self.getByRole("alert")).toHaveText(
     "You are the last admin. Make someone else an admin before removing your own admin role.",
   );
@@ -290,6 +360,8 @@ test("exports stream filtered CSV at once, run large ones as jobs with progress,
   await admin.reload();
   const log = admin.getByTestId("export-log");
   await expect(log.getByRole("listitem").nth(0)).toContainText("Event history, NDJSON, job-download");
+  // Who exported, by email from the staff directory (the access log keeps only their id).
+  await expect(log.getByRole("listitem").nth(0)).toContainText(`${DEMO.admin} (auth0|`);
   await expect(log.getByRole("listitem").filter({ hasText: /Event history, NDJSON, job$/ })).toHaveCount(1);
   await expect(
     log.getByRole("listitem").filter({ hasText: "Current consent state, CSV, download" }).first(),
@@ -364,6 +436,8 @@ test(
     await admin.getByRole("button", { name: `Publish version ${version}` }).click();
     await expect(admin.getByRole("status").first()).toContainText("Published.");
     await expect(admin.getByTestId("version-sha256")).toHaveText(sha256);
+    // Who published it, by email from the staff directory.
+    await expect(admin.getByText(`by ${DEMO.admin} (auth0|`)).toBeVisible();
     await expect(admin.getByTestId("reconsent-progress")).toContainText("have agreed to Terms of Service version");
     await expectNoSeriousA11yViolations(admin);
 
@@ -423,6 +497,10 @@ test(
     await admin.reload();
     await expect(admin.getByTestId("withdrawal-policy-history").getByRole("listitem").first()).toContainText(
       "from delete to flag",
+    );
+    // Named by email, from the staff directory.
+    await expect(admin.getByTestId("withdrawal-policy-history").getByRole("listitem").first()).toContainText(
+      `${DEMO.admin} (auth0|`,
     );
     await expect(admin.getByTestId("withdrawal-policy-history").getByRole("listitem").nth(1)).toContainText(
       "from flag to delete",

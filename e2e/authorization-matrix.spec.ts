@@ -94,6 +94,7 @@ const ACTIONS: Record<string, Access> = {
   "app/admin/purposes/actions.ts#updatePurposeAction": "admin",
   "app/admin/purposes/actions.ts#retirePurposeAction": "admin",
   "app/admin/purposes/actions.ts#reinstatePurposeAction": "admin",
+  "app/admin/reconciliation-actions.ts#reconcileNowAction": "admin",
   "app/admin/roles/actions.ts#changeRoleAction": "admin",
   "app/admin/roles/actions.ts#endSessionsAction": "admin",
   "app/me/data/actions.ts#endMySessionAction": "user",

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
+import { DEMO, auth0, expect, expectNoSeriousA11yViolations, storageStateFor, test, uniqueEmail } from "./fixtures";
 
 /** Searches by exact email on /compliance and opens the person's audit trail. */
 async function openSubject(page: Page, email: string): Promise<string> {
@@ -140,6 +140,19 @@ test.describe("as compliance staff", () => {
     await page.getByRole("button", { name: "Filter" }).click();
     // The reading that produced this page is already on it.
     await expect(actions.first()).toHaveText("Read the access log");
+
+    // Staff are named by email (the staff directory), and the log filters by it.
+    await page.getByLabel("What").selectOption("");
+    await page.getByLabel("Who (staff email or Auth0 user id)").fill(DEMO.compliance.toUpperCase());
+    await page.getByRole("button", { name: "Filter" }).click();
+    const entries = page.getByTestId("access-entry");
+    await expect(entries.first()).toContainText(`${DEMO.compliance} (auth0|`);
+    const shown = await entries.count();
+    expect(shown).toBeGreaterThan(1);
+    await expect(entries.filter({ hasText: `${DEMO.compliance} (auth0|` })).toHaveCount(shown);
+    await page.getByLabel("Who (staff email or Auth0 user id)").fill("nobody-on-staff@example.com");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page.getByText("No entries match.")).toBeVisible();
     await expectNoSeriousA11yViolations(page);
   });
 });
@@ -169,6 +182,8 @@ test("admins record a decision received on paper, with a mandatory reason, as me
   const latest = page.getByTestId("audit-event").last();
   await expect(latest).toContainText("#2 Consent given — Marketing emails");
   await expect(latest).toContainText("recorded by staff (staff)");
+  // The admin who recorded it, by email from the staff directory (the event keeps only their id).
+  await expect(latest).toContainText(`staff ${DEMO.admin} (auth0|`);
   await expect(latest).toContainText("reason: Received on paper: Signed paper form, ref. PF-2026-117");
   await expect(page.getByTestId("chain-badge")).toHaveText(/Chain verified \(2 events\)/);
   await expect(page.getByTestId("state-marketing-email")).toContainText("Given");

@@ -174,6 +174,16 @@ export const auth0 = {
     return (await response.json()) as Record<string, unknown>;
   },
 
+  /** PATCHes a user straight in Auth0, as a person editing their own profile through the Management API could. */
+  async patchUser(userId: string, body: Record<string, unknown>): Promise<void> {
+    const response = await fetch(`${E2E_EMULATOR_URL}/api/v2/users/${encodeURIComponent(userId)}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", authorization: `Bearer ${await auth0.token()}` },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+  },
+
   /** Auth0 user id of an email (to address the proxy by id). */
   async userIdOf(email: string): Promise<string> {
     const response = await fetch(`${E2E_EMULATOR_URL}/api/v2/users-by-email?email=${encodeURIComponent(email)}`, {

@@ -83,6 +83,7 @@ const TARGETS: Target[] = [
   },
   { path: "admin/policies/drafts/new", kind: "page", query: ["kind"] },
   { path: "admin/purposes", kind: "page", query: ["deleted"] },
+  { path: "admin/roles", kind: "page", query: ["revoked", "user"] },
   { path: "compliance/access-log", kind: "page", query: ["actorId", "subjectId", "action", "from", "to", "cursor"] },
   {
     path: "compliance",

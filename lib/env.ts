@@ -131,6 +131,16 @@ const envSchema = z
      * its whole suite signs up and signs in from one address.
      */
     RATE_LIMIT_SCALE: z.coerce.number().min(1).max(10_000).default(1),
+    /**
+     * How often Auth0 is compared with the ledger for everyone and drift repaired (ADR 041), in
+     * minutes; 0 turns the scheduled run off (admins can still start one from the dashboard).
+     */
+    AUTH0_RECONCILE_INTERVAL_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 60)
+      .default(60),
     /** Exports with more rows than this run as background jobs instead of downloading at once. */
     EXPORT_DIRECT_MAX_ROWS: z.coerce.number().int().min(0).default(50_000),
     /**

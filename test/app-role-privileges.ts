@@ -100,6 +100,8 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   LogCosignature: READ_APPEND,
   // Sessions (ADR 035): not evidence; created, touched and deleted.
   PortalSession: { table: ["SELECT", "INSERT", "DELETE"], update: ["data", "last_seen_at"] },
+  // The staff directory beside the evidence (ADR 041): written at sign-in, deleted on erasure.
+  StaffDirectoryEntry: { table: ["SELECT", "INSERT", "DELETE"], update: ["email", "updated_at"] },
   // rate-limiter-flexible's store: the library upserts and clears expired keys.
   RateLimit: { table: ["SELECT", "INSERT", "UPDATE", "DELETE"] },
 };

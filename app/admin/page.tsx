@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { formatTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { readDashboard } from "@/lib/admin/read-dashboard";
+import { isReconciliationRunning, readReconciliationRun } from "@/lib/admin/auth0-reconciliation-run";
 import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
 import { readLogStatus } from "@/lib/transparency/read-log-status";
 import { ChartFigure } from "./chart-figure";
 import { ActivityChart, ConsentRateChart, ReconsentChart } from "./dashboard-charts";
 import { formatDuration, numberFormat } from "./format";
+import { ReconcileNowForm } from "./reconcile-now-form";
 import { ReconsentSummary } from "./reconsent-summary";
 import { definePage } from "@/lib/http/define-page";
 
@@ -23,11 +25,13 @@ function Tile(props: { label: string; value: string; tone?: "ok" | "warn"; testI
 }
 
 export default definePage({ role: "admin", returnTo: "/admin" }, async function AdminDashboardPage() {
-  const [dashboard, log, verification] = await Promise.all([
+  const [dashboard, log, verification, reconciliation] = await Promise.all([
     readDashboard(),
     readLogStatus(),
     readLastLedgerVerification(),
+    readReconciliationRun(),
   ]);
+  const reconciling = isReconciliationRunning(reconciliation);
   const { outbox, reconsent } = dashboard;
   const witnessedAge = log.witnessed?.cosignedAt
     ? Math.max(0, Math.round((Date.now() - log.witnessed.cosignedAt.getTime()) / 1000))
@@ -93,6 +97,57 @@ export default definePage({ role: "admin", returnTo: "/admin" }, async function 
             </ul>
           </details>
         )}
+      </section>
+
+      <section aria-labelledby="mirror-heading" className="space-y-3">
+        <h2 id="mirror-heading" className="text-lg font-semibold">
+          Auth0 mirror (reconciliation)
+        </h2>
+        <p className="text-sm text-slate-700">
+          Auth0&apos;s copy of everyone&apos;s consent is compared with the ledger on a schedule; drift is repaired
+          through the outbox.
+        </p>
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <Tile
+            label="Last comparison"
+            value={
+              !reconciliation
+                ? "never"
+                : reconciling
+                  ? `running since ${formatTime(new Date(reconciliation.startedAt))}`
+                  : reconciliation.status === "failed"
+                    ? `✖ failed, ${formatTime(new Date(reconciliation.finishedAt ?? reconciliation.startedAt))}`
+                    : `✔ ${formatTime(new Date(reconciliation.finishedAt ?? reconciliation.startedAt))}`
+            }
+            tone={!reconciliation || reconciliation.status === "failed" ? "warn" : "ok"}
+            testId="mirror-last-run"
+          />
+          <Tile
+            label="People compared"
+            value={reconciliation ? numberFormat.format(reconciliation.counts.compared) : "—"}
+            testId="mirror-compared"
+          />
+          <Tile
+            label="Drift found"
+            value={reconciliation ? numberFormat.format(reconciliation.counts.drifted) : "—"}
+            tone={reconciliation && reconciliation.counts.drifted > 0 ? "warn" : "ok"}
+            testId="mirror-drifted"
+          />
+          <Tile
+            label="Repaired (queued)"
+            value={reconciliation ? numberFormat.format(reconciliation.counts.repaired) : "—"}
+            testId="mirror-repaired"
+          />
+        </dl>
+        {reconciliation && (reconciliation.counts.awaitingSync > 0 || reconciliation.counts.missingInAuth0 > 0) && (
+          <p className="text-sm text-slate-700" data-testid="mirror-notes">
+            {reconciliation.counts.awaitingSync > 0 &&
+              `${numberFormat.format(reconciliation.counts.awaitingSync)} differed while a sync was waiting (left to it). `}
+            {reconciliation.counts.missingInAuth0 > 0 &&
+              `${numberFormat.format(reconciliation.counts.missingInAuth0)} open accounts have no Auth0 user any more.`}
+          </p>
+        )}
+        <ReconcileNowForm />
       </section>
 
       <section aria-labelledby="log-heading" className="space-y-3">

@@ -6,6 +6,7 @@ import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { changeStaffRole } from "./change-staff-role";
 import { listStaffMembers } from "./list-staff-members";
 import { readAdminChanges } from "./read-admin-changes";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
 import { adminActor } from "@/test/actors";
 import { expectFailingAuditToAbort } from "@/test/failing-audit";
 
@@ -54,6 +55,8 @@ describe("staff roles", () => {
       deleted: false,
       plan: "full",
     });
+    // Staff pages name them by email from now on, before their first staff sign-in (ADR 041).
+    expect(await readStaffEmails([person])).toEqual(new Map([[person, "someone@example.com"]]));
     // Granting again changes nothing and logs nothing more.
     expect(
       await changeStaffRole({ user: person, role: "compliance", change: "grant" }, adminActor(admin), auth0),

@@ -4,6 +4,7 @@ import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gatew
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { forgetCurrentRoles } from "@/lib/auth/current-roles";
+import { recordStaffMember } from "@/lib/auth/staff-directory";
 import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { appendAdminChange } from "./append-admin-change";
 import { readUser, resolveUser, searchStaff, storedRoles, toStaffMember, type StaffMember } from "./auth0-user-roles";
@@ -74,6 +75,8 @@ export async function changeStaffRole(
         tx,
       );
       const updated = await auth0.updateUser(userId, { app_metadata: { roles: after } });
+      // Name them on staff pages from now on, even before their first staff sign-in (ADR 041).
+      if (updated.email) await recordStaffMember({ staffId: userId, email: updated.email }, tx);
       // A revoked role stops at once: the person signs in again with what they hold now.
       if (change === "revoke") await endUserSessions(userId, `${role} role revoked`, tx);
       else forgetCurrentRoles(userId);

@@ -118,6 +118,20 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
   }),
   z.strictObject({ action: z.literal("api_client.revoke"), target: z.string() }),
   z.strictObject({
+    action: z.literal("auth0.repair"),
+    /** The reconciliation run that found the drift (ADR 041). */
+    target: z.uuid(),
+    /** Whose Auth0 copy was queued for a rewrite, and how many of them showed each kind of drift. */
+    after: z.object({
+      subjectIds: z.array(z.uuid()),
+      drift: z.object({
+        consent: z.number().int().min(0),
+        flatKeys: z.number().int().min(0),
+        unflaggedClosed: z.number().int().min(0),
+      }),
+    }),
+  }),
+  z.strictObject({
     action: z.literal("keys.rewrap"),
     /** The master key the batch's data keys are wrapped by now. */
     target: z.string(),

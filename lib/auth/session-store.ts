@@ -5,6 +5,7 @@ import { decryptWithKey, encryptWithKey } from "@/lib/crypto/aes-gcm";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { parseRoles } from "./roles";
+import { recordStaffMember } from "./staff-directory";
 
 /** People's sessions: three days from sign-in, however active (as before sessions moved here). */
 export const PERSON_SESSION_SECONDS = 3 * 24 * 60 * 60;
@@ -85,6 +86,11 @@ export class PostgresSessionStore implements SessionDataStore {
       expiresAt: new Date(createdAt.getTime() + limits.maxSeconds * 1000),
       idleSeconds: limits.idleSeconds,
     };
+    // Staff pages name staff by email from the directory, never from the evidence (ADR 041).
+    const email: unknown = session.user.email;
+    if (limits.staff && typeof email === "string" && email) {
+      await recordStaffMember({ staffId: session.user.sub, email });
+    }
     // A new sign-in gets a new id (the SDK regenerates it); an existing row only takes new data.
     await db().portalSession.upsert({
       where: { id: rowId },

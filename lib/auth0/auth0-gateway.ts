@@ -24,6 +24,19 @@ interface FieldSelection {
   includeFields?: boolean;
 }
 
+/** Auth0's `x-ratelimit-*` headers on an answer: the tenant's bucket, shared by every caller. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** When the bucket is full again (epoch ms). */
+  resetAt: number;
+}
+
+interface UsersPage {
+  users: Auth0User[];
+  rateLimit: RateLimitState | null;
+}
+
 export interface Auth0Job {
   id: string;
   status: string;
@@ -44,6 +57,11 @@ export interface Auth0Gateway {
   findUsersByEmail(email: string, select?: FieldSelection): Promise<Auth0User[]>;
   /** A user search (v3 query syntax), first page. */
   searchUsers(q: string, options?: FieldSelection & { perPage?: number }): Promise<Auth0User[]>;
+  /**
+   * GET /users: one page (`page` from 0), sorted, optionally filtered by a v3 query, with the
+   * rate-limit headers so a long walk can pace itself. Auth0 pages through 1,000 results per query.
+   */
+  listUsers(input: { page: number; perPage: number; sort: string; q?: string; fields?: string }): Promise<UsersPage>;
   /** PATCH /users/{id}: metadata objects merge at their root, nested objects are replaced. */
   updateUser(
     userId: string,
@@ -73,6 +91,14 @@ export interface Auth0Gateway {
    * Management API proxy passes it on). Only a failure to get an answer is thrown.
    */
   request(path: string, init: { method: string; body?: string }): Promise<Response>;
+}
+
+function readRateLimit(headers: Headers): RateLimitState | null {
+  const [limit, remaining, reset] = ["limit", "remaining", "reset"].map((name) =>
+    Number(headers.get(`x-ratelimit-${name}`) ?? Number.NaN),
+  );
+  if (![limit, remaining, reset].every((value) => Number.isFinite(value))) return null;
+  return { limit: limit!, remaining: remaining!, resetAt: reset! * 1000 };
 }
 
 async function translated<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -114,6 +140,19 @@ export function createAuth0Gateway(config: ManagementClientConfig): Auth0Gateway
           ...fieldsOf(options),
         });
         return page.data;
+      }),
+    listUsers: ({ page, perPage, sort, q, fields }) =>
+      translated("listing users", async () => {
+        const query = new URLSearchParams({ page: String(page), per_page: String(perPage), sort });
+        if (q !== undefined) query.set("q", q);
+        if (fields !== undefined) query.set("fields", fields);
+        // The raw answer (passthrough) for its headers; the retrying fetch has already waited out 429s.
+        const response = await client.fetch(`${base}/users?${query.toString()}`, { method: "GET" });
+        const body: unknown = await response.json().catch(() => null);
+        if (!response.ok)
+          throw auth0Failure({ status: response.status, body, headers: response.headers }, "listing users");
+        if (!Array.isArray(body)) throw new Error("Auth0 answered GET /users with something other than a list");
+        return { users: body as Auth0User[], rateLimit: readRateLimit(response.headers) };
       }),
     updateUser: (userId, patch) =>
       translated("updating a user", async () => (await client.users.update(userId, patch)) as Auth0User),

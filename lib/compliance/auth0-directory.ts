@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { auth0, type Auth0Gateway, type Auth0User } from "@/lib/auth0/auth0-gateway";
 import { normalizeEmail } from "@/lib/crypto/blind-index";
+import { flatConsentKeys } from "@/lib/consent/auth0-consent-metadata";
 
 /** What the compliance workspace reads of an Auth0 user. */
 export interface Auth0Person {
@@ -11,6 +12,8 @@ export interface Auth0Person {
   createdAt: string | null;
   /** `user_metadata.consent` as Auth0 holds it (the seed's legacy shape, or the ledger's projection). */
   consentMetadata: unknown;
+  /** Flat consent keys left in `user_metadata` (sign-up's strings), removed by the sync (ADR 041). */
+  flatConsentKeys: Record<string, unknown>;
   /** `app_metadata.deleted`: the seed's "flag as deleted". */
   flaggedDeleted: boolean;
 }
@@ -33,6 +36,7 @@ function toPerson(user: Auth0User): Auth0Person {
     name: typeof user.name === "string" ? user.name : null,
     createdAt: typeof user.created_at === "string" ? user.created_at : null,
     consentMetadata: userMetadata.consent ?? null,
+    flatConsentKeys: flatConsentKeys(userMetadata),
     flaggedDeleted: appMetadata.deleted === true,
   };
 }

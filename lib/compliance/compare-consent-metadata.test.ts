@@ -56,4 +56,29 @@ describe("compareConsentMetadata", () => {
     expect(result.auth0Shape).toBe("missing");
     expect(result.differences).toBe(result.rows.length);
   });
+
+  it("flags sign-up's flat keys left beside the object: the ledger expects them gone", () => {
+    const result = compareConsentMetadata(ledger, structuredClone(ledger), {
+      flatKeys: { consentGiven: "true", consentVersion: "1" },
+    });
+    expect(result.differences).toBe(2);
+    expect(result.rows.filter((row) => !row.same)).toEqual([
+      { field: "user_metadata.consentGiven", ledger: "—", auth0: "true", same: false },
+      { field: "user_metadata.consentVersion", ledger: "—", auth0: "1", same: false },
+    ]);
+  });
+
+  it("compares app_metadata.deleted when either side says the account is closed", () => {
+    const unflagged = compareConsentMetadata(ledger, structuredClone(ledger), { closed: true, flaggedDeleted: false });
+    expect(unflagged.rows.find((row) => row.field === "app_metadata.deleted")).toEqual({
+      field: "app_metadata.deleted",
+      ledger: "true",
+      auth0: "—",
+      same: false,
+    });
+    const flagged = compareConsentMetadata(ledger, structuredClone(ledger), { closed: true, flaggedDeleted: true });
+    expect(flagged.differences).toBe(0);
+    const open = compareConsentMetadata(ledger, structuredClone(ledger), { closed: false, flaggedDeleted: false });
+    expect(open.rows.map((row) => row.field)).not.toContain("app_metadata.deleted");
+  });
 });

@@ -26,11 +26,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The rest of what Auth0 holds about consent, beside `user_metadata.consent`. */
+interface ConsentKeysBeside {
+  /** Flat consent keys in `user_metadata` (sign-up's strings); the ledger expects none. */
+  flatKeys?: Record<string, unknown>;
+  /** The ledger says the account is closed: Auth0 should flag it `app_metadata.deleted`. */
+  closed?: boolean;
+  /** Auth0's `app_metadata.deleted`. */
+  flaggedDeleted?: boolean;
+}
+
 /**
- * Compares the `user_metadata.consent` the ledger implies with the one Auth0 holds, field by
- * field (`purposes.<key>` one line each). A ledger with no decisions expects no consent in Auth0.
+ * Compares every consent-related key the ledger implies with what Auth0 holds, field by field:
+ * `user_metadata.consent` (`purposes.<key>` one line each), the flat keys sign-up wrote
+ * (`user_metadata.<key>`, expected gone once the object is written) and `app_metadata.deleted`
+ * (a line only when either side says deleted). A ledger with no decisions expects no consent in Auth0.
+ * The subject page and the scheduled reconciliation (ADR 041) both judge drift by it.
  */
-export function compareConsentMetadata(ledger: Auth0ConsentMetadata | null, auth0: unknown): MetadataComparison {
+export function compareConsentMetadata(
+  ledger: Auth0ConsentMetadata | null,
+  auth0: unknown,
+  beside: ConsentKeysBeside = {},
+): MetadataComparison {
   const expected = ledger && ledger.date !== "" ? ledger : null;
   const actual = isRecord(auth0) ? auth0 : null;
   const auth0Shape =
@@ -59,6 +76,10 @@ export function compareConsentMetadata(ledger: Auth0ConsentMetadata | null, auth
       .sort()) {
       add(key, undefined, actual?.[key]);
     }
+  }
+  for (const [key, value] of Object.entries(beside.flatKeys ?? {})) add(`user_metadata.${key}`, undefined, value);
+  if (beside.closed || beside.flaggedDeleted) {
+    add("app_metadata.deleted", beside.closed ? true : undefined, beside.flaggedDeleted ? true : undefined);
   }
   return { rows, differences: rows.filter((row) => !row.same).length, auth0Shape };
 }

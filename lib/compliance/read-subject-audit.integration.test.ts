@@ -26,6 +26,7 @@ function directoryWith(person: Partial<Auth0Person> | null): Auth0Directory {
               createdAt: null,
               consentMetadata: null,
               flaggedDeleted: false,
+              flatConsentKeys: {},
               ...person,
             }
           : null,

@@ -148,7 +148,7 @@ function pickWording(version: PurposeVersion | null): AuditEvent["purposeWording
 }
 
 async function readAuth0Side(
-  ledger: Pick<SubjectAudit, "subject" | "ledgerMetadata">,
+  ledger: Pick<SubjectAudit, "subject" | "ledgerMetadata" | "status">,
   directory: Auth0Directory,
 ): Promise<Auth0Side> {
   if (!ledger.subject.auth0UserId) return { state: "no_account" };
@@ -158,7 +158,12 @@ async function readAuth0Side(
     return {
       state: "found",
       person,
-      comparison: compareConsentMetadata(ledger.ledgerMetadata, person.consentMetadata),
+      comparison: compareConsentMetadata(ledger.ledgerMetadata, person.consentMetadata, {
+        flatKeys: person.flatConsentKeys,
+        // Closed as deliver-outbox judges it: a required consent withdrawn (ADR 032).
+        closed: ledger.status.purposes.some((row) => row.purpose.required && row.status === "withdrawn"),
+        flaggedDeleted: person.flaggedDeleted,
+      }),
     };
   } catch (error) {
     if (error instanceof AppError && error.code === "upstream_unavailable") {

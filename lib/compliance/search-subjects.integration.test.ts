@@ -115,6 +115,7 @@ describe("searchSubjects", () => {
       createdAt: "2018-01-23T00:00:00.000Z",
       consentMetadata: { given: true, date: "01/23/2018", text_details: "some-url" },
       flaggedDeleted: false,
+      flatConsentKeys: {},
     };
     const directory = fakeDirectory([legacy]);
     const result = await searchSubjects(actor, { email: "Legacy.Person@example.com" }, { directory });
@@ -137,6 +138,7 @@ describe("searchSubjects", () => {
       createdAt: null,
       consentMetadata: null,
       flaggedDeleted: false,
+      flatConsentKeys: {},
     };
     const result = await searchSubjects(actor, { email: moved.email! }, { directory: fakeDirectory([moved]) });
     expect(result.subjects.map((hit) => hit.id)).toEqual([ada.id]);

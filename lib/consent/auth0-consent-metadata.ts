@@ -18,6 +18,39 @@ export interface Auth0ConsentMetadata {
   purposes: Record<string, boolean>;
 }
 
+/**
+ * The flat `user_metadata` keys that carried consent before the `consent` object: sign-up's
+ * (Auth0's signup endpoint takes string values only) and the seed's root-property example
+ * (`consentDetails`). The sync removes them once the object is written (ADR 041).
+ */
+export const FLAT_CONSENT_KEYS = [
+  "consentGiven",
+  "consentDate",
+  "consentTextDetails",
+  "consentVersion",
+  "consentDetails",
+] as const;
+type FlatConsentKey = (typeof FLAT_CONSENT_KEYS)[number];
+
+/** What sign-up may put in `user_metadata` before the ledger's object replaces it. */
+export type SignupConsentMetadata = Partial<Record<FlatConsentKey, string>>;
+
+/**
+ * The `user_metadata` PATCH that makes Auth0 hold the one documented shape: the whole `consent`
+ * object, and `null` for each flat key (Auth0 merges root keys; `null` deletes one). Other keys
+ * people or apps keep in `user_metadata` are left alone.
+ */
+export function consentMetadataPatch(consent: Auth0ConsentMetadata): Record<string, unknown> {
+  return { consent, ...Object.fromEntries(FLAT_CONSENT_KEYS.map((key) => [key, null])) };
+}
+
+/** The flat consent keys present in a `user_metadata` object, with their values. */
+export function flatConsentKeys(userMetadata: Record<string, unknown> | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    FLAT_CONSENT_KEYS.filter((key) => userMetadata?.[key] !== undefined).map((key) => [key, userMetadata?.[key]]),
+  );
+}
+
 /** Builds the metadata object from the projection (pure; see readConsentMetadata). */
 export function buildAuth0ConsentMetadata(input: {
   purposes: Purpose[];

@@ -2,9 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-
-/** Auth0 Authentication API limits: ≤ 10 properties, string values, ≤ 500 characters each. */
-export type SignupMetadata = Record<string, string>;
+import type { SignupConsentMetadata } from "@/lib/consent/auth0-consent-metadata";
 
 const signupResponse = z.object({ _id: z.string().min(1), email: z.string() });
 const signupError = z.object({
@@ -20,7 +18,8 @@ const signupError = z.object({
 export async function signUpUser(input: {
   email: string;
   password: string;
-  userMetadata: SignupMetadata;
+  /** Auth0 Authentication API limits: ≤ 10 properties, string values, ≤ 500 characters each. */
+  userMetadata: SignupConsentMetadata;
 }): Promise<{ auth0UserId: string }> {
   const config = env();
   let response: Response;

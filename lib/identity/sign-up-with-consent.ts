@@ -44,7 +44,8 @@ export async function signUpWithConsent(
   const { auth0UserId } = await signUpUser({
     email: input.email,
     password: input.password,
-    // The Authentication API takes string values only; the full `consent` object follows via the outbox.
+    // The Authentication API takes string values only; the full `consent` object follows via the
+    // outbox, which removes these keys in the same PATCH (ADR 041).
     userMetadata: {
       consentGiven: "true",
       consentDate: new Date().toISOString(),

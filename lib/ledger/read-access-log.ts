@@ -12,9 +12,9 @@ export interface AccessLogPage {
 
 /** The access log, newest first, filtered and paged. */
 export async function readAccessLog(query: AccessLogQuery = {}, tx?: Tx): Promise<AccessLogPage> {
-  const { actorId, subjectId, action, from, to, cursor, limit } = parseInput(accessLogQuerySchema, query);
+  const { actorId, actorIds, subjectId, action, from, to, cursor, limit } = parseInput(accessLogQuerySchema, query);
   const where: Prisma.AccessLogWhereInput = {
-    actorId,
+    actorId: actorIds ? { in: actorIds } : actorId,
     subjectId,
     action,
     at: from || to ? { gte: from, lte: to } : undefined,

@@ -33,6 +33,8 @@ export type AccessLogEntry = z.input<typeof accessLogEntrySchema>;
 
 export const accessLogQuerySchema = z.strictObject({
   actorId: z.string().min(1).optional(),
+  /** Any of these actors (a staff email can name more than one id); takes precedence over `actorId`. */
+  actorIds: z.array(z.string().min(1)).max(100).optional(),
   subjectId: z.uuid().optional(),
   action: z.enum(ACCESS_ACTIONS).optional(),
   from: z.coerce.date().optional(),

@@ -1,6 +1,8 @@
 import "server-only";
 import { auth0Status, rateLimitResetAt } from "@/lib/auth0/auth0-error";
 import { auth0 as portalAuth0, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
+import { consentMetadataPatch } from "@/lib/consent/auth0-consent-metadata";
+import { readClosedAccounts } from "@/lib/consent/read-closed-accounts";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { db } from "@/lib/db/client";
 import { isAppError } from "@/lib/errors";
@@ -72,14 +74,12 @@ const ACCOUNT_STATE_KINDS: OutboxKind[] = ["flag_deleted", "reactivate_user"];
  */
 async function accountClosed(subjectId: string, erased: boolean): Promise<boolean> {
   if (erased) return true;
-  const closing = await db().consentState.count({
-    where: { subjectId, status: "withdrawn", purpose: { required: true } },
-  });
-  return closing > 0;
+  return (await readClosedAccounts([subjectId])).has(subjectId);
 }
 
 /**
- * PATCHes `user_metadata.consent` (whole, as nested objects are replaced) and, for a flag or a
+ * PATCHes `user_metadata.consent` (whole, as nested objects are replaced; the flat keys sign-up
+ * wrote are deleted in the same PATCH, ADR 041) and, for a flag or a
  * reactivation, `app_metadata.deleted` (null removes it, as in Auth0). The state is read *after*
  * the subject's chain head; if the head moved while we wrote, the write may be stale and is
  * repeated, so the last write always reflects the ledger even when deliveries for one subject
@@ -99,7 +99,7 @@ async function patchConsent(auth0: Auth0Gateway, message: ClaimedMessage, auth0U
       : undefined;
     try {
       await auth0.updateUser(auth0UserId, {
-        user_metadata: { consent },
+        user_metadata: consentMetadataPatch(consent),
         ...(deleted !== undefined ? { app_metadata: { deleted } } : {}),
       });
     } catch (error) {

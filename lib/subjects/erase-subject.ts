@@ -5,6 +5,7 @@ import { actorAndContextColumns, fingerprintActor, recordedActor } from "@/lib/c
 import { eraseSubjectSchema, type EraseSubjectInput } from "@/lib/consent/schemas";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
+import { forgetStaffMember } from "@/lib/auth/staff-directory";
 import { parseInput } from "@/lib/errors";
 import type { ConsentEvent } from "@/lib/generated/prisma/client";
 import { appendConsentEvents } from "@/lib/ledger/append-consent-events";
@@ -69,7 +70,11 @@ export async function eraseSubject(input: EraseSubjectInput, actor: Actor, tx?: 
         data: { status: "skipped", auth0UserId: null, lastError: "subject erased", lockedUntil: null },
       });
       // Erased people are signed out everywhere at once.
-      if (result.subject.auth0UserId) await endUserSessions(result.subject.auth0UserId, "subject erased", tx);
+      if (result.subject.auth0UserId) {
+        await endUserSessions(result.subject.auth0UserId, "subject erased", tx);
+        // A staff member's name goes with them; the evidence keeps only their pseudonymous id (ADR 041).
+        await forgetStaffMember(result.subject.auth0UserId, tx);
+      }
       await enqueueOutboxMessage(
         {
           subjectId: result.subject.id,

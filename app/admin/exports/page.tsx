@@ -6,6 +6,8 @@ import { Panel } from "@/components/panel";
 import { policyVersionLabel } from "@/components/policy-kind";
 import { env } from "@/lib/env";
 import { listExportJobs } from "@/lib/exports/read-export-jobs";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
+import { StaffName } from "@/components/staff-name";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
 import { listPurposes } from "@/lib/policies/list-purposes";
 import { listPolicyVersions } from "@/lib/policies/read-policy-versions";
@@ -35,6 +37,7 @@ export default definePage<Record<string, never>, Search>(
       listExportJobs(["consent_state", "consent_events"]),
       readAccessLog({ action: "report.export", limit: 15 }),
     ]);
+    const emails = await readStaffEmails(log.entries.map((entry) => entry.actorId));
     const values: ExportFormValues = {
       dataset: one(search.dataset) === "consent_events" ? "consent_events" : "consent_state",
       format: ["csv", "json", "ndjson"].includes(one(search.format)) ? one(search.format) : "csv",
@@ -109,8 +112,8 @@ export default definePage<Record<string, never>, Search>(
               };
               return (
                 <li key={entry.id}>
-                  {formatTime(entry.at)}: {entry.actorId} — {DATASETS[detail.dataset ?? ""] ?? detail.dataset},{" "}
-                  {detail.format?.toUpperCase()}, {detail.mode}
+                  {formatTime(entry.at)}: <StaffName id={entry.actorId} emails={emails} /> —{" "}
+                  {DATASETS[detail.dataset ?? ""] ?? detail.dataset}, {detail.format?.toUpperCase()}, {detail.mode}
                   {typeof detail.rows === "number" ? `, ${numberFormat.format(detail.rows)} rows` : ""}
                 </li>
               );

@@ -2,9 +2,17 @@ import { DataTable } from "@/components/data-table";
 import { formatTime } from "@/components/format-time";
 import { Panel } from "@/components/panel";
 import type { PurposeVersionRow } from "@/lib/admin/read-purpose-versions";
+import { StaffName } from "@/components/staff-name";
 
 /** A purpose's published wordings, newest first, with how many current consents each one carries. */
-export function PurposeVersionHistory({ versions }: { versions: PurposeVersionRow[] }) {
+export function PurposeVersionHistory({
+  versions,
+  staffEmails,
+}: {
+  versions: PurposeVersionRow[];
+  /** Publishers' emails from the staff directory (ADR 041). */
+  staffEmails: ReadonlyMap<string, string>;
+}) {
   return (
     <Panel
       id="versions"
@@ -41,7 +49,13 @@ export function PurposeVersionHistory({ versions }: { versions: PurposeVersionRo
               cell: (version) => (
                 <>
                   {formatTime(version.publishedAt)}
-                  <span className="block text-slate-600 break-all">{version.publishedBy ?? "when versions began"}</span>
+                  <span className="block text-slate-600 break-all">
+                    {version.publishedBy ? (
+                      <StaffName id={version.publishedBy} emails={staffEmails} />
+                    ) : (
+                      "when versions began"
+                    )}
+                  </span>
                 </>
               ),
             },

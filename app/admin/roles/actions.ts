@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { changeStaffRole } from "@/lib/admin/change-staff-role";
 import { changeRoleFormSchema } from "@/lib/admin/schemas";
 import { defineAction } from "@/lib/http/define-action";
@@ -18,9 +19,11 @@ export const changeRoleAction = defineAction({ role: "admin", schema: changeRole
       ? `${who} already has the ${ROLE_NAMES[input.role]} role.`
       : `${who} does not have the ${ROLE_NAMES[input.role]} role.`;
   }
-  return input.change === "grant"
-    ? `${who} now has the ${input.role} role: from their next sign-in, or within a minute if they are signed in as staff.`
-    : `${who} no longer has the ${input.role} role. Their sessions have ended.`;
+  if (input.change === "revoke") {
+    // The revoke form leaves the page with the role; the page says what happened and shows the new state.
+    redirect(`/admin/roles?${new URLSearchParams({ revoked: input.role, user: member.userId }).toString()}`);
+  }
+  return `${who} now has the ${input.role} role: from their next sign-in, or within a minute if they are signed in as staff.`;
 });
 
 export const endSessionsAction = defineAction({ role: "admin", schema: endSessionsOfSchema }, async (input, actor) => {

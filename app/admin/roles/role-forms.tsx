@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
+import { buttonClass } from "@/components/button-class";
 import { PreservingForm } from "@/components/preserving-form";
 import { SelectInput, TextInput } from "@/components/form-field";
 import { FormStatus } from "@/components/form-status";
@@ -33,15 +34,43 @@ export function GrantRoleForm() {
 
 export function RevokeRoleForm(props: { userId: string; role: "compliance" | "admin"; who: string }) {
   const [state, action] = useActionState(changeRoleAction, IDLE);
+  // Removing a role signs the person out at once: ask first (issue 16 point 8).
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming) {
+    return (
+      <div className="space-y-2">
+        <button type="button" className={buttonClass("secondary")} onClick={() => setConfirming(true)}>
+          Remove {props.role}
+          <span className="sr-only"> from {props.who}</span>
+        </button>
+        <FormStatus state={state} />
+      </div>
+    );
+  }
   return (
-    <PreservingForm action={action} state={state} className="space-y-2">
+    <PreservingForm
+      action={action}
+      state={state}
+      className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-3"
+      role="group"
+      aria-label={`Confirm removing ${props.role} from ${props.who}`}
+    >
+      <p className="text-sm" data-testid="revoke-confirmation">
+        Remove the <strong>{props.role}</strong> role from <strong className="break-all">{props.who}</strong>? They are
+        signed out at once.
+      </p>
       <input type="hidden" name="user" value={props.userId} />
       <input type="hidden" name="role" value={props.role} />
       <input type="hidden" name="change" value="revoke" />
-      <SubmitButton variant="secondary" pendingText="Removing…">
-        Remove {props.role}
-        <span className="sr-only"> from {props.who}</span>
-      </SubmitButton>
+      <div className="flex flex-wrap gap-2">
+        <SubmitButton variant="danger" pendingText="Removing…">
+          Yes, remove {props.role}
+          <span className="sr-only"> from {props.who}</span>
+        </SubmitButton>
+        <button type="button" className={buttonClass("secondary")} onClick={() => setConfirming(false)}>
+          Cancel
+        </button>
+      </div>
       <FormStatus state={state} />
     </PreservingForm>
   );

@@ -3,6 +3,8 @@ import { formatTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { readAdminChanges } from "@/lib/admin/read-admin-changes";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
+import { StaffName } from "@/components/staff-name";
 import { readWithdrawalPolicy } from "@/lib/consent/withdrawal-policy";
 import { WithdrawalPolicyForm } from "./withdrawal-policy-form";
 import { definePage } from "@/lib/http/define-page";
@@ -19,6 +21,7 @@ export default definePage(
       readWithdrawalPolicy(),
       readAdminChanges(["withdrawal_policy.update"], 50),
     ]);
+    const emails = await readStaffEmails(history.map((change) => change.actorId));
     return (
       <section className="space-y-6">
         <PageHeader
@@ -35,8 +38,8 @@ export default definePage(
             <ol className="mt-3 space-y-1 text-sm" data-testid="withdrawal-policy-history">
               {history.map((change) => (
                 <li key={change.id}>
-                  {formatTime(change.at)}: {change.actorId} changed it from <strong>{describe(change.before)}</strong>{" "}
-                  to <strong>{describe(change.after)}</strong>.
+                  {formatTime(change.at)}: <StaffName id={change.actorId} emails={emails} /> changed it from{" "}
+                  <strong>{describe(change.before)}</strong> to <strong>{describe(change.after)}</strong>.
                 </li>
               ))}
             </ol>

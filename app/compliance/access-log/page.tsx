@@ -8,7 +8,8 @@ import { accessLogFilterSchema } from "@/lib/compliance/schemas";
 import { viewAccessLog } from "@/lib/compliance/view-access-log";
 import { fieldIssues } from "@/lib/http/validation";
 import { ACCESS_ACTIONS } from "@/lib/ledger/schemas";
-import type { AccessLogPage } from "@/lib/ledger/read-access-log";
+import type { AccessLogView } from "@/lib/compliance/view-access-log";
+import { StaffName } from "@/components/staff-name";
 import { firstValues, subjectHref } from "../format";
 import { definePage } from "@/lib/http/define-page";
 
@@ -37,7 +38,7 @@ export default definePage(
     const params = firstValues(await props.searchParams);
     const parsed = accessLogFilterSchema.safeParse(params);
     const fieldErrors: Record<string, string> = {};
-    let page: AccessLogPage | null = null;
+    let page: AccessLogView | null = null;
     if (parsed.success) page = await viewAccessLog(actor, parsed.data);
     else for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
 
@@ -58,7 +59,7 @@ export default definePage(
           noValidate
           className="mt-6 grid grid-cols-1 gap-4 rounded-xl bg-white p-6 shadow-sm sm:grid-cols-3"
         >
-          <TextInput {...field("actorId")} label="Who (staff Auth0 user id)" />
+          <TextInput {...field("actorId")} label="Who (staff email or Auth0 user id)" />
           <TextInput {...field("subjectId")} label="About whom (subject id)" />
           <SelectInput
             {...field("action")}
@@ -93,7 +94,7 @@ export default definePage(
                       <time dateTime={entry.at.toISOString()} className="text-slate-600">
                         {formatTime(entry.at)}
                       </time>{" "}
-                      <span className="font-mono break-all">{entry.actorId}</span> ({entry.actorRole}){" "}
+                      <StaffName id={entry.actorId} emails={page.staffEmails} /> ({entry.actorRole}){" "}
                       <strong data-testid="access-action">
                         {ACTION_TEXT[entry.action as keyof typeof ACTION_TEXT] ?? entry.action}
                       </strong>

@@ -1,5 +1,6 @@
 import "server-only";
 import { grantConsent } from "@/lib/consent/grant-consent";
+import { consentMetadataPatch } from "@/lib/consent/auth0-consent-metadata";
 import { readConsentMetadata } from "@/lib/consent/read-consent-metadata";
 import { readConsentStatus } from "@/lib/consent/read-consent-status";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -79,7 +80,8 @@ export async function updateUserThroughLedger(
     await recordPlan(subjectId, plan, actor, reason, status.currentPolicies, tx);
   });
   const projected = await readConsentMetadata(subjectId);
-  const forwarded = { ...body, user_metadata: { ...body.user_metadata, consent: projected } };
+  // The one documented shape (ADR 041): the object, and no flat consent keys beside it.
+  const forwarded = { ...body, user_metadata: { ...body.user_metadata, ...consentMetadataPatch(projected) } };
   return callAuth0(fetchUpstream, upstreamPath(route), { method: "PATCH", body: JSON.stringify(forwarded) });
 }
 

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { readPurposeOverview } from "@/lib/admin/read-purpose-overview";
 import { readPurposeVersionHistory } from "@/lib/admin/read-purpose-versions";
 import { PurposeVersionHistory } from "../purpose-version-history";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
 import { EditPurposeForm, RetirePurposeForm } from "../purpose-forms";
 import { definePage } from "@/lib/http/define-page";
 
@@ -19,6 +20,7 @@ export default definePage<{ key: string }>(
     if (!row) notFound();
     const { purpose, granted, withdrawn, events } = row;
     const versions = await readPurposeVersionHistory(purpose.id);
+    const staffEmails = await readStaffEmails(versions.map((version) => version.publishedBy));
     const current = versions[0]!;
     return (
       <section className="space-y-6">
@@ -41,7 +43,7 @@ export default definePage<{ key: string }>(
             <EditPurposeForm purpose={purpose} version={current.version} granted={granted} />
           </div>
         </div>
-        <PurposeVersionHistory versions={versions} />
+        <PurposeVersionHistory versions={versions} staffEmails={staffEmails} />
         <div className="rounded-xl bg-white p-6 shadow-sm">
           <h2 className="text-lg font-semibold">{purpose.retiredAt ? "Offer it again" : "Stop offering it"}</h2>
           <p className="mt-1 max-w-prose text-sm text-slate-600">

@@ -12,8 +12,9 @@ export function Auth0Comparison({ audit }: { audit: SubjectAudit }) {
       title="Auth0 profile next to the ledger"
       description={
         <>
-          Auth0 keeps <code>user_metadata.consent</code> as a copy of the ledger. The ledger is the proof; any
-          difference is shown here.
+          Auth0 keeps <code>user_metadata.consent</code> as a copy of the ledger, without the flat keys sign-up wrote,
+          and <code>app_metadata.deleted</code> on a closed account. The ledger is the proof; any difference is shown
+          here and repaired by the next reconciliation.
         </>
       }
     >
@@ -47,7 +48,7 @@ export function Auth0Comparison({ audit }: { audit: SubjectAudit }) {
           </p>
           {side.comparison.rows.length > 0 && (
             <DataTable
-              caption="user_metadata.consent, field by field"
+              caption="Consent in Auth0, key by key"
               density="compact"
               className="mt-3"
               tableClassName="table-fixed"

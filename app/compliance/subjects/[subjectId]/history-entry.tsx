@@ -1,6 +1,7 @@
 import { DefinitionList } from "@/components/definition-list";
 import { formatTime } from "@/components/format-time";
 import type { AuditEvent } from "@/lib/compliance/read-subject-audit";
+import { StaffName } from "@/components/staff-name";
 import { METHOD_TEXT } from "../../format";
 
 const ACTION_TEXT = { granted: "Consent given", withdrawn: "Consent withdrawn", erased: "Subject erased" } as const;
@@ -10,10 +11,13 @@ export function HistoryEntry({
   event,
   subjectId,
   brokenHere,
+  staffEmails,
 }: {
   event: AuditEvent;
   subjectId: string;
   brokenHere: boolean;
+  /** Staff actors' emails from the staff directory (ADR 041). */
+  staffEmails: ReadonlyMap<string, string>;
 }) {
   return (
     <li
@@ -63,7 +67,15 @@ export function HistoryEntry({
             term: "By",
             value: (
               <span className="break-all">
-                {event.actorType === "self" ? "the person" : `${event.actorType} ${event.actorId ?? ""}`}
+                {event.actorType === "self" ? (
+                  "the person"
+                ) : event.actorType === "staff" ? (
+                  <>
+                    staff <StaffName id={event.actorId} emails={staffEmails} />
+                  </>
+                ) : (
+                  `${event.actorType} ${event.actorId ?? ""}`
+                )}
                 {event.actorReason && <> — reason: {event.actorReason}</>}
               </span>
             ),

@@ -13,6 +13,7 @@ import { isAppError } from "@/lib/errors";
 import { Auth0Comparison } from "./auth0-comparison";
 import { ChainBadge } from "./chain-badge";
 import { HistoryEntry } from "./history-entry";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
 import { RecordOnBehalfForm } from "./record-on-behalf-form";
 import { definePage } from "@/lib/http/define-page";
 
@@ -30,6 +31,9 @@ export default definePage<{ subjectId: string }>(
       throw error;
     }
     const { subject, status, chain } = audit;
+    const staffEmails = await readStaffEmails(
+      audit.history.filter((event) => event.actorType === "staff").map((event) => event.actorId),
+    );
     const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
 
     return (
@@ -142,6 +146,7 @@ export default definePage<{ subjectId: string }>(
                   event={event}
                   subjectId={subject.id}
                   brokenHere={chain.firstBroken?.seq === event.seq}
+                  staffEmails={staffEmails}
                 />
               ))}
             </ol>

@@ -8,6 +8,7 @@ import { notFound } from "next/navigation";
 import { PolicyText } from "@/components/policy-text";
 import { readReconsentProgress } from "@/lib/admin/read-reconsent-progress";
 import { readPolicyVersion, resolvePolicyUrl } from "@/lib/policies/read-policy-versions";
+import { readStaffEmails } from "@/lib/auth/staff-directory";
 import { ReconsentSummary } from "../../../reconsent-summary";
 import { definePage } from "@/lib/http/define-page";
 
@@ -20,6 +21,13 @@ export default definePage<{ id: string }, { published?: string }>(
     const [version, { published }] = await Promise.all([readPolicyVersion({ id }), searchParams]);
     if (!version) notFound();
     const progress = version.requiresReconsent ? await readReconsentProgress(version.id) : null;
+    const emails = await readStaffEmails([version.publishedBy]);
+    // The staff member's email from the directory (ADR 041); the id the evidence keeps beside it.
+    const publisher = version.publishedBy
+      ? emails.has(version.publishedBy)
+        ? `${emails.get(version.publishedBy)} (${version.publishedBy})`
+        : version.publishedBy
+      : null;
     return (
       <section className="space-y-6">
         <BackLink href="/admin/policies">All policy versions</BackLink>
@@ -41,7 +49,7 @@ export default definePage<{ id: string }, { published?: string }>(
             items={[
               {
                 term: "Published",
-                value: `${formatTime(version.publishedAt)}${version.publishedBy ? ` by ${version.publishedBy}` : ""}`,
+                value: `${formatTime(version.publishedAt)}${publisher ? ` by ${publisher}` : ""}`,
               },
               {
                 term: "Address",
