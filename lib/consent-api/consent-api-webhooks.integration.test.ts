@@ -305,6 +305,9 @@ describe("the legacy import through the API", () => {
       where: { action: "api.consent.import" },
       orderBy: { at: "desc" },
     });
-    expect(logged).toMatchObject({ actorType: "api_client", detail: expect.objectContaining({ alreadyImported: 2 }) });
+    expect(logged).toMatchObject({
+      actorType: "api_client",
+      detail: expect.objectContaining({ alreadyImported: 2 }) as unknown,
+    });
   });
 });
