@@ -26,6 +26,8 @@ const ADDRESSES: Record<string, Access> = {
   "admin/exports/download": "admin",
   "admin/exports/jobs/[id]": "admin",
   "admin/exports/jobs/[id]/download": "admin",
+  "admin/imports": "admin",
+  "admin/imports/upload": "admin",
   "admin/policies": "admin",
   "admin/policies/drafts/[id]": "admin",
   "admin/policies/drafts/new": "admin",
@@ -86,6 +88,7 @@ const ADDRESSES: Record<string, Access> = {
 
 /** Routes without a GET, called with the method they take. */
 const METHODS: Record<string, string> = {
+  "admin/imports/upload": "POST",
   "api/v1/decisions": "POST",
   "api/v1/imports/legacy-consents": "POST",
   "api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/replay": "POST",

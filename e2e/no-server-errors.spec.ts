@@ -39,6 +39,7 @@ const TARGETS: Target[] = [
   },
   { path: "admin/exports/jobs/[id]/download", kind: "route", query: ["compressed"] },
   { path: "admin/exports/jobs/[id]", kind: "route" },
+  { path: "admin/imports/upload", kind: "route", methods: ["POST"] },
   { path: "api/health", kind: "route" },
   {
     path: "api/mgmt/v2/[...path]",
