@@ -75,7 +75,7 @@ export interface paths {
         };
         /**
          * The change feed: consent events after a cursor
-         * @description In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one.
+         * @description In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one. With `wait`, a read that finds nothing after the cursor waits (up to 30 s) and answers as soon as an event is there: long polling without a busy loop.
          *
          *     Scope: `events:read`.
          */
@@ -1030,6 +1030,8 @@ export interface operations {
                 /** @description The last log index you have seen (`nextAfter`); -1 or absent: from the start */
                 after?: number;
                 limit?: number;
+                /** @description Long polling: when nothing is after the cursor, wait up to this many seconds (at most 30) and answer as soon as an event is; 0 answers at once */
+                wait?: number;
             };
             header?: never;
             path?: never;

@@ -188,7 +188,7 @@ export function createApiDocument() {
           operationId: "readChangeFeed",
           summary: "The change feed: consent events after a cursor",
           description:
-            "In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one.",
+            "In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one. With `wait`, a read that finds nothing after the cursor waits (up to 30 s) and answers as soon as an event is there: long polling without a busy loop.",
           requestParams: { query: changeFeedQuerySchema },
           responses: responses(
             { "200": { description: "The next events", content: json(changeFeedSchema) } },

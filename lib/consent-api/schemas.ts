@@ -220,6 +220,9 @@ export const peopleByPurposeSchema = z
   .meta({ id: "PeopleByPurpose" });
 export type PeopleByPurpose = z.output<typeof peopleByPurposeSchema>;
 
+/** The longest a change-feed read waits for a new event (long polling). */
+export const MAX_FEED_WAIT_SECONDS = 30;
+
 export const changeFeedQuerySchema = z.strictObject({
   after: z.coerce
     .number()
@@ -228,6 +231,15 @@ export const changeFeedQuerySchema = z.strictObject({
     .default(-1)
     .meta({ description: "The last log index you have seen (`nextAfter`); -1 or absent: from the start" }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_FEED_WAIT_SECONDS)
+    .default(0)
+    .meta({
+      description: `Long polling: when nothing is after the cursor, wait up to this many seconds (at most ${MAX_FEED_WAIT_SECONDS}) and answer as soon as an event is; 0 answers at once`,
+    }),
 });
 
 export const changeFeedSchema = z
