@@ -221,7 +221,7 @@ export const peopleByPurposeSchema = z
 export type PeopleByPurpose = z.output<typeof peopleByPurposeSchema>;
 
 /** The longest a change-feed read waits for a new event (long polling). */
-export const MAX_FEED_WAIT_SECONDS = 30;
+const MAX_FEED_WAIT_SECONDS = 30;
 
 export const changeFeedQuerySchema = z.strictObject({
   after: z.coerce
@@ -351,7 +351,7 @@ export const webhookEndpointsSchema = z
   .object({ endpoints: z.array(webhookEndpointSchema) })
   .meta({ id: "WebhookEndpoints" });
 
-export const webhookSecretSchema = z.string().nullable().meta({
+const webhookSecretSchema = z.string().nullable().meta({
   description:
     "The signing secret (`whsec_…`), shown in this answer only: the portal keeps it sealed. Null when the answer is the replay of an Idempotency-Key: the secret is never stored in the clear, so rotate it if the first answer was lost.",
   example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
