@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
-import { formatTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { Panel } from "@/components/panel";
 import { definePage } from "@/lib/http/define-page";
-import { readImportSummary } from "@/lib/imports/read-import-summary";
 import { LegacyImportForm } from "./legacy-import-form";
 
 export const metadata: Metadata = { title: "Legacy import" };
 
-export default definePage({ role: "admin", returnTo: "/admin/imports" }, async function ImportsPage() {
-  const summary = await readImportSummary();
-  return (
+export default definePage({ role: "admin", returnTo: "/admin/imports" }, function ImportsPage() {
+  // Nothing to read before the upload: the report comes from the upload's answer.
+  return Promise.resolve(
     <section className="space-y-6">
       <PageHeader
         title="Legacy import"
@@ -23,11 +21,6 @@ export default definePage({ role: "admin", returnTo: "/admin/imports" }, async f
           </>
         }
       />
-      <p className="text-slate-700" data-testid="import-summary">
-        {summary.events === 0
-          ? "Nothing imported yet."
-          : `The ledger holds ${summary.events} imported events for ${summary.people} people; the last import ran ${formatTime(summary.lastAt)}.`}
-      </p>
       <Panel
         id="upload"
         title="Upload an export"
@@ -37,6 +30,6 @@ export default definePage({ role: "admin", returnTo: "/admin/imports" }, async f
           <LegacyImportForm />
         </div>
       </Panel>
-    </section>
+    </section>,
   );
 });
