@@ -26,6 +26,8 @@ const ADDRESSES: Record<string, Access> = {
   "admin/exports/download": "admin",
   "admin/exports/jobs/[id]": "admin",
   "admin/exports/jobs/[id]/download": "admin",
+  "admin/imports": "admin",
+  "admin/imports/upload": "admin",
   "admin/policies": "admin",
   "admin/policies/drafts/[id]": "admin",
   "admin/policies/drafts/new": "admin",
@@ -44,12 +46,18 @@ const ADDRESSES: Record<string, Access> = {
   "api/v1/consent": "api-token",
   "api/v1/decisions": "api-token",
   "api/v1/events": "api-token",
+  "api/v1/imports/legacy-consents": "api-token",
   "api/v1/openapi.json": "public",
   "api/v1/policy-versions": "api-token",
   "api/v1/policy-versions/[id]": "api-token",
   "api/v1/purposes": "api-token",
   "api/v1/purposes/[purpose]/people": "api-token",
   "api/v1/receipts/[eventId]": "api-token",
+  "api/v1/webhooks": "api-token",
+  "api/v1/webhooks/[endpointId]": "api-token",
+  "api/v1/webhooks/[endpointId]/deliveries": "api-token",
+  "api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/replay": "api-token",
+  "api/v1/webhooks/[endpointId]/rotate-secret": "api-token",
   compliance: "compliance",
   "compliance/access-log": "compliance",
   "compliance/api-tokens": "compliance",
@@ -79,7 +87,13 @@ const ADDRESSES: Record<string, Access> = {
 };
 
 /** Routes without a GET, called with the method they take. */
-const METHODS: Record<string, string> = { "api/v1/decisions": "POST" };
+const METHODS: Record<string, string> = {
+  "admin/imports/upload": "POST",
+  "api/v1/decisions": "POST",
+  "api/v1/imports/legacy-consents": "POST",
+  "api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/replay": "POST",
+  "api/v1/webhooks/[endpointId]/rotate-secret": "POST",
+};
 
 /** Server actions, as `file#export`. */
 const ACTIONS: Record<string, Access> = {
@@ -219,6 +233,7 @@ test.describe("authorization matrix", () => {
     samples = {
       "[id]": "00000000-0000-4000-8000-000000000000",
       "[endpointId]": "00000000-0000-4000-8000-000000000000",
+      "[deliveryId]": "00000000-0000-4000-8000-000000000000",
       "[key]": "analytics",
       "[subjectId]": "00000000-0000-4000-8000-000000000000",
       "[eventId]": eventId!,

@@ -39,6 +39,7 @@ const TARGETS: Target[] = [
   },
   { path: "admin/exports/jobs/[id]/download", kind: "route", query: ["compressed"] },
   { path: "admin/exports/jobs/[id]", kind: "route" },
+  { path: "admin/imports/upload", kind: "route", methods: ["POST"] },
   { path: "api/health", kind: "route" },
   {
     path: "api/mgmt/v2/[...path]",
@@ -50,13 +51,24 @@ const TARGETS: Target[] = [
   { path: "api/receipts/jwks", kind: "route" },
   { path: "api/v1/consent", kind: "route", query: PERSON_QUERY, apiToken: true },
   { path: "api/v1/decisions", kind: "route", methods: ["POST"], apiToken: true },
-  { path: "api/v1/events", kind: "route", query: ["after", "limit"], apiToken: true },
+  { path: "api/v1/events", kind: "route", query: ["after", "limit", "wait"], apiToken: true },
+  { path: "api/v1/imports/legacy-consents", kind: "route", methods: ["POST"], apiToken: true },
   { path: "api/v1/openapi.json", kind: "route" },
   { path: "api/v1/policy-versions/[id]", kind: "route", apiToken: true },
   { path: "api/v1/policy-versions", kind: "route", query: ["kind"], apiToken: true },
   { path: "api/v1/purposes/[purpose]/people", kind: "route", query: ["status", "after", "limit"], apiToken: true },
   { path: "api/v1/purposes", kind: "route", apiToken: true },
   { path: "api/v1/receipts/[eventId]", kind: "route", apiToken: true },
+  { path: "api/v1/webhooks", kind: "route", methods: ["GET", "POST"], apiToken: true },
+  { path: "api/v1/webhooks/[endpointId]", kind: "route", methods: ["GET", "PATCH"], apiToken: true },
+  { path: "api/v1/webhooks/[endpointId]/deliveries", kind: "route", query: ["status", "limit"], apiToken: true },
+  {
+    path: "api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/replay",
+    kind: "route",
+    methods: ["POST"],
+    apiToken: true,
+  },
+  { path: "api/v1/webhooks/[endpointId]/rotate-secret", kind: "route", methods: ["POST"], apiToken: true },
   { path: "compliance/integrity/status", kind: "route" },
   { path: "compliance/subjects/[subjectId]/export", kind: "route" },
   { path: "compliance/subjects/[subjectId]/receipts/[eventId]", kind: "route" },
@@ -220,11 +232,11 @@ function send(path: string, method: string, headers: Record<string, string>, bod
   });
 }
 
-/** An Auth0 access token of an API client with every consent scope, registered as an admin does. */
+/** An Auth0 access token of an API client with every scope, registered as an admin does. */
 async function apiClientToken(admin: Page): Promise<string> {
   await admin.goto("/admin/api-clients");
   await admin.getByLabel("Name").fill(`fuzz ${Date.now().toString(36)}`);
-  for (const scope of ["consent:read", "consent:write", "events:read"]) {
+  for (const scope of ["consent:read", "consent:write", "consent:import", "events:read", "webhooks:manage"]) {
     await admin.getByRole("checkbox", { name: scope }).check();
   }
   await admin.getByRole("button", { name: "Register client" }).click();

@@ -151,6 +151,16 @@ const envSchema = z
       .enum(["true", "false"])
       .default("false")
       .transform((value) => value === "true"),
+    /**
+     * Days an API client's Idempotency-Key (and the answer stored with it) is kept (ADR 033); a
+     * retry after that runs again. At least a day: clients retry within minutes or hours.
+     */
+    API_IDEMPOTENCY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
+    /**
+     * Days a finished webhook delivery (delivered or given up) stays in the delivery log, where it
+     * can be read and replayed (ADR 034). Deliveries still being tried are never purged.
+     */
+    WEBHOOK_DELIVERY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
     ...keySourceShape,
   })
   .superRefine((config, context) => {

@@ -9,6 +9,10 @@ import { describe, expect, it } from "vitest";
 import { masterKeyId, wrappingKeyId } from "@/lib/crypto/wrapped-data-key";
 import { db } from "@/lib/db/client";
 import { openProfile } from "@/lib/subjects/subject-profile";
+import { registerWebhookEndpoint } from "@/lib/webhooks/register-webhook-endpoint";
+import { rotateWebhookSecret } from "@/lib/webhooks/rotate-webhook-secret";
+import { openWebhookSecret } from "@/lib/webhooks/webhook-secret";
+import { adminActor } from "@/test/actors";
 import { newSubject } from "@/test/consent-fixtures";
 import { switchToTestKeysFile } from "@/test/keys-file";
 import { TEST_ENV } from "@/test/test-env";
@@ -100,5 +104,53 @@ describe("npm run keys:rewrap", () => {
     expect(retire.output()).toContain("Previous master keys removed");
     expect(JSON.parse(readFileSync(keysFile, "utf8"))).toMatchObject({ LEDGER_PREVIOUS_MASTER_KEYS: [] });
     expect(await emails()).toEqual(expected);
+  });
+
+  it("rewraps webhook secrets too (the current one and the previous one of a rotation), so the old key can be retired", async () => {
+    const admin = adminActor("auth0|rewrap-admin");
+    const { endpoint, secret: first } = await registerWebhookEndpoint(
+      { url: "https://93.184.215.14/hooks", events: ["consent.granted"] },
+      admin,
+    );
+    const { secret: second } = await rotateWebhookSecret({ endpointId: endpoint.id, overlapHours: 24 }, admin);
+    const sealedBy = async () => {
+      const row = await db().webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+      return {
+        keys: [wrappingKeyId(row.secretSealed), wrappingKeyId(row.previousSecretSealed!)],
+        secrets: [
+          openWebhookSecret(endpoint.id, row.secretSealed),
+          openWebhookSecret(endpoint.id, row.previousSecretSealed!),
+        ],
+      };
+    };
+    const currentKeyId = () =>
+      masterKeyId(
+        Buffer.from(
+          (JSON.parse(readFileSync(keysFile, "utf8")) as { LEDGER_MASTER_KEY: string }).LEDGER_MASTER_KEY,
+          "hex",
+        ),
+      );
+    const oldKey = currentKeyId();
+    expect(await sealedBy()).toEqual({ keys: [oldKey, oldKey], secrets: [second, first] });
+
+    // A new rotation: subjects and webhook secrets move to the new key.
+    const run = rewrap([]);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain("Rewrapped 2 webhook secret(s) of 1 endpoint(s).");
+    const newKey = currentKeyId();
+    expect(newKey).not.toBe(oldKey);
+    expect(await sealedBy()).toEqual({ keys: [newKey, newKey], secrets: [second, first] });
+    const change = await db().adminChange.findFirst({ where: { action: "keys.rewrap_webhook_secrets" } });
+    expect(change).toMatchObject({
+      target: `LEDGER_MASTER_KEY ${newKey}`,
+      before: { [oldKey]: 2 },
+      after: { endpoints: 1, secrets: 2 },
+    });
+
+    // Retired: the secrets still open with the new key alone, and sign as before.
+    const retire = rewrap(["--retire-previous"]);
+    expect(await retire.exited).toBe(0);
+    expect(JSON.parse(readFileSync(keysFile, "utf8"))).toMatchObject({ LEDGER_PREVIOUS_MASTER_KEYS: [] });
+    expect((await sealedBy()).secrets).toEqual([second, first]);
   });
 });

@@ -11,6 +11,12 @@ import * as policyVersions from "@/app/api/v1/policy-versions/route";
 import * as people from "@/app/api/v1/purposes/[purpose]/people/route";
 import * as purposes from "@/app/api/v1/purposes/route";
 import * as receipt from "@/app/api/v1/receipts/[eventId]/route";
+import * as legacyImport from "@/app/api/v1/imports/legacy-consents/route";
+import * as webhookReplay from "@/app/api/v1/webhooks/[endpointId]/deliveries/[deliveryId]/replay/route";
+import * as webhookDeliveries from "@/app/api/v1/webhooks/[endpointId]/deliveries/route";
+import * as webhookRotate from "@/app/api/v1/webhooks/[endpointId]/rotate-secret/route";
+import * as webhook from "@/app/api/v1/webhooks/[endpointId]/route";
+import * as webhooks from "@/app/api/v1/webhooks/route";
 
 type Handler = (
   request: NextRequest,
@@ -27,6 +33,15 @@ const ROUTES: Array<{ pattern: RegExp; module: Record<string, unknown> }> = [
   { pattern: /^\/api\/v1\/receipts\/(?<eventId>[^/]+)$/, module: receipt },
   { pattern: /^\/api\/v1\/policy-versions$/, module: policyVersions },
   { pattern: /^\/api\/v1\/policy-versions\/(?<id>[^/]+)$/, module: policyVersion },
+  { pattern: /^\/api\/v1\/webhooks$/, module: webhooks },
+  { pattern: /^\/api\/v1\/webhooks\/(?<endpointId>[^/]+)$/, module: webhook },
+  { pattern: /^\/api\/v1\/webhooks\/(?<endpointId>[^/]+)\/rotate-secret$/, module: webhookRotate },
+  { pattern: /^\/api\/v1\/webhooks\/(?<endpointId>[^/]+)\/deliveries$/, module: webhookDeliveries },
+  {
+    pattern: /^\/api\/v1\/webhooks\/(?<endpointId>[^/]+)\/deliveries\/(?<deliveryId>[^/]+)\/replay$/,
+    module: webhookReplay,
+  },
+  { pattern: /^\/api\/v1\/imports\/legacy-consents$/, module: legacyImport },
 ];
 
 export const API_BASE_URL = "http://localhost:3999";

@@ -60,7 +60,8 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   ExportJobChunk: { table: ["SELECT", "INSERT", "DELETE"] },
   // The consent API (ADR 033).
   ApiClient: { table: ["SELECT", "INSERT"], update: ["revoked_at", "revoked_by"] },
-  ApiIdempotencyKey: { table: ["SELECT", "INSERT"], update: ["response", "status"] },
+  // Purged after API_IDEMPOTENCY_RETENTION_DAYS.
+  ApiIdempotencyKey: { table: ["SELECT", "INSERT", "DELETE"], update: ["response", "status"] },
   ApiExternalId: { table: ["SELECT", "INSERT", "DELETE"] },
   WebhookEndpoint: {
     table: ["SELECT", "INSERT"],
@@ -74,8 +75,9 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
       "secret_sealed",
     ],
   },
+  // Finished deliveries are purged after WEBHOOK_DELIVERY_RETENTION_DAYS.
   WebhookDelivery: {
-    table: ["SELECT", "INSERT"],
+    table: ["SELECT", "INSERT", "DELETE"],
     update: [
       "attempts",
       "delivered_at",

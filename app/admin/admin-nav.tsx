@@ -11,6 +11,7 @@ const LINKS = [
   { href: "/admin/roles", label: "Roles" },
   { href: "/admin/exports", label: "Exports" },
   { href: "/admin/auth0-export", label: "Auth0 export" },
+  { href: "/admin/imports", label: "Legacy import" },
   { href: "/admin/api-clients", label: "API clients" },
   { href: "/admin/webhooks", label: "Webhooks" },
 ] as const;

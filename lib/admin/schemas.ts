@@ -139,6 +139,14 @@ export const adminChangeSchema = z.discriminatedUnion("action", [
     before: z.record(z.string(), z.number().int()),
     after: z.object({ subjects: z.number().int(), firstSubjectId: z.uuid(), lastSubjectId: z.uuid() }),
   }),
+  z.strictObject({
+    action: z.literal("keys.rewrap_webhook_secrets"),
+    /** The master key the endpoints' secrets are sealed by now. */
+    target: z.string(),
+    /** How many secrets (current and previous) each older key sealed. */
+    before: z.record(z.string(), z.number().int()),
+    after: z.object({ endpoints: z.number().int(), secrets: z.number().int() }),
+  }),
 ]);
 export type AdminChangeEntry = z.input<typeof adminChangeSchema>;
 export type AdminChangeAction = AdminChangeEntry["action"];

@@ -75,7 +75,7 @@ export interface paths {
         };
         /**
          * The change feed: consent events after a cursor
-         * @description In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one.
+         * @description In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one. With `wait`, a read that finds nothing after the cursor waits (up to 30 s) and answers as soon as an event is there: long polling without a busy loop.
          *
          *     Scope: `events:read`.
          */
@@ -170,6 +170,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The webhook endpoints, newest first
+         * @description Every endpoint (registered by admins or clients), with its deliveries waiting and given up.
+         *
+         *     Scope: `webhooks:manage`.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Deliveries are signed per Standard Webhooks with the secret in this answer (shown once), retried for 3 days and sent in order per person. An endpoint whose every delivery failed for 24 hours is disabled.
+         *
+         *     Scope: `webhooks:manage`.
+         */
+        post: operations["registerWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint
+         * @description Scope: `webhooks:manage`.
+         */
+        get: operations["readWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Disable or enable a webhook endpoint
+         * @description Disabled, it gets nothing new and its waiting deliveries wait; enabled again, they resume in order. Events recorded meanwhile are not queued: catch up from the change feed.
+         *
+         *     Scope: `webhooks:manage`.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an endpoint a new secret, the old one signing beside it for a while
+         * @description During the overlap every delivery carries two signatures (old and new secret), so the receiver switches when it likes.
+         *
+         *     Scope: `webhooks:manage`.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's delivery log, newest first
+         * @description Scope: `webhooks:manage`.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{endpointId}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description A new delivery at the end of the endpoint's queue with the same message (the same `webhook-id`, so a receiver can drop a duplicate). Not for a delivery still being tried.
+         *
+         *     Scope: `webhooks:manage`.
+         */
+        post: operations["replayWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/legacy-consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import legacy consent: an Auth0 users export (NDJSON)
+         * @description One Auth0 user per line, with `user_metadata.consent` (`given`, `date`, `text_details`) or the portal's own `consent`; each becomes ledger events with method `migration`, the original date as client time and `text_details` in the reason. Streamed line by line; bad lines are reported with their number and reason and do not stop the import. Resumable: sending the same file again appends nothing twice (lines already imported are counted in `alreadyImported`), so after a cut-off upload send it again, or send a large export in parts. At most 100 MB per request.
+         *
+         *     Scope: `consent:import`.
+         */
+        post: operations["importLegacyConsents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -233,6 +373,31 @@ export interface components {
              * @example crm-000123
              */
             externalId?: string;
+        };
+        RegisterWebhookRequest: {
+            /**
+             * @description Where deliveries are POSTed: http(s), public addresses only
+             * @example https://crm.example.com/hooks/consent
+             */
+            url: string;
+            /** @description The events to deliver */
+            events: ("consent.granted" | "consent.withdrawn" | "subject.erased" | "policy.published")[];
+            /**
+             * @description A note for admins
+             * @default
+             */
+            description?: string;
+        };
+        UpdateWebhookRequest: {
+            /** @description false: nothing more is queued for it and what is queued waits; true: the waiting deliveries resume in order */
+            enabled: boolean;
+            /** @description Why it is disabled (shown to admins) */
+            reason?: string;
+        };
+        /** @description `overlapHours` (default 24, at most 168): how long the previous secret keeps signing beside the new one; 0 ends it at once (after a leak). */
+        RotateWebhookSecretRequest: {
+            /** @default 24 */
+            overlapHours?: number;
         };
         DecisionResult: {
             /** Format: uuid */
@@ -504,6 +669,118 @@ export interface components {
             current: boolean;
             text: string;
         };
+        WebhookEndpoints: {
+            endpoints: components["schemas"]["WebhookEndpoint"][];
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            events: ("consent.granted" | "consent.withdrawn" | "subject.erased" | "policy.published")[];
+            /**
+             * Format: date-time
+             * @example 2026-11-27T10:00:00.000Z
+             */
+            createdAt: string;
+            enabled: boolean;
+            disabledAt: string | null;
+            /** @description Why it was disabled: by whom, or after 24 hours of failures with the last error */
+            disabledReason: string | null;
+            /** @description Start of the current run of failed deliveries */
+            failingSince: string | null;
+            consecutiveFailures: number;
+            /** @description During a rotation: until when the previous secret signs too */
+            previousSecretExpiresAt: string | null;
+            /** @description Deliveries waiting */
+            pending: number;
+            /** @description Deliveries given up (replayable) */
+            failed: number;
+        };
+        RegisteredWebhook: {
+            endpoint: components["schemas"]["WebhookEndpoint"];
+            /**
+             * @description The signing secret (`whsec_…`), shown in this answer only: the portal keeps it sealed. Null when the answer is the replay of an Idempotency-Key: the secret is never stored in the clear, so rotate it if the first answer was lost.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string | null;
+        };
+        RotatedWebhookSecret: {
+            /**
+             * @description The signing secret (`whsec_…`), shown in this answer only: the portal keeps it sealed. Null when the answer is the replay of an Idempotency-Key: the secret is never stored in the clear, so rotate it if the first answer was lost.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string | null;
+            /**
+             * Format: date-time
+             * @description Until then, deliveries carry both signatures
+             * @example 2026-11-27T10:00:00.000Z
+             */
+            previousSecretExpiresAt: string;
+        };
+        WebhookDeliveries: {
+            /** @description Newest first */
+            deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** @description The `webhook-id` header; a replay keeps it */
+            messageId: string;
+            /**
+             * @description An event an endpoint can receive
+             * @enum {string}
+             */
+            eventType: "consent.granted" | "consent.withdrawn" | "subject.erased" | "policy.published";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T10:00:00.000Z
+             */
+            nextAttemptAt: string;
+            lastAttemptAt: string | null;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-27T10:00:00.000Z
+             */
+            createdAt: string;
+            deliveredAt: string | null;
+            /** @description The delivery this one sends again */
+            replayOf: string | null;
+        };
+        ReplayedWebhookDelivery: {
+            delivery: components["schemas"]["WebhookDelivery"];
+        };
+        LegacyImportReport: {
+            /** @description Non-blank lines read */
+            lines: number;
+            /** @description Lines whose decisions were recorded now */
+            imported: number;
+            /** @description Ledger events appended */
+            events: number;
+            /** @description Lines an earlier upload recorded (same user and date): nothing appended again */
+            alreadyImported: number;
+            /** @description Valid lines with nothing to record: no consent, a flagged account, or newer decisions */
+            skipped: {
+                /** @description 1-based line number in the upload */
+                line: number;
+                reason: string;
+            }[];
+            /** @description Lines that could not be read or recorded, with why */
+            rejected: {
+                /** @description 1-based line number in the upload */
+                line: number;
+                reason: string;
+            }[];
+            /** @description The notes were cut off (the counts stay exact) */
+            truncated: boolean;
+            skippedCount: number;
+            rejectedCount: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -753,6 +1030,8 @@ export interface operations {
                 /** @description The last log index you have seen (`nextAfter`); -1 or absent: from the start */
                 after?: number;
                 limit?: number;
+                /** @description Long polling: when nothing is after the cursor, wait up to this many seconds (at most 30) and answer as soon as an event is; 0 answers at once */
+                wait?: number;
             };
             header?: never;
             path?: never;
@@ -974,6 +1253,482 @@ export interface operations {
             };
             /** @description No such policy version */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Endpoints */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoints"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered (or the replay of that answer, with `secret` null) */
+            201: {
+                headers: {
+                    /** @description Sent when this is the stored first answer */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisteredWebhook"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body broke a rule (a private address…) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    readWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint now */
+            200: {
+                headers: {
+                    /** @description Sent when this is the stored first answer */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body broke a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description The new secret (null in a replayed answer) */
+            200: {
+                headers: {
+                    /** @description Sent when this is the stored first answer */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with another body */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body broke a rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "failed";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            /** @description The query is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replayWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                endpointId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description Sent when this is the stored first answer */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayedWebhookDelivery"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such delivery for this endpoint */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The delivery is still being tried, or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importLegacyConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            /** @description What was imported, skipped and rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegacyImportReport"];
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The upload is over 100 MB: send it in parts */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

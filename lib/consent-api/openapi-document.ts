@@ -23,6 +23,19 @@ import {
   receiptPathSchema,
   receiptSchema,
   recordDecisionsSchema,
+  registeredWebhookSchema,
+  registerWebhookRequestSchema,
+  legacyImportReportSchema,
+  rotatedWebhookSecretSchema,
+  rotateWebhookSecretRequestSchema,
+  updateWebhookRequestSchema,
+  webhookDeliveriesQuerySchema,
+  webhookDeliveriesSchema,
+  webhookDeliveryPathSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+  webhookEndpointsSchema,
+  webhookPathSchema,
 } from "./schemas";
 
 /** Every problem code an API answer can carry, with what it means (listed on /api/docs). */
@@ -32,13 +45,13 @@ export const PROBLEM_CODES: Record<string, string> = {
   insufficient_scope: "The access token lacks the scope the call needs (403).",
   bad_request: "The query or the JSON is malformed (400).",
   validation_failed: "An input broke a rule; `issues` names each field and the reason (422).",
-  not_found: "The person, purpose or policy version does not exist (404).",
+  not_found: "The person, purpose, policy version, webhook endpoint or delivery does not exist (404).",
   idempotency_conflict: "The Idempotency-Key was used before with a different request (409).",
   policy_outdated: "A newer policy version was published since the one shown: show it and ask again (409).",
   conflict:
-    "The external id is linked to someone else, the person to another id of yours, or a decision does not match the transparency log (409).",
+    "The external id is linked to someone else, the person to another id of yours, a decision does not match the transparency log, or a webhook delivery to replay is still being tried (409).",
   subject_erased: "The person's data was erased: nothing can be read or recorded (410).",
-  payload_too_large: "The body is over 100 kB (413).",
+  payload_too_large: "The body is over 100 kB, or an import over 100 MB (413).",
   upstream_unavailable: "Auth0 could not be reached to check a token or find a user; retry later (503).",
   internal: "Something went wrong on the portal's side (500).",
 };
@@ -62,6 +75,14 @@ function responses(success: ZodOpenApiResponsesObject, extra: Record<string, str
 }
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });
+
+const idempotencyHeader = z.object({ "Idempotency-Key": idempotencyKeySchema.optional() });
+const replayedHeader = z.object({
+  "Idempotent-Replayed": z
+    .literal("true")
+    .optional()
+    .meta({ description: "Sent when this is the stored first answer" }),
+});
 
 function operation(scope: ApiScope, definition: ZodOpenApiOperationObject): ZodOpenApiOperationObject {
   return {
@@ -167,7 +188,7 @@ export function createApiDocument() {
           operationId: "readChangeFeed",
           summary: "The change feed: consent events after a cursor",
           description:
-            "In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one.",
+            "In the transparency log's order: events appear once the log has integrated them (about a second), never out of order, so `nextAfter` never skips one. With `wait`, a read that finds nothing after the cursor waits (up to 30 s) and answers as soon as an event is there: long polling without a busy loop.",
           requestParams: { query: changeFeedQuerySchema },
           responses: responses(
             { "200": { description: "The next events", content: json(changeFeedSchema) } },
@@ -211,6 +232,143 @@ export function createApiDocument() {
           responses: responses(
             { "200": { description: "The version", content: json(policyVersionSchema) } },
             { "404": "No such policy version" },
+          ),
+        }),
+      },
+      "/api/v1/webhooks": {
+        get: operation("webhooks:manage", {
+          operationId: "listWebhookEndpoints",
+          summary: "The webhook endpoints, newest first",
+          description: "Every endpoint (registered by admins or clients), with its deliveries waiting and given up.",
+          responses: responses({ "200": { description: "Endpoints", content: json(webhookEndpointsSchema) } }),
+        }),
+        post: operation("webhooks:manage", {
+          operationId: "registerWebhookEndpoint",
+          summary: "Register a webhook endpoint",
+          description:
+            "Deliveries are signed per Standard Webhooks with the secret in this answer (shown once), retried for 3 days and sent in order per person. An endpoint whose every delivery failed for 24 hours is disabled.",
+          requestParams: { header: idempotencyHeader },
+          requestBody: { required: true, content: json(registerWebhookRequestSchema) },
+          responses: responses(
+            {
+              "201": {
+                description: "Registered (or the replay of that answer, with `secret` null)",
+                headers: replayedHeader,
+                content: json(registeredWebhookSchema),
+              },
+            },
+            { "409": "Idempotency-Key reused with another body", "422": "The body broke a rule (a private address…)" },
+          ),
+        }),
+      },
+      "/api/v1/webhooks/{endpointId}": {
+        get: operation("webhooks:manage", {
+          operationId: "readWebhookEndpoint",
+          summary: "One webhook endpoint",
+          requestParams: { path: webhookPathSchema },
+          responses: responses(
+            { "200": { description: "The endpoint", content: json(webhookEndpointSchema) } },
+            { "404": "No such endpoint" },
+          ),
+        }),
+        patch: operation("webhooks:manage", {
+          operationId: "updateWebhookEndpoint",
+          summary: "Disable or enable a webhook endpoint",
+          description:
+            "Disabled, it gets nothing new and its waiting deliveries wait; enabled again, they resume in order. Events recorded meanwhile are not queued: catch up from the change feed.",
+          requestParams: { path: webhookPathSchema, header: idempotencyHeader },
+          requestBody: { required: true, content: json(updateWebhookRequestSchema) },
+          responses: responses(
+            {
+              "200": { description: "The endpoint now", headers: replayedHeader, content: json(webhookEndpointSchema) },
+            },
+            {
+              "404": "No such endpoint",
+              "409": "Idempotency-Key reused with another body",
+              "422": "The body broke a rule",
+            },
+          ),
+        }),
+      },
+      "/api/v1/webhooks/{endpointId}/rotate-secret": {
+        post: operation("webhooks:manage", {
+          operationId: "rotateWebhookSecret",
+          summary: "Give an endpoint a new secret, the old one signing beside it for a while",
+          description:
+            "During the overlap every delivery carries two signatures (old and new secret), so the receiver switches when it likes.",
+          requestParams: { path: webhookPathSchema, header: idempotencyHeader },
+          requestBody: { required: true, content: json(rotateWebhookSecretRequestSchema) },
+          responses: responses(
+            {
+              "200": {
+                description: "The new secret (null in a replayed answer)",
+                headers: replayedHeader,
+                content: json(rotatedWebhookSecretSchema),
+              },
+            },
+            {
+              "404": "No such endpoint",
+              "409": "Idempotency-Key reused with another body",
+              "422": "The body broke a rule",
+            },
+          ),
+        }),
+      },
+      "/api/v1/webhooks/{endpointId}/deliveries": {
+        get: operation("webhooks:manage", {
+          operationId: "listWebhookDeliveries",
+          summary: "An endpoint's delivery log, newest first",
+          requestParams: { path: webhookPathSchema, query: webhookDeliveriesQuerySchema },
+          responses: responses(
+            { "200": { description: "Deliveries", content: json(webhookDeliveriesSchema) } },
+            { "400": "The query is not valid", "404": "No such endpoint" },
+          ),
+        }),
+      },
+      "/api/v1/webhooks/{endpointId}/deliveries/{deliveryId}/replay": {
+        post: operation("webhooks:manage", {
+          operationId: "replayWebhookDelivery",
+          summary: "Send a delivery again",
+          description:
+            "A new delivery at the end of the endpoint's queue with the same message (the same `webhook-id`, so a receiver can drop a duplicate). Not for a delivery still being tried.",
+          requestParams: { path: webhookDeliveryPathSchema, header: idempotencyHeader },
+          responses: responses(
+            {
+              "202": {
+                description: "Queued",
+                headers: replayedHeader,
+                content: json(z.object({ delivery: webhookDeliverySchema }).meta({ id: "ReplayedWebhookDelivery" })),
+              },
+            },
+            {
+              "404": "No such delivery for this endpoint",
+              "409": "The delivery is still being tried, or the Idempotency-Key was used for another request",
+            },
+          ),
+        }),
+      },
+      "/api/v1/imports/legacy-consents": {
+        post: operation("consent:import", {
+          operationId: "importLegacyConsents",
+          summary: "Import legacy consent: an Auth0 users export (NDJSON)",
+          description:
+            "One Auth0 user per line, with `user_metadata.consent` (`given`, `date`, `text_details`) or the portal's own `consent`; each becomes ledger events with method `migration`, the original date as client time and `text_details` in the reason. Streamed line by line; bad lines are reported with their number and reason and do not stop the import. Resumable: sending the same file again appends nothing twice (lines already imported are counted in `alreadyImported`), so after a cut-off upload send it again, or send a large export in parts. At most 100 MB per request.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/x-ndjson": {
+                schema: z.string().meta({ description: "One JSON object (an Auth0 user) per line" }),
+              },
+            },
+          },
+          responses: responses(
+            {
+              "200": {
+                description: "What was imported, skipped and rejected",
+                content: json(legacyImportReportSchema),
+              },
+            },
+            { "413": "The upload is over 100 MB: send it in parts" },
           ),
         }),
       },

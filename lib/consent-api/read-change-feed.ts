@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { readWithAccessLog } from "@/lib/compliance/read-with-access-log";
 import { parseInput } from "@/lib/errors";
 import { toApiEvent } from "./api-event";
+import { waitForConsentEventAfter } from "./change-feed-waiters";
 import { changeFeedQuerySchema, type ChangeFeed } from "./schemas";
 
 /**
@@ -10,13 +11,18 @@ import { changeFeedQuerySchema, type ChangeFeed } from "./schemas";
  * index: the one sequencer hands out indexes in the order it integrates committed rows, so a
  * reader that has seen index n has seen every event before it, which a sequence drawn at insert
  * time cannot promise (a lower number can commit later). Events appear once integrated (the
- * sequencer's interval, ~1 s).
+ * sequencer's interval, ~1 s). With `wait`, a read with nothing new waits for the next event
+ * (long polling) instead of answering an empty page.
  */
 export async function readChangeFeed(
-  input: { after?: number | string; limit?: number | string },
+  input: { after?: number | string; limit?: number | string; wait?: number | string },
   actor: Actor,
+  options: { signal?: AbortSignal } = {},
 ): Promise<ChangeFeed> {
-  const { after, limit } = parseInput(changeFeedQuerySchema, input);
+  const { after, limit, wait } = parseInput(changeFeedQuerySchema, input);
+  // Long polling: nothing after the cursor yet, so wait (bounded) until the log has something;
+  // then read as usual. The read and its access-log row come once, after the wait.
+  if (wait > 0) await waitForConsentEventAfter(after, wait * 1000, options.signal);
   return readWithAccessLog(
     actor,
     async (tx) => {
@@ -41,6 +47,9 @@ export async function readChangeFeed(
         hasMore: leaves.length > limit,
       };
     },
-    (result) => ({ action: "api.events.read", detail: { after, count: result.events.length } }),
+    (result) => ({
+      action: "api.events.read",
+      detail: { after, count: result.events.length, ...(wait ? { wait } : {}) },
+    }),
   );
 }

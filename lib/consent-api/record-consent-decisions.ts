@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
@@ -11,10 +10,8 @@ import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import { issueConsentReceipt } from "@/lib/receipts/issue-consent-receipt";
 import { toApiEvent } from "./api-event";
 import { ensurePersonForWrite, findPerson, linkExternalId } from "./resolve-person";
-import { idempotencyKeySchema, recordDecisionsSchema, type DecisionResult, type RecordDecisionsInput } from "./schemas";
-
-// As a header: a bad key is reported under the header's name.
-const idempotencyHeaderSchema = z.object({ "Idempotency-Key": idempotencyKeySchema });
+import { claimIdempotencyKey, parseIdempotencyKey, storeIdempotentAnswer, type StoredAnswer } from "./api-idempotency";
+import { recordDecisionsSchema, type DecisionResult, type RecordDecisionsInput } from "./schemas";
 
 export interface RecordDecisionsRequest {
   body: RecordDecisionsInput;
@@ -50,18 +47,13 @@ export async function recordConsentDecisions(
 ): Promise<ApiAnswer<DecisionResult>> {
   if (actor.kind !== "api_client") throw new AppError("forbidden", "Only API clients record decisions here.");
   const input = parseInput(recordDecisionsSchema, request.body);
-  const key =
-    request.idempotencyKey === undefined
-      ? undefined
-      : parseInput(idempotencyHeaderSchema, { "Idempotency-Key": request.idempotencyKey })["Idempotency-Key"];
+  const key = parseIdempotencyKey(request.idempotencyKey);
   await ensurePersonForWrite(input.person);
 
   return inTransaction(tx, async (tx) => {
     if (key !== undefined) {
-      const claimed = await tx.$executeRaw`
-        INSERT INTO "ApiIdempotencyKey" (client_id, key, request_sha256)
-        VALUES (${actor.id}, ${key}, ${request.requestSha256}) ON CONFLICT DO NOTHING`;
-      if (claimed === 0) return replay(actor, key, request.requestSha256, tx);
+      const stored = await claimIdempotencyKey(actor, key, request.requestSha256, tx);
+      if (stored) return replay(actor, key, stored, tx);
     }
     const subject = await findPerson(input.person, actor, tx);
     if (subject.erasedAt)
@@ -158,29 +150,14 @@ export async function recordConsentDecisions(
       actor,
       tx,
     );
-    if (key !== undefined) {
-      await tx.apiIdempotencyKey.update({
-        where: { clientId_key: { clientId: actor.id, key } },
-        data: { status, response: JSON.stringify(body) },
-      });
-    }
+    if (key !== undefined) await storeIdempotentAnswer(actor, key, { status, body }, tx);
     return { status, body, replayed: false };
   });
 }
 
-/** The first answer to this key, if the request is the same; logged like every call. */
-async function replay(actor: Actor, key: string, requestSha256: string, tx: Tx): Promise<ApiAnswer<DecisionResult>> {
-  const stored = await tx.apiIdempotencyKey.findUnique({ where: { clientId_key: { clientId: actor.id, key } } });
-  if (!stored || stored.status === null || stored.response === null) {
-    // Only possible if the row was claimed and committed without an answer, which the claim's transaction never does.
-    throw new Error("idempotency row without an answer");
-  }
-  if (stored.requestSha256 !== requestSha256) {
-    throw new AppError("idempotency_conflict", "This Idempotency-Key was already used for a different request.", {
-      field: "Idempotency-Key",
-    });
-  }
-  const body = JSON.parse(stored.response) as DecisionResult;
+/** The first answer to this key; logged like every call. */
+async function replay(actor: Actor, key: string, stored: StoredAnswer, tx: Tx): Promise<ApiAnswer<DecisionResult>> {
+  const body = stored.body as DecisionResult;
   await appendAccessLog(
     { action: "api.consent.write", subjectId: body.subjectId, detail: { idempotencyKey: key, replayed: true } },
     actor,

@@ -4,6 +4,7 @@
 import "zod-openapi";
 import { z } from "zod";
 import { policyKindSchema, purposeKeySchema } from "@/lib/policies/schemas";
+import { registerWebhookEndpointSchema, rotateWebhookSecretSchema, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/schemas";
 
 const sha256Hex = z
   .string()
@@ -219,6 +220,9 @@ export const peopleByPurposeSchema = z
   .meta({ id: "PeopleByPurpose" });
 export type PeopleByPurpose = z.output<typeof peopleByPurposeSchema>;
 
+/** The longest a change-feed read waits for a new event (long polling). */
+const MAX_FEED_WAIT_SECONDS = 30;
+
 export const changeFeedQuerySchema = z.strictObject({
   after: z.coerce
     .number()
@@ -227,6 +231,15 @@ export const changeFeedQuerySchema = z.strictObject({
     .default(-1)
     .meta({ description: "The last log index you have seen (`nextAfter`); -1 or absent: from the start" }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_FEED_WAIT_SECONDS)
+    .default(0)
+    .meta({
+      description: `Long polling: when nothing is after the cursor, wait up to this many seconds (at most ${MAX_FEED_WAIT_SECONDS}) and answer as soon as an event is; 0 answers at once`,
+    }),
 });
 
 export const changeFeedSchema = z
@@ -293,3 +306,139 @@ export const problemSchema = z
     issues: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details" });
+
+// --- Webhooks (scope webhooks:manage, ADR 034) ------------------------------------------------------
+
+const webhookEventType = z.enum(WEBHOOK_EVENT_TYPES).meta({ description: "An event an endpoint can receive" });
+
+export const registerWebhookRequestSchema = registerWebhookEndpointSchema
+  .extend({
+    url: registerWebhookEndpointSchema.shape.url.meta({
+      description: "Where deliveries are POSTed: http(s), public addresses only",
+      example: "https://crm.example.com/hooks/consent",
+    }),
+    events: registerWebhookEndpointSchema.shape.events.meta({ description: "The events to deliver" }),
+    description: registerWebhookEndpointSchema.shape.description.meta({ description: "A note for admins" }),
+  })
+  .meta({ id: "RegisterWebhookRequest" });
+export type RegisterWebhookRequest = z.input<typeof registerWebhookRequestSchema>;
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.uuid(),
+    url: z.string(),
+    description: z.string(),
+    events: z.array(webhookEventType),
+    createdAt: dateTime,
+    enabled: z.boolean(),
+    disabledAt: dateTime.nullable(),
+    disabledReason: z
+      .string()
+      .nullable()
+      .meta({ description: "Why it was disabled: by whom, or after 24 hours of failures with the last error" }),
+    failingSince: dateTime.nullable().meta({ description: "Start of the current run of failed deliveries" }),
+    consecutiveFailures: z.int(),
+    previousSecretExpiresAt: dateTime
+      .nullable()
+      .meta({ description: "During a rotation: until when the previous secret signs too" }),
+    pending: z.int().meta({ description: "Deliveries waiting" }),
+    failed: z.int().meta({ description: "Deliveries given up (replayable)" }),
+  })
+  .meta({ id: "WebhookEndpoint" });
+export type ApiWebhookEndpoint = z.output<typeof webhookEndpointSchema>;
+
+export const webhookEndpointsSchema = z
+  .object({ endpoints: z.array(webhookEndpointSchema) })
+  .meta({ id: "WebhookEndpoints" });
+
+const webhookSecretSchema = z.string().nullable().meta({
+  description:
+    "The signing secret (`whsec_…`), shown in this answer only: the portal keeps it sealed. Null when the answer is the replay of an Idempotency-Key: the secret is never stored in the clear, so rotate it if the first answer was lost.",
+  example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+});
+
+export const registeredWebhookSchema = z
+  .object({ endpoint: webhookEndpointSchema, secret: webhookSecretSchema })
+  .meta({ id: "RegisteredWebhook" });
+export type RegisteredWebhook = z.output<typeof registeredWebhookSchema>;
+
+export const webhookPathSchema = z.object({ endpointId: z.uuid() });
+export const webhookDeliveryPathSchema = z.object({ endpointId: z.uuid(), deliveryId: z.uuid() });
+
+export const updateWebhookRequestSchema = z
+  .strictObject({
+    enabled: z.boolean().meta({
+      description:
+        "false: nothing more is queued for it and what is queued waits; true: the waiting deliveries resume in order",
+    }),
+    reason: z.string().trim().min(1).max(500).optional().meta({ description: "Why it is disabled (shown to admins)" }),
+  })
+  .meta({ id: "UpdateWebhookRequest" });
+
+export const rotateWebhookSecretRequestSchema = z
+  .strictObject({ overlapHours: rotateWebhookSecretSchema.shape.overlapHours })
+  .meta({
+    id: "RotateWebhookSecretRequest",
+    description:
+      "`overlapHours` (default 24, at most 168): how long the previous secret keeps signing beside the new one; 0 ends it at once (after a leak).",
+  });
+
+export const rotatedWebhookSecretSchema = z
+  .object({
+    secret: webhookSecretSchema,
+    previousSecretExpiresAt: dateTime.meta({ description: "Until then, deliveries carry both signatures" }),
+  })
+  .meta({ id: "RotatedWebhookSecret" });
+export type RotatedWebhookSecret = z.output<typeof rotatedWebhookSecretSchema>;
+
+export const webhookDeliveriesQuerySchema = z.strictObject({
+  status: z.enum(["pending", "delivered", "failed"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const webhookDeliverySchema = z
+  .object({
+    id: z.uuid(),
+    messageId: z.string().meta({ description: "The `webhook-id` header; a replay keeps it" }),
+    eventType: webhookEventType,
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.int(),
+    nextAttemptAt: dateTime,
+    lastAttemptAt: dateTime.nullable(),
+    lastStatusCode: z.int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: dateTime,
+    deliveredAt: dateTime.nullable(),
+    replayOf: z.uuid().nullable().meta({ description: "The delivery this one sends again" }),
+  })
+  .meta({ id: "WebhookDelivery" });
+export type ApiWebhookDelivery = z.output<typeof webhookDeliverySchema>;
+
+export const webhookDeliveriesSchema = z
+  .object({ deliveries: z.array(webhookDeliverySchema).meta({ description: "Newest first" }) })
+  .meta({ id: "WebhookDeliveries" });
+
+// --- Legacy import (scope consent:import, ADR 034) ---------------------------------------------------
+
+const importLineNote = z.object({
+  line: z.int().meta({ description: "1-based line number in the upload" }),
+  reason: z.string(),
+});
+
+export const legacyImportReportSchema = z
+  .object({
+    lines: z.int().meta({ description: "Non-blank lines read" }),
+    imported: z.int().meta({ description: "Lines whose decisions were recorded now" }),
+    events: z.int().meta({ description: "Ledger events appended" }),
+    alreadyImported: z
+      .int()
+      .meta({ description: "Lines an earlier upload recorded (same user and date): nothing appended again" }),
+    skipped: z.array(importLineNote).meta({
+      description: "Valid lines with nothing to record: no consent, a flagged account, or newer decisions",
+    }),
+    rejected: z.array(importLineNote).meta({ description: "Lines that could not be read or recorded, with why" }),
+    truncated: z.boolean().meta({ description: "The notes were cut off (the counts stay exact)" }),
+    skippedCount: z.int(),
+    rejectedCount: z.int(),
+  })
+  .meta({ id: "LegacyImportReport" });

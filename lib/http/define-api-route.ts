@@ -1,14 +1,16 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { NextRequest } from "next/server";
+import { NextResponse, type NextRequest } from "next/server";
 import type { z } from "zod";
 import type { Actor } from "@/lib/auth/actor";
 import { authenticateApiClient } from "@/lib/auth/api-access-token";
 import type { ApiScope } from "@/lib/auth/api-scopes";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
 import { renderThrown } from "./error-response";
 import { readJsonBody } from "./request-body";
+import { apiSecurityHeaders } from "./security-headers";
 import { fieldIssues } from "./validation";
 
 /** An API write names a few people and purposes; nothing legitimate comes near this. */
@@ -23,6 +25,11 @@ interface ApiRouteOptions<P, Q, B> {
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * For a path proxy.ts does not run for (a streamed upload: see its matcher): the wrapper puts
+   * the security headers on every answer, errors included.
+   */
+  securityHeaders?: boolean;
 }
 
 export interface ApiRouteInput<P, Q, B> {
@@ -47,7 +54,7 @@ export function defineApiRoute<
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
 >(options: ApiRouteOptions<P, Q, B>, handler: (input: ApiRouteInput<P, Q, B>) => Promise<Response>) {
-  return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
+  const route = async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const actor = await authenticateApiClient(request.headers.get("authorization"));
       const scopes = actor.via.type === "access_token" ? actor.via.scopes : [];
@@ -86,10 +93,26 @@ export function defineApiRoute<
       return renderThrown("problem", error, request.nextUrl.pathname);
     }
   };
+  if (!options.securityHeaders) return route;
+  return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
+    const response = await route(request, context);
+    for (const [name, value] of Object.entries(apiSecurityHeaders(env().APP_BASE_URL))) {
+      response.headers.set(name, value);
+    }
+    return response;
+  };
 }
 
 /** A 400 or 422 that names each field and reason (the first one also as `field`). */
 function invalid(code: "bad_request" | "validation_failed", message: string, error: z.ZodError): AppError {
   const issues = fieldIssues(error);
   return new AppError(code, message, { field: issues[0]?.field, issues });
+}
+
+/** A write's answer: `Idempotent-Replayed: true` when it is the stored first answer to the key. */
+export function apiWriteResponse(answer: { status: number; body: unknown; replayed: boolean }): Response {
+  return NextResponse.json(answer.body, {
+    status: answer.status,
+    headers: { "cache-control": "no-store", ...(answer.replayed ? { "idempotent-replayed": "true" } : {}) },
+  });
 }

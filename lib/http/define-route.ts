@@ -5,8 +5,10 @@ import type { Actor } from "@/lib/auth/actor";
 import { checkSession } from "@/lib/auth/viewer";
 import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
 import { renderThrown } from "./error-response";
 import { readJsonBody } from "./request-body";
+import { apiSecurityHeaders } from "./security-headers";
 import { fieldIssues } from "./validation";
 
 /** The portal's own JSON bodies are small forms of data; nothing it takes comes near this. */
@@ -21,6 +23,8 @@ interface RouteOptions<P, Q, B> {
   params?: P;
   query?: Q;
   body?: B;
+  /** For a path proxy.ts does not run for (a streamed upload): the security headers on every answer. */
+  securityHeaders?: boolean;
 }
 
 export interface RouteInput<P, Q, B> {
@@ -41,7 +45,7 @@ export function defineRoute<
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
 >(options: RouteOptions<P, Q, B>, handler: (input: RouteInput<P, Q, B>) => Promise<Response>) {
-  return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
+  const route = async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
     try {
       const check = await checkSession(options.role);
       if (!check.ok && check.reason === "signed_out") throw new AppError("unauthorized", "Sign in first.");
@@ -71,6 +75,14 @@ export function defineRoute<
     } catch (error) {
       return renderThrown("portal", error, request.nextUrl.pathname);
     }
+  };
+  if (!options.securityHeaders) return route;
+  return async (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => {
+    const response = await route(request, context);
+    for (const [name, value] of Object.entries(apiSecurityHeaders(env().APP_BASE_URL))) {
+      response.headers.set(name, value);
+    }
+    return response;
   };
 }
 

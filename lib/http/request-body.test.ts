@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { endlessBody } from "@/test/endless-body";
-import { MAX_JSON_DEPTH, parseJsonText, readBodyText, readJsonBody } from "./request-body";
+import { boundedBodyStream, MAX_JSON_DEPTH, parseJsonText, readBodyText, readJsonBody } from "./request-body";
 
 const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 
@@ -92,5 +92,36 @@ describe("readJsonBody", () => {
       duplex: "half",
     } as RequestInit);
     expect(await readJsonBody(request, { maxBytes: 1000 })).toEqual({ a: [1, 2] });
+  });
+});
+
+describe("boundedBodyStream", () => {
+  const upload = (body: ReadableStream<Uint8Array> | string, headers: Record<string, string> = {}) =>
+    new Request("http://portal.test/upload", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+  it("streams an upload through unchanged, chunk by chunk", async () => {
+    const chunks: string[] = [];
+    for await (const chunk of boundedBodyStream(upload('{"a":1}\n{"b":2}\n'), 100)) {
+      chunks.push(String(chunk));
+    }
+    expect(chunks.join("")).toBe('{"a":1}\n{"b":2}\n');
+  });
+
+  it("fails with a 413 once an endless upload passes the limit, having read little more than it", async () => {
+    const { stream, state } = endlessBody();
+    const reading = (async () => {
+      for await (const _chunk of boundedBodyStream(upload(stream), 1_000_000)) {
+        // an import reads line by line here
+      }
+    })();
+    const failure = await refusal(reading);
+    expect(failure.code).toBe("payload_too_large");
+    expect(state.pulled).toBeLessThanOrEqual(1_000_000 + 4 * 64 * 1024);
+  });
+
+  it("refuses at once an upload whose Content-Length is over the limit", () => {
+    expect(() => boundedBodyStream(upload("x".repeat(10), { "content-length": "2000000" }), 1_000_000)).toThrow(
+      AppError,
+    );
   });
 });

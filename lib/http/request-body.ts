@@ -1,3 +1,4 @@
+import { pipeline, Readable, Transform } from "node:stream";
 import { AppError } from "@/lib/errors";
 
 /** Nesting deeper than this is refused: no body the portal takes comes near it. */
@@ -72,4 +73,32 @@ export async function readJsonBody(
     throw new AppError("payload_too_large", "The request body is too large.", { errorCode: "payload_too_large" });
   }
   return parseJsonText(await readBodyText(request.body, options.maxBytes), options.maxDepth);
+}
+
+/**
+ * A streamed request body (an upload read line by line, never whole) as a Node stream that fails
+ * with 413 once more than `maxBytes` have come in. Chunked bodies are counted as they arrive.
+ */
+export function boundedBodyStream(request: Request, maxBytes: number): Readable {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) {
+    throw new AppError("payload_too_large", "The request body is too large.", { errorCode: "payload_too_large" });
+  }
+  if (!request.body) return Readable.from([]);
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        callback(
+          new AppError("payload_too_large", "The request body is too large.", { errorCode: "payload_too_large" }),
+        );
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+  const source = Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  // An error on either side (the client went away, the limit) reaches the reader of `counter`.
+  return pipeline(source, counter, () => undefined);
 }

@@ -17,6 +17,9 @@ export const ACCESS_ACTIONS = [
   "api.consent.write",
   "api.events.read",
   "api.catalog.read",
+  "api.webhooks.read",
+  "api.webhooks.write",
+  "api.consent.import",
 ] as const;
 
 /** What was accessed; who did it is the Actor passed beside it. */

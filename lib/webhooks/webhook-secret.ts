@@ -28,6 +28,12 @@ export function openWebhookSecret(endpointId: string, sealed: Uint8Array): strin
   return SECRET_PREFIX + unwrapDataKey(masterKeys(), sealed, context(endpointId)).toString("base64");
 }
 
+/** The same secret sealed again under the current master key (`npm run keys:rewrap`). */
+export function resealWebhookSecret(endpointId: string, sealed: Uint8Array): Uint8Array<ArrayBuffer> {
+  const ring = masterKeys();
+  return new Uint8Array(wrapDataKey(ring, unwrapDataKey(ring, sealed, context(endpointId)), context(endpointId)));
+}
+
 /**
  * The `webhook-signature` header: one `v1,<base64>` per secret, space-separated, as the spec
  * allows — during a rotation the old and the new secret both sign, so a receiver holding either verifies.

@@ -30,6 +30,9 @@ const ACTION_TEXT: Record<(typeof ACCESS_ACTIONS)[number], string> = {
   "api.consent.write": "API: recorded decisions",
   "api.events.read": "API: read the change feed",
   "api.catalog.read": "API: read purposes or policies",
+  "api.webhooks.read": "API: read webhook endpoints or deliveries",
+  "api.webhooks.write": "API: changed a webhook endpoint",
+  "api.consent.import": "API: imported legacy consent",
 };
 
 export default definePage(

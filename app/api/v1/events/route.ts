@@ -3,6 +3,10 @@ import { readChangeFeed } from "@/lib/consent-api/read-change-feed";
 import { changeFeedQuerySchema } from "@/lib/consent-api/schemas";
 import { defineApiRoute } from "@/lib/http/define-api-route";
 
-export const GET = defineApiRoute({ scope: "events:read", query: changeFeedQuerySchema }, async ({ actor, query }) =>
-  NextResponse.json(await readChangeFeed(query, actor), { headers: { "cache-control": "no-store" } }),
+export const GET = defineApiRoute(
+  { scope: "events:read", query: changeFeedQuerySchema },
+  async ({ actor, query, request }) =>
+    NextResponse.json(await readChangeFeed(query, actor, { signal: request.signal }), {
+      headers: { "cache-control": "no-store" },
+    }),
 );
