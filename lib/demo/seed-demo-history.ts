@@ -18,7 +18,7 @@ import { PRIVACY_V2, PRIVACY_V2_SUMMARY } from "./consent-catalog";
 export const DEMO_HISTORY_KEY = "demo.history";
 const DAY = 86_400_000;
 
-export interface DemoHistoryPerson {
+interface DemoHistoryPerson {
   auth0UserId: string;
   email: string;
   name: string;
