@@ -44,7 +44,7 @@ for (const shot of shots) {
   const page = await signedIn(browser, shot.email);
   await page.goto(`${base}${shot.path}`);
   await shot.ready(page);
-  await page.screenshot({ path: shot.file, fullPage: shot.path === "/admin" });
+  await page.screenshot({ path: shot.file, fullPage: shot.path !== "/" });
   console.log(`Wrote ${shot.file}`);
   await page.close();
 }
