@@ -83,6 +83,8 @@ export class EmailVerification {
       tenantName: string;
       /** The verification email template's redirect; null: the link ends on the emulator's own page. */
       verifyEmailResultUrl: string | null;
+      /** The template's `includeEmailInRedirect`: the redirect names the address. */
+      verifyEmailIncludeEmail: boolean;
     },
   ) {}
 
@@ -97,7 +99,12 @@ export class EmailVerification {
 
   /** Sends the verification email (the job completes at once: the mailbox is local). */
   sendVerificationEmail(user: StoredUser): VerificationJob {
-    const link = this.issueTicket(user, this.options.verifyEmailResultUrl, DEFAULT_TICKET_TTL_SECONDS, false);
+    const link = this.issueTicket(
+      user,
+      this.options.verifyEmailResultUrl,
+      DEFAULT_TICKET_TTL_SECONDS,
+      this.options.verifyEmailIncludeEmail,
+    );
     this.mailbox.push({
       id: randomBytes(8).toString("hex"),
       to: user.email,

@@ -60,6 +60,8 @@ export interface EmulatorOptions {
    * template's "Redirect To"); unset, the link ends on the emulator's own page.
    */
   verifyEmailResultUrl?: string;
+  /** The Verification Email template's `includeEmailInRedirect`; default false, as in Auth0. */
+  verifyEmailIncludeEmail?: boolean;
 }
 
 export interface RunningEmulator {
@@ -156,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     store,
     tenantName: TENANT_NAME,
     verifyEmailResultUrl: options.verifyEmailResultUrl ?? null,
+    verifyEmailIncludeEmail: options.verifyEmailIncludeEmail ?? false,
   });
   const management: ManagementApiContext = {
     store,

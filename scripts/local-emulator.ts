@@ -15,6 +15,7 @@ export function localEmulatorOptions(): EmulatorOptions {
     demoUsers: true,
     // Auth0's Verification Email template "Redirect To": the portal re-reads the user there (ADR 040).
     verifyEmailResultUrl: new URL(EMAIL_VERIFIED_PATH, appBaseUrl).toString(),
+    verifyEmailIncludeEmail: true,
     applications: [
       {
         clientId: local.portalClientId,

@@ -238,6 +238,7 @@ export function startPortalTenant({
     machineClients: [portalMachineClient(scopes)],
     // As a deployment configures Auth0's verification email template (README).
     verifyEmailResultUrl: new URL(EMAIL_VERIFIED_PATH, app.baseUrl).toString(),
+    verifyEmailIncludeEmail: true,
     ...overrides,
   });
 }

@@ -3,7 +3,12 @@ import { formatTime } from "@/components/format-time";
 import type { AuditEvent } from "@/lib/compliance/read-subject-audit";
 import { METHOD_TEXT } from "../../format";
 
-const ACTION_TEXT = { granted: "Consent given", withdrawn: "Consent withdrawn", erased: "Subject erased" } as const;
+const ACTION_TEXT = {
+  granted: "Consent given",
+  withdrawn: "Consent withdrawn",
+  erased: "Subject erased",
+  requested: "Consent requested (address not verified)",
+} as const;
 
 /** One event of the subject's chain, with everything its hash covers and a link to its receipt. */
 export function HistoryEntry({
@@ -72,7 +77,7 @@ export function HistoryEntry({
           { term: "Hash", value: event.hash, mono: "hash" },
         ]}
       />
-      {event.action !== "erased" && (
+      {event.action !== "erased" && event.action !== "requested" && (
         <a
           className="mt-2 inline-block text-sm font-medium text-blue-800 underline"
           href={`/compliance/subjects/${subjectId}/receipts/${event.id}`}
