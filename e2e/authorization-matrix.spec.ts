@@ -59,6 +59,8 @@ const ADDRESSES: Record<string, Access> = {
   "compliance/subjects/[subjectId]/export": "compliance",
   "compliance/subjects/[subjectId]/receipts/[eventId]": "compliance",
   consent: "user",
+  // Auth0's verification link lands here: anyone, signed in or not (ADR 040).
+  "email-verified": "public",
   "log/checkpoint": "public",
   "log/entries": "public",
   "log/proof/consistency": "public",
@@ -109,6 +111,7 @@ const ACTIONS: Record<string, Access> = {
   "app/consent/actions.ts#acceptGate": "user",
   "app/me/consents/actions.ts#changeConsent": "user",
   "app/me/consents/actions.ts#withdrawRequiredConsent": "user",
+  "app/me/consents/actions.ts#resendVerificationLink": "user",
   "app/me/delete/actions.ts#deleteAccount": "user",
   "app/signup/actions.ts#signUp": "public",
 };

@@ -6,6 +6,8 @@ import { confirmEmailConsents, type EmailConfirmation } from "@/lib/consent/conf
 import type { RequestContext } from "@/lib/consent/schemas";
 import { normalizeEmail } from "@/lib/crypto/blind-index";
 import { db } from "@/lib/db/client";
+import { isAppError } from "@/lib/errors";
+import { consumeRateLimit } from "@/lib/rate-limits/rate-limits";
 
 /** Who recorded a confirmation when nobody was signed in: the portal, having asked Auth0. */
 const VERIFICATION_CHECK = systemActor("email-verification");
@@ -31,8 +33,19 @@ export async function recordEmailVerification(
   input: { email?: string; context?: RequestContext },
   actor: Actor | null,
 ): Promise<EmailVerificationResult> {
-  const email = addressHintSchema.safeParse(input.email).data;
   const person = actor?.kind === "person" ? actor : null;
+  let email = addressHintSchema.safeParse(input.email).data;
+  if (!person && email) {
+    // Each anonymous landing costs a Management API call: bounded per client address (ADR 035).
+    const limited = await consumeRateLimit("verificationCheckPerIp", input.context?.ip ?? null).then(
+      () => false,
+      (error: unknown) => {
+        if (isAppError(error, "rate_limited")) return true;
+        throw error;
+      },
+    );
+    if (limited) email = undefined;
+  }
   const users = person
     ? [await auth0().getUser(person.id, { fields: "user_id,email_verified", includeFields: true })]
     : email

@@ -12,7 +12,7 @@ const ACTION_TEXT = {
   granted: "You gave consent",
   withdrawn: "You withdrew consent",
   erased: "Account erased",
-  requested: "You asked for",
+  requested: "You asked to give consent",
 } as const;
 const METHOD_TEXT = {
   signup: "at sign-up",
