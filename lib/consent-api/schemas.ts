@@ -127,7 +127,8 @@ const consentEventSchema = z
     subjectId: z.uuid(),
     seq: z.int().meta({ description: "The event's place in the person's hash chain" }),
     action: z.enum(["granted", "withdrawn", "erased", "requested"]).meta({
-      description: "`requested`: asked for with an unverified address; a `granted` event (method `email_confirmation`) follows once verified",
+      description:
+        "`requested`: asked for with an unverified address; a `granted` event (method `email_confirmation`) follows once verified",
     }),
     purpose: purposeKey.nullable(),
     purposeVersion: versionReference

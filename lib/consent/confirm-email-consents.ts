@@ -57,18 +57,16 @@ export async function confirmEmailConsents(
             orderBy: { seq: "asc" },
           });
           const columns = actorAndContextColumns(recorded, request.context);
-          return requests.map(
-            (event): ConsentEventDraft => ({
-              action: "granted",
-              purposeId: event.purposeId,
-              purposeVersionId: event.purposeVersionId,
-              purposeTextSha256: event.purposeTextSha256,
-              policyVersionId: event.policyVersionId,
-              policyTextSha256: event.policyTextSha256,
-              method: "email_confirmation",
-              ...columns,
-            }),
-          );
+          return requests.map((event): ConsentEventDraft => ({
+            action: "granted",
+            purposeId: event.purposeId,
+            purposeVersionId: event.purposeVersionId,
+            purposeTextSha256: event.purposeTextSha256,
+            policyVersionId: event.policyVersionId,
+            policyTextSha256: event.policyTextSha256,
+            method: "email_confirmation",
+            ...columns,
+          }));
         },
       },
       tx,

@@ -190,7 +190,13 @@ describe("double opt-in for email purposes", () => {
     const current = await readCurrentPolicyVersions();
     const policyVersionIds = [current.terms!.id, current.privacy!.id];
     const byStaff = await grantConsent(
-      { subjectId: subject.id, purposes: ["marketing-email"], policyVersionIds, method: "staff", reason: "paper form 42" },
+      {
+        subjectId: subject.id,
+        purposes: ["marketing-email"],
+        policyVersionIds,
+        method: "staff",
+        reason: "paper form 42",
+      },
       staffActor("auth0|staff-admin", ["admin"]),
     );
     expect(byStaff.events.map((event) => event.action)).toEqual(["granted"]);
