@@ -49,7 +49,13 @@ export async function recordEmailVerification(
   const users = person
     ? [await auth0().getUser(person.id, { fields: "user_id,email_verified", includeFields: true })]
     : email
-      ? await auth0().findUsersByEmail(normalizeEmail(email), { fields: "user_id,email_verified", includeFields: true })
+      ? await auth0()
+          .findUsersByEmail(normalizeEmail(email), { fields: "user_id,email_verified", includeFields: true })
+          // An address Auth0 refuses to look up has no verified user: the visitor hears "not yet".
+          .catch((error: unknown) => {
+            if (isAppError(error, "bad_request")) return [];
+            throw error;
+          })
       : [];
   const verifiedIds = users.flatMap((user) => (user?.email_verified === true && user.user_id ? [user.user_id] : []));
   const confirmed: EmailConfirmation["confirmed"] = [];
