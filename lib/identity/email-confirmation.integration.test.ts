@@ -14,6 +14,7 @@ import { isAppError } from "@/lib/errors";
 import { verifyLedger } from "@/lib/ledger/verify-ledger";
 import { issueConsentReceipt } from "@/lib/receipts/issue-consent-receipt";
 import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
+import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { PERSON, personActor, staffActor } from "@/test/actors";
 import { readMailbox, startPortalTenant, type TestTenant } from "@/test/emulator";
@@ -183,6 +184,24 @@ describe("double opt-in for email purposes", () => {
     const refused: unknown = await signUpWithConsent(signUpInput(email), PERSON).catch((error: unknown) => error);
     expect(isAppError(refused, "already_exists")).toBe(true);
     expect(await readMailbox(tenant.origin, email)).toHaveLength(2);
+  });
+
+  it("a changed address is not proved by the old one's verification", async () => {
+    const subject = await newSubject("mover");
+    expect(subject.emailVerifiedAt).toBeInstanceOf(Date);
+    const moved = await ensureSubject({ auth0UserId: subject.auth0UserId!, email: `moved.${subject.email}` });
+    expect(moved.emailVerifiedAt).toBeNull();
+    const current = await readCurrentPolicyVersions();
+    const decision = await grantConsent(
+      {
+        subjectId: subject.id,
+        purposes: ["marketing-email"],
+        policyVersionIds: [current.privacy!.id],
+        method: "portal",
+      },
+      personActor(subject.auth0UserId!),
+    );
+    expect(decision.events.map((event) => event.action)).toEqual(["requested"]);
   });
 
   it("staff recording on paper and an unflagged purpose are not held for the address", async () => {
