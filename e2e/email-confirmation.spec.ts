@@ -30,7 +30,8 @@ test("an email purpose waits for the address: the person follows the emailed lin
   // Following it lands on the portal, which asked Auth0 and says what became consent.
   await page.goto(link);
   await expect(page.getByRole("heading", { name: "Your email address is verified" })).toBeVisible();
-  await expect(page.getByRole("status")).toContainText("Marketing emails");
+  await expect(page.getByTestId("email-verified-status")).toContainText("The consents you asked for are now given");
+  await expect(page.getByTestId("email-verified-status").getByRole("listitem")).toHaveText(["Marketing emails"]);
   await expectNoSeriousA11yViolations(page);
 
   await page.getByRole("link", { name: "See or change my consents" }).click();

@@ -48,7 +48,11 @@ export default async function EmailVerifiedPage({ searchParams }: { searchParams
   return (
     <section className="rounded-xl bg-white p-8 shadow-sm">
       <h1 className="text-2xl font-bold">Your email address is verified</h1>
-      <div role="status" className="mt-4 rounded-md border border-green-200 bg-green-50 p-3 text-green-900">
+      <div
+        role="status"
+        className="mt-4 rounded-md border border-green-200 bg-green-50 p-3 text-green-900"
+        data-testid="email-verified-status"
+      >
         {result.confirmed.length > 0 ? (
           <>
             <p>Thank you. The consents you asked for are now given:</p>
