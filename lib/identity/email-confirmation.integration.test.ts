@@ -2,6 +2,7 @@
 // the person follows the link Auth0 emailed them; the emulator over HTTP, the real ledger.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDashboard } from "@/lib/admin/read-dashboard";
 import { buildAuth0ConsentMetadata } from "@/lib/consent/auth0-consent-metadata";
 import { confirmEmailConsents } from "@/lib/consent/confirm-email-consents";
 import { grantConsent } from "@/lib/consent/grant-consent";
@@ -103,7 +104,11 @@ describe("double opt-in for email purposes", () => {
   });
 
   it("following the link confirms: a grant by email confirmation under what was shown, a receipt, a chain that verifies", async () => {
+    const grantsThisWeek = async () => (await readDashboard()).activity.at(-1)!.granted;
+    const before = await grantsThisWeek();
     const { email, subjectId } = await signUpPerson("confirmed");
+    // The dashboard counts the terms and analytics, not the request.
+    expect(await grantsThisWeek()).toBe(before + 2);
     const landing = await followVerificationLink(email);
     expect(landing.pathname).toBe("/email-verified");
     expect(landing.origin).toBe(new URL(TEST_ENV.APP_BASE_URL).origin);
@@ -113,6 +118,7 @@ describe("double opt-in for email purposes", () => {
     const visitor = await recordEmailVerification({ email: landing.searchParams.get("email")! }, null);
     expect(visitor).toEqual({ verified: true, confirmed: [] });
     expect(await statusOf(subjectId, "marketing-email")).toBe("granted");
+    expect(await grantsThisWeek()).toBe(before + 3);
 
     const history = await readConsentHistory(subjectId);
     const [confirmation, request] = [history[0]!, history.find((event) => event.action === "requested")!];
