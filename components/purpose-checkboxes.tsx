@@ -22,7 +22,7 @@ export function PurposeCheckboxes({
             <span className="block text-sm text-slate-600">{purpose.description}</span>
             {purpose.confirmByEmail && (
               <span className="block text-sm text-slate-600">
-                Starts once you confirm your email address with the link we send you.
+                Starts once you follow the link we email you, to show the inbox is yours.
               </span>
             )}
           </label>
