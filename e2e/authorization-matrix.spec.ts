@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { expect, NEW_PASSWORD, signIn, signUpAndSignIn, storageStateFor, test } from "./fixtures";
+import { DEMO, expect, NEW_PASSWORD, signIn, signUpAndSignIn, storageStateFor, test } from "./fixtures";
 import { E2E_BASE_URL, E2E_PORT_OFFSET } from "./stack";
 
 type Access = "public" | "user" | "compliance" | "admin" | "owner" | "api-token";
@@ -330,7 +330,9 @@ test(
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     const email = await signUpAndSignIn(page, { label: "matrix-revoked" });
-    const admin = await (await browser.newContext({ storageState: storageStateFor("admin") })).newPage();
+    // The demo admin signs in here (not from setup's saved state): the test runs on its own too.
+    const admin = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+    await signIn(admin, DEMO.admin);
     await admin.goto("/admin/roles");
     await admin.getByLabel("Person").fill(email);
     await admin.getByLabel("Role", { exact: true }).selectOption("admin");
