@@ -4,7 +4,7 @@ export function PurposeCheckboxes({
   purposes,
 }: {
   name: string;
-  purposes: Array<{ key: string; title: string; description: string }>;
+  purposes: Array<{ key: string; title: string; description: string; confirmByEmail?: boolean }>;
 }) {
   return (
     <ul className="space-y-3">
@@ -20,6 +20,11 @@ export function PurposeCheckboxes({
           <label htmlFor={`${name}-${purpose.key}`}>
             <span className="font-medium">{purpose.title}</span>
             <span className="block text-sm text-slate-600">{purpose.description}</span>
+            {purpose.confirmByEmail && (
+              <span className="block text-sm text-slate-600">
+                Starts once you follow the link we email you, to show the inbox is yours.
+              </span>
+            )}
           </label>
         </li>
       ))}

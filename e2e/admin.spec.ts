@@ -303,14 +303,14 @@ test("exports stream filtered CSV at once, run large ones as jobs with progress,
   newSignedInPerson,
   pageAs,
 }) => {
-  await newSignedInPerson("exported", ["Marketing emails"]);
+  await newSignedInPerson("exported", ["Product research"]);
   const admin = await pageAs("admin");
   await admin.goto("/admin/exports");
   await expectNoSeriousA11yViolations(admin);
 
   await admin.getByLabel("Current consent state").check();
   await admin.getByLabel("Format", { exact: true }).selectOption("csv");
-  await admin.getByLabel("Purpose", { exact: true }).selectOption("marketing-email");
+  await admin.getByLabel("Purpose", { exact: true }).selectOption("product-research");
   await admin.getByLabel("State or action").selectOption("granted");
   const downloading = admin.waitForEvent("download");
   await admin.getByRole("button", { name: "Download", exact: true }).click();
@@ -320,7 +320,7 @@ test("exports stream filtered CSV at once, run large ones as jobs with progress,
   expect(header).toContain('"subject_id","purpose","purpose_title"');
   expect(rows.length).toBeGreaterThan(0);
   for (const line of rows) {
-    expect(line).toContain('"marketing-email","Marketing emails"');
+    expect(line).toContain('"product-research","Product research"');
     expect(line).toContain('"granted"');
     expect(line).not.toContain("@"); // pseudonymous: no email addresses
   }

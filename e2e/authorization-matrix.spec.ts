@@ -5,13 +5,16 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { expect, signUpAndSignIn, storageStateFor, test } from "./fixtures";
+import { DEMO, expect, NEW_PASSWORD, signIn, signUpAndSignIn, storageStateFor, test } from "./fixtures";
 import { E2E_BASE_URL, E2E_PORT_OFFSET } from "./stack";
 
 type Access = "public" | "user" | "compliance" | "admin" | "owner" | "api-token";
-type Caller = "anonymous" | "personA" | "personB" | "compliance" | "admin" | "signedOutCookie";
+type Caller = "anonymous" | "personA" | "personB" | "compliance" | "admin" | "signedOutCookie" | "revokedAdmin";
 type Outcome = "ok" | "sign-in" | "forbidden" | "not-found" | "server-error";
-const CALLERS: Caller[] = ["anonymous", "personA", "personB", "compliance", "admin", "signedOutCookie"];
+type SessionCaller = Exclude<Caller, "revokedAdmin">;
+const CALLERS: SessionCaller[] = ["anonymous", "personA", "personB", "compliance", "admin", "signedOutCookie"];
+/** Callers whose making changes a role (global state): checked in their own test, after the others. */
+const REVOKED_CALLERS: Caller[] = ["revokedAdmin"];
 
 /** Pages and route handlers, by their path in the app directory. */
 const ADDRESSES: Record<string, Access> = {
@@ -67,6 +70,8 @@ const ADDRESSES: Record<string, Access> = {
   "compliance/subjects/[subjectId]/export": "compliance",
   "compliance/subjects/[subjectId]/receipts/[eventId]": "compliance",
   consent: "user",
+  // Auth0's verification link lands here: anyone, signed in or not (ADR 040).
+  "email-verified": "public",
   "log/checkpoint": "public",
   "log/entries": "public",
   "log/proof/consistency": "public",
@@ -124,6 +129,7 @@ const ACTIONS: Record<string, Access> = {
   "app/consent/actions.ts#acceptGate": "user",
   "app/me/consents/actions.ts#changeConsent": "user",
   "app/me/consents/actions.ts#withdrawRequiredConsent": "user",
+  "app/me/consents/actions.ts#resendVerificationLink": "user",
   "app/me/delete/actions.ts#deleteAccount": "user",
   "app/signup/actions.ts#signUp": "public",
 };
@@ -132,8 +138,9 @@ const ACTIONS: Record<string, Access> = {
 function expected(access: Access, caller: Caller): Outcome[] {
   if (access === "public") return ["ok"];
   if (access === "api-token") return ["sign-in"]; // 401 to every session, an admin's included
-  // A cookie kept from before its owner signed out is nobody's (sessions live in PostgreSQL).
-  if (caller === "anonymous" || caller === "signedOutCookie") return ["sign-in"];
+  // A cookie kept from before its owner signed out is nobody's (sessions live in PostgreSQL), nor is
+  // an admin's whose role was revoked (revoking ends their sessions, ADR 035).
+  if (caller === "anonymous" || caller === "signedOutCookie" || caller === "revokedAdmin") return ["sign-in"];
   if (access === "owner") return caller === "personA" ? ["ok"] : ["not-found"];
   const allowed =
     access === "user" ||
@@ -192,8 +199,80 @@ function outcomeOf(response: APIResponse): Outcome {
   return "ok";
 }
 
+function address(path: string, samples: Record<string, string>): string {
+  return (
+    "/" +
+    path
+      .split("/")
+      .map((part) => samples[part] ?? part)
+      .join("/")
+  );
+}
+
+/** Every page and route handler called by each of `callers`: the calls whose outcome is wrong. */
+async function wrongPageOutcomes(
+  clients: Partial<Record<Caller, APIRequestContext>>,
+  callers: Caller[],
+  samples: Record<string, string>,
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const [path, access] of Object.entries(ADDRESSES)) {
+    for (const caller of callers) {
+      const url = address(path, samples);
+      const method = METHODS[path] ?? "GET";
+      const outcome = outcomeOf(await clients[caller]!.fetch(url, { method }));
+      if (!expected(access, caller).includes(outcome)) {
+        wrong.push(`${caller} ${method} ${url}: ${outcome}, expected ${expected(access, caller).join(" or ")}`);
+      }
+    }
+  }
+  return wrong;
+}
+
+/** Every server action posted by each of `callers` as the browser posts it: the wrong outcomes. */
+async function wrongActionOutcomes(
+  clients: Partial<Record<Caller, APIRequestContext>>,
+  callers: Caller[],
+  samples: Record<string, string>,
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const action of buildActions()) {
+    const access = ACTIONS[action.key]!;
+    for (const caller of callers) {
+      // As the browser calls an action: its id in a header, its arguments (none) as the body.
+      const url = address(action.page.replace(/^\//, ""), samples);
+      const response = await clients[caller]!.post(url, {
+        headers: { "next-action": action.id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
+        data: "[]",
+      });
+      const outcome = outcomeOf(response);
+      // An allowed caller gets the form's validation errors (nothing was submitted): "ok".
+      const want = access === "owner" ? expected("user", caller) : expected(access, caller);
+      if (!want.includes(outcome)) {
+        wrong.push(
+          `${caller} ${action.key} at ${url}: ${outcome} (${response.status()}), expected ${want.join(" or ")}`,
+        );
+      }
+    }
+  }
+  return wrong;
+}
+
+/** Ids and names for the dynamic segments; a receipt of its own for `[eventId]` (an owner's). */
+const SAMPLES = {
+  "[id]": "00000000-0000-4000-8000-000000000000",
+  "[endpointId]": "00000000-0000-4000-8000-000000000000",
+  "[deliveryId]": "00000000-0000-4000-8000-000000000000",
+  "[key]": "analytics",
+  "[subjectId]": "00000000-0000-4000-8000-000000000000",
+  "[kind]": "terms",
+  "[version]": "1",
+  "[purpose]": "analytics",
+  "[...path]": "users",
+};
+
 test.describe("authorization matrix", () => {
-  let clients: Record<Caller, APIRequestContext>;
+  let clients: Record<SessionCaller, APIRequestContext>;
   let samples: Record<string, string>;
 
   test.beforeAll(async ({ browser, playwright }) => {
@@ -210,7 +289,7 @@ test.describe("authorization matrix", () => {
     await leaver.getByRole("banner").getByRole("link", { name: "Sign out" }).click();
     await expect(leaver.getByRole("link", { name: "Sign in to continue" })).toBeVisible();
     await leaving.close();
-    const states: Record<Caller, Parameters<typeof playwright.request.newContext>[0]> = {
+    const states: Record<SessionCaller, Parameters<typeof playwright.request.newContext>[0]> = {
       anonymous: { storageState: { cookies: [], origins: [] } },
       personA: { storageState: storageStateFor("user") },
       personB: { storageState: personB },
@@ -225,34 +304,16 @@ test.describe("authorization matrix", () => {
           await playwright.request.newContext({ baseURL: E2E_BASE_URL, maxRedirects: 0, ...states[caller] }),
         ]),
       ),
-    ) as Record<Caller, APIRequestContext>;
+    ) as Record<SessionCaller, APIRequestContext>;
     // One of A's receipts: the first on A's history page.
     const history = await (await clients.personA.get("/me/history")).text();
     const eventId = /\/me\/receipts\/([0-9a-f-]{36})/.exec(history)?.[1];
     expect(eventId, "person A has a receipt to ask for").toBeTruthy();
-    samples = {
-      "[id]": "00000000-0000-4000-8000-000000000000",
-      "[endpointId]": "00000000-0000-4000-8000-000000000000",
-      "[deliveryId]": "00000000-0000-4000-8000-000000000000",
-      "[key]": "analytics",
-      "[subjectId]": "00000000-0000-4000-8000-000000000000",
-      "[eventId]": eventId!,
-      "[kind]": "terms",
-      "[version]": "1",
-      "[purpose]": "analytics",
-      "[...path]": "users",
-    };
+    samples = { ...SAMPLES, "[eventId]": eventId! };
   });
   test.afterAll(async () => {
     for (const client of Object.values(clients)) await client.dispose();
   });
-
-  const address = (path: string) =>
-    "/" +
-    path
-      .split("/")
-      .map((part) => samples[part] ?? part)
-      .join("/");
 
   test("every page, route handler and server action has a row", () => {
     expect(appAddresses().filter((path) => !(path in ADDRESSES))).toEqual([]);
@@ -265,42 +326,60 @@ test.describe("authorization matrix", () => {
 
   test("pages and route handlers answer each caller as their access says", async () => {
     test.setTimeout(300_000);
-    const wrong: string[] = [];
-    for (const [path, access] of Object.entries(ADDRESSES)) {
-      for (const caller of CALLERS) {
-        const url = address(path);
-        const outcome = outcomeOf(await clients[caller].fetch(url, { method: METHODS[path] ?? "GET" }));
-        if (!expected(access, caller).includes(outcome)) {
-          const method = METHODS[path] ?? "GET";
-          wrong.push(`${caller} ${method} ${url}: ${outcome}, expected ${expected(access, caller).join(" or ")}`);
-        }
-      }
-    }
-    expect(wrong).toEqual([]);
+    expect(await wrongPageOutcomes(clients, CALLERS, samples)).toEqual([]);
   });
 
   test("server actions refuse callers their role does not allow, before reading the form", async () => {
     test.setTimeout(300_000);
-    const wrong: string[] = [];
-    for (const action of buildActions()) {
-      const access = ACTIONS[action.key]!;
-      for (const caller of CALLERS) {
-        // As the browser calls an action: its id in a header, its arguments (none) as the body.
-        const url = address(action.page.replace(/^\//, ""));
-        const response = await clients[caller].post(url, {
-          headers: { "next-action": action.id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" },
-          data: "[]",
-        });
-        const outcome = outcomeOf(response);
-        // An allowed caller gets the form's validation errors (nothing was submitted): "ok".
-        const want = access === "owner" ? expected("user", caller) : expected(access, caller);
-        if (!want.includes(outcome)) {
-          wrong.push(
-            `${caller} ${action.key} at ${url}: ${outcome} (${response.status()}), expected ${want.join(" or ")}`,
-          );
-        }
-      }
-    }
-    expect(wrong).toEqual([]);
+    expect(await wrongActionOutcomes(clients, CALLERS, samples)).toEqual([]);
   });
 });
+
+// Making someone an admin changes the count of admins that other specs' last-admin checks read:
+// this caller is set up and checked after every other spec (project global-state).
+test(
+  "a revoked admin's session is nobody's: every page, route handler and server action answers sign-in",
+  { tag: "@global-state" },
+  async ({ browser, playwright }) => {
+    test.setTimeout(600_000);
+    // A person made admin on the roles page, who signs in again to act as one.
+    const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
+    const email = await signUpAndSignIn(page, { label: "matrix-revoked" });
+    // The demo admin signs in here (not from setup's saved state): the test runs on its own too.
+    const admin = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+    await signIn(admin, DEMO.admin);
+    await admin.goto("/admin/roles");
+    await admin.getByLabel("Person").fill(email);
+    await admin.getByLabel("Role", { exact: true }).selectOption("admin");
+    await admin.getByRole("button", { name: "Grant role" }).click();
+    const row = admin.getByTestId("staff-member").filter({ hasText: email });
+    await expect(row).toContainText("admin");
+    await page.goto("/auth/logout");
+    await signIn(page, email, NEW_PASSWORD);
+    await page.goto("/");
+    await expect(page.getByTestId("viewer-role")).toHaveText("admin");
+    const revokedState = await context.storageState();
+
+    // Revoked on the roles page (the use case ends their sessions, ADR 035).
+    await row.getByRole("button", { name: `Remove admin from ${email}` }).click();
+    await expect(row).toHaveCount(0);
+    await admin.context().close();
+
+    const revoked = await playwright.request.newContext({
+      baseURL: E2E_BASE_URL,
+      maxRedirects: 0,
+      storageState: revokedState,
+    });
+    try {
+      // The cookie still names a session; the session is gone. (No receipt of its own: `[eventId]` is a sample.)
+      const samples = { ...SAMPLES, "[eventId]": "00000000-0000-4000-8000-000000000000" };
+      const clients = { revokedAdmin: revoked };
+      expect(await wrongPageOutcomes(clients, REVOKED_CALLERS, samples)).toEqual([]);
+      expect(await wrongActionOutcomes(clients, REVOKED_CALLERS, samples)).toEqual([]);
+    } finally {
+      await revoked.dispose();
+      await context.close();
+    }
+  },
+);

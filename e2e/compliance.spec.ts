@@ -67,12 +67,13 @@ test.describe("as compliance staff", () => {
     newPerson,
   }) => {
     // The last decision is made after sign-in, so its sync to Auth0 cannot race the sign-in itself.
-    const email = await newPerson("audited", ["Marketing emails"], { thenGive: "analytics" });
+    // Product research, not marketing emails: an email purpose waits for the address (ADR 040, its own spec).
+    const email = await newPerson("audited", ["Product research"], { thenGive: "analytics" });
     await openSubject(page, email);
     await expect(page.getByTestId("chain-badge")).toHaveText(/Chain verified \(3 events\)/);
-    await expect(page.getByTestId("state-marketing-email")).toContainText("Given");
+    await expect(page.getByTestId("state-product-research")).toContainText("Given");
     await expect(page.getByTestId("state-analytics")).toContainText("Given");
-    await expect(page.getByTestId("state-product-research")).toContainText("Not given");
+    await expect(page.getByTestId("state-marketing-email")).toContainText("Not given");
     const events = page.getByTestId("audit-event");
     await expect(events).toHaveCount(3);
     await expect(events.last()).toContainText("in the portal (portal)");
@@ -84,7 +85,7 @@ test.describe("as compliance staff", () => {
       await page.reload();
       await expect(page.getByTestId("metadata-summary")).toHaveText("Auth0 matches the ledger.", { timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
-    await expect(page.getByTestId("metadata-purposes.marketing-email")).toContainText("Same");
+    await expect(page.getByTestId("metadata-purposes.product-research")).toContainText("Same");
     // Compliance staff see a note, not a disabled form they cannot use.
     await expect(page.getByText(/Recording a decision on someone's behalf is for admins/)).toBeVisible();
     await expect(page.getByLabel("Reason and reference (required)")).toHaveCount(0);

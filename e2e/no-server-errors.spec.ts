@@ -103,6 +103,7 @@ const TARGETS: Target[] = [
     query: ["email", "auth0UserId", "subjectId", "purpose", "status", "policyVersionId", "from", "to", "cursor"],
   },
   { path: "consent", kind: "page", query: ["returnTo"] },
+  { path: "email-verified", kind: "page", query: ["email"] },
   { path: "signin-error", kind: "page", query: ["code"] },
 ];
 

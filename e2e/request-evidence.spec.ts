@@ -53,7 +53,7 @@ test("a forged X-Forwarded-For is not evidence; a trusted proxy's is", async ({ 
   const proxy = await startTrustedProxy();
   try {
     await page.goto(`http://localhost:${proxy.port}/me/consents`);
-    const row = page.getByTestId("purpose-marketing-email");
+    const row = page.getByTestId("purpose-analytics");
     await row.getByRole("button", { name: /Give consent/ }).click();
     await expect(row).toContainText("Given");
   } finally {
@@ -61,7 +61,7 @@ test("a forged X-Forwarded-For is not evidence; a trusted proxy's is", async ({ 
     await new Promise((resolve) => proxy.server.close(resolve));
   }
   const mine = (await (await page.request.get("/me/data/download")).json()) as MyData;
-  const granted = mine.history.find((event) => event.purpose === "marketing-email");
+  const granted = mine.history.find((event) => event.purpose === "analytics");
   expect(granted).toMatchObject({ action: "granted", ipTruncated: "203.0.113.0" });
   expect(JSON.stringify(mine.history)).not.toContain("198.51.100");
 });

@@ -33,10 +33,16 @@ import {
 } from "./user-profile.js";
 import { compileUserQuery } from "./user-search.js";
 import { createUsersExportSchema, type UsersExportJobs } from "./users-exports.js";
+import {
+  emailVerificationTicketSchema,
+  verificationEmailJobSchema,
+  type EmailVerification,
+} from "./email-verification.js";
 
 export interface ManagementApiContext {
   store: TenantStore;
   bruteForce: BruteForceProtection;
+  emailVerification: EmailVerification;
   tokens: ManagementTokens;
   exports: UsersExportJobs;
   connection: DatabaseConnection;
@@ -62,6 +68,7 @@ const SCOPES = {
   readClientGrants: ["read:client_grants"],
   createClientGrants: ["create:client_grants"],
   deleteClientGrants: ["delete:client_grants"],
+  createUserTickets: ["create:user_tickets"],
 } as const;
 
 const metadataObject = z.record(z.string(), z.unknown());
@@ -599,6 +606,12 @@ export async function handleManagementApi(
       return;
     }
     case "POST /jobs/:id": {
+      if (id === "verification-email") {
+        requireScope(token, SCOPES.updateUsers);
+        const input = parseBody(verificationEmailJobSchema, await readJsonBody(req));
+        sendJson(res, 201, ctx.emailVerification.handleVerificationEmailJob(input));
+        return;
+      }
       if (id !== "users-exports") throw notFound(method, url.pathname);
       requireScope(token, SCOPES.readUsers);
       const input = await readJsonBody(req);
@@ -607,7 +620,14 @@ export async function handleManagementApi(
     }
     case "GET /jobs/:id": {
       requireScope(token, SCOPES.readJobs);
-      sendJson(res, 200, ctx.exports.get(id ?? ""));
+      sendJson(res, 200, ctx.emailVerification.job(id ?? "") ?? ctx.exports.get(id ?? ""));
+      return;
+    }
+    case "POST /tickets/:id": {
+      if (id !== "email-verification") throw notFound(method, url.pathname);
+      requireScope(token, SCOPES.createUserTickets);
+      const input = parseBody(emailVerificationTicketSchema, await readJsonBody(req));
+      sendJson(res, 201, ctx.emailVerification.createTicket(input));
       return;
     }
     case "GET /connections": {

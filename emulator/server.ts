@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { databaseConnection } from "./connections.js";
+import { databaseConnection, TENANT_NAME } from "./connections.js";
 import { CONTROL_PREFIX, handleControl } from "./control.js";
 import { ensureDemoUsers } from "./demo-users.js";
 import { ManagementApiError } from "./errors.js";
@@ -16,6 +16,7 @@ import { DEFAULT_METADATA_LIMIT_BYTES } from "./metadata.js";
 import { createOidcProvider } from "./oidc.js";
 import { rateLimitHeaders, TokenBucket, type RateLimitOptions } from "./rate-limit.js";
 import { handleSignup } from "./signup.js";
+import { EmailVerification, MAILBOX_PATH } from "./email-verification.js";
 import { TenantStore } from "./store.js";
 import { UsersExportJobs } from "./users-exports.js";
 
@@ -54,6 +55,13 @@ export interface EmulatorOptions {
   metadataLimitBytes?: number;
   /** How long a users-export job stays `pending` before it runs; default 100 ms. */
   exportJobDelayMs?: number;
+  /**
+   * Where the verification email's link redirects once followed (Auth0: the Verification Email
+   * template's "Redirect To"); unset, the link ends on the emulator's own page.
+   */
+  verifyEmailResultUrl?: string;
+  /** The Verification Email template's `includeEmailInRedirect`; default false, as in Auth0. */
+  verifyEmailIncludeEmail?: boolean;
 }
 
 export interface RunningEmulator {
@@ -70,6 +78,8 @@ export interface RunningEmulator {
   bruteForce: BruteForceProtection;
   /** Signs Management API tokens directly, e.g. for tests that need particular scopes. */
   managementTokens: ManagementTokens;
+  /** Verification emails, tickets and the mailbox (GET /mailbox). */
+  emailVerification: EmailVerification;
   close(): Promise<void>;
 }
 
@@ -143,9 +153,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     processingDelayMs: options.exportJobDelayMs ?? 100,
   });
   const bruteForce = new BruteForceProtection();
+  const emailVerification = new EmailVerification({
+    issuer,
+    store,
+    tenantName: TENANT_NAME,
+    verifyEmailResultUrl: options.verifyEmailResultUrl ?? null,
+    verifyEmailIncludeEmail: options.verifyEmailIncludeEmail ?? false,
+  });
   const management: ManagementApiContext = {
     store,
     bruteForce,
+    emailVerification,
     tokens: managementTokens,
     exports: exportJobs,
     connection,
@@ -260,7 +278,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     }
     if (path === "/dbconnections/signup") {
       if (await authenticationFault(res, path)) return;
-      await handleSignup(req, res, store, connection);
+      await handleSignup(req, res, store, connection, emailVerification);
       return;
     }
     if (path.startsWith("/exports/") && req.method === "GET") {
@@ -274,6 +292,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
         initialFaults: () => faults.configure(options.faults ?? {}),
         initialRateLimit: () => rateLimiter.configure(options.rateLimit ?? {}),
       });
+      return;
+    }
+    if (path === "/u/email-verification") {
+      emailVerification.handleLink(req, res, url);
+      return;
+    }
+    if (path === MAILBOX_PATH && req.method === "GET") {
+      emailVerification.handleMailbox(res, url);
       return;
     }
     if (path.startsWith("/u/login/")) {
@@ -296,6 +322,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     rateLimiter,
     bruteForce,
     managementTokens,
+    emailVerification,
     close: () =>
       new Promise<void>((resolve, reject) => {
         exportJobs.dispose();

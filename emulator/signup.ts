@@ -6,6 +6,7 @@ import { valueAt } from "./errors.js";
 import { BodyTooLargeError, readBody, sendJson } from "./http.js";
 import { hashPassword } from "./passwords.js";
 import { TenantStore, type StoredUser } from "./store.js";
+import type { EmailVerification } from "./email-verification.js";
 import { defaultPicture } from "./user-profile.js";
 
 /**
@@ -76,6 +77,7 @@ export async function handleSignup(
   res: ServerResponse,
   store: TenantStore,
   connection: DatabaseConnection,
+  emailVerification: EmailVerification,
 ): Promise<void> {
   if (req.method !== "POST") {
     res.writeHead(405, { allow: "POST" }).end();
@@ -168,6 +170,8 @@ export async function handleSignup(
     password_hash: await hashPassword(body.password),
   };
   store.saveUser(user);
+  // Auth0 sends the verification email after a database sign-up (the template is on by default).
+  emailVerification.sendVerificationEmail(user);
   // Auth0's signup response: the id without the `auth0|` prefix, plus the fields it was given.
   sendJson(res, 200, {
     _id: userId.slice(userId.indexOf("|") + 1),

@@ -2,21 +2,26 @@ import { join } from "node:path";
 import type { EmulatorOptions } from "../emulator/server.js";
 import { API_SCOPES } from "../lib/auth/api-scopes.js";
 import { local, localSecrets } from "./local-config.js";
+import { EMAIL_VERIFIED_PATH } from "../lib/identity/email-verified-path.js";
 
 /** The emulator as the local stack runs it: the portal's two clients, demo users, data in DATA_DIR. */
 export function localEmulatorOptions(): EmulatorOptions {
   const secrets = localSecrets();
+  const appBaseUrl = process.env.APP_BASE_URL ?? `http://localhost:${local.port}`;
   return {
     port: local.emulatorPort,
     dataDir: join(local.dataDir, "emulator"),
     rolesClaim: local.rolesClaim,
     demoUsers: true,
+    // Auth0's Verification Email template "Redirect To": the portal re-reads the user there (ADR 040).
+    verifyEmailResultUrl: new URL(EMAIL_VERIFIED_PATH, appBaseUrl).toString(),
+    verifyEmailIncludeEmail: true,
     applications: [
       {
         clientId: local.portalClientId,
         clientSecret: secrets.AUTH0_CLIENT_SECRET,
         name: "Consent Portal",
-        baseUrl: process.env.APP_BASE_URL ?? `http://localhost:${local.port}`,
+        baseUrl: appBaseUrl,
       },
     ],
     machineClients: [

@@ -28,6 +28,7 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
     update: [
       "auth0_user_id",
       "email_blind_index",
+      "email_verified_at",
       "erased_at",
       "last_hash",
       "last_seq",
@@ -45,7 +46,7 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   },
   Purpose: {
     table: ["SELECT", "INSERT", "DELETE"],
-    update: ["description", "position", "required", "retired_at", "title", "updated_at"],
+    update: ["description", "position", "required", "requires_verified_email", "retired_at", "title", "updated_at"],
   },
   Setting: { table: ["SELECT", "INSERT"], update: ["updated_at", "value"] },
   StaffApiToken: { table: ["SELECT", "INSERT"], update: ["last_used_at", "revoked_at"] },

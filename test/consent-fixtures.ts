@@ -15,13 +15,17 @@ export async function seedCatalog(): Promise<{ termsId: string; privacyId: strin
   return { termsId: current.terms!.id, privacyId: current.privacy!.id };
 }
 
-/** A new subject with an Auth0 id and email unique to this call. */
-export async function newSubject(label = "person") {
+/**
+ * A new subject with an Auth0 id and email unique to this call, whose address is verified (so an
+ * email purpose is granted at once; `{ emailVerified: false }` for the double opt-in, ADR 040).
+ */
+export async function newSubject(label = "person", options: { emailVerified?: boolean } = {}) {
   const tag = randomUUID().slice(0, 8);
   return ensureSubject({
     auth0UserId: `auth0|${label}-${tag}`,
     email: `${label}.${tag}@example.com`,
     name: `${label} ${tag}`,
+    emailVerified: options.emailVerified ?? true,
   });
 }
 

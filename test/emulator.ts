@@ -7,6 +7,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../em
 import { DATABASE_CONNECTION } from "../emulator/store";
 import { API_SCOPES } from "../lib/auth/api-scopes";
 import { TEST_ENV } from "./test-env";
+import { EMAIL_VERIFIED_PATH } from "../lib/identity/email-verified-path";
 
 export const APP = {
   clientId: "consent-portal-app",
@@ -30,6 +31,7 @@ const ALL_SCOPES = [
   "create:client_grants",
   "read:client_grants",
   "delete:client_grants",
+  "create:user_tickets",
 ];
 
 /** The portal's own API as the tenant knows it (TEST_ENV has lib/env.ts's default audience). */
@@ -205,6 +207,21 @@ export async function startTestTenant(overrides: Partial<EmulatorOptions> = {}):
   };
 }
 
+/** A message in the emulator's mailbox (GET /mailbox), as tests read it over HTTP. */
+export interface MailboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  links: string[];
+}
+
+/** The messages the tenant sent to an address, oldest first. */
+export async function readMailbox(origin: string, to: string): Promise<MailboxMessage[]> {
+  const response = await fetch(`${origin}/mailbox?to=${encodeURIComponent(to)}`);
+  if (!response.ok) throw new Error(`mailbox: ${response.status}`);
+  return ((await response.json()) as { messages: MailboxMessage[] }).messages;
+}
+
 /**
  * A tenant for the portal's integration tests: the portal's own two clients (TEST_ENV), its
  * machine client granted `scopes`. Call the Management API as the portal does with
@@ -216,7 +233,14 @@ export function startPortalTenant({
   ...overrides
 }: { scopes: string[]; appBaseUrl?: string } & Partial<EmulatorOptions>): Promise<TestTenant> {
   const app = appBaseUrl ? { ...PORTAL_APP, baseUrl: appBaseUrl } : PORTAL_APP;
-  return startTestTenant({ applications: [app], machineClients: [portalMachineClient(scopes)], ...overrides });
+  return startTestTenant({
+    applications: [app],
+    machineClients: [portalMachineClient(scopes)],
+    // As a deployment configures Auth0's verification email template (README).
+    verifyEmailResultUrl: new URL(EMAIL_VERIFIED_PATH, app.baseUrl).toString(),
+    verifyEmailIncludeEmail: true,
+    ...overrides,
+  });
 }
 
 /** Minimal cookie jar for driving oidc-provider's interaction over fetch. */

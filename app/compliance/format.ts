@@ -17,4 +17,5 @@ export const METHOD_TEXT = {
   api: "through the API",
   staff: "recorded by staff",
   migration: "imported",
+  email_confirmation: "confirmed by verifying the email address",
 } as const;

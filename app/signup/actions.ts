@@ -7,7 +7,10 @@ import { signUpSchema } from "@/lib/identity/schemas";
 import { signUpWithConsent } from "@/lib/identity/sign-up-with-consent";
 
 export const signUp = definePublicAction(signUpSchema, async (input, actor) => {
-  await signUpWithConsent({ ...input, context: await readRequestContext() }, actor);
+  const result = await signUpWithConsent({ ...input, context: await readRequestContext() }, actor);
+  if (result.outcome === "verification_resent") {
+    return "This address already has an account that is waiting for its email address to be verified. We sent the verification link to it again: follow the link in that email, then sign in.";
+  }
   // The login page fills in the address and says the account was created (Auth0 hands `ext-`
   // parameters to its page templates; the emulator shows the line itself).
   const login = new URLSearchParams({

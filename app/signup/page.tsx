@@ -31,7 +31,12 @@ export default async function SignUpPage() {
           privacy={link(current.privacy)}
           optionalPurposes={purposes
             .filter((purpose) => !purpose.required)
-            .map(({ key, title, description }) => ({ key, title, description }))}
+            .map(({ key, title, description, requiresVerifiedEmail }) => ({
+              key,
+              title,
+              description,
+              confirmByEmail: requiresVerifiedEmail,
+            }))}
         />
       </div>
     </section>

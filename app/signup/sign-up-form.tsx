@@ -15,7 +15,7 @@ export interface SignUpFormProps {
   policyVersionIds: string[];
   terms: { title: string; version: string; href: string } | null;
   privacy: { title: string; version: string; href: string } | null;
-  optionalPurposes: Array<{ key: string; title: string; description: string }>;
+  optionalPurposes: Array<{ key: string; title: string; description: string; confirmByEmail: boolean }>;
 }
 
 function PolicyLink({ policy, kind }: { policy: SignUpFormProps["terms"]; kind: PolicyKind }) {

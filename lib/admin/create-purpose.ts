@@ -29,6 +29,7 @@ export async function createPurpose(input: CreatePurposeInput, actor: Actor, tx?
           after: {
             title: purpose.title,
             required: purpose.required,
+            requiresVerifiedEmail: purpose.requiresVerifiedEmail,
             policyKind: purpose.policyKind,
             version: { purposeVersionId: wording.id, version: 1, textSha256: wording.textSha256 },
           },

@@ -145,7 +145,12 @@ describe("sign-up for a taken address", () => {
       idempotencyKey: randomUUID(),
       context: {},
     });
-    const states = { active: {}, blocked: { blocked: true }, closed: { app_metadata: { deleted: true } } };
+    // Verified: an account nobody verified gets its link again instead (ADR 040, email-confirmation tests).
+    const states = {
+      active: { email_verified: true },
+      blocked: { blocked: true },
+      closed: { app_metadata: { deleted: true } },
+    };
     const answers: Record<string, unknown> = {};
     for (const [state, extra] of Object.entries(states)) {
       const email = `${state}.${randomUUID().slice(0, 6)}@example.com`;

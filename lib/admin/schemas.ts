@@ -18,6 +18,7 @@ const purposeFields = z.object({
   title: z.string(),
   description: z.string().optional(),
   required: z.boolean(),
+  requiresVerifiedEmail: z.boolean().optional(),
   position: z.number().optional(),
   policyKind: policyKindSchema.optional(),
 });
@@ -156,6 +157,7 @@ export type AdminChangeAction = AdminChangeEntry["action"];
 export const createPurposeFormSchema = z.object({
   ...createPurposeSchema.shape,
   required: formCheckbox,
+  requiresVerifiedEmail: formCheckbox,
   position: formOptional(formInteger(0, 10_000).default(0)),
 });
 
@@ -164,6 +166,7 @@ export const updatePurposeFormSchema = z.object({
   title: createPurposeSchema.shape.title,
   description: createPurposeSchema.shape.description,
   required: formCheckbox,
+  requiresVerifiedEmail: formCheckbox,
   position: formInteger(0, 10_000),
   wordingChange: formOptional(updatePurposeSchema.shape.wordingChange),
   changeSummary: formOptional(updatePurposeSchema.shape.changeSummary),

@@ -81,7 +81,10 @@ export async function updatePurpose(input: UpdatePurposeInput, actor: Actor, tx?
         tx,
       );
     }
-    const after = await tx.purpose.update({ where: { key }, data: { position: changes.position } });
+    const after = await tx.purpose.update({
+      where: { key },
+      data: { position: changes.position, requiresVerifiedEmail: changes.requiresVerifiedEmail },
+    });
     await appendAdminChange(
       {
         action: "purpose.update",
@@ -90,6 +93,7 @@ export async function updatePurpose(input: UpdatePurposeInput, actor: Actor, tx?
           title: before.title,
           description: before.description,
           required: before.required,
+          requiresVerifiedEmail: before.requiresVerifiedEmail,
           position: before.position,
           version: current.version,
         },

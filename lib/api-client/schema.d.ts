@@ -409,8 +409,11 @@ export interface components {
                 subjectId: string;
                 /** @description The event's place in the person's hash chain */
                 seq: number;
-                /** @enum {string} */
-                action: "granted" | "withdrawn" | "erased";
+                /**
+                 * @description `requested`: asked for with an unverified address; a `granted` event (method `email_confirmation`) follows once verified
+                 * @enum {string}
+                 */
+                action: "granted" | "withdrawn" | "erased" | "requested";
                 purpose: string | null;
                 /** @description The purpose wording the decision was made under */
                 purposeVersion: {
@@ -433,7 +436,7 @@ export interface components {
                     textSha256: string;
                 } | null;
                 /** @enum {string} */
-                method: "signup" | "portal" | "reconsent" | "api" | "staff" | "migration";
+                method: "signup" | "portal" | "reconsent" | "api" | "staff" | "migration" | "email_confirmation";
                 /** @enum {string} */
                 actorType: "self" | "staff" | "api_client" | "system";
                 clientTime: string | null;
@@ -493,8 +496,11 @@ export interface components {
                  */
                 purpose: string;
                 required: boolean;
-                /** @enum {string} */
-                status: "granted" | "withdrawn" | "never";
+                /**
+                 * @description `pending`: requested, waiting for the person to verify their address; not given
+                 * @enum {string}
+                 */
+                status: "granted" | "withdrawn" | "pending" | "never";
                 updatedAt: string | null;
                 eventId: string | null;
                 policyVersion: {
@@ -527,7 +533,7 @@ export interface components {
                 /** @description Your id for the person, if you linked one */
                 externalId: string | null;
                 /** @enum {string} */
-                status: "granted" | "withdrawn";
+                status: "granted" | "withdrawn" | "pending";
                 /**
                  * Format: date-time
                  * @example 2026-11-27T10:00:00.000Z
@@ -548,8 +554,11 @@ export interface components {
                 subjectId: string;
                 /** @description The event's place in the person's hash chain */
                 seq: number;
-                /** @enum {string} */
-                action: "granted" | "withdrawn" | "erased";
+                /**
+                 * @description `requested`: asked for with an unverified address; a `granted` event (method `email_confirmation`) follows once verified
+                 * @enum {string}
+                 */
+                action: "granted" | "withdrawn" | "erased" | "requested";
                 purpose: string | null;
                 /** @description The purpose wording the decision was made under */
                 purposeVersion: {
@@ -572,7 +581,7 @@ export interface components {
                     textSha256: string;
                 } | null;
                 /** @enum {string} */
-                method: "signup" | "portal" | "reconsent" | "api" | "staff" | "migration";
+                method: "signup" | "portal" | "reconsent" | "api" | "staff" | "migration" | "email_confirmation";
                 /** @enum {string} */
                 actorType: "self" | "staff" | "api_client" | "system";
                 clientTime: string | null;
@@ -963,7 +972,7 @@ export interface operations {
     listPeopleByPurpose: {
         parameters: {
             query?: {
-                status?: "granted" | "withdrawn";
+                status?: "granted" | "withdrawn" | "pending";
                 /** @description The `nextCursor` of the previous page */
                 after?: string;
                 limit?: number;

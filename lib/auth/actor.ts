@@ -23,6 +23,8 @@ export interface Actor {
   displayName: string;
   /** A session's email address; empty for tokens and the system. */
   email: string;
+  /** The session's ID token said the address is verified (Auth0's `email_verified`, at sign-in). */
+  emailVerified?: boolean;
   via: ActorChannel;
 }
 

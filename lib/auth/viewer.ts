@@ -15,6 +15,8 @@ import { hasRole, parseRoles, primaryRole, type Role } from "./roles";
 export interface Viewer {
   userId: string;
   email: string;
+  /** The ID token's `email_verified` at sign-in (ADR 040). */
+  emailVerified: boolean;
   name: string;
   roles: Role[];
   role: Role;
@@ -47,6 +49,7 @@ export async function viewerFromSession(
   return {
     userId: user.sub,
     email: user.email ?? "",
+    emailVerified: user.email_verified === true,
     name: user.name ?? user.email ?? user.sub,
     roles,
     role: primaryRole(roles),
@@ -68,6 +71,7 @@ function sessionActor(viewer: Viewer, role: Role): Actor {
     roles: viewer.roles,
     displayName: viewer.name,
     email: viewer.email,
+    emailVerified: viewer.emailVerified,
     via: { type: "session" },
   };
 }

@@ -69,6 +69,8 @@ export interface Auth0Gateway {
   ): Promise<Auth0User>;
   /** Deletes the user; a user already gone counts as deleted. */
   deleteUser(userId: string): Promise<void>;
+  /** POST /jobs/verification-email: Auth0 emails the user the link that verifies their address. */
+  sendVerificationEmail(userId: string): Promise<void>;
   /** The id of the connection with this name, or null. */
   findConnectionId(name: string): Promise<string | null>;
   startUsersExport(input: {
@@ -164,6 +166,10 @@ export function createAuth0Gateway(config: ManagementClientConfig): Auth0Gateway
         if (!isAppError(error, "not_found")) throw error;
       }
     },
+    sendVerificationEmail: (userId) =>
+      translated("sending a verification email", async () => {
+        await client.jobs.verificationEmail.create({ user_id: userId });
+      }),
     findConnectionId: (name) =>
       translated("finding the connection", async () => (await client.connections.list({ name })).data[0]?.id ?? null),
     startUsersExport: ({ connectionId, format, fields }) =>

@@ -8,7 +8,7 @@ interface Row {
   subjectId: string;
   auth0UserId: string | null;
   externalId: string | null;
-  status: "granted" | "withdrawn";
+  status: "granted" | "withdrawn" | "pending";
   updatedAt: Date;
   eventId: string;
   policyVersionId: string | null;

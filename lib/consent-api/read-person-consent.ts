@@ -8,7 +8,7 @@ import { personConsentQuerySchema, type PersonConsent } from "./schemas";
 interface PurposeRow {
   key: string;
   required: boolean;
-  status: "granted" | "withdrawn" | null;
+  status: "granted" | "withdrawn" | "pending" | null;
   updatedAt: Date | null;
   eventId: string | null;
   policyId: string | null;

@@ -127,13 +127,16 @@ const consentEventSchema = z
     id: z.uuid(),
     subjectId: z.uuid(),
     seq: z.int().meta({ description: "The event's place in the person's hash chain" }),
-    action: z.enum(["granted", "withdrawn", "erased"]),
+    action: z.enum(["granted", "withdrawn", "erased", "requested"]).meta({
+      description:
+        "`requested`: asked for with an unverified address; a `granted` event (method `email_confirmation`) follows once verified",
+    }),
     purpose: purposeKey.nullable(),
     purposeVersion: versionReference
       .nullable()
       .meta({ description: "The purpose wording the decision was made under" }),
     policyVersion: versionReference.nullable().meta({ description: "The policy version (and its text hash) shown" }),
-    method: z.enum(["signup", "portal", "reconsent", "api", "staff", "migration"]),
+    method: z.enum(["signup", "portal", "reconsent", "api", "staff", "migration", "email_confirmation"]),
     actorType: z.enum(["self", "staff", "api_client", "system"]),
     clientTime: dateTime.nullable(),
     serverTime: dateTime,
@@ -183,7 +186,9 @@ export const personConsentSchema = z
       z.object({
         purpose: purposeKey,
         required: z.boolean(),
-        status: z.enum(["granted", "withdrawn", "never"]),
+        status: z.enum(["granted", "withdrawn", "pending", "never"]).meta({
+          description: "`pending`: requested, waiting for the person to verify their address; not given",
+        }),
         updatedAt: dateTime.nullable(),
         eventId: z.uuid().nullable(),
         policyVersion: policySummary.nullable(),
@@ -197,7 +202,7 @@ export type PersonConsent = z.output<typeof personConsentSchema>;
 export const purposePathSchema = z.object({ purpose: purposeKey });
 
 export const peopleByPurposeQuerySchema = z.strictObject({
-  status: z.enum(["granted", "withdrawn"]).default("granted"),
+  status: z.enum(["granted", "withdrawn", "pending"]).default("granted"),
   after: z.uuid().optional().meta({ description: "The `nextCursor` of the previous page" }),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -209,7 +214,7 @@ export const peopleByPurposeSchema = z
         subjectId: z.uuid(),
         auth0UserId: z.string().nullable(),
         externalId: z.string().nullable().meta({ description: "Your id for the person, if you linked one" }),
-        status: z.enum(["granted", "withdrawn"]),
+        status: z.enum(["granted", "withdrawn", "pending"]),
         updatedAt: dateTime,
         eventId: z.uuid(),
         policyVersionId: z.uuid().nullable(),

@@ -10,13 +10,14 @@ const purpose = (id: string, key: string, required = false): Purpose => ({
   required,
   policyKind: required ? "terms" : "privacy",
   position: 0,
+  requiresVerifiedEmail: key === "marketing-email",
   retiredAt: null,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 });
 const state = (
   purposeId: string,
-  status: "granted" | "withdrawn",
+  status: "granted" | "withdrawn" | "pending",
   seq: number,
   policyVersionId: string,
 ): ConsentState => ({
@@ -52,6 +53,17 @@ describe("buildAuth0ConsentMetadata", () => {
       version: "1",
       purposes: { terms: true, analytics: false },
     });
+  });
+
+  it("mirrors a purpose waiting for the address's confirmation as not given (ADR 040)", () => {
+    const metadata = buildAuth0ConsentMetadata({
+      purposes,
+      states: [state("p1", "granted", 1, "t1"), state("p3", "pending", 2, "pp1")],
+      versions,
+      resolveUrl,
+    });
+    expect(metadata.purposes).toEqual({ terms: true, "marketing-email": false });
+    expect(metadata.given).toBe(true);
   });
 
   it("says not given once a required purpose is withdrawn", () => {

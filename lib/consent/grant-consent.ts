@@ -22,6 +22,13 @@ export interface ConsentDecision {
 const sortedUnique = (values: string[]) => [...new Set(values)].sort();
 
 /**
+ * Where the person gives consent themselves, in the portal, with the address they signed up with:
+ * there an email purpose needs the address proved (ADR 040). Staff and API clients record
+ * decisions collected elsewhere, with their own evidence; an import brings older records.
+ */
+const DOUBLE_OPT_IN_METHODS: ReadonlySet<string> = new Set(["signup", "portal", "reconsent"]);
+
+/**
  * Records that a person agreed to purposes under the policy versions they were shown, and under
  * each purpose's current wording (its PurposeVersion and hash go into the event's hash). Refuses
  * (`policy_outdated`) when a shown version — a policy's, or a purpose's when the caller says which
@@ -30,6 +37,10 @@ const sortedUnique = (values: string[]) => [...new Set(values)].sort();
  * granted under the same policy version and wording records nothing. Granting a required purpose
  * that was withdrawn reopens a closed account (staff recording it on the person's behalf: the
  * person cannot sign in): the outbox then removes the Auth0 flag.
+ *
+ * Double opt-in (ADR 040): an optional purpose that requires a verified address, given by the
+ * person while the portal does not know their address to be verified, is recorded as `requested`
+ * (state `pending`, counted as given nowhere); `confirmEmailConsents` grants it once verified.
  */
 export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: Tx): Promise<ConsentDecision> {
   const request = parseInput(grantConsentSchema, input);
@@ -59,7 +70,12 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
           requestFingerprint,
           decide: async ({ state }, tx) => {
             // Purposes are few: one read serves the lookup and the sign-up check.
-            const [allPurposes, current] = await Promise.all([tx.purpose.findMany(), readCurrentVersionHashes(tx)]);
+            const [allPurposes, current, verification] = await Promise.all([
+              tx.purpose.findMany(),
+              readCurrentVersionHashes(tx),
+              tx.subject.findUnique({ where: { id: request.subjectId }, select: { emailVerifiedAt: true } }),
+            ]);
+            const addressUnproved = !verification?.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
             const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
             if (unknown.length) {
@@ -121,15 +137,16 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
               }
               const existing = state.find((row) => row.purposeId === purpose.id);
               if (purpose.required && existing?.status === "withdrawn") reopened = true;
+              const pending = addressUnproved && purpose.requiresVerifiedEmail && !purpose.required;
               if (
-                existing?.status === "granted" &&
+                (existing?.status === "granted" || (pending && existing?.status === "pending")) &&
                 existing.policyVersionId === version.id &&
                 wordingOf(existing, wordings)?.id === wording.id
               ) {
                 continue;
               }
               drafts.push({
-                action: "granted",
+                action: pending ? "requested" : "granted",
                 purposeId: purpose.id,
                 purposeVersionId: wording.id,
                 purposeTextSha256: wording.textSha256,

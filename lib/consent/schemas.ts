@@ -67,6 +67,15 @@ export const grantConsentSchema = z.strictObject({
 });
 export type GrantConsentInput = z.input<typeof grantConsentSchema>;
 
+/** The address is verified (ADR 040): the portal re-read the user, or an ID token says so. */
+export const confirmEmailConsentsSchema = z.strictObject({
+  subjectId: z.uuid(),
+  /** Why the system records it (e.g. which check it made); a person confirming needs none. */
+  reason: reasonSchema,
+  context: requestContextSchema.default({}),
+});
+export type ConfirmEmailConsentsInput = z.input<typeof confirmEmailConsentsSchema>;
+
 export const withdrawConsentSchema = z.strictObject({
   subjectId: z.uuid(),
   purposes: z.array(purposeKeySchema).min(1).max(50),

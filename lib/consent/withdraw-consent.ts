@@ -19,6 +19,9 @@ import { readWithdrawalPolicy } from "./withdrawal-policy";
 /** The reason recorded on the events of an account's closing that the person did not name. */
 const ACCOUNT_CLOSED_REASON = "account closed";
 
+/** A pending request (ADR 040) is withdrawn like a consent, so verifying later confirms nothing. */
+const withdrawable = (status: string | undefined) => status === "granted" || status === "pending";
+
 /**
  * Records the withdrawal of consent to purposes — as easy as giving it (GDPR Art. 7(3)). Each
  * event names the policy version and the purpose wording the withdrawn consent was given under.
@@ -71,7 +74,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
             const drafts: ConsentEventDraft[] = [];
             const withdraw = (purpose: (typeof allPurposes)[number], actorReason: string | null) => {
               const existing = state.find((row) => row.purposeId === purpose.id);
-              if (existing?.status !== "granted") return;
+              if (!withdrawable(existing?.status)) return;
               const wording = wordingOf(existing);
               if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
               drafts.push({
@@ -91,7 +94,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
             const notGiven = purposes.filter(
               (purpose) =>
                 !(purpose.required && request.declineRequired) &&
-                !state.some((row) => row.purposeId === purpose.id && row.status === "granted"),
+                !state.some((row) => row.purposeId === purpose.id && withdrawable(row.status)),
             );
             if (notGiven.length) {
               throw new AppError(
@@ -101,7 +104,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
               );
             }
             for (const purpose of purposes) {
-              const granted = state.some((row) => row.purposeId === purpose.id && row.status === "granted");
+              const granted = state.some((row) => row.purposeId === purpose.id && withdrawable(row.status));
               if (granted) {
                 if (purpose.required) withdrewRequired = true;
                 withdraw(purpose, columns.actorReason);

@@ -19,6 +19,8 @@ const DEMO_PURPOSES: CreatePurposeInput[] = [
     key: "marketing-email",
     title: "Marketing emails",
     description: "Send me news, offers and product announcements by email, at most twice a month.",
+    // Sent by email: consent counts once the address is proved to be the person's (ADR 040).
+    requiresVerifiedEmail: true,
     policyKind: "privacy",
     position: 1,
   },

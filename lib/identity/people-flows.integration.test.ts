@@ -51,10 +51,12 @@ const signUpInput = (email: string, overrides: Partial<Parameters<typeof signUpW
 describe("signUpWithConsent", () => {
   it("creates the Auth0 user with the consent in user_metadata and records it in the ledger", async () => {
     const email = `new.${randomUUID().slice(0, 8)}@example.com`;
-    const { subjectId } = await signUpWithConsent(
+    const created = await signUpWithConsent(
       { ...signUpInput(email), context: { ip: "203.0.113.9", userAgent: "test" } },
       PERSON,
     );
+    if (created.outcome !== "created") throw new Error(created.outcome);
+    const { subjectId } = created;
     const user = emulator.store.findUserByEmail(email)!;
     expect(user.user_metadata).toMatchObject({ consentGiven: "true", consentVersion: "1" });
     expect((await findSubjectsByEmail(email.toUpperCase())).map((subject) => subject.id)).toEqual([subjectId]);
@@ -76,9 +78,11 @@ describe("signUpWithConsent", () => {
     expect(emulator.store.findUserByEmail(email)).toBeUndefined();
   });
 
-  it("names the email field when the address is taken", async () => {
+  it("names the email field when the address is taken (and verified: ADR 040)", async () => {
     const email = `taken.${randomUUID().slice(0, 8)}@example.com`;
     await signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON);
+    const { user_id } = emulator.store.findUserByEmail(email)!;
+    await tenant.api("PATCH", `/api/v2/users/${encodeURIComponent(user_id)}`, { body: { email_verified: true } });
     const error: unknown = await signUpWithConsent({ ...signUpInput(email), context: {} }, PERSON).catch(
       (e: unknown) => e,
     );

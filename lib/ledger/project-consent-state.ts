@@ -2,7 +2,8 @@ import type { ConsentEvent, ConsentState } from "@/lib/generated/prisma/client";
 
 /**
  * The projection rule, shared by appends and rebuilds: a grant or withdrawal sets its
- * purpose's state; an erasure withdraws everything. Mutates `state` (keyed by purpose id) and
+ * purpose's state, a request (unverified address, ADR 040) makes it pending; an erasure
+ * withdraws everything. Mutates `state` (keyed by purpose id) and
  * returns the purpose ids it changed.
  */
 export function projectEvent(state: Map<string, ConsentState>, event: ConsentEvent): string[] {
@@ -17,7 +18,7 @@ export function projectEvent(state: Map<string, ConsentState>, event: ConsentEve
   state.set(purposeId, {
     ...base,
     purposeId,
-    status: event.action,
+    status: event.action === "requested" ? "pending" : event.action,
     policyVersionId: event.policyVersionId,
     purposeVersionId: event.purposeVersionId,
   });

@@ -24,6 +24,8 @@ export const createPurposeSchema = z.strictObject({
   description: purposeDescription,
   /** Required purposes (e.g. the Terms) must be granted to use the service. */
   required: z.boolean().default(false),
+  /** Double opt-in (ADR 040): given with an address nobody verified, consent stays pending until it is. */
+  requiresVerifiedEmail: z.boolean().default(false),
   /** The document that governs this purpose: its current version is recorded with each decision. */
   policyKind: policyKindSchema,
   position: position.default(0),
@@ -39,6 +41,8 @@ export const updatePurposeSchema = z.strictObject({
   description: purposeDescription.optional(),
   /** Making a purpose required sends everyone who has not agreed to it through the consent gate. */
   required: z.boolean().optional(),
+  /** Turning it on affects new decisions only: consent already given stays given. */
+  requiresVerifiedEmail: z.boolean().optional(),
   position: position.optional(),
   /**
    * Required when the title or description changes (a new version): `editorial` keeps everyone's

@@ -20,6 +20,10 @@ export const RATE_LIMITS = {
   exportsPerUser: { points: 30, seconds: 3600, message: "Too many exports in the last hour." },
   /** Staff API tokens created per person (at most 10 are live at once anyway). */
   tokenCreationPerUser: { points: 10, seconds: 3600, message: "Too many tokens created in the last hour." },
+  /** Verification emails a person asks to be sent again (ADR 040): each one is an email to their inbox. */
+  verificationEmailPerUser: { points: 5, seconds: 3600, message: "Too many verification emails in the last hour." },
+  /** Verification landings without a session, per address: each asks Auth0 about an email address. */
+  verificationCheckPerIp: { points: 30, seconds: 600, message: "Too many verification checks from your network." },
   /** Management API proxy calls per staff member or token: Auth0's own limit is a few per second per tenant. */
   proxyPerCaller: { points: 120, seconds: 60, message: "Too many Management API requests." },
 } as const;

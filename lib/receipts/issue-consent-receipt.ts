@@ -22,7 +22,8 @@ export interface IssuedReceipt {
 }
 
 /**
- * The signed receipt for one consent decision (a `granted` or `withdrawn` event). Built only from
+ * The signed receipt for one consent decision (a `granted` or `withdrawn` event; none for a
+ * `requested` one, ADR 040). Built only from
  * immutable data — the event, the purpose wording version it was decided under, its policy
  * version — with `iat` the event's server time and `jti` its id; Ed25519 signatures are
  * deterministic, so asking again at any later time yields the same JWS.
@@ -36,7 +37,8 @@ export async function issueConsentReceipt(eventId: string, tx?: Tx): Promise<Iss
         // Only the purpose's fixed columns (key, governing document; a trigger keeps them fixed).
         include: { purpose: { select: { key: true, policyKind: true } }, policyVersion: { omit: { text: true } } },
       });
-  if (!event || event.action === "erased" || !event.purpose) {
+  // A request awaiting the address's verification is not a decision: its receipt is the confirmation's.
+  if (!event || event.action === "erased" || event.action === "requested" || !event.purpose) {
     throw new AppError("not_found", "No consent decision with that id.", { field: "eventId" });
   }
   // Nothing is signed for an event the verifiable log does not hold exactly as stored.

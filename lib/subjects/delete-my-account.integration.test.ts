@@ -43,8 +43,8 @@ afterAll(async () => {
   await tenant?.close();
 });
 
-const signUpAs = (email: string) =>
-  signUpWithConsent(
+const signUpAs = async (email: string) => {
+  const result = await signUpWithConsent(
     {
       email,
       password: "Correct-horse-battery",
@@ -56,6 +56,9 @@ const signUpAs = (email: string) =>
     },
     PERSON,
   );
+  if (result.outcome !== "created") throw new Error(`sign-up answered ${result.outcome}`);
+  return result;
+};
 
 async function usersByEmailThroughProxy(email: string) {
   const url = new URL(`/users-by-email?email=${encodeURIComponent(email)}`, "http://portal.test/");

@@ -10,11 +10,12 @@ import { openProfile, resealProfile, sealNewProfile, toSubjectView, type Subject
 
 /**
  * The subject for an Auth0 user, created on first sight (sign-up or first sign-in). Stores the
- * email only encrypted, plus its blind index; updates both when the address changed in Auth0.
+ * email only encrypted, plus its blind index; updates both when the address changed in Auth0
+ * (and forgets that the old one was verified).
  * Safe when two requests for a new user race (the unique Auth0 id decides, the loser re-reads).
  */
 export async function ensureSubject(input: EnsureSubjectInput, tx?: Tx): Promise<SubjectView> {
-  const { auth0UserId, email, name } = parseInput(ensureSubjectSchema, input);
+  const { auth0UserId, email, name, emailVerified } = parseInput(ensureSubjectSchema, input);
   const client = tx ?? db();
   const profile = { email: normalizeEmail(email), name: name ?? null };
   const emailBlindIndex = computeEmailBlindIndex(emailBlindIndexKey(), email);
@@ -25,7 +26,12 @@ export async function ensureSubject(input: EnsureSubjectInput, tx?: Tx): Promise
     if (existing.wrappedKey && (current?.email !== profile.email || current?.name !== profile.name)) {
       const updated = await client.subject.update({
         where: { id: existing.id },
-        data: { emailBlindIndex, profileCiphertext: resealProfile(existing.id, existing.wrappedKey, profile) },
+        data: {
+          emailBlindIndex,
+          profileCiphertext: resealProfile(existing.id, existing.wrappedKey, profile),
+          // A new address is not proved by the old one's verification (ADR 040).
+          ...(current?.email === profile.email ? {} : { emailVerifiedAt: null }),
+        },
       });
       return toSubjectView(updated);
     }
@@ -35,7 +41,13 @@ export async function ensureSubject(input: EnsureSubjectInput, tx?: Tx): Promise
   const id = randomUUID();
   try {
     const created = await client.subject.create({
-      data: { id, auth0UserId, emailBlindIndex, ...sealNewProfile(id, profile) },
+      data: {
+        id,
+        auth0UserId,
+        emailBlindIndex,
+        ...sealNewProfile(id, profile),
+        ...(emailVerified ? { emailVerifiedAt: new Date() } : {}),
+      },
     });
     return toSubjectView(created);
   } catch (error) {

@@ -3,6 +3,8 @@ import { redirect } from "next/navigation";
 import type { Actor } from "@/lib/auth/actor";
 import { safeRedirectPath } from "@/lib/http/safe-redirect";
 import { readConsentStatus, type ConsentStatusView } from "@/lib/consent/read-consent-status";
+import { confirmEmailConsents } from "@/lib/consent/confirm-email-consents";
+import { readRequestContext } from "@/lib/http/request-context";
 import { ensureSubject } from "./ensure-subject";
 import type { SubjectView } from "./subject-profile";
 
@@ -15,10 +17,16 @@ export interface Person {
  * The signed-in person's subject and consent state, for their own pages (the wrapper already
  * checked the session). Creates the subject on first sight (users created elsewhere or
  * migrated). Unless `gate` is false, a person without a current consent to every required
- * purpose is sent to the consent gate first.
+ * purpose is sent to the consent gate first. An ID token that says the address is verified,
+ * where the portal did not know it yet, confirms the pending email consents (ADR 040).
  */
 export async function requirePerson(actor: Actor, returnTo: string, options: { gate?: boolean } = {}): Promise<Person> {
-  const subject = await ensureSubject({ auth0UserId: actor.id, email: actor.email, name: actor.displayName });
+  let subject = await ensureSubject({ auth0UserId: actor.id, email: actor.email, name: actor.displayName });
+  if (actor.emailVerified && !subject.emailVerifiedAt && !subject.erasedAt) {
+    // Signed in with an ID token that says the address is verified: pending requests become consent.
+    await confirmEmailConsents({ subjectId: subject.id, context: await readRequestContext() }, actor);
+    subject = { ...subject, emailVerifiedAt: new Date() };
+  }
   const status = await readConsentStatus(subject.id);
   // Erased: the account is gone; end the session.
   if (!status || status.erased) redirect("/auth/logout");

@@ -7,6 +7,11 @@ export const ensureSubjectSchema = z.strictObject({
   auth0UserId: auth0UserIdSchema,
   email: z.email().max(320),
   name: z.string().trim().max(200).nullish(),
+  /**
+   * For a subject created here: Auth0 already reports the address verified (the demo accounts,
+   * test people). An existing subject learns it only through `confirmEmailConsents`.
+   */
+  emailVerified: z.boolean().optional(),
 });
 export type EnsureSubjectInput = z.input<typeof ensureSubjectSchema>;
 

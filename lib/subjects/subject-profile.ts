@@ -18,6 +18,8 @@ export interface SubjectView {
   name: string | null;
   createdAt: Date;
   erasedAt: Date | null;
+  /** When the portal learned from Auth0 that the address is verified (ADR 040). */
+  emailVerifiedAt: Date | null;
   /** Number of ledger events (the head of the chain). */
   lastSeq: number;
 }
@@ -79,6 +81,7 @@ export function toSubjectView(subject: Subject): SubjectView {
     name: profile?.name ?? null,
     createdAt: subject.createdAt,
     erasedAt: subject.erasedAt,
+    emailVerifiedAt: subject.emailVerifiedAt,
     lastSeq: subject.lastSeq,
   };
 }

@@ -57,7 +57,11 @@ async function enqueueMessages(tx: Tx, endpoints: SubscribedEndpoint[], messages
  * appended (called by appendConsentEvents, inside its transaction). The payload names the
  * subject by its pseudonymous id and the purpose by its key; no email, no Auth0 id.
  */
-export async function enqueueConsentEventWebhooks(tx: Tx, events: ConsentEvent[]): Promise<void> {
+export async function enqueueConsentEventWebhooks(tx: Tx, appended: ConsentEvent[]): Promise<void> {
+  // A request awaiting the address's verification is not consent: receivers hear of the grant that confirms it.
+  const events = appended.filter(
+    (event): event is ConsentEvent & { action: keyof typeof EVENT_TYPE } => event.action !== "requested",
+  );
   if (events.length === 0) return;
   const endpoints = await subscribedEndpoints(
     tx,

@@ -21,6 +21,18 @@ function RequiredBox(props: { defaultChecked?: boolean; state: ActionState }) {
   );
 }
 
+function VerifiedEmailBox(props: { defaultChecked?: boolean; state: ActionState }) {
+  return (
+    <CheckboxField
+      state={props.state}
+      name="requiresVerifiedEmail"
+      label="Needs a verified email address (double opt-in)"
+      hint="For purposes we act on by email. Given by someone whose address is not verified yet, the consent waits until they follow the link Auth0 emails them. Applies to new decisions only."
+      defaultChecked={props.defaultChecked}
+    />
+  );
+}
+
 export function CreatePurposeForm() {
   const [state, action] = useActionState(createPurposeAction, IDLE);
   return (
@@ -40,13 +52,21 @@ export function CreatePurposeForm() {
       </SelectInput>
       <TextInput state={state} name="position" label="Position in lists" type="number" min={0} defaultValue={0} />
       <RequiredBox state={state} />
+      <VerifiedEmailBox state={state} />
       <SubmitButton pendingText="Creating…">Create purpose</SubmitButton>
     </PreservingForm>
   );
 }
 
 export function EditPurposeForm(props: {
-  purpose: { key: string; title: string; description: string; required: boolean; position: number };
+  purpose: {
+    key: string;
+    title: string;
+    description: string;
+    required: boolean;
+    requiresVerifiedEmail: boolean;
+    position: number;
+  };
   /** The wording version being edited. */
   version: number;
   /** People who have the purpose granted now: who a new wording affects. */
@@ -104,6 +124,7 @@ export function EditPurposeForm(props: {
         defaultValue={props.purpose.position}
       />
       <RequiredBox state={state} defaultChecked={props.purpose.required} />
+      <VerifiedEmailBox state={state} defaultChecked={props.purpose.requiresVerifiedEmail} />
       <SubmitButton>Save changes</SubmitButton>
     </PreservingForm>
   );

@@ -6,7 +6,9 @@ import { signOutAfter } from "@/lib/auth/account-closed";
 import { changeConsentFormSchema, confirmFormSchema } from "@/lib/consent/form-schemas";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
+import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { resendVerificationEmail } from "@/lib/identity/resend-verification-email";
 import { defineAction } from "@/lib/http/define-action";
 import { readRequestContext } from "@/lib/http/request-context";
 import { purposeKeySchema } from "@/lib/policies/schemas";
@@ -20,7 +22,7 @@ export const changeConsent = defineAction({ role: "user", schema: changeConsentF
   const base = { subjectId: subject.id, purposes: [input.purpose] };
   const context = await readRequestContext();
   if (input.decision === "grant") {
-    await grantConsent(
+    const decision = await grantConsent(
       {
         ...base,
         policyVersionIds: input.policyVersionIds,
@@ -31,6 +33,9 @@ export const changeConsent = defineAction({ role: "user", schema: changeConsentF
       actor,
     );
     revalidatePath("/me/consents");
+    if (decision.events.some((event) => event.action === "requested")) {
+      return `“${row.purpose.title}” starts once you confirm your email address: follow the link in the email we sent you.`;
+    }
     return `You gave consent to “${row.purpose.title}”.`;
   }
   // A required purpose closes the account: that goes through the confirmation page.
@@ -38,6 +43,14 @@ export const changeConsent = defineAction({ role: "user", schema: changeConsentF
   await withdrawConsent({ ...base, method: "portal", context, idempotencyKey: input.idempotencyKey }, actor);
   revalidatePath("/me/consents");
   return `You withdrew consent to “${row.purpose.title}”.`;
+});
+
+/** Auth0 emails the verification link again (ADR 040); nothing is recorded until it is followed. */
+export const resendVerificationLink = defineAction({ role: "user", schema: z.object({}) }, async (_input, actor) => {
+  const { sent } = await resendVerificationEmail(actor);
+  return sent
+    ? "We sent the link again. It can take a few minutes to arrive; check your spam folder too."
+    : "Your email address is already verified.";
 });
 
 export const withdrawRequiredConsent = defineAction(

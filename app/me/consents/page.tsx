@@ -6,12 +6,14 @@ import { formatTime } from "@/components/format-time";
 import { PageHeader } from "@/components/page-header";
 import { requirePerson } from "@/lib/subjects/require-person";
 import { ConsentToggle } from "./consent-toggle";
+import { ResendVerificationLink } from "./resend-verification-link";
 import { definePage } from "@/lib/http/define-page";
 
 export const metadata: Metadata = { title: "My consents" };
 
 export default definePage({ role: "user", returnTo: "/me/consents" }, async function MyConsentsPage({ actor }) {
-  const { status } = await requirePerson(actor, "/me/consents");
+  const { subject, status } = await requirePerson(actor, "/me/consents");
+  const pending = status.purposes.filter((row) => row.status === "pending");
   const policyVersionIds = Object.values(status.currentPolicies).flatMap((version) => (version ? [version.id] : []));
   return (
     <section>
@@ -19,9 +21,26 @@ export default definePage({ role: "user", returnTo: "/me/consents" }, async func
         title="My consents"
         intro="What you have agreed to, under which version and when. You can change each one at any time."
       />
+      {pending.length > 0 && !subject.emailVerifiedAt && (
+        <div
+          role="status"
+          className="mt-6 rounded-xl border border-sky-200 bg-sky-50 p-6 text-sky-950"
+          data-testid="email-confirmation-notice"
+        >
+          <h2 className="text-lg font-semibold">Please confirm your email address</h2>
+          <p className="mt-1 max-w-prose">
+            You asked for {pending.map((row) => `“${row.purpose.title}”`).join(", ")}. Before we email you, we need to
+            know that {subject.email ? <strong className="break-all">{subject.email}</strong> : "this address"} is
+            yours: follow the link in the email we sent you. Until then, this consent is not given and we send you
+            nothing.
+          </p>
+          <ResendVerificationLink />
+        </div>
+      )}
       <ul className="mt-6 space-y-4">
         {status.purposes.map((row) => {
-          const granted = row.status === "granted";
+          // A pending request can be withdrawn like a consent (ADR 040).
+          const granted = row.status === "granted" || row.status === "pending";
           const policy = status.currentPolicies[row.purpose.policyKind];
           return (
             <li

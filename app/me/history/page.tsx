@@ -12,6 +12,7 @@ const ACTION_TEXT = {
   granted: "You gave consent",
   withdrawn: "You withdrew consent",
   erased: "Account erased",
+  requested: "You asked to give consent",
 } as const;
 const METHOD_TEXT = {
   signup: "at sign-up",
@@ -20,6 +21,7 @@ const METHOD_TEXT = {
   api: "through an integration",
   staff: "recorded by our staff",
   migration: "imported from an earlier system",
+  email_confirmation: "when you confirmed your email address",
 } as const;
 
 export default definePage({ role: "user", returnTo: "/me/history" }, async function MyHistoryPage({ actor }) {
@@ -72,7 +74,12 @@ export default definePage({ role: "user", returnTo: "/me/history" }, async funct
                 )}
                 {entry.actorReason && <> (reason: {entry.actorReason})</>}
               </p>
-              {entry.action !== "erased" && (
+              {entry.action === "requested" && (
+                <p className="text-sm text-slate-700">
+                  Not given yet: waiting for you to confirm your email address with the link we sent you.
+                </p>
+              )}
+              {entry.action !== "erased" && entry.action !== "requested" && (
                 <a
                   className="mt-1 inline-block text-sm font-medium text-blue-800 underline"
                   href={`/me/receipts/${entry.id}`}

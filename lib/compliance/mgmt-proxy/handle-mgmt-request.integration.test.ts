@@ -241,7 +241,8 @@ describe("Management API proxy: consent passing through becomes ledger events", 
 
   it("records only changes: grants and withdrawals per purpose, nothing for a repeat", async () => {
     const { userId, email } = await auth0User();
-    const subject = await ensureSubject({ auth0UserId: userId, email });
+    // Verified: marketing emails are granted at sign-up, not held for the address (ADR 040).
+    const subject = await ensureSubject({ auth0UserId: userId, email, emailVerified: true });
     await signUp(subject.id, ["terms", "marketing-email"]);
     const path = `/users/${encodeURIComponent(userId)}`;
     const body = {

@@ -4,7 +4,12 @@ import type { AuditEvent } from "@/lib/compliance/read-subject-audit";
 import { StaffName } from "@/components/staff-name";
 import { METHOD_TEXT } from "../../format";
 
-const ACTION_TEXT = { granted: "Consent given", withdrawn: "Consent withdrawn", erased: "Subject erased" } as const;
+const ACTION_TEXT = {
+  granted: "Consent given",
+  withdrawn: "Consent withdrawn",
+  erased: "Subject erased",
+  requested: "Consent requested (address not verified)",
+} as const;
 
 /** One event of the subject's chain, with everything its hash covers and a link to its receipt. */
 export function HistoryEntry({
@@ -84,7 +89,7 @@ export function HistoryEntry({
           { term: "Hash", value: event.hash, mono: "hash" },
         ]}
       />
-      {event.action !== "erased" && (
+      {event.action !== "erased" && event.action !== "requested" && (
         <a
           className="mt-2 inline-block text-sm font-medium text-blue-800 underline"
           href={`/compliance/subjects/${subjectId}/receipts/${event.id}`}
