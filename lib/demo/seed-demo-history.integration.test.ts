@@ -36,6 +36,10 @@ describe("the demo history", () => {
     expect(recorded?.people).toBe(PEOPLE.length);
     expect(recorded!.events).toBeGreaterThan(PEOPLE.length * 2);
     expect(await db().consentEvent.count()).toBe(recorded!.events);
+    // Marketing emails asked for at sign-up waited for the address, as double opt-in does (ADR 040).
+    expect(await db().consentEvent.count({ where: { method: "email_confirmation" } })).toBeGreaterThan(0);
+    expect(await db().consentState.count({ where: { status: "pending" } })).toBe(0);
+    expect(await db().subject.count({ where: { emailVerifiedAt: null } })).toBe(0);
     const report = await verifyLedger();
     expect(report.log.problems).toEqual([]);
     expect(report.broken).toEqual([]);

@@ -47,17 +47,29 @@ function generator(seed: number): () => number {
 
 interface Decision {
   at: Date;
-  method: "signup" | "portal" | "reconsent";
+  method: "signup" | "portal" | "reconsent" | "email_confirmation";
   granted: string[];
   withdrawn: string[];
+  /** Email purposes asked for before the address was verified (ADR 040): pending until confirmed. */
+  requested?: string[];
+  /** When the wording confirmed was shown (the request's time). */
+  shownAt?: Date;
 }
+
+/** Purposes that wait for a verified address when asked for at sign-up (the catalogue marks them). */
+const EMAIL_PURPOSES = new Set(["marketing-email"]);
 
 /**
  * One person's decisions: sign-up (the Terms and some optional purposes), later changes of mind,
  * and, for people who joined before Privacy Policy 2, the re-consent it asked for (most renew,
  * some let an optional consent lapse, some have not come back yet).
  */
-function decisionsOf(random: () => number, start: number, now: number, reconsentAt: number): Decision[] {
+function decisionsOf(
+  random: () => number,
+  start: number,
+  now: number,
+  reconsentAt: number,
+): { decisions: Decision[]; verifiedAt: Date } {
   // More people join recently than at the start, as a growing service sees.
   const joined = start + (now - start) * Math.sqrt(random()) - random() * DAY;
   const at = (time: number) => new Date(Math.min(time, now - 60_000));
@@ -67,14 +79,34 @@ function decisionsOf(random: () => number, start: number, now: number, reconsent
     random() < 0.21 ? "product-research" : null,
   ].filter((key): key is string => key !== null);
   const held = new Set(optional);
-  const decisions: Decision[] = [{ at: at(joined), method: "signup", granted: ["terms", ...optional], withdrawn: [] }];
+  // The address is verified within minutes to hours of signing up; email purposes wait for it.
+  const verified = joined + (2 + random() * 180) * 60_000;
+  const requested = optional.filter((key) => EMAIL_PURPOSES.has(key));
+  const decisions: Decision[] = [
+    {
+      at: at(joined),
+      method: "signup",
+      granted: ["terms", ...optional.filter((key) => !EMAIL_PURPOSES.has(key))],
+      withdrawn: [],
+      requested,
+    },
+  ];
+  if (requested.length) {
+    decisions.push({
+      at: at(verified),
+      method: "email_confirmation",
+      granted: requested,
+      withdrawn: [],
+      shownAt: at(joined),
+    });
+  }
   const later = (from: number) => from + random() * Math.max(now - from, 0);
   if (held.has("marketing-email") && random() < 0.22) {
-    decisions.push({ at: at(later(joined)), method: "portal", granted: [], withdrawn: ["marketing-email"] });
+    decisions.push({ at: at(later(verified)), method: "portal", granted: [], withdrawn: ["marketing-email"] });
     held.delete("marketing-email");
   }
   if (!held.has("product-research") && random() < 0.08) {
-    decisions.push({ at: at(later(joined)), method: "portal", granted: ["product-research"], withdrawn: [] });
+    decisions.push({ at: at(later(verified)), method: "portal", granted: ["product-research"], withdrawn: [] });
     held.add("product-research");
   }
   decisions.sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -90,7 +122,7 @@ function decisionsOf(random: () => number, start: number, now: number, reconsent
     decisions.push({ at: renewedAt, method: "reconsent", granted: ["terms", ...renewed], withdrawn: lapsed });
     decisions.sort((a, b) => a.at.getTime() - b.at.getTime());
   }
-  return decisions;
+  return { decisions, verifiedAt: at(verified) };
 }
 
 const USER_AGENTS = [
@@ -165,18 +197,20 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<{ pe
       let seq = 0;
       let prevHash = GENESIS_HASH;
       const state = new Map<string, ConsentState>();
-      for (const decision of decisionsOf(random, start, now, reconsentAt)) {
+      const { decisions, verifiedAt } = decisionsOf(random, start, now, reconsentAt);
+      for (const decision of decisions) {
         const agent = agents[Math.floor(random() * agents.length)]!;
         const ip = `198.51.100.0`;
         const idempotencyKey = `demo-history:${id}:${seq + 1}`;
         const changes = [
           ...decision.granted.map((key) => ({ key, action: "granted" as const })),
+          ...(decision.requested ?? []).map((key) => ({ key, action: "requested" as const })),
           ...decision.withdrawn.map((key) => ({ key, action: "withdrawn" as const })),
         ];
         const fingerprint = fingerprintRequest({ demo: true, changes, at: decision.at.toISOString() });
         for (const change of changes) {
           const purpose = purposeByKey.get(change.key)!;
-          const policy = policyAt(purpose.policyKind, decision.at);
+          const policy = policyAt(purpose.policyKind, decision.shownAt ?? decision.at);
           const version = wording.get(purpose.id)!;
           seq += 1;
           const columns = {
@@ -216,6 +250,7 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<{ pe
         ...sealNewProfile(id, profile),
         lastSeq: seq,
         lastHash: prevHash,
+        emailVerifiedAt: verifiedAt,
         createdAt: rows.find((row) => row.subjectId === id)?.serverTime ?? new Date(now),
       });
     }
