@@ -42,5 +42,8 @@ export async function readChangeFeed(
       };
     },
     (result) => ({ action: "api.events.read", detail: { after, count: result.events.length } }),
+    // Search, exports and this feed read from the replica when there is one (ADR 039): a lagging
+    // replica only shows fewer events, in the same order, never one the primary lacks.
+    { source: "replica" },
   );
 }
