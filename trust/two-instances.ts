@@ -108,7 +108,12 @@ async function createPeople(
         await fetch(`${stack.emulator.url}/api/v2/users`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify({ email, password: PASSWORD, connection: "Username-Password-Authentication" }),
+          body: JSON.stringify({
+            email,
+            password: PASSWORD,
+            connection: "Username-Password-Authentication",
+            email_verified: true,
+          }),
         }),
         "create user",
       );
