@@ -6,6 +6,7 @@
 // the ledger, sessions and rate limits shared, the replica never ahead of the primary, a person's
 // own reads see their writes at once. Import lib modules only after startTrustStack.
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
@@ -549,7 +550,10 @@ export async function twoInstances(scenario: ScenarioLike): Promise<void> {
   }
 }
 
-// Run alone: `tsx --conditions=react-server trust/two-instances.ts`.
+// Run as its own process, as trust/run.ts runs each scenario:
+// `node --conditions=react-server --import tsx trust/two-instances.ts`. The report has the shape
+// of trust/scenario.ts's (written to TRUST_REPORT_FILE when set, printed otherwise), so once that
+// file is on this branch this block is `runScenario("two-instances", twoInstances)`.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const checks: Array<{ name: string; ok: boolean; detail?: string }> = [];
   const scenario: ScenarioLike = {
@@ -563,20 +567,25 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     log: (line) => console.log(`  [two-instances] ${line}`),
   };
   const started = performance.now();
+  const finish = (error?: string) => {
+    const report = {
+      scenario: "two-instances",
+      ok: !error && checks.length > 0 && checks.every((check) => check.ok),
+      seconds: (performance.now() - started) / 1000,
+      figures: scenario.figures,
+      notes: scenario.notes,
+      checks,
+      ...(error ? { error } : {}),
+    };
+    if (process.env.TRUST_REPORT_FILE) writeFileSync(process.env.TRUST_REPORT_FILE, JSON.stringify(report, null, 2));
+    else console.log(JSON.stringify(report, null, 2));
+    process.exit(report.ok ? 0 : 1);
+  };
   twoInstances(scenario).then(
-    () => {
-      console.log(
-        JSON.stringify(
-          { seconds: (performance.now() - started) / 1000, figures: scenario.figures, notes: scenario.notes },
-          null,
-          2,
-        ),
-      );
-      process.exit(checks.length > 0 && checks.every((check) => check.ok) ? 0 : 1);
-    },
+    () => finish(),
     (error: unknown) => {
       console.error(error);
-      process.exit(1);
+      finish(error instanceof Error ? (error.stack ?? error.message) : String(error));
     },
   );
 }
