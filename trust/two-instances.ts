@@ -370,20 +370,20 @@ export async function twoInstances(scenario: ScenarioLike): Promise<void> {
       acknowledged: false,
       eventIds: [],
     };
-    const current = await json<{ purposes: Array<{ key: string; status: string }> }>(
+    const current = await json<{ purposes: Array<{ purpose: string; status: string }> }>(
       await fetch(`${urls()[1]}/api/v1/consent?auth0UserId=${encodeURIComponent(person!.id)}`, {
         headers: { authorization: `Bearer ${api.token}` },
       }),
       "consent",
     );
-    const before = current.purposes.find((row) => row.key === probe.purpose)?.status;
+    const before = current.purposes.find((row) => row.purpose === probe.purpose)?.status;
     probe.decision = before === "granted" ? "withdrawn" : "granted";
     await decide(api, () => [urls()[0]!], probe, Date.now() + 15_000, { next: 0 });
     await waitFor(
       "the probe's log entry",
       async () => (await db().logLeaf.count({ where: { rowId: probe.eventIds[0] } })) === 1,
     );
-    const readBack = await json<{ purposes: Array<{ key: string; status: string }> }>(
+    const readBack = await json<{ purposes: Array<{ purpose: string; status: string }> }>(
       await fetch(`${urls()[1]}/api/v1/consent?auth0UserId=${encodeURIComponent(person!.id)}`, {
         headers: { authorization: `Bearer ${api.token}` },
       }),
@@ -405,10 +405,10 @@ export async function twoInstances(scenario: ScenarioLike): Promise<void> {
     scenario.check(
       "a decision is read back at once from the primary through the other instance; the replica's feed shows it only once replayed",
       probe.acknowledged &&
-        readBack.purposes.find((row) => row.key === probe.purpose)?.status === probe.decision &&
+        readBack.purposes.find((row) => row.purpose === probe.purpose)?.status === probe.decision &&
         !inFeedWhilePaused &&
         inFeedAfterReplay,
-      `read back: ${readBack.purposes.find((row) => row.key === probe.purpose)?.status} (sent ${probe.decision}); in the feed while replay paused: ${inFeedWhilePaused}, after: ${inFeedAfterReplay}`,
+      `read back: ${readBack.purposes.find((row) => row.purpose === probe.purpose)?.status} (sent ${probe.decision}); in the feed while replay paused: ${inFeedWhilePaused}, after: ${inFeedAfterReplay}`,
     );
     scenario.check(
       "the replica never showed a decision the primary lacks",
