@@ -23,7 +23,7 @@ function createPool(connectionString: string, applicationName: string): pg.Pool 
  * no cursor API, so exports read through `pg` with a server-side cursor (pg-query-stream). A
  * separate small pool keeps long exports from starving the portal's own queries.
  */
-export function exportPool(): pg.Pool {
+function exportPool(): pg.Pool {
   pool ??= createPool(env().DATABASE_URL, "consent-portal-export");
   return pool;
 }
