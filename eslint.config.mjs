@@ -46,6 +46,7 @@ export default tseslint.config(
       "test/**",
       "e2e/**",
       "bench/**",
+      "trust/**",
       "**/*.test.ts",
       "*.config.*",
       "instrumentation.ts",

@@ -56,6 +56,14 @@ const envSchema = z
     DATABASE_URL: z
       .string({ error: "DATABASE_URL is missing: run `npm start`, or set it to a PostgreSQL URL" })
       .startsWith("postgres", "DATABASE_URL must start with postgres:// or postgresql://"),
+    /**
+     * Optional PostgreSQL streaming replica (ADR 039). When set, staff search, ledger exports and
+     * the change feed read from it; everything else, and every write, uses DATABASE_URL.
+     */
+    DATABASE_REPLICA_URL: z
+      .string()
+      .startsWith("postgres", "DATABASE_REPLICA_URL must start with postgres:// or postgresql://")
+      .optional(),
     /** `https://<tenant>.auth0.com` for a real tenant, or the emulator's http://localhost URL. */
     AUTH0_DOMAIN: z.string().default(EMULATOR_DOMAIN),
     AUTH0_CLIENT_ID: z.string({ error: "AUTH0_CLIENT_ID is missing: the portal's application client id" }).min(1),

@@ -1,21 +1,51 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
-import type { Tx } from "@/lib/db/client";
-import { inTransaction } from "@/lib/db/transaction";
+import { replicaDb, type Tx } from "@/lib/db/client";
+import { inTransaction, TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { AccessLogEntry } from "@/lib/ledger/schemas";
 
+export interface ReadOptions {
+  isolationLevel?: "RepeatableRead";
+  /**
+   * `replica`: read from DATABASE_REPLICA_URL when one is configured (staff search, the change
+   * feed: ADR 039). Without a replica the read stays on the primary, in the log's transaction.
+   */
+  source?: "primary" | "replica";
+}
+
 /**
- * Runs a staff read and writes its AccessLog row in the same transaction, before anything is
- * returned: if the log write fails, the read fails with it, so no data leaves without a record of
- * who saw it. The entry is built from the result (which subjects were seen).
+ * Runs a staff read and writes its AccessLog row before anything is returned: if the log write
+ * fails, the read fails with it, so no data leaves without a record of who saw it. The entry is
+ * built from the result (which subjects were seen).
+ *
+ * On the primary the read and its row share one transaction (ADR 006). A read from the replica
+ * cannot share a transaction with a write on the primary: it runs in one read-only snapshot on the
+ * replica, then its row commits on the primary, and only then is the result returned (ADR 039).
+ * The row names the replica and the WAL position it had replayed, i.e. which state was shown.
  */
 export async function readWithAccessLog<T>(
   actor: Actor,
   read: (tx: Tx) => Promise<T>,
   record: (result: T) => AccessLogEntry,
-  options: { isolationLevel?: "RepeatableRead" } = {},
+  options: ReadOptions = {},
 ): Promise<T> {
+  const replica = options.source === "replica" ? replicaDb() : null;
+  if (replica) {
+    const { result, replayedLsn } = await replica.$transaction(
+      async (tx) => {
+        const result = await read(tx);
+        const [position] = await tx.$queryRaw<Array<{ lsn: string | null }>>`
+          SELECT pg_last_wal_replay_lsn()::text AS lsn`;
+        return { result, replayedLsn: position?.lsn ?? null };
+      },
+      // One snapshot for every query of the read, as on the primary.
+      { ...TRANSACTION_OPTIONS, isolationLevel: "RepeatableRead" },
+    );
+    const entry = record(result);
+    await appendAccessLog({ ...entry, detail: { ...entry.detail, readFrom: "replica", replayedLsn } }, actor);
+    return result;
+  }
   return inTransaction(
     undefined,
     async (tx) => {

@@ -217,8 +217,9 @@ function searchDetail(query: SubjectSearchQuery): Record<string, unknown> {
 }
 
 /**
- * The compliance search. Every call is written to the access log in the transaction that reads
- * (with the ids of the people it returned), so a search that returns data is always on record.
+ * The compliance search, from the read replica when one is configured (ADR 039). Every call is
+ * written to the access log (with the ids of the people it returned) before anything is returned,
+ * so a search that returns data is always on record.
  * An email the ledger does not know is looked up in Auth0 (users-by-email): such people are shown
  * with their legacy `user_metadata.consent`, and that lookup is logged before it is returned too.
  */
@@ -249,6 +250,7 @@ export async function searchSubjects(
         detail: { ...detail, results: ids.length, subjectIds: ids.slice(0, 100) },
       };
     },
+    { source: "replica" },
   );
   // Only an email nobody in the ledger has goes to Auth0: the person may predate the portal (or
   // changed their address in Auth0 since the ledger last saw them).
@@ -283,5 +285,6 @@ export async function searchSubjects(
         subjectIds: found.subjects.map((hit) => hit.id),
       },
     }),
+    { source: "replica" },
   );
 }

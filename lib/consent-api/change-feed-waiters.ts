@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { db, replicaDb } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 
 /** How often the one poller of this process looks at the log while someone waits. */
@@ -45,7 +45,8 @@ async function poll(): Promise<void> {
     while (waiters.size > 0) {
       const cursors = [...new Set([...waiters].map((waiter) => waiter.after))];
       for (const after of cursors) {
-        const next = await db().logLeaf.findFirst({
+        // Polls where the feed reads (the replica when there is one): a wait ends when the read will see it.
+        const next = await (replicaDb() ?? db()).logLeaf.findFirst({
           where: { kind: "consent_event", logIndex: { gt: after } },
           orderBy: { logIndex: "asc" },
           select: { logIndex: true },

@@ -51,5 +51,8 @@ export async function readChangeFeed(
       action: "api.events.read",
       detail: { after, count: result.events.length, ...(wait ? { wait } : {}) },
     }),
+    // Search, exports and this feed read from the replica when there is one (ADR 039): a lagging
+    // replica only shows fewer events, in the same order, never one the primary lacks.
+    { source: "replica" },
   );
 }

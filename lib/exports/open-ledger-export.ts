@@ -3,7 +3,7 @@ import { pipeline, type Readable } from "node:stream";
 import type pg from "pg";
 import QueryStream from "pg-query-stream";
 import { CONTENT_TYPES, createExportFormatter, FILE_EXTENSIONS } from "./export-format";
-import { connectForExport, exportPool } from "./export-pool";
+import { connectForExport, exportReadPool } from "./export-pool";
 import { buildCountQuery, buildExportQuery, EXPORT_COLUMNS } from "./export-query";
 import { exportFilters, type ExportRequest } from "./schemas";
 
@@ -36,9 +36,9 @@ async function count(client: pg.Pool | pg.PoolClient, request: ExportRequest): P
   return result.rows[0]?.count ?? 0;
 }
 
-/** How many rows an export would have now. */
+/** How many rows an export would have now (on the read replica when there is one). */
 export function countLedgerExport(request: ExportRequest): Promise<number> {
-  return count(exportPool(), request);
+  return count(exportReadPool(), request);
 }
 
 /**
@@ -55,7 +55,8 @@ export async function openLedgerExport(
   const exportedAt = options.exportedAt ?? new Date();
   const output: { stream?: Readable } = {};
   // A failed or abandoned cursor leaves the connection mid-transaction: release(error) discards it.
-  const { client, release } = await connectForExport((error) => output.stream?.destroy(error));
+  // From the read replica when there is one (ADR 039): a snapshot of a moment the primary has passed.
+  const { client, release } = await connectForExport((error) => output.stream?.destroy(error), { from: "replica" });
   let total: number | null = null;
   let rows: Readable;
   try {

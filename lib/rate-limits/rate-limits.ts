@@ -2,6 +2,7 @@ import "server-only";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -37,7 +38,11 @@ function limiter(name: RateLimitName): RateLimiterPostgres {
   let found = limiters.get(name);
   if (found) return found;
   // A small pool of its own: rate-limiter-flexible speaks node-postgres, not Prisma.
-  pool ??= new pg.Pool({ connectionString: env().DATABASE_URL, max: 3 });
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 3 });
+    // An idle connection that dies (a database restart or failover) must not take the server down.
+    pool.on("error", (error) => logger.warn({ err: error }, "idle rate-limit connection failed"));
+  }
   const limit = RATE_LIMITS[name];
   found = new RateLimiterPostgres({
     storeClient: pool,
