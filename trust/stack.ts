@@ -129,7 +129,16 @@ export function ensureProductionBuild(options: { force?: boolean } = {}): { dist
   execFileSync(join(ROOT, "node_modules/.bin/next"), ["build"], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    // The build renders its static pages with the configuration parsed (lib/env.ts); nothing it
+    // renders depends on these values, and no database is reached.
+    env: {
+      ...TEST_ENV,
+      DATABASE_URL: "postgresql://build@localhost:1/none",
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   return { distDir, built: true };
 }
