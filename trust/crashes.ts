@@ -87,7 +87,7 @@ await runScenario("crashes", async (scenario) => {
       `${stack.postgres.kills()} kills`,
     );
 
-    scenario.figures.drainSeconds = Math.round((await waitForDrain()) * 10) / 10;
+    scenario.figures.drainSeconds = Math.round((await waitForDrain(240_000)) * 10) / 10;
     witness.stop();
     await checkOutcome(scenario, { stack, client, requests, people, receiver, witnessed: witness.seen });
     await receiver.close();
