@@ -5,6 +5,9 @@
 //   npm run test:trust -- --only crashes       some (comma-separated)
 //   npm run test:trust -- --build              build the portal first even if a build exists
 //   --out FILE                                 the reports as JSON (default test-results/trust.json)
+// TRUST_PEOPLE and TRUST_PER_PERSON size the crash scenario's stream (default 24 × 12).
+// TRUST_DIST_DIR serves another build than `.next`; TRUST_KEEP=1 keeps each stack's directory
+// (every process's log) in the temporary directory for a post-mortem.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
