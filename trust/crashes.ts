@@ -65,7 +65,10 @@ await runScenario("crashes", async (scenario) => {
       workers: 6,
       deadline: Date.now() + LOAD_SECONDS * 1000,
       runTag: "crashes",
-      onAcknowledged: (count) => {
+      // The worker that crosses a mark waits for the fault before, so the stream cannot run
+      // ahead of the faults and leave them for after it.
+      onAcknowledged: async (count) => {
+        if (portalMarks.includes(count) || postgresMarks.includes(count)) await chaos;
         if (portalMarks.includes(count)) enqueue(killPortal);
         if (postgresMarks.includes(count)) enqueue(killPostgres);
       },
