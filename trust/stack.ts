@@ -430,8 +430,9 @@ export async function startTrustStack(options: TrustStackOptions): Promise<Trust
       logFile: join(dir, "emulator.log"),
       ready: () => answersOk(`${emulatorUrl}/.well-known/openid-configuration`),
     });
-    await emulatorProcess.start();
+    // Registered first: a process that fails to become ready is stopped too, not left behind.
     stoppers.push(() => emulatorProcess.stop());
+    await emulatorProcess.start();
     const emulator: StackEmulator = {
       ...emulatorProcess,
       url: emulatorUrl,
@@ -491,8 +492,9 @@ export async function startTrustStack(options: TrustStackOptions): Promise<Trust
           return Promise.resolve(Boolean(key));
         },
       });
-      await witnessProcess.start();
+      // Registered first: a process that fails to become ready is stopped too, not left behind.
       stoppers.push(() => witnessProcess.stop());
+      await witnessProcess.start();
       witness = {
         ...witnessProcess,
         url: `http://localhost:${witnessPort}`,
