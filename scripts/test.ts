@@ -1,4 +1,4 @@
-// `npm test`: lint, typecheck, unit, integration, the benchmarks at a tiny size and e2e, then one summary line
+// `npm test`: lint, typecheck, unit, integration, the benchmarks at a tiny size, e2e and the trust suite, then one summary line
 // `N passed, N failed` (tests plus the static checks, each check counting as one).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -72,6 +72,24 @@ function e2e() {
   stages.push({ name: "e2e tests", passed: stats?.expected ?? 0, failed: ok ? failed : Math.max(failed, 1), seconds });
 }
 
+/** The fault suite (ADR 038), on the production build the e2e stage just made: each check counts. */
+function trust() {
+  console.log("\n▶ trust suite (kill -9, outages)");
+  const report = "test-results/trust.json";
+  rmSync(report, { force: true });
+  const { ok, seconds } = run("npm", ["run", "--silent", "test:trust", "--", "--out", report]);
+  const checks = readJson<{ reports: Array<{ checks: Array<{ ok: boolean }> }> }>(report)?.reports.flatMap(
+    (scenario) => scenario.checks,
+  );
+  const failed = checks ? checks.filter((item) => !item.ok).length : 1;
+  stages.push({
+    name: "trust suite",
+    passed: checks?.filter((item) => item.ok).length ?? 0,
+    failed: ok ? failed : Math.max(failed, 1),
+    seconds,
+  });
+}
+
 check("eslint", bin("eslint"), [".", "--max-warnings", "0"]);
 check("prettier", bin("prettier"), ["--check", "."]);
 // No unused files, exports or dependencies (knip.json names the entry points).
@@ -83,6 +101,7 @@ vitest("integration");
 // (no timed assertions; bench/README.md has the real figures).
 check("bench (tiny)", "npm", ["run", "--silent", "bench", "--", "--tiny", "--out", "test-results/bench-tiny.json"]);
 e2e();
+trust();
 
 console.log("\nSummary");
 for (const stage of stages) {

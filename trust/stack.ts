@@ -129,7 +129,16 @@ export function ensureProductionBuild(options: { force?: boolean } = {}): { dist
   execFileSync(join(ROOT, "node_modules/.bin/next"), ["build"], {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+    // The build renders its static pages with the configuration parsed (lib/env.ts); nothing it
+    // renders depends on these values, and no database is reached.
+    env: {
+      ...TEST_ENV,
+      DATABASE_URL: "postgresql://build@localhost:1/none",
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   return { distDir, built: true };
 }
@@ -148,7 +157,12 @@ export async function waitFor(
   for (;;) {
     const reason = options.giveUp?.();
     if (reason) throw new Error(`${what}: ${reason}`);
-    if (await probe().catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(probe)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(options.everyMs ?? 100);
   }
@@ -380,14 +394,21 @@ export async function startTrustStack(options: TrustStackOptions): Promise<Trust
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const stopper of stoppers.reverse()) await stopper().catch((error: unknown) => console.error(error));
-    if (!process.env.TRUST_KEEP) rmSync(dir, { recursive: true, force: true });
+    // Log streams may still be flushing into the directory: retried, and never the error reported.
+    if (!process.env.TRUST_KEEP) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      } catch (error) {
+        console.error(`Could not remove ${dir}: ${(error as Error).message}`);
+      }
+    }
   };
   try {
     const postgres = await startStackPostgres(dir);
     stoppers.push(() => postgres.stop());
 
     const portalPorts = await Promise.all(Array.from({ length: options.portals ?? 1 }, () => freePort()));
-    const appBaseUrl = `http://localhost:${portalPorts[0]}`;
+    const appBaseUrl = `http://localhost:${portalPorts[0] ?? (await freePort())}`;
     const emulatorPort = await freePort();
     const emulatorUrl = `http://localhost:${emulatorPort}`;
     // The emulator reads the portal's client secrets from DATA_DIR/secrets.json, as under `npm start`.
@@ -409,8 +430,9 @@ export async function startTrustStack(options: TrustStackOptions): Promise<Trust
       logFile: join(dir, "emulator.log"),
       ready: () => answersOk(`${emulatorUrl}/.well-known/openid-configuration`),
     });
-    await emulatorProcess.start();
+    // Registered first: a process that fails to become ready is stopped too, not left behind.
     stoppers.push(() => emulatorProcess.stop());
+    await emulatorProcess.start();
     const emulator: StackEmulator = {
       ...emulatorProcess,
       url: emulatorUrl,
@@ -470,8 +492,9 @@ export async function startTrustStack(options: TrustStackOptions): Promise<Trust
           return Promise.resolve(Boolean(key));
         },
       });
-      await witnessProcess.start();
+      // Registered first: a process that fails to become ready is stopped too, not left behind.
       stoppers.push(() => witnessProcess.stop());
+      await witnessProcess.start();
       witness = {
         ...witnessProcess,
         url: `http://localhost:${witnessPort}`,

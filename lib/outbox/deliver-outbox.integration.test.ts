@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { eraseSubject } from "@/lib/subjects/erase-subject";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import { startPortalTenant, type TestTenant } from "@/test/emulator";
-import { deliverOutbox } from "./deliver-outbox";
+import { deliverOutbox, OUTBOX_LEASE_MS } from "./deliver-outbox";
 import { readOutboxStatus } from "./read-outbox-status";
 import { runOutboxWorker } from "./run-outbox-worker";
 import { recordOnBehalf } from "@/lib/compliance/record-on-behalf";
@@ -285,6 +285,39 @@ describe("deliverOutbox", () => {
     });
     await drain();
     expect((await auth0User(auth0UserId))?.user_metadata).toEqual(before?.user_metadata);
+  });
+
+  it("claims for OUTBOX_LEASE_MS only, renewed for the messages still to deliver: a crashed worker's batch comes back within it", async () => {
+    const people = await Promise.all(Array.from({ length: 3 }, () => personInAuth0()));
+    for (const { subject } of people) await signUp(subject.id, ["terms"]);
+    const ids = people.map((person) => person.subject.id);
+    // Each delivery takes a while, so the batch is seen mid-way.
+    emulator.faults.configure({ latencyMs: 1_000 });
+    const leases = async () =>
+      (
+        await db().outboxMessage.findMany({
+          where: { subjectId: { in: ids }, status: "pending", lockedUntil: { not: null } },
+          select: { subjectId: true, lockedUntil: true },
+        })
+      ).map((row) => ({ subjectId: row.subjectId, msLeft: row.lockedUntil!.getTime() - Date.now() }));
+    const delivering = deliverOutbox({ auth0, batchSize: 3 });
+    const seen: Array<Array<{ subjectId: string; msLeft: number }>> = [];
+    let done = false;
+    void delivering.finally(() => (done = true));
+    while (!done) {
+      seen.push(await leases());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await delivering).delivered).toBe(3);
+    const all = seen.flat();
+    expect(all.length).toBeGreaterThan(0);
+    // Never claimed for longer than the lease (plus the clocks' and the poll's slack).
+    expect(Math.max(...all.map((lease) => lease.msLeft))).toBeLessThanOrEqual(OUTBOX_LEASE_MS + 1_000);
+    // The message delivered last still had most of a lease when its turn came: renewed, not left to run out.
+    // Unrenewed, it would have lost the two earlier deliveries' 2 s.
+    const lastTurn = seen.filter((sample) => sample.length > 0).at(-1)!;
+    expect(lastTurn).toHaveLength(1);
+    expect(lastTurn[0]!.msLeft).toBeGreaterThan(OUTBOX_LEASE_MS - 1_500);
   });
 
   it("never lets two workers claim the same message", async () => {

@@ -13,7 +13,7 @@ export interface DeliverOutboxOptions {
   batchSize?: number;
   /** Auth0 gateway; defaults to the portal's. */
   auth0?: Auth0Gateway;
-  /** How long a claim lasts; a crashed worker's messages are picked up again after it. */
+  /** How long a claim lasts (default OUTBOX_LEASE_MS); a crashed worker's messages are picked up again after it. */
   leaseMs?: number;
 }
 
@@ -38,6 +38,12 @@ interface ClaimedMessage {
 type Outcome = { status: "delivered"; coveredSeq: number | null } | { status: "skipped"; note: string };
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/**
+ * How long a claim lasts. Short, and renewed for the rest of the batch before each message, so
+ * the messages a crashed worker held come back within this (issue 17: 120 s per batch left
+ * Auth0 two minutes behind after every portal crash), while a live worker keeps what it claimed.
+ */
+export const OUTBOX_LEASE_MS = 30_000;
 /** PATCH attempts per message while the subject's state keeps changing under it. */
 const MAX_CONVERGENCE_ROUNDS = 3;
 
@@ -151,6 +157,14 @@ async function finish(message: ClaimedMessage, outcome: Outcome): Promise<void> 
   }
 }
 
+/** Extends the claim on the messages this worker has yet to deliver (one statement). */
+async function renewLeases(messages: ClaimedMessage[], leaseMs: number): Promise<void> {
+  const ids = messages.map((message) => message.id);
+  await db().$executeRaw`
+    UPDATE "OutboxMessage" SET locked_until = now() + ${leaseMs}::int * interval '1 millisecond'
+    WHERE id = ANY(${ids}::uuid[]) AND status = 'pending'`;
+}
+
 async function reschedule(message: ClaimedMessage, error: unknown): Promise<void> {
   const status = auth0Status(error);
   const exponential = Math.min(MAX_BACKOFF_MS, 2_000 * 2 ** (message.attempts - 1));
@@ -178,9 +192,11 @@ async function reschedule(message: ClaimedMessage, error: unknown): Promise<void
  */
 export async function deliverOutbox(options: DeliverOutboxOptions = {}): Promise<DeliveryReport> {
   const auth0 = options.auth0 ?? portalAuth0();
-  const messages = await claimDueMessages(options.batchSize ?? 25, options.leaseMs ?? 120_000);
+  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
+  const messages = await claimDueMessages(options.batchSize ?? 25, leaseMs);
   const report: DeliveryReport = { claimed: messages.length, delivered: 0, skipped: 0, failed: 0 };
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
+    if (index > 0) await renewLeases(messages.slice(index), leaseMs);
     try {
       const outcome = await deliverOne(auth0, message);
       await finish(message, outcome);

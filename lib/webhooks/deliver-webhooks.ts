@@ -212,7 +212,9 @@ export async function deliverWebhooks(options: DeliverWebhooksOptions = {}): Pro
   const disableAfterMs = options.disableAfterFailingMs ?? DISABLE_AFTER_FAILING_MS;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const allowPrivate = env().WEBHOOK_ALLOW_PRIVATE;
-  const deliveries = await claimDueDeliveries(options.batchSize ?? 25, options.leaseMs ?? 60_000);
+  // A batch is sent side by side and each request ends within timeoutMs: a lease of three times
+  // that outlasts it, and brings back what a crashed worker held soon after (issue 17).
+  const deliveries = await claimDueDeliveries(options.batchSize ?? 25, options.leaseMs ?? timeoutMs * 3);
   const report: WebhookDeliveryReport = {
     claimed: deliveries.length,
     delivered: 0,

@@ -7,6 +7,7 @@ import { Panel } from "@/components/panel";
 import { readLedgerVerificationJob } from "@/lib/compliance/ledger-verification-job";
 import { readLastLedgerVerification } from "@/lib/ledger/verify-ledger";
 import { readCheckpointHistory, readLogStatus } from "@/lib/transparency/read-log-status";
+import { formatDuration } from "../../admin/format";
 import { subjectHref } from "../format";
 import { VerificationRunner } from "./verification-runner";
 import { definePage } from "@/lib/http/define-page";
@@ -20,6 +21,11 @@ export default definePage({ role: "compliance", returnTo: "/compliance/integrity
     readLogStatus(),
     readCheckpointHistory(),
   ]);
+  // How old the witnessed state is: a witness that is down shows here first (issue 17).
+  const witnessedAge = log.witnessed?.cosignedAt
+    ? Math.max(0, Math.round((Date.now() - log.witnessed.cosignedAt.getTime()) / 1000))
+    : null;
+  const unwitnessed = log.witnessed ? log.size - log.witnessed.size : log.size;
   return (
     <section className="space-y-8">
       <PageHeader
@@ -91,7 +97,7 @@ export default definePage({ role: "compliance", returnTo: "/compliance/integrity
           {log.witnesses === 0
             ? "No witness is configured: checkpoints are signed by the log only."
             : log.witnessed
-              ? `Latest witnessed checkpoint: ${log.witnessed.size.toLocaleString("en")} entries, cosigned ${log.witnessed.cosignedAt ? formatTime(log.witnessed.cosignedAt) : "—"} (${log.quorum} of ${log.witnesses} witnesses needed).`
+              ? `Latest witnessed checkpoint: ${log.witnessed.size.toLocaleString("en")} entries, cosigned ${log.witnessed.cosignedAt ? `${formatTime(log.witnessed.cosignedAt)}, ${formatDuration(witnessedAge ?? 0)} ago` : "—"} (${log.quorum} of ${log.witnesses} witnesses needed).${unwitnessed > 0 ? ` ${unwitnessed.toLocaleString("en")} newer entries wait for a cosignature.` : ""}`
               : "No checkpoint has been witnessed yet."}
         </p>
         <table className="mt-3 w-full text-left text-sm" data-testid="checkpoint-history">
