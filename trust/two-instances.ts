@@ -6,29 +6,13 @@
 // the ledger, sessions and rate limits shared, the replica never ahead of the primary, a person's
 // own reads see their writes at once. Import lib modules only after startTrustStack.
 import { randomUUID } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { adminActor } from "../test/actors.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver.js";
 import { startStackReplica, type StackReplica } from "./stack-replica.js";
+import { runScenario, type Scenario } from "./scenario.js";
 import { freePort, startTrustStack, waitFor, type TrustStack } from "./stack.js";
-
-/** What this scenario needs of trust/scenario.ts's `Scenario` (checks, figures, notes). */
-export interface ScenarioLike {
-  figures: {
-    sent: number;
-    acknowledged: number;
-    found: number;
-    duplicates: number;
-    crashes: number;
-    drainSeconds: number | null;
-  };
-  notes: Record<string, number | string>;
-  check(name: string, ok: boolean, detail?: string): boolean;
-  log(line: string): void;
-}
 
 const PEOPLE = 24;
 const DECISIONS_PER_PERSON = 6;
@@ -227,7 +211,7 @@ async function signedIn(browser: Browser, portalUrl: string): Promise<boolean> {
   );
 }
 
-export async function twoInstances(scenario: ScenarioLike): Promise<void> {
+export async function twoInstances(scenario: Scenario): Promise<void> {
   const replicaPort = await freePort();
   const stack = await startTrustStack({
     name: "two-instances",
@@ -550,42 +534,5 @@ export async function twoInstances(scenario: ScenarioLike): Promise<void> {
   }
 }
 
-// Run as its own process, as trust/run.ts runs each scenario:
-// `node --conditions=react-server --import tsx trust/two-instances.ts`. The report has the shape
-// of trust/scenario.ts's (written to TRUST_REPORT_FILE when set, printed otherwise), so once that
-// file is on this branch this block is `runScenario("two-instances", twoInstances)`.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const checks: Array<{ name: string; ok: boolean; detail?: string }> = [];
-  const scenario: ScenarioLike = {
-    figures: { sent: 0, acknowledged: 0, found: 0, duplicates: 0, crashes: 0, drainSeconds: null },
-    notes: {},
-    check(name, ok, detail) {
-      checks.push({ name, ok, ...(detail === undefined ? {} : { detail }) });
-      console.log(`  ${ok ? "✔" : "✖"} ${name}${detail ? `: ${detail}` : ""}`);
-      return ok;
-    },
-    log: (line) => console.log(`  [two-instances] ${line}`),
-  };
-  const started = performance.now();
-  const finish = (error?: string) => {
-    const report = {
-      scenario: "two-instances",
-      ok: !error && checks.length > 0 && checks.every((check) => check.ok),
-      seconds: (performance.now() - started) / 1000,
-      figures: scenario.figures,
-      notes: scenario.notes,
-      checks,
-      ...(error ? { error } : {}),
-    };
-    if (process.env.TRUST_REPORT_FILE) writeFileSync(process.env.TRUST_REPORT_FILE, JSON.stringify(report, null, 2));
-    else console.log(JSON.stringify(report, null, 2));
-    process.exit(report.ok ? 0 : 1);
-  };
-  twoInstances(scenario).then(
-    () => finish(),
-    (error: unknown) => {
-      console.error(error);
-      finish(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    },
-  );
-}
+// Run as its own process by trust/run.ts, like the other scenarios.
+await runScenario("two-instances", twoInstances);
