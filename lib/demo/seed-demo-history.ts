@@ -9,6 +9,7 @@ import type { ConsentEvent, ConsentState, PolicyVersion, Prisma } from "@/lib/ge
 import { computeEventHash, CURRENT_HASH_FORMAT, fingerprintRequest, GENESIS_HASH } from "@/lib/ledger/event-hash";
 import { projectEvent } from "@/lib/ledger/project-consent-state";
 import { currentPurposeVersions, listPurposeVersions } from "@/lib/policies/read-purpose-versions";
+import { seededRandom } from "@/lib/seeded-random";
 import { sealNewProfile } from "@/lib/subjects/subject-profile";
 import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
@@ -31,18 +32,6 @@ export interface DemoHistoryOptions {
   now?: Date;
   /** The generator's seed: the same seed makes the same history. */
   seed?: number;
-}
-
-/** mulberry32: a small seeded generator, so the demo is the same on every machine. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 interface Decision {
@@ -144,7 +133,7 @@ export async function seedDemoHistory(options: DemoHistoryOptions): Promise<{ pe
   const now = (options.now ?? new Date()).getTime();
   const start = now - options.weeks * 7 * DAY;
   const reconsentAt = now - Math.round(options.weeks * 0.3) * 7 * DAY;
-  const random = generator(options.seed ?? 20261127);
+  const random = seededRandom(options.seed ?? 20261127);
   const actor = systemActor("demo-seed");
 
   const ready = await db().$transaction(async (tx) => {

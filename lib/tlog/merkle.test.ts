@@ -13,7 +13,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from "./merkle";
-import { seededRandom } from "@/test/seeded-random";
+import { seededRandom } from "@/lib/seeded-random";
 
 const hex = (text: string) => Uint8Array.from(text.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 

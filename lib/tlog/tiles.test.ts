@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "@/test/seeded-random";
+import { seededRandom } from "@/lib/seeded-random";
 import { toHex, utf8 } from "./bytes";
 import {
   consistencyProofPlan,

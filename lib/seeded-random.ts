@@ -1,4 +1,7 @@
-/** A deterministic pseudo-random source (mulberry32) so randomized tests replay exactly. */
+/**
+ * A deterministic pseudo-random source (mulberry32): randomized tests replay exactly, and the
+ * demo history is the same on every machine.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
