@@ -363,6 +363,8 @@ test(
 
     // Revoked on the roles page (the use case ends their sessions, ADR 035).
     await row.getByRole("button", { name: `Remove admin from ${email}` }).click();
+    await row.getByRole("button", { name: `Yes, remove admin from ${email}` }).click();
+    await expect(admin.getByText(`${email} no longer has the admin role`)).toBeVisible();
     await expect(row).toHaveCount(0);
     await admin.context().close();
 
