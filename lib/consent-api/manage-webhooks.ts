@@ -6,7 +6,7 @@ import { AppError, parseInput } from "@/lib/errors";
 import type { WebhookEndpoint } from "@/lib/generated/prisma/client";
 import { appendAccessLog } from "@/lib/ledger/append-access-log";
 import type { AccessLogEntry } from "@/lib/ledger/schemas";
-import type { WebhookDeliveryLogEntry } from "@/lib/webhooks/read-webhook-endpoints";
+import { DELIVERY_LOG_FIELDS, type WebhookDeliveryLogEntry } from "@/lib/webhooks/read-webhook-endpoints";
 import { registerWebhookEndpoint } from "@/lib/webhooks/register-webhook-endpoint";
 import { replayWebhookDelivery } from "@/lib/webhooks/replay-webhook-delivery";
 import { rotateWebhookSecret } from "@/lib/webhooks/rotate-webhook-secret";
@@ -73,21 +73,6 @@ function deliveryBody(row: WebhookDeliveryLogEntry): ApiWebhookDelivery {
     replayOf: row.replayOf,
   };
 }
-
-const DELIVERY_FIELDS = {
-  id: true,
-  messageId: true,
-  eventType: true,
-  status: true,
-  attempts: true,
-  nextAttemptAt: true,
-  lastAttemptAt: true,
-  lastStatusCode: true,
-  lastError: true,
-  createdAt: true,
-  deliveredAt: true,
-  replayOf: true,
-} as const;
 
 /** Endpoints with their waiting and given-up counts, read in `tx`. */
 async function readEndpoints(tx: Tx, endpointId?: string): Promise<ApiWebhookEndpoint[]> {
@@ -246,7 +231,7 @@ export async function listApiWebhookDeliveries(
       where: { endpointId: input.endpointId, ...(query.status ? { status: query.status } : {}) },
       orderBy: { seq: "desc" },
       take: query.limit,
-      select: DELIVERY_FIELDS,
+      select: DELIVERY_LOG_FIELDS,
     });
     await appendAccessLog(
       { action: "api.webhooks.read", detail: { endpointId: input.endpointId, deliveries: rows.length } },

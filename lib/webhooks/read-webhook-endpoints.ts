@@ -48,6 +48,22 @@ export type WebhookDeliveryLogEntry = Pick<
   | "replayOf"
 >;
 
+/** The columns of a delivery-log entry (the admin page and the API list the same ones). */
+export const DELIVERY_LOG_FIELDS = {
+  id: true,
+  messageId: true,
+  eventType: true,
+  status: true,
+  attempts: true,
+  nextAttemptAt: true,
+  lastAttemptAt: true,
+  lastStatusCode: true,
+  lastError: true,
+  createdAt: true,
+  deliveredAt: true,
+  replayOf: true,
+} as const;
+
 /** An endpoint's delivery log, newest first. */
 export function readWebhookDeliveries(input: {
   endpointId: string;
@@ -58,19 +74,6 @@ export function readWebhookDeliveries(input: {
     where: { endpointId: input.endpointId, ...(input.status ? { status: input.status } : {}) },
     orderBy: { seq: "desc" },
     take: Math.min(input.limit ?? 50, 500),
-    select: {
-      id: true,
-      messageId: true,
-      eventType: true,
-      status: true,
-      attempts: true,
-      nextAttemptAt: true,
-      lastAttemptAt: true,
-      lastStatusCode: true,
-      lastError: true,
-      createdAt: true,
-      deliveredAt: true,
-      replayOf: true,
-    },
+    select: DELIVERY_LOG_FIELDS,
   });
 }
