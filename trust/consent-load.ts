@@ -110,6 +110,35 @@ export interface LoadOptions {
 }
 
 /**
+ * One attempt at POST /api/v1/decisions. The status counts only once the whole body has arrived:
+ * a portal killed after its headers but before its body has acknowledged nothing the client can
+ * read. Refused, reset, cut or timed out attempts answer status 0 (retried by the callers).
+ */
+export async function postDecisionOnce(
+  url: string,
+  token: string,
+  idempotencyKey: string,
+  body: string,
+): Promise<{ status: number; text: string }> {
+  try {
+    const response = await fetch(`${url}/api/v1/decisions`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": idempotencyKey,
+      },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await response.text();
+    return { status: response.status, text };
+  } catch {
+    return { status: 0, text: "" };
+  }
+}
+
+/**
  * Sends every person's decisions, one request at a time per person; an attempt without a 2xx
  * answer (connection refused or reset, timeout, 5xx, 429) is retried with the same key and body
  * until it is acknowledged or the deadline passes.
@@ -146,24 +175,7 @@ export async function runDecisionLoad(options: LoadOptions): Promise<DecisionReq
           request.attempts += 1;
           const urls = options.portalUrls();
           const url = urls[turn++ % urls.length]!;
-          let status = 0;
-          let text = "";
-          try {
-            const response = await fetch(`${url}/api/v1/decisions`, {
-              method: "POST",
-              headers: {
-                authorization: `Bearer ${options.client.token}`,
-                "content-type": "application/json",
-                "idempotency-key": request.key,
-              },
-              body,
-              signal: AbortSignal.timeout(15_000),
-            });
-            status = response.status;
-            text = await response.text();
-          } catch {
-            // refused, reset or timed out: not acknowledged, retried below
-          }
+          const { status, text } = await postDecisionOnce(url, options.client.token, request.key, body);
           if (status >= 200 && status < 300) {
             const answer = JSON.parse(text) as { events: DecisionRequest["events"] };
             request.status = status;

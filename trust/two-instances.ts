@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isDeepStrictEqual } from "node:util";
 import { adminActor } from "../test/actors.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver.js";
+import { postDecisionOnce } from "./consent-load.js";
 import { startStackReplica, type StackReplica } from "./stack-replica.js";
 import { runScenario, type Scenario } from "./scenario.js";
 import { freePort, startTrustStack, waitFor, type TrustStack } from "./stack.js";
@@ -119,24 +120,7 @@ async function decide(api: Api, urls: () => string[], request: Decision, deadlin
     request.attempts += 1;
     const list = urls();
     const url = list[turn.next++ % list.length]!;
-    let status = 0;
-    let text = "";
-    try {
-      const response = await fetch(`${url}/api/v1/decisions`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${api.token}`,
-          "content-type": "application/json",
-          "idempotency-key": request.key,
-        },
-        body,
-        signal: AbortSignal.timeout(15_000),
-      });
-      status = response.status;
-      text = await response.text();
-    } catch {
-      // refused or reset (the instance was killed): not acknowledged, retried with the same key
-    }
+    const { status, text } = await postDecisionOnce(url, api.token, request.key, body);
     if (status >= 200 && status < 300) {
       request.acknowledged = true;
       request.eventIds = (JSON.parse(text) as { events: Array<{ id: string }> }).events.map((event) => event.id);
