@@ -1,6 +1,6 @@
 -- One person's consent as the consent API reads it (bench/api-consent-read.ts, readPersonConsent):
 -- in one transaction, the subject by Auth0 user id, every offered purpose with its state, policy
--- version and wording (one statement), the AccessLog row and its queued leaf. (The scope is
+-- version and wording (one statement), the AccessLog row with its queued leaf (one statement). (The scope is
 -- written without its colon: pgbench would read `:read` as a variable.)
 \set n random(0, :nsubjects)
 BEGIN;
@@ -14,9 +14,11 @@ SELECT p.key, p.required, cs.status::text AS status, cs.updated_at, cs.event_id,
   LEFT JOIN "PurposeVersion" pv ON pv.id = cs.purpose_version_id
   WHERE p.retired_at IS NULL AND (NULL::text IS NULL OR p.key = NULL)
   ORDER BY p.required DESC, p.position, p.key;
-INSERT INTO "AccessLog" (id, actor_type, actor_id, actor_role, action, subject_id, detail)
-  VALUES (gen_random_uuid(), 'api_client', 'bench-api-client', 'api_client', 'api.consent.read', :s_id::uuid,
+WITH logged AS (
+  INSERT INTO "AccessLog" (id, at, actor_type, actor_id, actor_role, action, subject_id, detail)
+  VALUES (gen_random_uuid(), now(), 'api_client', 'bench-api-client', 'api_client', 'api.consent.read', :s_id::uuid,
     '{"via":"access_token","scope":"consent read"}')
-  RETURNING id AS log_id \gset
-INSERT INTO "LogQueue" (kind, row_id, data) VALUES ('access_log', :log_id::uuid, repeat('x', 300));
+  RETURNING id
+)
+INSERT INTO "LogQueue" (kind, row_id, data) SELECT 'access_log', id, repeat('x', 300) FROM logged;
 END;

@@ -1,15 +1,19 @@
 -- A compliance search by email as searchSubjects sends it (bench/compliance-search.ts): in one
 -- transaction, the subject by blind index (HMAC-SHA256 in SQL with the same key, where the portal
--- computes it in Node), its consent states, their purposes and policy versions, the AccessLog row
--- and its queued leaf.
+-- computes it in Node), its consent states labelled with their purposes and policy versions, and
+-- the AccessLog row with its queued leaf in one statement.
 \set n random(1, :nsubjects)
 BEGIN;
 SELECT * FROM "Subject" WHERE email_blind_index = encode(hmac(convert_to('bench-' || :n::text || '@example.com', 'UTF8'), decode(:key::text, 'hex'), 'sha256'), 'hex') ORDER BY created_at \gset s_
-SELECT * FROM "ConsentState" WHERE subject_id = ANY(ARRAY[:s_id::uuid]) ORDER BY subject_id, purpose_id;
-SELECT * FROM "Purpose" WHERE id IN (SELECT purpose_id FROM "ConsentState" WHERE subject_id = :s_id::uuid);
-SELECT * FROM "PolicyVersion" WHERE id IN (SELECT policy_version_id FROM "ConsentState" WHERE subject_id = :s_id::uuid);
-INSERT INTO "AccessLog" (id, actor_type, actor_id, actor_role, action, subject_id, detail)
-  VALUES (gen_random_uuid(), 'staff', 'auth0|bench-staff', 'compliance', 'search', :s_id::uuid, '{"query":{"email":"[redacted]"},"results":1}')
-  RETURNING id AS log_id \gset
-INSERT INTO "LogQueue" (kind, row_id, data) VALUES ('access_log', :log_id::uuid, repeat('x', 300));
+SELECT cs.subject_id, cs.purpose_id, cs.status::text AS status, cs.policy_version_id, cs.updated_at, p.key, p.title,
+    CASE WHEN pv.id IS NULL THEN NULL ELSE json_build_object('id', pv.id, 'kind', pv.kind, 'version', pv.version) END AS policy_version
+  FROM "ConsentState" cs JOIN "Purpose" p ON p.id = cs.purpose_id LEFT JOIN "PolicyVersion" pv ON pv.id = cs.policy_version_id
+  WHERE cs.subject_id IN (:s_id::uuid);
+WITH logged AS (
+  INSERT INTO "AccessLog" (id, at, actor_type, actor_id, actor_role, action, subject_id, detail)
+  VALUES (gen_random_uuid(), now(), 'staff', 'auth0|bench-staff', 'compliance', 'subject.search', :s_id::uuid,
+    '{"via":"session","emailBlindIndex":"x","results":1}')
+  RETURNING id
+)
+INSERT INTO "LogQueue" (kind, row_id, data) SELECT 'access_log', id, repeat('x', 300) FROM logged;
 END;

@@ -161,11 +161,17 @@ async function withStates(
 ): Promise<SubjectHit[]> {
   if (found.length === 0) return [];
   const ids = Prisma.join(found.map((subject) => Prisma.sql`${subject.id}::uuid`));
-  const rows = await tx.$queryRaw<StateRow[]>`
+  // Labelled in the same statement (one round trip: search by email is the page staff wait on).
+  const labelled = await tx.$queryRaw<Array<StateRow & StateSummary>>`
     SELECT cs.subject_id AS "subjectId", cs.purpose_id AS "purposeId", cs.status::text AS status,
-           cs.policy_version_id AS "policyVersionId", cs.updated_at AS "updatedAt"
-    FROM "ConsentState" cs WHERE cs.subject_id IN (${ids})`;
-  const labelled = await labelStates(rows, tx);
+           cs.policy_version_id AS "policyVersionId", cs.updated_at AS "updatedAt",
+           p.key AS "purposeKey", p.title AS "purposeTitle",
+           CASE WHEN pv.id IS NULL THEN NULL
+                ELSE json_build_object('id', pv.id, 'kind', pv.kind, 'version', pv.version) END AS "policyVersion"
+    FROM "ConsentState" cs
+    JOIN "Purpose" p ON p.id = cs.purpose_id
+    LEFT JOIN "PolicyVersion" pv ON pv.id = cs.policy_version_id
+    WHERE cs.subject_id IN (${ids})`;
   const filtering = filters.purposeId || filters.policyVersionId || query.status || filters.from || filters.to;
   const matching = filtering
     ? new Set(

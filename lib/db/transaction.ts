@@ -28,7 +28,13 @@ export async function inTransaction<T>(
   }
 }
 
-/** True for Prisma's unique-constraint violation (P2002). */
+/**
+ * True for a unique-constraint violation: Prisma's P2002 from a model query, or PostgreSQL's
+ * 23505 from a raw one (P2010, "Raw query failed. Code: `23505`").
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+  if (typeof error !== "object" || error === null) return false;
+  const { code, meta, message } = error as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
+  if (code === "P2002") return true;
+  return code === "P2010" && (meta?.code === "23505" || (typeof message === "string" && message.includes("`23505`")));
 }

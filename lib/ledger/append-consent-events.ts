@@ -12,9 +12,13 @@ import type {
 } from "@/lib/generated/prisma/client";
 import { computeEventHash, CURRENT_HASH_FORMAT, GENESIS_HASH } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
-import { consentEventLeaf } from "@/lib/transparency/leaf-data";
-import { enqueueLeaves } from "@/lib/transparency/enqueue-leaves";
-import { enqueueConsentEventWebhooks } from "@/lib/webhooks/enqueue-webhook-deliveries";
+import { consentEventLeaf, type Leaf } from "@/lib/transparency/leaf-data";
+import {
+  CONSENT_EVENT_TYPES,
+  consentEventWebhookRows,
+  type SubscribedEndpoint,
+  type WebhookDeliveryRow,
+} from "@/lib/webhooks/enqueue-webhook-deliveries";
 
 /** What a caller decides to record; the ledger adds id, seq, time, chain and idempotency fields. */
 export interface ConsentEventDraft {
@@ -93,21 +97,21 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
       // A separate statement on purpose: under READ COMMITTED it takes a fresh snapshot, after
       // the lock, so it sees a concurrent replay that committed while we waited. (A subquery in
       // the locking SELECT would use the snapshot from before the wait.)
-      const earlier = await tx.consentEvent.findMany({
-        where: { subjectId: subject.id, idempotencyKey: input.idempotencyKey },
-        orderBy: { seq: "asc" },
-      });
-      if (earlier.length > 0) {
-        if (earlier.some((event) => event.requestFingerprint !== input.requestFingerprint)) {
+      const { earlier, state, endpoints } = await readUnderLock(tx, subject.id, input.idempotencyKey);
+      if (earlier > 0) {
+        const events = await tx.consentEvent.findMany({
+          where: { subjectId: subject.id, idempotencyKey: input.idempotencyKey },
+          orderBy: { seq: "asc" },
+        });
+        if (events.some((event) => event.requestFingerprint !== input.requestFingerprint)) {
           throw new AppError("idempotency_conflict", "This idempotency key was already used for a different request.", {
             field: "idempotencyKey",
           });
         }
-        return { events: earlier, replayed: true, subject };
+        return { events, replayed: true, subject };
       }
       if (subject.erasedAt) throw new AppError("subject_erased", "This person's data was erased.");
 
-      const state = await tx.consentState.findMany({ where: { subjectId: subject.id } });
       const drafts = await input.decide({ subject, state }, tx);
       if (drafts.length === 0) return { events: [], replayed: false, subject };
 
@@ -132,40 +136,123 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
         prevHash = event.hash;
         return event;
       });
-
-      await tx.consentEvent.createMany({ data: events });
-      await enqueueLeaves(
-        tx,
-        events.map((event) => consentEventLeaf(event)),
-      );
       // The webhook outbox commits with the events: a receiver hears of exactly what was recorded.
-      await enqueueConsentEventWebhooks(tx, events);
-      await tx.subject.update({ where: { id: subject.id }, data: { lastSeq: seq, lastHash: prevHash } });
-      await writeProjection(tx, subject.id, state, events);
+      const deliveries = await consentEventWebhookRows(tx, endpoints, events);
+      await writeAppend(tx, {
+        subjectId: subject.id,
+        events,
+        leaves: events.map((event) => consentEventLeaf(event)),
+        deliveries,
+        projection: projectionRows(state, events),
+      });
       return { events, replayed: false, subject: { ...subject, lastSeq: seq, lastHash: prevHash } };
     },
     { retryOnUniqueViolation: true },
   );
 }
 
-async function writeProjection(tx: Tx, subjectId: string, before: ConsentState[], events: ConsentEvent[]) {
+/**
+ * What the append needs to know once the subject is locked, in one round trip: whether the key
+ * was used before, the subject's consent state, and the webhook endpoints that may want to hear.
+ */
+async function readUnderLock(tx: Tx, subjectId: string, idempotencyKey: string) {
+  const [row] = await tx.$queryRaw<
+    Array<{
+      earlier: number;
+      state: Array<Omit<ConsentState, "updatedAt"> & { updatedAt: string }>;
+      endpoints: SubscribedEndpoint[];
+    }>
+  >`
+    SELECT
+      (SELECT count(*)::int FROM "ConsentEvent" WHERE subject_id = ${subjectId}::uuid AND idempotency_key = ${idempotencyKey}) AS earlier,
+      (SELECT coalesce(json_agg(json_build_object(
+          'subjectId', subject_id, 'purposeId', purpose_id, 'status', status, 'policyVersionId', policy_version_id,
+          'purposeVersionId', purpose_version_id, 'eventId', event_id, 'seq', seq, 'updatedAt', updated_at)), '[]')
+        FROM "ConsentState" WHERE subject_id = ${subjectId}::uuid) AS state,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'events', events) ORDER BY created_at), '[]')
+        FROM "WebhookEndpoint" WHERE disabled_at IS NULL AND events && ${CONSENT_EVENT_TYPES}::text[]) AS endpoints`;
+  return {
+    earlier: row!.earlier,
+    state: row!.state.map((state): ConsentState => ({ ...state, updatedAt: new Date(state.updatedAt) })),
+    endpoints: row!.endpoints,
+  };
+}
+
+/** The ConsentState rows the events change, after them. */
+function projectionRows(before: ConsentState[], events: ConsentEvent[]): ConsentState[] {
   const state = new Map(before.map((row) => [row.purposeId, row]));
   const changed = new Set<string>();
   for (const event of events) {
     for (const purposeId of projectEvent(state, event)) changed.add(purposeId);
   }
-  const rows = [...changed].map((purposeId) => state.get(purposeId)!);
-  if (rows.length === 0) return;
-  // One upsert for all changed purposes (one round trip, inside the append's transaction).
+  return [...changed].map((purposeId) => state.get(purposeId)!);
+}
+
+/**
+ * Every write of an append in one statement (one round trip): the events, their log leaves, the
+ * webhook deliveries, the subject's new head and the projection. Data-modifying CTEs all run, and
+ * the foreign keys are checked at the statement's end, when the events exist. Rows are inserted
+ * in the events' order (WITH ORDINALITY), so queue ids and delivery seqs follow the chain.
+ */
+async function writeAppend(
+  tx: Tx,
+  append: {
+    subjectId: string;
+    events: ConsentEvent[];
+    leaves: Leaf[];
+    deliveries: WebhookDeliveryRow[];
+    projection: ConsentState[];
+  },
+) {
+  const { subjectId, events, leaves, deliveries, projection } = append;
+  const last = events.at(-1)!;
+  const column = <K extends keyof ConsentEvent>(key: K) => events.map((event) => event[key]);
   await tx.$executeRaw`
+    WITH appended AS (
+      INSERT INTO "ConsentEvent" (id, subject_id, seq, hash_version, action, purpose_id, purpose_version_id,
+        purpose_text_sha256, policy_version_id, policy_text_sha256, method, actor_type, actor_id, actor_reason,
+        client_time, server_time, ip_truncated, user_agent_hash, idempotency_key, request_fingerprint, prev_hash, hash)
+      SELECT e.id, ${subjectId}::uuid, e.seq, e.hash_version, e.action::"ConsentAction", e.purpose_id, e.purpose_version_id,
+        e.purpose_text_sha256, e.policy_version_id, e.policy_text_sha256, e.method::"CollectionMethod",
+        e.actor_type::"ActorType", e.actor_id, e.actor_reason, e.client_time, e.server_time, e.ip_truncated,
+        e.user_agent_hash, e.idempotency_key, e.request_fingerprint, e.prev_hash, e.hash
+      FROM unnest(
+        ${column("id")}::uuid[], ${column("seq")}::int[], ${column("hashVersion")}::int[], ${column("action")}::text[],
+        ${column("purposeId")}::uuid[], ${column("purposeVersionId")}::uuid[], ${column("purposeTextSha256")}::text[],
+        ${column("policyVersionId")}::uuid[], ${column("policyTextSha256")}::text[], ${column("method")}::text[],
+        ${column("actorType")}::text[], ${column("actorId")}::text[], ${column("actorReason")}::text[],
+        ${column("clientTime")}::timestamptz[], ${column("serverTime")}::timestamptz[], ${column("ipTruncated")}::text[],
+        ${column("userAgentHash")}::text[], ${column("idempotencyKey")}::text[], ${column("requestFingerprint")}::text[],
+        ${column("prevHash")}::text[], ${column("hash")}::text[]
+      ) WITH ORDINALITY AS e(id, seq, hash_version, action, purpose_id, purpose_version_id, purpose_text_sha256,
+        policy_version_id, policy_text_sha256, method, actor_type, actor_id, actor_reason, client_time, server_time,
+        ip_truncated, user_agent_hash, idempotency_key, request_fingerprint, prev_hash, hash, ord)
+      ORDER BY e.ord
+    ), queued AS (
+      INSERT INTO "LogQueue" (kind, row_id, data)
+      SELECT l.kind::"LogLeafKind", l.row_id, l.data
+      FROM unnest(${leaves.map((leaf) => leaf.kind)}::text[], ${leaves.map((leaf) => leaf.rowId)}::uuid[],
+        ${leaves.map((leaf) => leaf.data)}::text[]) WITH ORDINALITY AS l(kind, row_id, data, ord)
+      ORDER BY l.ord
+    ), announced AS (
+      INSERT INTO "WebhookDelivery" (endpoint_id, message_id, event_type, ordering_key, payload)
+      SELECT d.endpoint_id, d.message_id, d.event_type, d.ordering_key, d.payload::jsonb
+      FROM unnest(${deliveries.map((row) => row.endpointId)}::uuid[], ${deliveries.map((row) => row.messageId)}::text[],
+        ${deliveries.map((row) => row.eventType)}::text[], ${deliveries.map((row) => row.orderingKey)}::text[],
+        ${deliveries.map((row) => JSON.stringify(row.payload))}::text[])
+        WITH ORDINALITY AS d(endpoint_id, message_id, event_type, ordering_key, payload, ord)
+      ORDER BY d.ord
+    ), head AS (
+      UPDATE "Subject" SET last_seq = ${last.seq}, last_hash = ${last.hash} WHERE id = ${subjectId}::uuid
+    )
     INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
     SELECT ${subjectId}::uuid, r.purpose_id, r.status::"ConsentStatus", r.policy_version_id, r.purpose_version_id,
       r.event_id, r.seq, r.updated_at
     FROM unnest(
-      ${rows.map((row) => row.purposeId)}::uuid[], ${rows.map((row) => row.status)}::text[],
-      ${rows.map((row) => row.policyVersionId)}::uuid[], ${rows.map((row) => row.purposeVersionId)}::uuid[],
-      ${rows.map((row) => row.eventId)}::uuid[], ${rows.map((row) => row.seq)}::int[],
-      ${rows.map((row) => row.updatedAt)}::timestamptz[]
+      ${projection.map((row) => row.purposeId)}::uuid[], ${projection.map((row) => row.status)}::text[],
+      ${projection.map((row) => row.policyVersionId)}::uuid[], ${projection.map((row) => row.purposeVersionId)}::uuid[],
+      ${projection.map((row) => row.eventId)}::uuid[], ${projection.map((row) => row.seq)}::int[],
+      ${projection.map((row) => row.updatedAt)}::timestamptz[]
     ) AS r(purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
     ON CONFLICT (subject_id, purpose_id) DO UPDATE SET
       status = EXCLUDED.status, policy_version_id = EXCLUDED.policy_version_id,

@@ -16,7 +16,7 @@ interface WebhookMessage {
 
 const messageId = (id: string) => `msg_${id.replaceAll("-", "")}`;
 
-type SubscribedEndpoint = { id: string; events: string[] };
+export type SubscribedEndpoint = { id: string; events: string[] };
 
 /** The enabled endpoints that want any of `types` (usually none or a few: one indexed read). */
 function subscribedEndpoints(tx: Tx, types: WebhookEventType[]): Promise<SubscribedEndpoint[]> {
@@ -29,12 +29,18 @@ function subscribedEndpoints(tx: Tx, types: WebhookEventType[]): Promise<Subscri
 
 const EVENT_TYPE = { granted: "consent.granted", withdrawn: "consent.withdrawn", erased: "subject.erased" } as const;
 
-/**
- * Writes the deliveries for `messages` to every enabled endpoint subscribed to their type, in
- * the caller's transaction (the webhook outbox, ADR 034). A disabled endpoint gets nothing new.
- */
-async function enqueueMessages(tx: Tx, endpoints: SubscribedEndpoint[], messages: WebhookMessage[]): Promise<void> {
-  const rows: Prisma.WebhookDeliveryCreateManyInput[] = [];
+/** One delivery to write: a message fanned out to one subscribed endpoint. */
+export interface WebhookDeliveryRow {
+  endpointId: string;
+  messageId: string;
+  eventType: WebhookEventType;
+  orderingKey: string | null;
+  payload: { type: WebhookEventType; timestamp: string; data: Record<string, unknown> };
+}
+
+/** The deliveries of `messages` to every endpoint subscribed to their type, in message order. */
+function fanOut(endpoints: SubscribedEndpoint[], messages: WebhookMessage[]): WebhookDeliveryRow[] {
+  const rows: WebhookDeliveryRow[] = [];
   for (const message of messages) {
     const payload = { type: message.type, timestamp: message.timestamp.toISOString(), data: message.data };
     for (const endpoint of endpoints) {
@@ -44,37 +50,53 @@ async function enqueueMessages(tx: Tx, endpoints: SubscribedEndpoint[], messages
         messageId: message.messageId,
         eventType: message.type,
         orderingKey: message.orderingKey,
-        payload: payload as Prisma.InputJsonValue,
+        payload,
       });
     }
   }
-  // One insert: rows get their `seq` in this order, the order of the events in the chain.
-  if (rows.length > 0) await tx.webhookDelivery.createMany({ data: rows });
+  return rows;
 }
 
 /**
- * Queues `consent.granted`, `consent.withdrawn` and `subject.erased` for events the ledger just
- * appended (called by appendConsentEvents, inside its transaction). The payload names the
- * subject by its pseudonymous id and the purpose by its key; no email, no Auth0 id.
+ * Writes the deliveries for `messages` to every enabled endpoint subscribed to their type, in
+ * the caller's transaction (the webhook outbox, ADR 034). A disabled endpoint gets nothing new.
  */
-export async function enqueueConsentEventWebhooks(tx: Tx, appended: ConsentEvent[]): Promise<void> {
+async function enqueueMessages(tx: Tx, endpoints: SubscribedEndpoint[], messages: WebhookMessage[]): Promise<void> {
+  const rows = fanOut(endpoints, messages);
+  // One insert: rows get their `seq` in this order, the order of the events in the chain.
+  if (rows.length > 0) {
+    await tx.webhookDelivery.createMany({
+      data: rows.map((row) => ({ ...row, payload: row.payload as Prisma.InputJsonValue })),
+    });
+  }
+}
+
+/** The event types an appended consent event can be announced as. */
+export const CONSENT_EVENT_TYPES: WebhookEventType[] = ["consent.granted", "consent.withdrawn", "subject.erased"];
+
+/**
+ * The deliveries announcing `consent.granted`, `consent.withdrawn` and `subject.erased` for events
+ * the ledger is appending, to `endpoints` (the enabled ones subscribed to any of
+ * CONSENT_EVENT_TYPES, read by appendConsentEvents in its transaction, which writes the rows with
+ * the events). The payload names the subject by its pseudonymous id and the purpose by its key;
+ * no email, no Auth0 id.
+ */
+export async function consentEventWebhookRows(
+  tx: Tx,
+  endpoints: SubscribedEndpoint[],
+  appended: ConsentEvent[],
+): Promise<WebhookDeliveryRow[]> {
   // A request awaiting the address's verification is not consent: receivers hear of the grant that confirms it.
   const events = appended.filter(
     (event): event is ConsentEvent & { action: keyof typeof EVENT_TYPE } => event.action !== "requested",
   );
-  if (events.length === 0) return;
-  const endpoints = await subscribedEndpoints(
-    tx,
-    events.map((event) => EVENT_TYPE[event.action]),
-  );
-  if (endpoints.length === 0) return;
+  if (events.length === 0 || endpoints.length === 0) return [];
   const purposeIds = [...new Set(events.flatMap((event) => (event.purposeId ? [event.purposeId] : [])))];
   const purposes = purposeIds.length
     ? await tx.purpose.findMany({ where: { id: { in: purposeIds } }, select: { id: true, key: true } })
     : [];
   const keyOf = new Map(purposes.map((purpose) => [purpose.id, purpose.key]));
-  await enqueueMessages(
-    tx,
+  return fanOut(
     endpoints,
     events.map((event) => ({
       messageId: messageId(event.id),
