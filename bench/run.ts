@@ -28,6 +28,7 @@ const { values } = parseArgs({
 const tiny = values.tiny;
 const MODULES = [
   "ledger",
+  "driver",
   "transparency-log",
   "verification",
   "exports",
@@ -48,6 +49,8 @@ const EXPECTED = [
   "search-email-p50",
   "api-consent-read-p99",
   "api-consent-read-p50",
+  "driver-statement",
+  "driver-transaction",
   "appends-1",
   "appends-16",
   "appends-hot-16",
@@ -107,6 +110,7 @@ try {
         ),
     };
   });
+  await run("driver", () => import("./driver-overhead.js"));
   await run("verification", () => import("./verification.js"));
   await run("exports", () => import("./exports.js"));
   await run("search", () => import("./compliance-search.js"));
