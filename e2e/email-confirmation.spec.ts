@@ -1,6 +1,6 @@
 // Double opt-in (ADR 040): marketing emails chosen at sign-up wait for the address to be verified;
 // the verification email is read from the emulator's mailbox over HTTP, as a person reads theirs.
-import { expect, expectNoSeriousA11yViolations, signUpAndSignIn, test } from "./fixtures";
+import { auth0, expect, expectNoSeriousA11yViolations, NEW_PASSWORD, signIn, signUpAndSignIn, test } from "./fixtures";
 import { E2E_EMULATOR_URL } from "./stack";
 
 interface MailboxMessage {
@@ -51,4 +51,24 @@ test("an email purpose waits for the address: the person follows the emailed lin
   const receipt = await page.request.get(receiptHref!);
   expect(receipt.status()).toBe(200);
   expect(((await receipt.json()) as { jws: string }).jws.split(".")).toHaveLength(3);
+});
+
+test("an address verified outside the portal confirms the waiting consent at the next sign-in", async ({ page }) => {
+  const email = await signUpAndSignIn(page, { label: "verified-elsewhere", optional: ["Marketing emails"] });
+  await expect(page.getByTestId("purpose-marketing-email")).toContainText("Waiting for email confirmation");
+
+  // Auth0 learns the address is theirs some other way (an admin, another app's verification link);
+  // the portal is not told. The next sign-in's ID token says `email_verified`.
+  await auth0.patchUser(await auth0.userIdOf(email), { email_verified: true });
+  await page.goto("/auth/logout");
+  await signIn(page, email, NEW_PASSWORD);
+  await expect(page.getByRole("heading", { name: /^Welcome, / })).toBeVisible();
+
+  await page.goto("/me/consents");
+  await expect(page.getByTestId("purpose-marketing-email")).toContainText("Given");
+  await expect(page.getByTestId("email-confirmation-notice")).toHaveCount(0);
+  await page.goto("/me/history");
+  const confirmation = page.getByTestId("history-entry").first();
+  await expect(confirmation).toContainText("You gave consent to “Marketing emails”");
+  await expect(confirmation).toContainText("when you confirmed your email address");
 });
