@@ -5,13 +5,14 @@
 //   npm run bench -- --subjects 1000000 --seconds 20
 //   npm run bench -- --tiny            a few hundred rows, 1 pair, 1 s runs (what `npm test` runs)
 //   npm run bench -- --only appends,search --out /tmp/results.json
-import { cpus, loadavg, totalmem } from "node:os";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { switchToTestKeysFile } from "../test/keys-file.js";
 import { startBenchDatabase } from "./bench-database.js";
-import { findPgTools, type BenchContext, type Figure } from "./harness.js";
+import { findPgTools, formatFigure, type BenchContext, type Figure } from "./harness.js";
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,7 @@ const MODULES = [
   "appends",
   "keys-rewrap",
   "proofs",
+  "api-http",
 ];
 const EXPECTED = [
   "log-integration",
@@ -122,18 +124,10 @@ try {
     const { inclusionProofs } = await import("./transparency-log.js");
     return { run: (ctx) => inclusionProofs(ctx, Number(values["proof-leaves"] ?? (tiny ? 5_000 : 10_000_000))) };
   });
-  figures.push({
-    id: "api-http",
-    figure: "consent API over HTTP (autocannon)",
-    value: null,
-    unit: "requests/s",
-    ceiling: null,
-    ceilingWhat: "–",
-    kind: "throughput",
-    ratio: null,
-    target: "information",
-    note: "not measured yet: the API's route handlers run in Next.js; this bench measures the read's use case (api-read)",
-  });
+  if (only.includes("api-http")) {
+    console.log("\n▶ api-http");
+    figures.push(measureApiOverHttp());
+  }
 
   const results = {
     startedAt: started.toISOString(),
@@ -173,4 +167,42 @@ try {
 } finally {
   await db().$disconnect();
   await database.stop();
+}
+
+/**
+ * The consent API over HTTP, in a process of its own (bench/api-http.ts: it starts the portal's
+ * production build with its own database). Not in the tiny run: that needs a build `npm test`
+ * makes only later, in its e2e stage.
+ */
+function measureApiOverHttp(): Figure {
+  const figure: Figure = {
+    id: "api-http",
+    figure: "consent API over HTTP (autocannon)",
+    value: null,
+    unit: "requests/s",
+    ceiling: null,
+    ceilingWhat: "–",
+    kind: "throughput",
+    ratio: null,
+    target: "information",
+  };
+  if (tiny) return { ...figure, note: "not measured in the tiny run (it needs a production build)" };
+  const out = join(mkdtempSync(join(tmpdir(), "api-http-")), "figure.json");
+  const child = spawnSync(
+    process.execPath,
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "api-http.ts"),
+      String(ctx.seconds),
+      String(ctx.pairs),
+      out,
+    ],
+    { stdio: "inherit" },
+  );
+  if (child.status !== 0) return { ...figure, note: `bench/api-http.ts failed (exit ${child.status})` };
+  const measured = JSON.parse(readFileSync(out, "utf8")) as Figure;
+  console.log(formatFigure(measured));
+  return measured;
 }
