@@ -15,21 +15,23 @@ export interface ServerActionForm {
   /** The schema's name and the module the action file imports it from (`@/lib/…`). */
   schemaName: string;
   schemaModule: string;
+  /** Who may call it: the role `defineAction` checks, or "public" (`definePublicAction`). */
+  role: string;
 }
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-function useServerFiles(dir: string): string[] {
+function filesThatUseServer(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    if (statSync(full).isDirectory()) return useServerFiles(full);
+    if (statSync(full).isDirectory()) return filesThatUseServer(full);
     return /\.tsx?$/.test(name) && /^["']use server["'];/.test(readFileSync(full, "utf8")) ? [full] : [];
   });
 }
 
 /** Each exported server action with its schema; an export the pattern does not match has `schemaName` "". */
 export function serverActionForms(): ServerActionForm[] {
-  return useServerFiles(join(ROOT, "app")).flatMap((full) => {
+  return filesThatUseServer(join(ROOT, "app")).flatMap((full) => {
     const source = readFileSync(full, "utf8");
     const file = relative(ROOT, full);
     const imports = new Map<string, string>();
@@ -39,11 +41,11 @@ export function serverActionForms(): ServerActionForm[] {
     return [...source.matchAll(/export const (\w+) = (defineAction|definePublicAction)\(\s*([^]*?)[,)]/g)].map(
       ([, exportedName, wrapper, firstArgument]) => {
         // defineAction({ role, schema: x }, …); definePublicAction(x, …).
+        const options = source.slice(source.indexOf(`export const ${exportedName} =`));
         const schemaName =
-          wrapper === "defineAction"
-            ? (/schema:\s*(\w+)/.exec(source.slice(source.indexOf(`export const ${exportedName} =`)))?.[1] ?? "")
-            : firstArgument!.trim();
-        return { file, exportedName: exportedName!, schemaName, schemaModule: imports.get(schemaName) ?? "" };
+          wrapper === "defineAction" ? (/schema:\s*(\w+)/.exec(options)?.[1] ?? "") : firstArgument!.trim();
+        const role = wrapper === "defineAction" ? (/role:\s*"(\w+)"/.exec(options)?.[1] ?? "") : "public";
+        return { file, exportedName: exportedName!, schemaName, schemaModule: imports.get(schemaName) ?? "", role };
       },
     );
   });
@@ -73,7 +75,7 @@ export function fieldNamesOf(schema: z.ZodType): string[] {
 export type FieldValue = string | Uint8Array;
 
 /** What a careless or hostile client sends in a field. */
-export const hostileValue: fc.Arbitrary<FieldValue> = fc.oneof(
+const hostileValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.integer().map(String),
@@ -133,7 +135,7 @@ export const hostileValue: fc.Arbitrary<FieldValue> = fc.oneof(
 );
 
 /** Names a form does not have: typos, prototype keys, React's own prefixes. */
-export const unknownFieldName = fc.oneof(
+const unknownFieldName = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.constantFrom(
     "__proto__",
