@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { auth0 } from "@/lib/auth/auth0";
 import { auth0Origin } from "@/lib/auth0/auth0-origin";
 import { env } from "@/lib/env";
+import { hasMalformedPartHeader, multipartBoundary } from "@/lib/http/action-body";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
 import { limitSignInStart } from "@/lib/rate-limits/limit-sign-in";
 
@@ -25,7 +26,17 @@ export async function proxy(request: NextRequest) {
     development: config.NODE_ENV === "development",
   });
   let response: NextResponse;
-  if (request.nextUrl.pathname.startsWith("/auth/")) {
+  const actionBoundary =
+    request.method === "POST" && request.headers.has("next-action")
+      ? multipartBoundary(request.headers.get("content-type"))
+      : null;
+  if (actionBoundary && hasMalformedPartHeader(new Uint8Array(await request.arrayBuffer()), actionBoundary)) {
+    // Next.js would answer 500 (lib/http/action-body.ts); the body is a copy, read for this check only.
+    response = new NextResponse("A part of the form has a malformed header.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
+  } else if (request.nextUrl.pathname.startsWith("/auth/")) {
     const limited = request.nextUrl.pathname === "/auth/login" ? await limitSignInStart(request) : null;
     response = limited ?? (await auth0().middleware(request));
   } else {

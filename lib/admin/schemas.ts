@@ -222,9 +222,14 @@ export const registerApiClientSchema = z.strictObject({
 });
 export type RegisterApiClientInput = z.input<typeof registerApiClientSchema>;
 
-/** The admin page's form: the scopes are a group of checkboxes. */
-export const registerApiClientFormSchema = registerApiClientSchema.extend({
+/**
+ * The admin page's form: the scopes are a group of checkboxes. Like every form, it drops fields it
+ * does not know (a strict object would refuse them without naming a field the admin can correct).
+ */
+export const registerApiClientFormSchema = z.object({
+  ...registerApiClientSchema.shape,
   scopes: formList(z.enum(API_SCOPES)).pipe(z.array(z.enum(API_SCOPES)).min(1, "choose at least one scope")),
 });
 
 export const revokeApiClientSchema = z.strictObject({ clientId: z.string().min(1).max(200) });
+export const revokeApiClientFormSchema = z.object(revokeApiClientSchema.shape);

@@ -29,3 +29,6 @@ export const confirmFormSchema = z.object({
   confirm: z.literal("yes", { error: "Confirm to continue" }),
   idempotencyKey: z.uuid(),
 });
+
+/** Withdrawing a required consent (which closes the account) on its confirmation page. */
+export const withdrawRequiredFormSchema = confirmFormSchema.extend({ purpose: purposeKeySchema });

@@ -7,7 +7,7 @@ import type { Role } from "@/lib/auth/roles";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import type { ActionState } from "./action-state";
-import { fieldIssues, formDataToObject } from "./validation";
+import { parseForm } from "./form-validation";
 
 /**
  * The one wrapper for server actions (used with `useActionState`). A page's role check does
@@ -41,20 +41,8 @@ async function handleForm<S extends z.ZodType>(
   formData: FormData,
   run: (input: z.infer<S>) => Promise<string | void>,
 ): Promise<ActionState> {
-  // A hand-made request may call the action with anything (or nothing) in place of the form.
-  const fields = formData instanceof FormData ? formDataToObject(formData) : {};
-  // PostgreSQL refuses NUL in text: say which field, rather than fail on the write.
-  const withNul = Object.entries(fields).find(([, value]) => [value].flat().some((text) => text.includes("\0")));
-  if (withNul) {
-    const reason = "contains a NUL character";
-    return { status: "error", message: "Please correct the marked fields.", fieldErrors: { [withNul[0]]: reason } };
-  }
-  const parsed = schema.safeParse(fields);
-  if (!parsed.success) {
-    const fieldErrors: Record<string, string> = {};
-    for (const issue of fieldIssues(parsed.error)) fieldErrors[issue.field] ??= issue.reason;
-    return { status: "error", message: "Please correct the marked fields.", fieldErrors };
-  }
+  const parsed = parseForm(schema, formData);
+  if (!parsed.ok) return parsed.state;
   try {
     const message = await run(parsed.data);
     return { status: "success", message: message ?? "Saved." };

@@ -19,3 +19,6 @@ export const formList = <T extends z.ZodType>(item: T) =>
 
 /** A number typed into a text or number input. */
 export const formInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A form that is only a button: nothing to validate, and any field a hand-made request adds is dropped. */
+export const buttonFormSchema = z.object({});

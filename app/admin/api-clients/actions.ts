@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { registerApiClient } from "@/lib/admin/register-api-client";
 import { revokeApiClient } from "@/lib/admin/revoke-api-client";
-import { registerApiClientFormSchema, revokeApiClientSchema } from "@/lib/admin/schemas";
+import { registerApiClientFormSchema, revokeApiClientFormSchema } from "@/lib/admin/schemas";
 import { defineAction } from "@/lib/http/define-action";
 
 /**
@@ -20,7 +20,7 @@ export const registerApiClientAction = defineAction(
 );
 
 export const revokeApiClientAction = defineAction(
-  { role: "admin", schema: revokeApiClientSchema },
+  { role: "admin", schema: revokeApiClientFormSchema },
   async (input, actor) => {
     await revokeApiClient(input, actor);
     revalidatePath("/admin/api-clients");

@@ -3,15 +3,14 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { signOutAfter } from "@/lib/auth/account-closed";
-import { changeConsentFormSchema, confirmFormSchema } from "@/lib/consent/form-schemas";
+import { changeConsentFormSchema, withdrawRequiredFormSchema } from "@/lib/consent/form-schemas";
 import { grantConsent } from "@/lib/consent/grant-consent";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
-import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { resendVerificationEmail } from "@/lib/identity/resend-verification-email";
 import { defineAction } from "@/lib/http/define-action";
+import { buttonFormSchema } from "@/lib/http/form-fields";
 import { readRequestContext } from "@/lib/http/request-context";
-import { purposeKeySchema } from "@/lib/policies/schemas";
 import { declineTerms } from "@/lib/subjects/decline-terms";
 import { requirePerson } from "@/lib/subjects/require-person";
 
@@ -46,15 +45,18 @@ export const changeConsent = defineAction({ role: "user", schema: changeConsentF
 });
 
 /** Auth0 emails the verification link again (ADR 040); nothing is recorded until it is followed. */
-export const resendVerificationLink = defineAction({ role: "user", schema: z.object({}) }, async (_input, actor) => {
-  const { sent } = await resendVerificationEmail(actor);
-  return sent
-    ? "We sent the link again. It can take a few minutes to arrive; check your spam folder too."
-    : "Your email address is already verified.";
-});
+export const resendVerificationLink = defineAction(
+  { role: "user", schema: buttonFormSchema },
+  async (_input, actor) => {
+    const { sent } = await resendVerificationEmail(actor);
+    return sent
+      ? "We sent the link again. It can take a few minutes to arrive; check your spam folder too."
+      : "Your email address is already verified.";
+  },
+);
 
 export const withdrawRequiredConsent = defineAction(
-  { role: "user", schema: confirmFormSchema.extend({ purpose: purposeKeySchema }) },
+  { role: "user", schema: withdrawRequiredFormSchema },
   async (input, actor) => {
     const { subject, status } = await requirePerson(actor, "/me/consents", { gate: false });
     const row = status.purposes.find((candidate) => candidate.purpose.key === input.purpose);
