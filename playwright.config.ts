@@ -68,6 +68,9 @@ export default defineConfig({
       dependencies: ["chromium"],
       grep: /@global-state/,
       fullyParallel: false, // one after the other: each changes what the other sees
+      // And one worker: without it, two files' tests ran side by side (a sign-up met a Terms
+      // version published at that moment by another file's test).
+      workers: 1,
     },
   ],
   webServer: {
