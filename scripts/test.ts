@@ -1,6 +1,6 @@
 // `npm test`: lint, typecheck, unit, integration, the benchmarks at a tiny size, e2e and the trust suite, then one summary line
 // `N passed, N failed` (tests plus the static checks, each check counting as one).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 
 interface Stage {
@@ -27,6 +27,35 @@ function check(name: string, command: string, args: string[]) {
   console.log(`\n▶ ${name}`);
   const { ok, seconds } = run(command, args);
   stages.push({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, seconds });
+}
+
+/**
+ * The static checks side by side (each is mostly one thread; one after the other they took
+ * about 2 minutes of CI), each one's output printed whole when it ends.
+ */
+async function staticChecks(checks: Array<[name: string, command: string, args: string[]]>) {
+  console.log(`\n▶ ${checks.map(([name]) => name).join(", ")} (side by side)`);
+  const results = await Promise.all(
+    checks.map(
+      ([name, command, args]) =>
+        new Promise<Stage>((resolve) => {
+          const started = Date.now();
+          const child = spawn(command, args, {
+            env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
+          });
+          let output = "";
+          child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+          child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+          child.on("close", (code) => {
+            const ok = code === 0;
+            const seconds = (Date.now() - started) / 1000;
+            console.log(`\n▶ ${name}: ${ok ? "passed" : "FAILED"} in ${seconds.toFixed(0)} s\n${output}`);
+            resolve({ name, passed: ok ? 1 : 0, failed: ok ? 0 : 1, seconds });
+          });
+        }),
+    ),
+  );
+  stages.push(...results);
 }
 
 function readJson<T>(file: string): T | undefined {
@@ -90,11 +119,13 @@ function trust() {
   });
 }
 
-check("eslint", bin("eslint"), [".", "--max-warnings", "0"]);
-check("prettier", bin("prettier"), ["--check", "."]);
-// No unused files, exports or dependencies (knip.json names the entry points).
-check("knip", bin("knip"), ["--no-config-hints"]);
-check("typecheck", "sh", ["-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`]);
+await staticChecks([
+  ["eslint", bin("eslint"), [".", "--max-warnings", "0"]],
+  ["prettier", bin("prettier"), ["--check", "."]],
+  // No unused files, exports or dependencies (knip.json names the entry points).
+  ["knip", bin("knip"), ["--no-config-hints"]],
+  ["typecheck", "sh", ["-c", `${bin("next")} typegen >/dev/null && ${bin("tsc")} --noEmit`]],
+]);
 vitest("unit");
 vitest("integration");
 // The benchmarks once at a tiny size so they cannot rot: it fails only if a figure has no value
