@@ -2,7 +2,12 @@ import { NextResponse, type NextRequest } from "next/server";
 import { auth0 } from "@/lib/auth/auth0";
 import { auth0Origin } from "@/lib/auth0/auth0-origin";
 import { env } from "@/lib/env";
-import { hasMalformedPartHeader, multipartBoundary } from "@/lib/http/action-body";
+import {
+  hasMalformedPartHeader,
+  lacksClosingBoundary,
+  multipartBoundary,
+  SERVER_ACTION_BODY_LIMIT_BYTES,
+} from "@/lib/http/action-body";
 import { newNonce, securityHeaders } from "@/lib/http/security-headers";
 import { limitSignInStart } from "@/lib/rate-limits/limit-sign-in";
 
@@ -26,16 +31,10 @@ export async function proxy(request: NextRequest) {
     development: config.NODE_ENV === "development",
   });
   let response: NextResponse;
-  const actionBoundary =
-    request.method === "POST" && request.headers.has("next-action")
-      ? multipartBoundary(request.headers.get("content-type"))
-      : null;
-  if (actionBoundary && hasMalformedPartHeader(new Uint8Array(await request.arrayBuffer()), actionBoundary)) {
-    // Next.js would answer 500 (lib/http/action-body.ts); the body is a copy, read for this check only.
-    response = new NextResponse("A part of the form has a malformed header.", {
-      status: 400,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-    });
+  const refusal =
+    request.method === "POST" && request.headers.has("next-action") ? await refuseActionBody(request) : null;
+  if (refusal) {
+    response = refusal;
   } else if (request.nextUrl.pathname.startsWith("/auth/")) {
     const limited = request.nextUrl.pathname === "/auth/login" ? await limitSignInStart(request) : null;
     response = limited ?? (await auth0().middleware(request));
@@ -48,6 +47,31 @@ export async function proxy(request: NextRequest) {
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
+}
+
+function plainText(status: number, text: string): NextResponse {
+  return new NextResponse(text, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * A server action's body that Next.js would answer 500 for (lib/http/action-body.ts), refused
+ * here; null for any other. The body is the copy Next.js buffered for the proxy (up to
+ * proxyClientMaxBodySize, just above the action limit), read for this check only.
+ */
+async function refuseActionBody(request: NextRequest): Promise<NextResponse | null> {
+  const tooLarge = () =>
+    plainText(413, `The form is larger than the ${SERVER_ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB a form may send.`);
+  if (Number(request.headers.get("content-length")) > SERVER_ACTION_BODY_LIMIT_BYTES) return tooLarge();
+  const body = new Uint8Array(await request.arrayBuffer());
+  // A chunked body declares no length; past proxyClientMaxBodySize the copy stops there, still over the limit.
+  if (body.length > SERVER_ACTION_BODY_LIMIT_BYTES) return tooLarge();
+  const boundary = multipartBoundary(request.headers.get("content-type"));
+  if (!boundary) return null;
+  if (hasMalformedPartHeader(body, boundary)) return plainText(400, "A part of the form has a malformed header.");
+  if (lacksClosingBoundary(body, boundary)) {
+    return plainText(400, "The form ends before its closing boundary: it was cut off.");
+  }
+  return null;
 }
 
 export const config = {

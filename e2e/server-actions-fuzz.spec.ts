@@ -408,6 +408,41 @@ test.describe("server actions: no 500 and no partial write for any form body", (
 
   // A person's own actions (and sign-up) as the fuzz's own person and as nobody.
   let person: Caller;
+
+  // Both were Next.js's 500 (ADR 042): proxy.ts refuses them before Next.js parses the body.
+  test("a form body cut off before its closing boundary is a 400, one over the action limit a 413; neither writes", async () => {
+    const action = builtActions().find((candidate) => candidate.key === "app/me/consents/actions.ts#changeConsent")!;
+    const ids = await currentIds(person.subjectId);
+    const fields = (): Array<[string, FieldValue]> => [
+      ["purpose", "analytics"],
+      ["decision", "grant"],
+      ...ids.policyVersionIds.map((id): [string, FieldValue] => ["policyVersionIds", id]),
+      ["idempotencyKey", crypto.randomUUID()],
+    ];
+    const before = await writtenBy(person);
+
+    const whole = actionBody({ status: "idle" }, fields());
+    const cut = whole.body.subarray(0, whole.body.lastIndexOf(`--${whole.boundary}--`));
+    const truncated = await callAction(action.id, "/me/consents", person.cookie, cut, whole.boundary);
+    expect(truncated).toMatchObject({ status: 400, redirect: "" });
+
+    // Over serverActions.bodySizeLimit (2 MB) and under proxyClientMaxBodySize (3 MB): Next's own 413 was a 500.
+    const large = actionBody({ status: "idle" }, [...fields(), ["note", "x".repeat(2.5 * 1024 * 1024)]]);
+    expect(await callAction(action.id, "/me/consents", person.cookie, large.body, large.boundary)).toMatchObject({
+      status: 413,
+    });
+    // Over both: the proxy's copy stops at 3 MB, and the rest never reaches the action.
+    const huge = actionBody({ status: "idle" }, [...fields(), ["note", "x".repeat(8 * 1024 * 1024)]]);
+    expect(await callAction(action.id, "/me/consents", person.cookie, huge.body, huge.boundary)).toMatchObject({
+      status: 413,
+    });
+    expect(await writtenBy(person)).toEqual(before);
+
+    // The same fields in a whole body reach the action: the refusals above were about the body alone.
+    const reached = await callAction(action.id, "/me/consents", person.cookie, whole.body, whole.boundary);
+    expect(reached.status).toBe(200);
+    expect(reached.state?.status).toBe("success");
+  });
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
     person = await signedInCaller(browser, "fuzz-person", false);

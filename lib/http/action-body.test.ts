@@ -1,5 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { hasMalformedPartHeader, multipartBoundary } from "./action-body";
+import {
+  hasMalformedPartHeader,
+  lacksClosingBoundary,
+  multipartBoundary,
+  SERVER_ACTION_BODY_LIMIT_BYTES,
+} from "./action-body";
 
 const BOUNDARY = "----form1";
 const body = (...names: string[]) =>
@@ -32,6 +38,41 @@ describe("hasMalformedPartHeader", () => {
     const cut = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="_1_a"\r\n\r\nval`;
     expect(hasMalformedPartHeader(new TextEncoder().encode(cut), BOUNDARY)).toBe(false);
   });
+});
+
+// Next.js answered 500 ("Unexpected end of form") for each of these; busboy ends a form only at
+// its closing delimiter.
+describe("lacksClosingBoundary", () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  const part = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="_1_a"\r\n\r\nvalue`;
+
+  test("a whole form, with or without the final CRLF, a preamble or an epilogue, is complete", () => {
+    expect(lacksClosingBoundary(body("_1_a", "0"), BOUNDARY)).toBe(false);
+    expect(lacksClosingBoundary(encode(`${part}\r\n--${BOUNDARY}--`), BOUNDARY)).toBe(false);
+    expect(lacksClosingBoundary(encode(`preamble\r\n${part}\r\n--${BOUNDARY}--\r\nepilogue`), BOUNDARY)).toBe(false);
+    expect(lacksClosingBoundary(encode(`--${BOUNDARY}--`), BOUNDARY)).toBe(false);
+  });
+
+  test("a form cut off in a value, after a delimiter, in a header, or with no boundary at all lacks it", () => {
+    expect(lacksClosingBoundary(encode(part), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(encode(`${part}\r\n--${BOUNDARY}`), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(encode(`${part}\r\n--${BOUNDARY}-`), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(encode(`${part}\r\n--${BOUNDARY}\r\n`), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(encode(`--${BOUNDARY}\r\nContent-Disposition: form-da`), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(encode("[]"), BOUNDARY)).toBe(true);
+    expect(lacksClosingBoundary(new Uint8Array(), BOUNDARY)).toBe(true);
+  });
+
+  test("the closing delimiter counts only at the start of a line", () => {
+    expect(lacksClosingBoundary(encode(`${part}x--${BOUNDARY}--`), BOUNDARY)).toBe(true);
+  });
+});
+
+test("the proxy's action body limit is next.config.js's serverActions.bodySizeLimit", () => {
+  // Next.js parses it with `bytes`, where 1 MB is 1024 × 1024 bytes.
+  const config = readFileSync(new URL("../../next.config.js", import.meta.url), "utf8");
+  const megabytes = Number(/serverActions: \{ bodySizeLimit: "(\d+)mb" \}/.exec(config)?.[1]);
+  expect(megabytes * 1024 * 1024).toBe(SERVER_ACTION_BODY_LIMIT_BYTES);
 });
 
 test("multipartBoundary reads the boundary, quoted or not, of multipart/form-data only", () => {

@@ -1,7 +1,15 @@
 // Next.js parses a server action's multipart body with busboy and answers 500 when busboy refuses
-// a part's header: a field name holding a NUL or another control character (browsers escape only
-// `"`, CR and LF in names), or a header block over 16 KB. That is the client's mistake: the proxy
-// answers 400 before Next.js sees it. The rules are busboy's HeaderParser's (next/dist/compiled/busboy).
+// it: a part's header with a field name holding a NUL or another control character (browsers escape
+// only `"`, CR and LF in names), a header block over 16 KB, or a body that ends before its closing
+// boundary ("Unexpected end of form"). A body over the action limit is a 500 too (Next's 413 is
+// thrown inside the render). Those are the client's mistakes: the proxy answers 400 or 413 before
+// Next.js sees them. The rules are busboy's (next/dist/compiled/busboy).
+
+/**
+ * `experimental.serverActions.bodySizeLimit` in next.config.js ("2mb", parsed with `bytes`:
+ * 1 MB = 1024 × 1024 bytes); action-body.test.ts checks that the two agree.
+ */
+export const SERVER_ACTION_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 const MAX_HEADER_BYTES = 16_384;
 const CRLF = [13, 10];
@@ -75,6 +83,18 @@ export function hasMalformedPartHeader(body: Uint8Array, boundary: string): bool
     index = indexOf(text, delimiter, headersEnd + 4);
     if (index === -1) return false;
   }
+}
+
+/**
+ * Whether a multipart body ends before its closing delimiter (`--boundary--` at the start or after
+ * CRLF): busboy ends a form only there, and anything short of it is "Unexpected end of form".
+ */
+export function lacksClosingBoundary(body: Uint8Array, boundary: string): boolean {
+  const closing = new TextEncoder().encode(`\r\n--${boundary}--`);
+  const text = new Uint8Array(body.length + 2);
+  text.set(CRLF, 0);
+  text.set(body, 2);
+  return indexOf(text, closing, 0) === -1;
 }
 
 /** The boundary of a `multipart/form-data` content type, or null. */
