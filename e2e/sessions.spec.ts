@@ -46,6 +46,12 @@ test("a person ends the session of another browser; copied cookies stop working 
   await expect(sessions).toHaveCount(1);
   await phoneCopy.goto("/me/data");
   await expect(phoneCopy.getByRole("heading", loginPage)).toBeVisible();
+  // The phone itself still holds the identity provider's login cookie, but that session ended too
+  // (ADR 043): signing in there asks for the password again instead of letting it straight back in.
+  await phone.goto("/");
+  await phone.getByRole("link", { name: "Sign in to continue" }).click();
+  await expect(phone.getByRole("heading", loginPage)).toBeVisible();
+  await expect(phone.getByLabel("Password")).toBeEmpty();
 
   // A copy of the laptop's cookie works until the laptop signs out, and not after.
   const laptopCopy = await (await withCopiedSessionCookie(browser, laptop.context())).newPage();

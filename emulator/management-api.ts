@@ -32,6 +32,7 @@ import {
   toAuth0User,
 } from "./user-profile.js";
 import { compileUserQuery } from "./user-search.js";
+import type { Auth0Session, TenantSessions } from "./tenant-sessions.js";
 import { createUsersExportSchema, type UsersExportJobs } from "./users-exports.js";
 import {
   emailVerificationTicketSchema,
@@ -43,6 +44,7 @@ export interface ManagementApiContext {
   store: TenantStore;
   bruteForce: BruteForceProtection;
   emailVerification: EmailVerification;
+  sessions: TenantSessions;
   tokens: ManagementTokens;
   exports: UsersExportJobs;
   connection: DatabaseConnection;
@@ -69,6 +71,8 @@ const SCOPES = {
   createClientGrants: ["create:client_grants"],
   deleteClientGrants: ["delete:client_grants"],
   createUserTickets: ["create:user_tickets"],
+  readSessions: ["read:sessions"],
+  deleteSessions: ["delete:sessions"],
 } as const;
 
 const metadataObject = z.record(z.string(), z.unknown());
@@ -534,6 +538,17 @@ function listClientGrants(url: URL, ctx: ManagementApiContext): StoredClientGran
     );
 }
 
+/** Auth0's checkpoint paging of sessions: `take` (default 50, at most 100) from the cursor `from`. */
+function pageOfSessions(sessions: Auth0Session[], query: URLSearchParams): { sessions: Auth0Session[]; next?: string } {
+  const take = readInteger(query, "take", { min: 1, max: MAX_PER_PAGE }) ?? DEFAULT_PER_PAGE;
+  const from = query.get("from");
+  const start = from === null ? 0 : sessions.findIndex((session) => session.id === from);
+  if (start === -1) throw validationError("Query", `Invalid checkpoint: ${from}`, "from");
+  const page = sessions.slice(start, start + take);
+  const next = sessions[start + take];
+  return next ? { sessions: page, next: next.id } : { sessions: page };
+}
+
 function notFound(method: string, path: string): ManagementApiError {
   return new ManagementApiError(404, `Not Found: the emulator does not implement ${method} ${path}`, "not_found");
 }
@@ -583,6 +598,30 @@ export async function handleManagementApi(
       // Idempotent as in Auth0: deleting a user that does not exist is still a 204.
       ctx.store.deleteUser(userIdFromPath(id ?? ""));
       res.writeHead(204).end();
+      return;
+    }
+    case "GET /users/:id/…": {
+      if (rest.join("/") !== "sessions") throw notFound(method, url.pathname);
+      requireScope(token, SCOPES.readSessions);
+      assertKnownQueryParameters(url.searchParams, ["from", "take"]);
+      const user = findUser(ctx.store, userIdFromPath(id ?? ""));
+      sendJson(res, 200, pageOfSessions(ctx.sessions.sessionsOf(user.user_id), url.searchParams));
+      return;
+    }
+    case "DELETE /users/:id/…": {
+      if (rest.join("/") !== "sessions") throw notFound(method, url.pathname);
+      requireScope(token, SCOPES.deleteSessions);
+      ctx.sessions.deleteSessionsOf(findUser(ctx.store, userIdFromPath(id ?? "")).user_id);
+      // "Session deletion request accepted."
+      res.writeHead(202).end();
+      return;
+    }
+    case "DELETE /sessions/:id": {
+      requireScope(token, SCOPES.deleteSessions);
+      if (!ctx.sessions.deleteSession(id ?? "")) {
+        throw new ManagementApiError(404, "The session does not exist.", "session_not_found");
+      }
+      res.writeHead(202).end();
       return;
     }
     case "GET /user-blocks/:id": {

@@ -1,6 +1,7 @@
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import type { EmulatorKeys } from "./keys.js";
 import type { StoredUser, TenantStore } from "./store.js";
+import type { TenantSessions } from "./tenant-sessions.js";
 
 export interface OidcOptions {
   issuer: string;
@@ -8,6 +9,8 @@ export interface OidcOptions {
   keys: EmulatorKeys;
   /** Namespaced ID-token claim that carries `app_metadata.roles`. */
   rolesClaim: string;
+  /** oidc-provider's storage, where the Management API finds a user's login sessions. */
+  sessions: TenantSessions;
 }
 
 /** The claims Auth0 puts in an ID token for a database user, plus the roles claim. */
@@ -29,8 +32,9 @@ function userClaims(user: StoredUser, rolesClaim: string): Record<string, unknow
  * OpenID Connect issuer on `oidc-provider`, with Auth0's endpoint paths so that the
  * portal's SDK sees the same discovery document shape as with a real tenant.
  */
-export function createOidcProvider({ issuer, store, keys, rolesClaim }: OidcOptions): Provider {
+export function createOidcProvider({ issuer, store, keys, rolesClaim, sessions }: OidcOptions): Provider {
   const configuration: Configuration = {
+    adapter: sessions.adapter,
     clients: store
       .allClients()
       .filter((client) => client.app_type === "regular_web")

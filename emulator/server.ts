@@ -18,6 +18,7 @@ import { rateLimitHeaders, TokenBucket, type RateLimitOptions } from "./rate-lim
 import { handleSignup } from "./signup.js";
 import { EmailVerification, MAILBOX_PATH } from "./email-verification.js";
 import { TenantStore } from "./store.js";
+import { TenantSessions } from "./tenant-sessions.js";
 import { UsersExportJobs } from "./users-exports.js";
 
 interface ApplicationClient {
@@ -141,7 +142,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   });
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://localhost:${port}/`;
-  const provider = createOidcProvider({ issuer, store, keys, rolesClaim: options.rolesClaim });
+  const sessions = new TenantSessions();
+  const provider = createOidcProvider({ issuer, store, keys, rolesClaim: options.rolesClaim, sessions });
   const oidcCallback = provider.callback();
 
   const connection = databaseConnection(keys.signingKey.kid);
@@ -164,6 +166,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     store,
     bruteForce,
     emailVerification,
+    sessions,
     tokens: managementTokens,
     exports: exportJobs,
     connection,

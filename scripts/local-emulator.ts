@@ -44,6 +44,8 @@ export function localEmulatorOptions(): EmulatorOptions {
           "create:clients",
           "delete:clients",
           "create:client_grants",
+          // Ending a person's sessions ends their tenant login sessions too (ADR 043).
+          "delete:sessions",
         ],
       },
     ],

@@ -32,6 +32,8 @@ const ALL_SCOPES = [
   "read:client_grants",
   "delete:client_grants",
   "create:user_tickets",
+  "read:sessions",
+  "delete:sessions",
 ];
 
 /** The portal's own API as the tenant knows it (TEST_ENV has lib/env.ts's default audience). */
@@ -244,7 +246,7 @@ export function startPortalTenant({
 }
 
 /** Minimal cookie jar for driving oidc-provider's interaction over fetch. */
-class CookieJar {
+export class CookieJar {
   private readonly cookies = new Map<string, string>();
 
   store(response: Response): void {
@@ -270,6 +272,62 @@ export interface LoginResult {
   /** Where the application's callback was finally redirected to, when it was. */
   callback?: URL;
   codeVerifier: string;
+  /** The browser's cookies for the emulator afterwards: its login session (SSO) among them. */
+  jar: CookieJar;
+}
+
+function authorizeUrl(tenant: TestTenant, codeVerifier: string, authorizeParams: Record<string, string>): string {
+  const authorize = new URL(`${tenant.origin}/authorize`);
+  authorize.search = new URLSearchParams({
+    client_id: APP.clientId,
+    response_type: "code",
+    redirect_uri: `${APP.baseUrl}/auth/callback`,
+    scope: "openid email profile",
+    state: "state-123",
+    nonce: "nonce-456",
+    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
+    code_challenge_method: "S256",
+    ...authorizeParams,
+  }).toString();
+  return authorize.toString();
+}
+
+/** Follows redirects within the emulator with `jar`, stopping at an answer or a redirect that leaves it. */
+async function followWithin(
+  tenant: TestTenant,
+  jar: CookieJar,
+  start: string,
+  init?: RequestInit,
+): Promise<{ location?: URL; response: Response }> {
+  let url = start;
+  let requestInit: RequestInit | undefined = init;
+  for (let hop = 0; hop < 10; hop += 1) {
+    const response = await fetch(url, {
+      ...requestInit,
+      redirect: "manual",
+      headers: { ...(requestInit?.headers ?? {}), cookie: jar.header() },
+    });
+    jar.store(response);
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || !location) return { response };
+    const next = new URL(location, url);
+    if (next.origin !== tenant.origin) return { location: next, response };
+    url = next.toString();
+    requestInit = undefined;
+  }
+  throw new Error("too many redirects");
+}
+
+/**
+ * Signs in again with the cookies of an earlier login (`jar`): `"signed in"` when the tenant's
+ * login session lets the browser through to the application without a password, `"login page"`
+ * when it asks for one.
+ */
+export async function signInAgain(tenant: TestTenant, jar: CookieJar): Promise<"signed in" | "login page"> {
+  const result = await followWithin(tenant, jar, authorizeUrl(tenant, randomBytes(32).toString("base64url"), {}));
+  if (result.location?.pathname === "/auth/callback" && result.location.searchParams.has("code")) return "signed in";
+  if (result.response.status === 200 && /\/u\/login\//.test(result.response.url)) return "login page";
+  throw new Error(`expected a callback or the login page, got ${result.response.status} at ${result.response.url}`);
 }
 
 /**
@@ -286,40 +344,9 @@ export async function loginThroughBrowserFlow(
 ): Promise<LoginResult> {
   const jar = new CookieJar();
   const codeVerifier = randomBytes(32).toString("base64url");
-  const authorize = new URL(`${tenant.origin}/authorize`);
-  authorize.search = new URLSearchParams({
-    client_id: APP.clientId,
-    response_type: "code",
-    redirect_uri: `${APP.baseUrl}/auth/callback`,
-    scope: "openid email profile",
-    state: "state-123",
-    nonce: "nonce-456",
-    code_challenge: createHash("sha256").update(codeVerifier).digest("base64url"),
-    code_challenge_method: "S256",
-    ...authorizeParams,
-  }).toString();
+  const follow = (start: string, init?: RequestInit) => followWithin(tenant, jar, start, init);
 
-  const follow = async (start: string, init?: RequestInit): Promise<{ location?: URL; response: Response }> => {
-    let url = start;
-    let requestInit: RequestInit | undefined = init;
-    for (let hop = 0; hop < 10; hop += 1) {
-      const response = await fetch(url, {
-        ...requestInit,
-        redirect: "manual",
-        headers: { ...(requestInit?.headers ?? {}), cookie: jar.header() },
-      });
-      jar.store(response);
-      const location = response.headers.get("location");
-      if (response.status < 300 || response.status >= 400 || !location) return { response };
-      const next = new URL(location, url);
-      if (next.origin !== tenant.origin) return { location: next, response };
-      url = next.toString();
-      requestInit = undefined;
-    }
-    throw new Error("too many redirects");
-  };
-
-  const toLoginPage = await follow(authorize.toString());
+  const toLoginPage = await follow(authorizeUrl(tenant, codeVerifier, authorizeParams));
   const loginUrl = toLoginPage.response.url || "";
   if (toLoginPage.response.status !== 200 || !/\/u\/login\//.test(loginUrl)) {
     throw new Error(`expected the login page, got ${toLoginPage.response.status} at ${loginUrl}`);
@@ -334,13 +361,14 @@ export async function loginThroughBrowserFlow(
   jar.store(submitted);
   const formHtml = [200, 401, 429].includes(submitted.status) ? await submitted.text() : "";
   const resume = submitted.headers.get("location");
-  if (!resume) return { formStatus: submitted.status, formHtml, loginPageHtml, codeVerifier };
+  if (!resume) return { formStatus: submitted.status, formHtml, loginPageHtml, codeVerifier, jar };
   const result = await follow(new URL(resume, loginUrl).toString());
   return {
     formStatus: submitted.status,
     formHtml,
     loginPageHtml,
     codeVerifier,
+    jar,
     ...(result.location ? { callback: result.location } : {}),
   };
 }

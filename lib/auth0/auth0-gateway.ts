@@ -69,6 +69,13 @@ export interface Auth0Gateway {
   ): Promise<Auth0User>;
   /** Deletes the user; a user already gone counts as deleted. */
   deleteUser(userId: string): Promise<void>;
+  /**
+   * DELETE /users/{id}/sessions: ends every login session the user has with the tenant, so no
+   * browser signs them in again without their password. A user already gone has none.
+   */
+  deleteTenantSessionsOf(userId: string): Promise<void>;
+  /** DELETE /sessions/{sid}: ends one tenant login session (the ID token's `sid`); one already gone is ended. */
+  deleteTenantSession(sessionId: string): Promise<void>;
   /** POST /jobs/verification-email: Auth0 emails the user the link that verifies their address. */
   sendVerificationEmail(userId: string): Promise<void>;
   /** The id of the connection with this name, or null. */
@@ -163,6 +170,20 @@ export function createAuth0Gateway(config: ManagementClientConfig): Auth0Gateway
         await translated("deleting a user", () => client.users.delete(userId));
       } catch (error) {
         // Already gone is what every caller wants.
+        if (!isAppError(error, "not_found")) throw error;
+      }
+    },
+    async deleteTenantSessionsOf(userId) {
+      try {
+        await translated("ending a user's sessions", () => client.users.sessions.delete(userId));
+      } catch (error) {
+        if (!isAppError(error, "not_found")) throw error;
+      }
+    },
+    async deleteTenantSession(sessionId) {
+      try {
+        await translated("ending a session", () => client.sessions.delete(sessionId));
+      } catch (error) {
         if (!isAppError(error, "not_found")) throw error;
       }
     },

@@ -3,12 +3,21 @@ import type { Actor } from "@/lib/auth/actor";
 import { db } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { logger } from "@/lib/logger";
+import { endTenantSessions } from "./end-tenant-sessions";
 import { endMySessionSchema, type EndMySessionInput } from "./schemas";
 
-/** A person ends one of their own sessions (another device, or this one). Only their own. */
+/**
+ * A person ends one of their own sessions (another device, or this one). Only their own. The
+ * Auth0 login session of that browser ends too, so signing in there asks for the password again.
+ */
 export async function endMySession(input: EndMySessionInput, actor: Actor): Promise<void> {
   const { sessionId } = parseInput(endMySessionSchema, input);
-  const { count } = await db().portalSession.deleteMany({ where: { id: sessionId, userId: actor.id } });
-  if (count === 0) throw new AppError("not_found", "This session has already ended.", { field: "sessionId" });
+  const where = { id: sessionId, userId: actor.id };
+  const session = await db().portalSession.findFirst({ where, select: { auth0Sid: true } });
+  const { count } = await db().portalSession.deleteMany({ where });
+  if (!session || count === 0) {
+    throw new AppError("not_found", "This session has already ended.", { field: "sessionId" });
+  }
   logger.info({ userId: actor.id, reason: "ended by its owner" }, "session ended");
+  if (session.auth0Sid) await endTenantSessions({ sessionId: session.auth0Sid });
 }

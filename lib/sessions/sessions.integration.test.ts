@@ -21,7 +21,7 @@ let admin: { user_id: string };
 beforeAll(async () => {
   portal = await startPortalAuthServer();
   tenant = await startPortalTenant({
-    scopes: ["read:users", "create:users", "update:users", "delete:users"],
+    scopes: ["read:users", "create:users", "update:users", "delete:users", "read:sessions", "delete:sessions"],
     appBaseUrl: portal.origin,
   });
   // The portal reads its configuration once, on first use: point it at this server and emulator.
@@ -66,6 +66,16 @@ function copyOf(browser: TestBrowser): TestBrowser {
   const copy = new TestBrowser();
   for (const [name, value] of browser.cookies) copy.cookies.set(name, value);
   return copy;
+}
+
+/** The user's login sessions at the tenant (Auth0's GET /api/v2/users/{id}/sessions). */
+async function tenantSessionsOf(userId: string): Promise<Array<{ id: string }>> {
+  const answer = await tenant.api<{ sessions: Array<{ id: string }> }>(
+    "GET",
+    `/api/v2/users/${encodeURIComponent(userId)}/sessions`,
+  );
+  expect(answer.status).toBe(200);
+  return answer.body.sessions;
 }
 
 function jsonBody(value: unknown): ReadableStream<Uint8Array> {
@@ -181,13 +191,21 @@ describe("seeing and ending sessions", () => {
     expect(isAppError(stranger, "not_found")).toBe(true);
     expect((await phone.whoami(portal.origin))?.userId).toBe(person.userId);
 
+    expect(await tenantSessionsOf(person.userId)).toHaveLength(2);
+
     await endMySession({ sessionId: phoneSession! }, personActor(person.userId));
     expect(await phone.whoami(portal.origin)).toBeNull();
     expect((await laptop.whoami(portal.origin))?.userId).toBe(person.userId);
+    // The phone's Auth0 login session ended with it (ADR 043); the laptop's is left.
+    const [laptopTenantSession] = await tenantSessionsOf(person.userId);
+    const laptopRow = await db().portalSession.findUnique({ where: { id: laptopSession! } });
+    expect(laptopTenantSession?.id).toBe(laptopRow?.auth0Sid);
 
     const result = await endSessionsOf({ user: person.email }, adminActor(admin.user_id));
     expect(result).toEqual({ userId: person.userId, ended: 1 });
     expect(await laptop.whoami(portal.origin)).toBeNull();
+    // Not awaited by the use case (it runs in the transaction): it follows at once.
+    await vi.waitFor(async () => expect(await tenantSessionsOf(person.userId)).toEqual([]));
     const logged = await readAdminChanges(["session.end"]);
     expect(logged.map((change) => [change.target, change.before])).toContainEqual([person.userId, { sessions: 1 }]);
   });
