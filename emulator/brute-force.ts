@@ -1,8 +1,8 @@
 /**
  * Auth0's attack protection at the login page, as documented for a tenant:
  * - brute-force protection: 10 consecutive failed logins for one user from one IP address block
- *   that user from that address (even with the right password) until unblocked: by the link in
- *   the email Auth0 sends (the emulator has no mailbox, see ADR 035), or by an admin through
+ *   that user from that address (even with the right password) until unblocked: by a password
+ *   reset (password-reset.ts; Auth0's unblock email is not emulated), or by an admin through
  *   `DELETE /api/v2/user-blocks/{id}`; a successful login resets the count;
  * - suspicious IP throttling: at most 100 failed logins per address per hour, then 429 with
  *   Retry-After until the hour is over.

@@ -105,10 +105,8 @@ export class EmailVerification {
       DEFAULT_TICKET_TTL_SECONDS,
       this.options.verifyEmailIncludeEmail,
     );
-    this.mailbox.push({
-      id: randomBytes(8).toString("hex"),
+    this.deliver({
       to: user.email,
-      from: `no-reply@${this.options.tenantName}.auth0.local`,
       subject: "Verify your email",
       text: [
         `Welcome to ${this.options.tenantName}!`,
@@ -120,7 +118,6 @@ export class EmailVerification {
         "If you are having any issues with your account, please don't hesitate to contact us.",
       ].join("\n"),
       links: [link],
-      sent_at: new Date().toISOString(),
     });
     const job: VerificationJob = {
       id: `${JOB_PREFIX}${randomBytes(8).toString("hex")}`,
@@ -130,6 +127,16 @@ export class EmailVerification {
     };
     this.jobs.set(job.id, job);
     return job;
+  }
+
+  /** Puts a message the tenant sends into the mailbox (verification here, password reset too). */
+  deliver(message: Pick<CaughtEmail, "to" | "subject" | "text" | "links">): void {
+    this.mailbox.push({
+      id: randomBytes(8).toString("hex"),
+      from: `no-reply@${this.options.tenantName}.auth0.local`,
+      ...message,
+      sent_at: new Date().toISOString(),
+    });
   }
 
   /** `POST /api/v2/jobs/verification-email`: the user must exist. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type Provider from "oidc-provider";
 import { ACCOUNT_CREATED_PARAM, escapeHtml } from "./oidc.js";
 import { readBody, sendHtml } from "./http.js";
+import { RESET_REQUEST_PATH } from "./password-reset.js";
 import { verifyPassword } from "./passwords.js";
 import type { TenantStore } from "./store.js";
 import type { BruteForceProtection } from "./brute-force.js";
@@ -25,6 +26,8 @@ interface LoginForm {
 }
 
 function renderLoginPage({ action, email, error, accountCreated, clientName }: LoginForm): string {
+  // The reset page links back to this login (its interaction id is the last segment of `action`).
+  const forgotPasswordUrl = `${RESET_REQUEST_PATH}?login=${encodeURIComponent(action.split("/").pop() ?? "")}`;
   const errorBlock = error ? `<p id="login-error" role="alert" class="error">${escapeHtml(error)}</p>` : "";
   const createdBlock =
     accountCreated && !error
@@ -49,6 +52,7 @@ function renderLoginPage({ action, email, error, accountCreated, clientName }: L
   button:focus-visible, input:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
   .notice { background: #f0fdf4; color: #166534; border: 1px solid #bbf7d0; padding: 0.6rem; border-radius: 0.375rem; }
   .error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; padding: 0.6rem; border-radius: 0.375rem; }
+  p.forgot { margin: 0.5rem 0 0; font-size: 0.9rem; }
   footer { margin-top: 1.5rem; font-size: 0.8rem; color: #64748b; }
 </style>
 </head>
@@ -63,6 +67,7 @@ function renderLoginPage({ action, email, error, accountCreated, clientName }: L
     <input id="email" name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}"${email ? "" : " autofocus"}>
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required${email ? " autofocus" : ""}>
+    <p class="forgot"><a href="${escapeHtml(forgotPasswordUrl)}">Forgot password?</a></p>
     <button type="submit">Continue</button>
   </form>
   <footer>Local Auth0 emulator: for development and tests only.</footer>

@@ -33,6 +33,7 @@ import {
 } from "./user-profile.js";
 import { compileUserQuery } from "./user-search.js";
 import type { Auth0Session, TenantSessions } from "./tenant-sessions.js";
+import { passwordChangeTicketSchema, type PasswordReset } from "./password-reset.js";
 import { createUsersExportSchema, type UsersExportJobs } from "./users-exports.js";
 import {
   emailVerificationTicketSchema,
@@ -44,6 +45,7 @@ export interface ManagementApiContext {
   store: TenantStore;
   bruteForce: BruteForceProtection;
   emailVerification: EmailVerification;
+  passwordReset: PasswordReset;
   sessions: TenantSessions;
   tokens: ManagementTokens;
   exports: UsersExportJobs;
@@ -663,6 +665,12 @@ export async function handleManagementApi(
       return;
     }
     case "POST /tickets/:id": {
+      if (id === "password-change") {
+        requireScope(token, SCOPES.createUserTickets);
+        const input = parseBody(passwordChangeTicketSchema, await readJsonBody(req));
+        sendJson(res, 201, ctx.passwordReset.createTicket(input));
+        return;
+      }
       if (id !== "email-verification") throw notFound(method, url.pathname);
       requireScope(token, SCOPES.createUserTickets);
       const input = parseBody(emailVerificationTicketSchema, await readJsonBody(req));

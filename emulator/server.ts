@@ -19,6 +19,7 @@ import { handleSignup } from "./signup.js";
 import { EmailVerification, MAILBOX_PATH } from "./email-verification.js";
 import { TenantStore } from "./store.js";
 import { TenantSessions } from "./tenant-sessions.js";
+import { PasswordReset, RESET_PATH, RESET_REQUEST_PATH } from "./password-reset.js";
 import { UsersExportJobs } from "./users-exports.js";
 
 interface ApplicationClient {
@@ -162,10 +163,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     verifyEmailResultUrl: options.verifyEmailResultUrl ?? null,
     verifyEmailIncludeEmail: options.verifyEmailIncludeEmail ?? false,
   });
+  const passwordReset = new PasswordReset({
+    issuer,
+    store,
+    connection,
+    tenantName: TENANT_NAME,
+    mail: emailVerification,
+    bruteForce,
+  });
   const management: ManagementApiContext = {
     store,
     bruteForce,
     emailVerification,
+    passwordReset,
     sessions,
     tokens: managementTokens,
     exports: exportJobs,
@@ -282,6 +292,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (path === "/dbconnections/signup") {
       if (await authenticationFault(res, path)) return;
       await handleSignup(req, res, store, connection, emailVerification);
+      return;
+    }
+    if (path === "/dbconnections/change_password") {
+      if (await authenticationFault(res, path)) return;
+      await passwordReset.handleChangePassword(req, res);
+      return;
+    }
+    if (path === RESET_REQUEST_PATH) {
+      await passwordReset.handleRequestPage(req, res, url);
+      return;
+    }
+    if (path === RESET_PATH) {
+      await passwordReset.handleResetPage(req, res, url);
       return;
     }
     if (path.startsWith("/exports/") && req.method === "GET") {
