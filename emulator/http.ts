@@ -19,6 +19,27 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The body of an Authentication API request (`/dbconnections/*`): JSON, or a form. An `error` is
+ * the description Auth0's 400 gives for a body too large or not JSON.
+ */
+export async function readAuthenticationBody(req: IncomingMessage): Promise<{ input: unknown } | { error: string }> {
+  let raw: string;
+  try {
+    raw = await readBody(req);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { error: "Request body too large" };
+    throw error;
+  }
+  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+  if (type === "application/x-www-form-urlencoded") return { input: Object.fromEntries(new URLSearchParams(raw)) };
+  try {
+    return { input: JSON.parse(raw) as unknown };
+  } catch {
+    return { error: "Invalid JSON body" };
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
   res.end(JSON.stringify(body));

@@ -5,7 +5,7 @@ import type { BruteForceProtection } from "./brute-force.js";
 import type { DatabaseConnection } from "./connections.js";
 import type { EmailVerification } from "./email-verification.js";
 import { ManagementApiError } from "./errors.js";
-import { BodyTooLargeError, readBody, sendHtml, sendJson } from "./http.js";
+import { readAuthenticationBody, readBody, sendHtml, sendJson } from "./http.js";
 import { escapeHtml } from "./oidc.js";
 import { checkPassword } from "./password-policy.js";
 import { hashPassword } from "./passwords.js";
@@ -80,21 +80,9 @@ export class PasswordReset {
       res.writeHead(405, { allow: "POST" }).end();
       return;
     }
-    let raw: string;
-    try {
-      raw = await readBody(req);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return this.badRequest(res, "Request body too large");
-      throw error;
-    }
-    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-    let input: unknown;
-    try {
-      input =
-        type === "application/x-www-form-urlencoded" ? Object.fromEntries(new URLSearchParams(raw)) : JSON.parse(raw);
-    } catch {
-      return this.badRequest(res, "Invalid JSON body");
-    }
+    const body = await readAuthenticationBody(req);
+    if ("error" in body) return this.badRequest(res, body.error);
+    const { input } = body;
     const parsed = changePasswordSchema.safeParse(input);
     if (!parsed.success) {
       const field = parsed.error.issues[0]?.path.join(".") ?? "body";

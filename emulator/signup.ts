@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DatabaseConnection } from "./connections.js";
 import { checkPassword } from "./password-policy.js";
 import { valueAt } from "./errors.js";
-import { BodyTooLargeError, readBody, sendJson } from "./http.js";
+import { readAuthenticationBody, sendJson } from "./http.js";
 import { hashPassword } from "./passwords.js";
 import { TenantStore, type StoredUser } from "./store.js";
 import type { EmailVerification } from "./email-verification.js";
@@ -83,28 +83,12 @@ export async function handleSignup(
     res.writeHead(405, { allow: "POST" }).end();
     return;
   }
-  let raw: string;
-  try {
-    raw = await readBody(req);
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      signupError(res, "invalid_signup", "Request body too large");
-      return;
-    }
-    throw error;
+  const read = await readAuthenticationBody(req);
+  if ("error" in read) {
+    signupError(res, "invalid_signup", read.error);
+    return;
   }
-  let input: unknown;
-  const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") {
-    input = Object.fromEntries(new URLSearchParams(raw));
-  } else {
-    try {
-      input = JSON.parse(raw) as unknown;
-    } catch {
-      signupError(res, "invalid_signup", "Invalid JSON body");
-      return;
-    }
-  }
+  const { input } = read;
   const parsed = signupSchema.safeParse(input);
   if (!parsed.success) {
     signupError(
