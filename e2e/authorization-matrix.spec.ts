@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { DEMO, expect, NEW_PASSWORD, signIn, signUpAndSignIn, storageStateFor, test } from "./fixtures";
+import { expect, grantAdminOnRolesPage, signUpAndSignIn, storageStateFor, test } from "./fixtures";
 import { E2E_BASE_URL, E2E_PORT_OFFSET } from "./stack";
 
 type Access = "public" | "user" | "compliance" | "admin" | "owner" | "api-token";
@@ -346,19 +346,7 @@ test(
     const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const page = await context.newPage();
     const email = await signUpAndSignIn(page, { label: "matrix-revoked" });
-    // The demo admin signs in here (not from setup's saved state): the test runs on its own too.
-    const admin = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
-    await signIn(admin, DEMO.admin);
-    await admin.goto("/admin/roles");
-    await admin.getByLabel("Person").fill(email);
-    await admin.getByLabel("Role", { exact: true }).selectOption("admin");
-    await admin.getByRole("button", { name: "Grant role" }).click();
-    const row = admin.getByTestId("staff-member").filter({ hasText: email });
-    await expect(row).toContainText("admin");
-    await page.goto("/auth/logout");
-    await signIn(page, email, NEW_PASSWORD);
-    await page.goto("/");
-    await expect(page.getByTestId("viewer-role")).toHaveText("admin");
+    const { admin, row } = await grantAdminOnRolesPage(browser, page, email);
     const revokedState = await context.storageState();
 
     // Revoked on the roles page (the use case ends their sessions, ADR 035).

@@ -3,7 +3,15 @@
 // browser contexts they open; the plain functions below drive the UI as a person would.
 import { readFileSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "@playwright/test";
 import { E2E_AUTH_DIR, E2E_DATA_DIR, E2E_EMULATOR_URL } from "./stack";
 
 export { expect };
@@ -61,6 +69,33 @@ export async function signUpAndSignIn(
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("heading", { name: "My consents" })).toBeVisible();
   return email;
+}
+
+/**
+ * Makes the person `email` (signed in on `page`) an admin on the roles page, as the demo admin
+ * (signed in here in a browser of its own, not from setup's saved state, so a test runs on its
+ * own too), then signs them in again to act as one. Returns the demo admin's roles page and the
+ * person's row on it; the caller closes `admin.context()`. Making an admin changes the count the
+ * last-admin rule reads: call it from `@global-state` tests only.
+ */
+export async function grantAdminOnRolesPage(
+  browser: Browser,
+  page: Page,
+  email: string,
+): Promise<{ admin: Page; row: Locator }> {
+  const admin = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+  await signIn(admin, DEMO.admin);
+  await admin.goto("/admin/roles");
+  await admin.getByLabel("Person").fill(email);
+  await admin.getByLabel("Role", { exact: true }).selectOption("admin");
+  await admin.getByRole("button", { name: "Grant role" }).click();
+  const row = admin.getByTestId("staff-member").filter({ hasText: email });
+  await expect(row).toContainText("admin");
+  await page.goto("/auth/logout");
+  await signIn(page, email, NEW_PASSWORD);
+  await page.goto("/");
+  await expect(page.getByTestId("viewer-role")).toHaveText("admin");
+  return { admin, row };
 }
 
 /** Tries to sign in and returns what the person ends up seeing. */

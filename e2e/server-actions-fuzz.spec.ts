@@ -26,7 +26,7 @@ import {
   type FieldValue,
   type ServerActionForm,
 } from "../test/server-action-forms";
-import { auth0, DEMO, expect, signIn, signUpAndSignIn, NEW_PASSWORD, test } from "./fixtures";
+import { auth0, expect, grantAdminOnRolesPage, NEW_PASSWORD, signUpAndSignIn, test } from "./fixtures";
 import { E2E_BASE_URL, E2E_DATA_DIR, E2E_PORT_OFFSET, E2E_POSTGRES_PORT } from "./stack";
 
 /**
@@ -157,19 +157,8 @@ async function signedInCaller(browser: Browser, label: string, makeAdmin: boolea
   const page = await context.newPage();
   const email = await signUpAndSignIn(page, { label });
   if (makeAdmin) {
-    // Granted on the roles page by the demo admin, then signed in again to act as one.
-    const admin = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
-    await signIn(admin, DEMO.admin);
-    await admin.goto("/admin/roles");
-    await admin.getByLabel("Person").fill(email);
-    await admin.getByLabel("Role", { exact: true }).selectOption("admin");
-    await admin.getByRole("button", { name: "Grant role" }).click();
-    await expect(admin.getByTestId("staff-member").filter({ hasText: email })).toContainText("admin");
+    const { admin } = await grantAdminOnRolesPage(browser, page, email);
     await admin.context().close();
-    await page.goto("/auth/logout");
-    await signIn(page, email, NEW_PASSWORD);
-    await page.goto("/");
-    await expect(page.getByTestId("viewer-role")).toHaveText("admin");
   }
   const cookie = (await context.cookies()).map((entry) => `${entry.name}=${entry.value}`).join("; ");
   await context.close();
