@@ -143,8 +143,6 @@ interface PgbenchRun {
   variables?: Record<string, string | number>;
   /** Per-transaction latencies (ms), from pgbench's transaction log. */
   latencies?: boolean;
-  /** `extended`: unnamed statements, parsed and planned every time, as the portal sends them. */
-  mode?: "prepared" | "extended";
 }
 
 /** pgbench with a script from bench/pgbench, prepared statements; tps and optionally latencies. */
@@ -157,7 +155,7 @@ export async function pgbench(
   const args = [
     "-n",
     "-M",
-    run.mode ?? "prepared",
+    "prepared",
     "-c",
     String(run.clients),
     "-j",
