@@ -48,7 +48,7 @@ function print(report: LedgerVerification) {
 async function run(url: string): Promise<LedgerVerification> {
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {
-    return await verifyLedger({ client, record: true });
+    return await verifyLedger({ client, databaseUrl: url, record: true });
   } finally {
     await client.$disconnect();
   }

@@ -6,7 +6,8 @@
 \set n random(1, :nsubjects)
 \set r random(1, 2000000000)
 BEGIN;
-SELECT s.id, s.last_seq, s.last_hash, coalesce(s.auth0_user_id, '') AS auth0_user_id, coalesce(s.erased_at::text, '') AS erased_at
+SELECT s.id, s.last_seq, s.last_hash, coalesce(s.auth0_user_id, '') AS auth0_user_id, coalesce(s.erased_at::text, '') AS erased_at,
+  coalesce(s.email_verified_at::text, '') AS email_verified_at
   FROM "Subject" s WHERE s.id = (SELECT b.id FROM bench_subject b WHERE b.n = :n) FOR NO KEY UPDATE OF s \gset
 SELECT
   (SELECT count(*)::int FROM "ConsentEvent" WHERE subject_id = :id::uuid AND idempotency_key = 'k' || :r::text) AS earlier,

@@ -68,14 +68,10 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
           subjectId: request.subjectId,
           idempotencyKey,
           requestFingerprint,
-          decide: async ({ state }, tx) => {
+          decide: async ({ subject, state }, tx) => {
             // Purposes are few: one read serves the lookup and the sign-up check.
-            const [allPurposes, current, verification] = await Promise.all([
-              tx.purpose.findMany(),
-              readCurrentVersionHashes(tx),
-              tx.subject.findUnique({ where: { id: request.subjectId }, select: { emailVerifiedAt: true } }),
-            ]);
-            const addressUnproved = !verification?.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
+            const [allPurposes, current] = await Promise.all([tx.purpose.findMany(), readCurrentVersionHashes(tx)]);
+            const addressUnproved = !subject.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
             const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
             if (unknown.length) {

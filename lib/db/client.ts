@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { statementName } from "./statement-names";
 
 export type Db = PrismaClient;
 /** A transaction client, for functions that write inside a caller's transaction. */
@@ -12,7 +13,7 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient; prisma
 /** The portal's client on the primary (reused across hot reloads in development). */
 export function db(): PrismaClient {
   globalForPrisma.prisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: env().DATABASE_URL }),
+    adapter: new PrismaPg({ connectionString: env().DATABASE_URL }, { statementNameGenerator: statementName }),
   });
   return globalForPrisma.prisma;
 }
@@ -25,6 +26,8 @@ export function db(): PrismaClient {
 export function replicaDb(): PrismaClient | null {
   const url = env().DATABASE_REPLICA_URL;
   if (!url) return null;
-  globalForPrisma.prismaReplica ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  globalForPrisma.prismaReplica ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url }, { statementNameGenerator: statementName }),
+  });
   return globalForPrisma.prismaReplica;
 }

@@ -45,6 +45,8 @@ interface LockedSubject {
   lastSeq: number;
   lastHash: string | null;
   erasedAt: Date | null;
+  /** When the person's address was proved (ADR 040): read with the lock, for double opt-in. */
+  emailVerifiedAt: Date | null;
 }
 
 export interface AppendConsentEventsInput {
@@ -74,7 +76,8 @@ export interface AppendConsentEventsResult {
  */
 async function lockSubject(tx: Tx, subjectId: string): Promise<LockedSubject> {
   const rows = await tx.$queryRaw<LockedSubject[]>`
-    SELECT id, auth0_user_id AS "auth0UserId", last_seq AS "lastSeq", last_hash AS "lastHash", erased_at AS "erasedAt"
+    SELECT id, auth0_user_id AS "auth0UserId", last_seq AS "lastSeq", last_hash AS "lastHash", erased_at AS "erasedAt",
+      email_verified_at AS "emailVerifiedAt"
     FROM "Subject" WHERE id = ${subjectId}::uuid FOR NO KEY UPDATE`;
   const subject = rows[0];
   if (!subject) throw new AppError("not_found", "No such subject.", { field: "subjectId" });

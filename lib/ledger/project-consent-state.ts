@@ -7,20 +7,32 @@ import type { ConsentEvent, ConsentState } from "@/lib/generated/prisma/client";
  * returns the purpose ids it changed.
  */
 export function projectEvent(state: Map<string, ConsentState>, event: ConsentEvent): string[] {
-  const base = { subjectId: event.subjectId, eventId: event.id, seq: event.seq, updatedAt: event.serverTime };
+  // Object literals of one shape, not spreads: the verifier calls this for every event.
   if (event.action === "erased") {
     for (const [purposeId, row] of state) {
-      state.set(purposeId, { ...row, ...base, status: "withdrawn" });
+      state.set(purposeId, {
+        subjectId: event.subjectId,
+        purposeId,
+        status: "withdrawn",
+        policyVersionId: row.policyVersionId,
+        purposeVersionId: row.purposeVersionId,
+        eventId: event.id,
+        seq: event.seq,
+        updatedAt: event.serverTime,
+      });
     }
     return [...state.keys()];
   }
   const purposeId = event.purposeId!;
   state.set(purposeId, {
-    ...base,
+    subjectId: event.subjectId,
     purposeId,
     status: event.action === "requested" ? "pending" : event.action,
     policyVersionId: event.policyVersionId,
     purposeVersionId: event.purposeVersionId,
+    eventId: event.id,
+    seq: event.seq,
+    updatedAt: event.serverTime,
   });
   return [purposeId];
 }

@@ -1,5 +1,7 @@
 import "server-only";
+import pg from "pg";
 import { db, type Db, type Tx } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import type { ConsentEvent, ConsentState, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
@@ -39,7 +41,10 @@ type EventWithHead = ConsentEvent & {
 
 const BATCH = 5_000;
 
-async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | null): Promise<EventWithHead[]> {
+async function readBatch(
+  reader: pg.Client,
+  after: { subjectId: string; seq: number } | null,
+): Promise<EventWithHead[]> {
   const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
     e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
     e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
@@ -53,13 +58,40 @@ async function readBatch(tx: Tx, after: { subjectId: string; seq: number } | nul
   // Keyset pagination over the (subject_id, seq) unique index. `s.id >= $1` repeats the bound
   // on the Subject side: without it the merge join scans Subject's primary key from its first
   // row on every batch, so each batch costs more than the last (quadratic in the ledger).
-  return after
-    ? tx.$queryRawUnsafe<EventWithHead[]>(
-        `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
-        after.subjectId,
-        after.seq,
-      )
-    : tx.$queryRawUnsafe<EventWithHead[]>(`SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`);
+  // Named statements: planned once for the whole pass.
+  const { rows } = after
+    ? await reader.query<EventWithHead>({
+        name: "verify-ledger-next-batch",
+        text: `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
+        values: [after.subjectId, after.seq],
+      })
+    : await reader.query<EventWithHead>({
+        name: "verify-ledger-first-batch",
+        text: `SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
+      });
+  return rows;
+}
+
+/**
+ * A second connection that reads the transaction's snapshot (`pg_export_snapshot`): the events,
+ * the bulk of the rows, come through `pg` alone (Prisma's row conversion cost the verifier, bound
+ * by Node's one thread, about a third of its time), while the transaction's own connection
+ * answers the smaller queries beside it.
+ */
+async function openSnapshotReader(tx: Tx, url: string): Promise<pg.Client> {
+  const [exported] = await tx.$queryRaw<Array<{ snapshot: string }>>`SELECT pg_export_snapshot() AS snapshot`;
+  const reader = new pg.Client({ connectionString: url, application_name: "consent-portal-verify" });
+  // A socket error rejects the pending query; unheard, the event would end the process.
+  reader.on("error", () => undefined);
+  await reader.connect();
+  try {
+    await reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await reader.query(`SET TRANSACTION SNAPSHOT '${exported!.snapshot.replace(/[^0-9A-F-]/gi, "")}'`);
+  } catch (error) {
+    await reader.end();
+    throw error;
+  }
+  return reader;
 }
 
 /** How far a running verification has got, reported after each batch. */
@@ -75,6 +107,8 @@ export interface VerifyLedgerOptions {
   record?: boolean;
   maxBroken?: number;
   client?: Db;
+  /** The database `client` connects to (default DATABASE_URL): the events are read over `pg`. */
+  databaseUrl?: string;
   /**
    * Runs first inside the snapshot's transaction, e.g. to take a transaction-scoped advisory
    * lock; throwing aborts the verification.
@@ -120,46 +154,59 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         if (firstBreak && broken.length < maxBroken) broken.push(firstBreak);
       };
       let current = null as { checker: ChainChecker; head: ChainHead } | null;
-      let next = readBatch(tx, null);
-      for (;;) {
-        const batch = await next;
-        // Only events not integrated yet are looked up in the queue (a few, near the end).
-        const queued = await readQueuedLeaves(
-          tx,
-          batch.filter((event) => event.leafData === null).map((event) => event.id),
-        );
-        // The database reads the next batch while this one is hashed (they run on different cores).
-        const lastRead = batch[batch.length - 1];
-        if (batch.length === BATCH) next = readBatch(tx, { subjectId: lastRead!.subjectId, seq: lastRead!.seq });
-        for (const event of batch) {
-          if (current?.checker.subjectId !== event.subjectId) {
-            if (current) record(current.checker.finish(current.head));
-            current = {
-              checker: new ChainChecker(event.subjectId),
-              head: { lastSeq: event.headSeq, lastHash: event.headHash },
-            };
-            projections.set(event.subjectId, new Map());
-            subjects += 1;
+      const reader = await openSnapshotReader(tx, options.databaseUrl ?? env().DATABASE_URL);
+      let next = readBatch(reader, null);
+      try {
+        for (;;) {
+          const batch = await next;
+          // Only events not integrated yet are looked up in the queue (a few, near the end).
+          const queued = await readQueuedLeaves(
+            tx,
+            batch.filter((event) => event.leafData === null).map((event) => event.id),
+          );
+          // The database reads the next batch while this one is hashed (they run on different cores).
+          const lastRead = batch[batch.length - 1];
+          if (batch.length === BATCH) next = readBatch(reader, { subjectId: lastRead!.subjectId, seq: lastRead!.seq });
+          for (const event of batch) {
+            if (current?.checker.subjectId !== event.subjectId) {
+              if (current) record(current.checker.finish(current.head));
+              current = {
+                checker: new ChainChecker(event.subjectId),
+                head: { lastSeq: event.headSeq, lastHash: event.headHash },
+              };
+              projections.set(event.subjectId, new Map());
+              subjects += 1;
+            }
+            // Encoded once for both the chain hash and the log leaf (the verifier's main cost).
+            const fieldsJson = canonicalEventJson(event);
+            current.checker.add(event, fieldsJson);
+            projectEvent(projections.get(event.subjectId)!, event);
+            const queuedData = queued.get(event.id) ?? null;
+            compareLeaf(
+              problems,
+              event.id,
+              consentEventLeaf(event, fieldsJson).data,
+              event.leafData,
+              queuedData,
+              () => {
+                pending += 1;
+              },
+            );
+            events += 1;
           }
-          // Encoded once for both the chain hash and the log leaf (the verifier's main cost).
-          const fieldsJson = canonicalEventJson(event);
-          current.checker.add(event, fieldsJson);
-          projectEvent(projections.get(event.subjectId)!, event);
-          const queuedData = queued.get(event.id) ?? null;
-          compareLeaf(problems, event.id, consentEventLeaf(event, fieldsJson).data, event.leafData, queuedData, () => {
-            pending += 1;
-          });
-          events += 1;
+          // Subjects whose events all arrived are compared with their stored projection now.
+          const unfinished = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
+          const complete = new Map([...projections].filter(([subjectId]) => subjectId !== unfinished));
+          for (const subjectId of complete.keys()) projections.delete(subjectId);
+          for (const mismatch of await compareProjections(tx, complete)) {
+            if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
+          }
+          await onProgress?.({ totalEvents, processedEvents: events, subjects });
+          if (batch.length < BATCH) break;
         }
-        // Subjects whose events all arrived are compared with their stored projection now.
-        const unfinished = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
-        const complete = new Map([...projections].filter(([subjectId]) => subjectId !== unfinished));
-        for (const subjectId of complete.keys()) projections.delete(subjectId);
-        for (const mismatch of await compareProjections(tx, complete)) {
-          if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
-        }
-        await onProgress?.({ totalEvents, processedEvents: events, subjects });
-        if (batch.length < BATCH) break;
+      } finally {
+        next.catch(() => undefined); // a prefetch still running when something else failed
+        await reader.end();
       }
       if (current) record(current.checker.finish(current.head));
       // A subject whose head says it has events but none are left: the whole chain was deleted.
@@ -235,9 +282,26 @@ async function compareProjections(
   rebuilt: Map<string, Map<string, ConsentState>>,
 ): Promise<Array<{ subjectId: string; message: string }>> {
   if (rebuilt.size === 0) return [];
-  const stored = await tx.consentState.findMany({ where: { subjectId: { in: [...rebuilt.keys()] } } });
-  const storedBySubject = new Map<string, ConsentState[]>();
-  for (const row of stored) storedBySubject.set(row.subjectId, [...(storedBySubject.get(row.subjectId) ?? []), row]);
+  // The batch's subjects are consecutive in id order, so their rows are one range of the primary
+  // key: two parameters, where an id list sent one per subject (1,250 per batch).
+  let first = "";
+  let last = "";
+  for (const subjectId of rebuilt.keys()) {
+    if (!first || subjectId < first) first = subjectId;
+    if (subjectId > last) last = subjectId;
+  }
+  const stored = await tx.$queryRaw<
+    Array<Pick<ConsentState, "subjectId" | "purposeId" | "status" | "policyVersionId" | "eventId" | "seq">>
+  >`SELECT subject_id::text AS "subjectId", purpose_id::text AS "purposeId", status::text AS status,
+      policy_version_id::text AS "policyVersionId", event_id::text AS "eventId", seq
+    FROM "ConsentState" WHERE subject_id BETWEEN ${first}::uuid AND ${last}::uuid`;
+  const storedBySubject = new Map<string, typeof stored>();
+  for (const row of stored) {
+    if (!rebuilt.has(row.subjectId)) continue; // rows without events: the orphan check reports them
+    const rows = storedBySubject.get(row.subjectId);
+    if (rows) rows.push(row);
+    else storedBySubject.set(row.subjectId, [row]);
+  }
   const mismatches: Array<{ subjectId: string; message: string }> = [];
   for (const [subjectId, expected] of rebuilt) {
     const rows = storedBySubject.get(subjectId) ?? [];
