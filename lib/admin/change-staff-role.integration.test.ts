@@ -31,7 +31,7 @@ async function rolesOf(userId: string): Promise<unknown> {
 }
 
 beforeAll(async () => {
-  tenant = await startPortalTenant({ scopes: ["read:users", "create:users", "update:users"] });
+  tenant = await startPortalTenant({ scopes: ["read:users", "create:users", "update:users", "delete:sessions"] });
   mgmt = createManagementClient(tenant.credentials);
   auth0 = createAuth0Gateway(tenant.credentials);
   admin = await createUser("only.admin@example.com", { roles: ["admin"] });

@@ -27,7 +27,7 @@ let emulator: RunningEmulator;
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  tenant = await startPortalTenant({ scopes: ["read:users", "delete:users", "update:users"] });
+  tenant = await startPortalTenant({ scopes: ["read:users", "delete:users", "update:users", "delete:sessions"] });
   emulator = tenant.emulator;
   // The portal reads its configuration once, on first use: point it at this emulator first.
   process.env.AUTH0_DOMAIN = tenant.origin;

@@ -19,7 +19,7 @@ import { readCurrentPolicyVersions } from "@/lib/policies/read-policy-versions";
 import { randomUUID } from "node:crypto";
 import { adminActor, PERSON, systemActor } from "@/test/actors";
 
-const SCOPES = ["read:users", "create:users", "update:users", "delete:users"];
+const SCOPES = ["read:users", "create:users", "update:users", "delete:users", "delete:sessions"];
 
 let tenant: TestTenant;
 let emulator: RunningEmulator;

@@ -30,7 +30,7 @@ let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
   tenant = await startPortalTenant({
-    scopes: ["read:users", "create:users", "update:users", "delete:users", "read:connections"],
+    scopes: ["read:users", "create:users", "update:users", "delete:users", "read:connections", "delete:sessions"],
     exportJobDelayMs: 0,
   });
   // The portal reads its configuration once, on first use: point it at this emulator first.
