@@ -22,7 +22,9 @@ let tenant: TestTenant;
 let policies: { termsId: string; privacyId: string };
 
 beforeAll(async () => {
-  tenant = await startPortalTenant({ scopes: ["read:users", "create:users", "update:users", "delete:users", "delete:sessions"] });
+  tenant = await startPortalTenant({
+    scopes: ["read:users", "create:users", "update:users", "delete:users", "delete:sessions"],
+  });
   process.env.AUTH0_DOMAIN = tenant.origin;
   policies = await seedCatalog();
 });
