@@ -14,11 +14,20 @@ const stages: Stage[] = [];
 const bin = (name: string) => `node_modules/.bin/${name}`;
 mkdirSync("test-results", { recursive: true });
 
+/** Every stage's environment: no telemetry, no colour codes in the log. */
+const childEnv = (extra: Record<string, string> = {}) => ({
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  CHECKPOINT_DISABLE: "1",
+  FORCE_COLOR: "0",
+  ...extra,
+});
+
 function run(command: string, args: string[], extraEnv: Record<string, string> = {}): { ok: boolean; seconds: number } {
   const started = Date.now();
   const result = spawnSync(command, args, {
     stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0", ...extraEnv },
+    env: childEnv(extraEnv),
   });
   return { ok: result.status === 0, seconds: (Date.now() - started) / 1000 };
 }
@@ -40,9 +49,7 @@ async function staticChecks(checks: Array<[name: string, command: string, args: 
       ([name, command, args]) =>
         new Promise<Stage>((resolve) => {
           const started = Date.now();
-          const child = spawn(command, args, {
-            env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" },
-          });
+          const child = spawn(command, args, { env: childEnv() });
           let output = "";
           child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
           child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -12,12 +12,10 @@ import { endMySessionSchema, type EndMySessionInput } from "./schemas";
  */
 export async function endMySession(input: EndMySessionInput, actor: Actor): Promise<void> {
   const { sessionId } = parseInput(endMySessionSchema, input);
-  const where = { id: sessionId, userId: actor.id };
-  const session = await db().portalSession.findFirst({ where, select: { auth0Sid: true } });
-  const { count } = await db().portalSession.deleteMany({ where });
-  if (!session || count === 0) {
-    throw new AppError("not_found", "This session has already ended.", { field: "sessionId" });
-  }
+  // One statement: the row is gone and its Auth0 session id known, or it was not theirs or not there.
+  const [session] = await db().$queryRaw<Array<{ auth0Sid: string | null }>>`
+    DELETE FROM "PortalSession" WHERE id = ${sessionId} AND user_id = ${actor.id} RETURNING auth0_sid AS "auth0Sid"`;
+  if (!session) throw new AppError("not_found", "This session has already ended.", { field: "sessionId" });
   logger.info({ userId: actor.id, reason: "ended by its owner" }, "session ended");
   if (session.auth0Sid) await endTenantSessions({ sessionId: session.auth0Sid });
 }
