@@ -63,6 +63,15 @@ describe("ledger verification", () => {
     expect(report).toMatchObject({ ok: true, firstBroken: null, broken: [] });
     expect(report.events).toBe(9);
     expect(report.subjects).toBe(3);
+    // Batches of 1 to 4 events: subjects straddle a batch's edge, or end exactly on it.
+    for (const batchSize of [1, 2, 3, 4]) {
+      expect(await verifyLedger({ batchSize }), `batches of ${batchSize}`).toMatchObject({
+        ok: true,
+        events: 9,
+        subjects: 3,
+        projectionMismatches: [],
+      });
+    }
     const cli = runCli();
     expect(cli.output).toContain("✔ Every chain verifies.");
     expect(cli.status).toBe(0);
@@ -121,6 +130,11 @@ describe("ledger verification", () => {
     expect(report.events).toBe(3 + 3 + 2 + 2);
     const first = brokenIds[0]!;
     expect(report.firstBroken?.subjectId).toBe(first);
+    for (const batchSize of [2, 3]) {
+      const batched = await verifyLedger({ batchSize });
+      expect(batched.broken, `batches of ${batchSize}`).toEqual(report.broken);
+      expect(batched.events).toBe(report.events);
+    }
     const cli = runCli();
     expect(cli.status).toBe(1);
     expect(cli.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);

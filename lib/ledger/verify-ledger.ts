@@ -1,15 +1,18 @@
 import "server-only";
-import pg from "pg";
+import type pg from "pg";
 import { db, type Db, type Tx } from "@/lib/db/client";
+import { exportSnapshot, openSnapshotReader } from "@/lib/db/snapshot-reader";
 import { env } from "@/lib/env";
 import type { ConsentEvent, ConsentState, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
 import { consentEventLeaf } from "@/lib/transparency/leaf-data";
 import {
-  compareLeaf,
+  checkAuditRows,
+  finishLogVerification,
   ProblemList,
+  readLogTree,
   readWitnessClaims,
-  verifyLog,
+  RowCheck,
   type LogVerification,
 } from "@/lib/transparency/verify-log";
 import { canonicalEventJson, ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
@@ -36,7 +39,6 @@ export interface LedgerVerification {
 type EventWithHead = ConsentEvent & {
   headSeq: number;
   headHash: string | null;
-  leafData: string | null;
 };
 
 const BATCH = 5_000;
@@ -44,6 +46,7 @@ const BATCH = 5_000;
 async function readBatch(
   reader: pg.Client,
   after: { subjectId: string; seq: number } | null,
+  limit: number,
 ): Promise<EventWithHead[]> {
   const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
     e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
@@ -52,9 +55,10 @@ async function readBatch(
     e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
     e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
     e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash,
-    s.last_seq AS "headSeq", s.last_hash AS "headHash", l.data AS "leafData"`;
-  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id
-    LEFT JOIN "LogLeaf" l ON l.row_id = e.id`;
+    s.last_seq AS "headSeq", s.last_hash AS "headHash"`;
+  // No join to LogLeaf: each event's leaf is found in the leaves read once in log order (ADR 046);
+  // a join probed LogLeaf's row_id index at random for every event, half of verification's time.
+  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id`;
   // Keyset pagination over the (subject_id, seq) unique index. `s.id >= $1` repeats the bound
   // on the Subject side: without it the merge join scans Subject's primary key from its first
   // row on every batch, so each batch costs more than the last (quadratic in the ledger).
@@ -62,36 +66,15 @@ async function readBatch(
   const { rows } = after
     ? await reader.query<EventWithHead>({
         name: "verify-ledger-next-batch",
-        text: `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
-        values: [after.subjectId, after.seq],
+        text: `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT $3`,
+        values: [after.subjectId, after.seq, limit],
       })
     : await reader.query<EventWithHead>({
         name: "verify-ledger-first-batch",
-        text: `SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT ${BATCH}`,
+        text: `SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT $1`,
+        values: [limit],
       });
   return rows;
-}
-
-/**
- * A second connection that reads the transaction's snapshot (`pg_export_snapshot`): the events,
- * the bulk of the rows, come through `pg` alone (Prisma's row conversion cost the verifier, bound
- * by Node's one thread, about a third of its time), while the transaction's own connection
- * answers the smaller queries beside it.
- */
-async function openSnapshotReader(tx: Tx, url: string): Promise<pg.Client> {
-  const [exported] = await tx.$queryRaw<Array<{ snapshot: string }>>`SELECT pg_export_snapshot() AS snapshot`;
-  const reader = new pg.Client({ connectionString: url, application_name: "consent-portal-verify" });
-  // A socket error rejects the pending query; unheard, the event would end the process.
-  reader.on("error", () => undefined);
-  await reader.connect();
-  try {
-    await reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    await reader.query(`SET TRANSACTION SNAPSHOT '${exported!.snapshot.replace(/[^0-9A-F-]/gi, "")}'`);
-  } catch (error) {
-    await reader.end();
-    throw error;
-  }
-  return reader;
 }
 
 /** How far a running verification has got, reported after each batch. */
@@ -119,6 +102,8 @@ export interface VerifyLedgerOptions {
    * counted first (one extra scan), so callers that show no progress leave it out.
    */
   onProgress?: (progress: LedgerVerificationProgress) => Promise<void>;
+  /** Events per read (default 5,000); tests use small batches so subjects straddle their edges. */
+  batchSize?: number;
   /** Witnesses to ask besides the configured ones (`npm run ledger:verify -- --witness url#key`). */
   witnesses?: Array<{ url: string; verifierKey: string }>;
 }
@@ -132,6 +117,7 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
   const client = options.client ?? db();
   const maxBroken = options.maxBroken ?? 100;
   const { onSnapshot, onProgress } = options;
+  const batchSize = options.batchSize ?? BATCH;
   const started = performance.now();
   const witnessed = await readWitnessClaims(options.witnesses);
   const result = await client.$transaction(
@@ -149,24 +135,36 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       const projections = new Map<string, Map<string, ConsentState>>();
       let subjects = 0;
       let events = 0;
-      let pending = 0;
       const record = (firstBreak: ChainBreak | null) => {
         if (firstBreak && broken.length < maxBroken) broken.push(firstBreak);
       };
       let current = null as { checker: ChainChecker; head: ChainHead } | null;
-      const reader = await openSnapshotReader(tx, options.databaseUrl ?? env().DATABASE_URL);
-      let next = readBatch(reader, null);
+      // Two readers of this transaction's snapshot: one streams the bulk (leaves, then events,
+      // then audit rows), the other answers the per-batch lookups beside it.
+      const snapshot = await exportSnapshot(tx);
+      const url = options.databaseUrl ?? env().DATABASE_URL;
+      const reader = await openSnapshotReader(snapshot, url);
+      const side = await openSnapshotReader(snapshot, url).catch(async (error: unknown) => {
+        await reader.end();
+        throw error;
+      });
+      let next: Promise<EventWithHead[]> | null = null;
+      let log: LogVerification;
       try {
+        const tree = await readLogTree(reader, problems, witnessed);
+        const check = new RowCheck(tree.leaves, problems);
+        next = readBatch(reader, null, batchSize);
         for (;;) {
           const batch = await next;
-          // Only events not integrated yet are looked up in the queue (a few, near the end).
-          const queued = await readQueuedLeaves(
-            tx,
-            batch.filter((event) => event.leafData === null).map((event) => event.id),
-          );
           // The database reads the next batch while this one is hashed (they run on different cores).
           const lastRead = batch[batch.length - 1];
-          if (batch.length === BATCH) next = readBatch(reader, { subjectId: lastRead!.subjectId, seq: lastRead!.seq });
+          if (batch.length === batchSize) {
+            next = readBatch(reader, { subjectId: lastRead!.subjectId, seq: lastRead!.seq }, batchSize);
+          }
+          // From the subject the last batch ended in (its events may all have been in that batch,
+          // and this one may be empty) to this batch's last.
+          const first = current?.checker.subjectId ?? batch[0]?.subjectId;
+          const stored = first ? readStoredProjections(side, first, lastRead?.subjectId ?? first) : null;
           for (const event of batch) {
             if (current?.checker.subjectId !== event.subjectId) {
               if (current) record(current.checker.finish(current.head));
@@ -181,32 +179,25 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
             const fieldsJson = canonicalEventJson(event);
             current.checker.add(event, fieldsJson);
             projectEvent(projections.get(event.subjectId)!, event);
-            const queuedData = queued.get(event.id) ?? null;
-            compareLeaf(
-              problems,
-              event.id,
-              consentEventLeaf(event, fieldsJson).data,
-              event.leafData,
-              queuedData,
-              () => {
-                pending += 1;
-              },
-            );
+            check.add("consent_event", event.id, consentEventLeaf(event, fieldsJson).data);
             events += 1;
           }
+          await check.settle(side);
           // Subjects whose events all arrived are compared with their stored projection now.
-          const unfinished = batch.length === BATCH ? batch[batch.length - 1]!.subjectId : null;
+          const unfinished = batch.length === batchSize ? lastRead!.subjectId : null;
           const complete = new Map([...projections].filter(([subjectId]) => subjectId !== unfinished));
           for (const subjectId of complete.keys()) projections.delete(subjectId);
-          for (const mismatch of await compareProjections(tx, complete)) {
+          for (const mismatch of compareProjections(complete, stored ? await stored : [])) {
             if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
           }
           await onProgress?.({ totalEvents, processedEvents: events, subjects });
-          if (batch.length < BATCH) break;
+          if (batch.length < batchSize) break;
         }
+        await checkAuditRows(reader, check);
+        log = finishLogVerification(tree, check, problems);
       } finally {
-        next.catch(() => undefined); // a prefetch still running when something else failed
-        await reader.end();
+        next?.catch(() => undefined); // a prefetch still running when something else failed
+        await Promise.all([reader.end(), side.end()]);
       }
       if (current) record(current.checker.finish(current.head));
       // A subject whose head says it has events but none are left: the whole chain was deleted.
@@ -233,7 +224,6 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       for (const orphan of orphans) {
         projectionMismatches.push({ subjectId: orphan.subjectId, message: "consent state without any event" });
       }
-      const log = await verifyLog(tx, { rows: events, pending }, problems, witnessed);
       return { broken, subjects, events, projectionMismatches, log };
     },
     // A whole-ledger read: one snapshot, and far longer than a request's transaction.
@@ -268,34 +258,33 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
   return verification;
 }
 
-/** Compares rebuilt projections with the stored ConsentState rows of the same subjects. */
-async function readQueuedLeaves(tx: Tx, rowIds: string[]): Promise<Map<string, string>> {
-  if (rowIds.length === 0) return new Map();
-  const rows = await tx.$queryRaw<Array<{ row_id: string; data: string }>>`
-    SELECT DISTINCT ON (row_id) row_id::text AS row_id, data FROM "LogQueue"
-    WHERE row_id = ANY(${rowIds}::uuid[]) ORDER BY row_id, id`;
-  return new Map(rows.map((row) => [row.row_id, row.data]));
+type StoredProjection = Pick<
+  ConsentState,
+  "subjectId" | "purposeId" | "status" | "policyVersionId" | "eventId" | "seq"
+>;
+
+/**
+ * The stored ConsentState rows of a batch's subjects: they are consecutive in id order, so their
+ * rows are one range of the primary key (two parameters, where an id list sent one per subject).
+ */
+async function readStoredProjections(side: pg.Client, first: string, last: string): Promise<StoredProjection[]> {
+  const { rows } = await side.query<StoredProjection>({
+    name: "verify-ledger-projections",
+    text: `SELECT subject_id::text AS "subjectId", purpose_id::text AS "purposeId", status::text AS status,
+             policy_version_id::text AS "policyVersionId", event_id::text AS "eventId", seq
+           FROM "ConsentState" WHERE subject_id BETWEEN $1::uuid AND $2::uuid`,
+    values: [first, last],
+  });
+  return rows;
 }
 
-async function compareProjections(
-  tx: Tx,
+/** Compares rebuilt projections with the stored ConsentState rows of the same subjects. */
+function compareProjections(
   rebuilt: Map<string, Map<string, ConsentState>>,
-): Promise<Array<{ subjectId: string; message: string }>> {
+  stored: StoredProjection[],
+): Array<{ subjectId: string; message: string }> {
   if (rebuilt.size === 0) return [];
-  // The batch's subjects are consecutive in id order, so their rows are one range of the primary
-  // key: two parameters, where an id list sent one per subject (1,250 per batch).
-  let first = "";
-  let last = "";
-  for (const subjectId of rebuilt.keys()) {
-    if (!first || subjectId < first) first = subjectId;
-    if (subjectId > last) last = subjectId;
-  }
-  const stored = await tx.$queryRaw<
-    Array<Pick<ConsentState, "subjectId" | "purposeId" | "status" | "policyVersionId" | "eventId" | "seq">>
-  >`SELECT subject_id::text AS "subjectId", purpose_id::text AS "purposeId", status::text AS status,
-      policy_version_id::text AS "policyVersionId", event_id::text AS "eventId", seq
-    FROM "ConsentState" WHERE subject_id BETWEEN ${first}::uuid AND ${last}::uuid`;
-  const storedBySubject = new Map<string, typeof stored>();
+  const storedBySubject = new Map<string, StoredProjection[]>();
   for (const row of stored) {
     if (!rebuilt.has(row.subjectId)) continue; // rows without events: the orphan check reports them
     const rows = storedBySubject.get(row.subjectId);

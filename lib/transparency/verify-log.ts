@@ -1,10 +1,11 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
+import type pg from "pg";
 import { openCheckpoint, parseCheckpoint } from "@/lib/tlog/checkpoint";
 import { openNote, verifierKeyOf } from "@/lib/tlog/note";
 import { fetchWitnessedCheckpoint } from "@/lib/witness/request-cosignature";
 import { accessLogLeaf, adminChangeLeaf } from "./leaf-data";
 import { keyName, logConfig } from "./log-config";
+import { hashLeafData, LeafTable, type LeafKindName } from "./leaf-table";
 import { TreeBuilder } from "./tree-builder";
 
 /** What an insider's change to the evidence looks like to the verifier (ADR 028). */
@@ -66,79 +67,100 @@ export class ProblemList {
   }
 }
 
-/** Consent events are compared in the ledger's own loop (verify-ledger.ts); these are the others. */
-async function checkAuditRows(tx: Tx, problems: ProblemList): Promise<{ rows: number; pending: number }> {
-  let rows = 0;
-  let pending = 0;
+/**
+ * Rows checked against the log: each row's leaf is recomputed from the row and matched, by row id,
+ * with the leaf hashes the log pass kept (ADR 046). Rows without a leaf are looked up in the queue
+ * once per batch (`settle`): committed but not integrated yet, or inserted around the application.
+ */
+export class RowCheck {
+  rows = 0;
+  pending = 0;
+  private absent: Array<{ rowId: string; data: string }> = [];
+
+  constructor(
+    private readonly leaves: LeafTable,
+    private readonly problems: ProblemList,
+  ) {}
+
+  add(kind: LeafKindName, rowId: string, data: string): void {
+    this.rows += 1;
+    const match = this.leaves.match(rowId, kind, hashLeafData(data));
+    if (match === "differs") {
+      this.problems.add({
+        reason: "leaf_mismatch",
+        rowId,
+        message: `row ${rowId} differs from its log entry: the row (or its entry) was changed after it was logged`,
+      });
+    } else if (match === "absent") {
+      this.absent.push({ rowId, data });
+    }
+  }
+
+  /** Compares the rows found without a leaf since the last call with the queue's entries. */
+  async settle(reader: pg.Client): Promise<void> {
+    if (this.absent.length === 0) return;
+    const absent = this.absent;
+    this.absent = [];
+    const { rows } = await reader.query<{ row_id: string; data: string }>({
+      name: "verify-log-queued",
+      text: `SELECT DISTINCT ON (row_id) row_id::text AS row_id, data FROM "LogQueue"
+             WHERE row_id = ANY($1::uuid[]) ORDER BY row_id, id`,
+      values: [absent.map((row) => row.rowId)],
+    });
+    const queued = new Map(rows.map((row) => [row.row_id, row.data]));
+    for (const { rowId, data } of absent) {
+      const entry = queued.get(rowId);
+      // An empty queued leaf is a row recorded before the log, waiting for its leaf to be computed.
+      if (entry === data || entry === "") {
+        this.pending += 1;
+      } else if (entry !== undefined) {
+        this.problems.add({
+          reason: "leaf_mismatch",
+          rowId,
+          message: `row ${rowId} differs from the entry queued for the log: the row was changed after it was written`,
+        });
+      } else {
+        this.problems.add({
+          reason: "not_in_log",
+          rowId,
+          message: `row ${rowId} is not in the log: it was inserted around the application`,
+        });
+      }
+    }
+  }
+}
+
+/** Consent events are checked in the ledger's own loop (verify-ledger.ts); these are the others. */
+export async function checkAuditRows(reader: pg.Client, check: RowCheck): Promise<void> {
   const tables = [
     {
       name: "AccessLog",
-      select: `a.id, a.at, a.actor_type::text AS "actorType", a.actor_id AS "actorId", a.actor_role AS "actorRole",
-               a.action, a.subject_id AS "subjectId", a.detail`,
+      kind: "access_log",
+      select: `id::text AS id, at, actor_type::text AS "actorType", actor_id AS "actorId", actor_role AS "actorRole",
+               action, subject_id::text AS "subjectId", detail`,
       leaf: accessLogLeaf,
     },
     {
       name: "AdminChange",
-      select: `a.id, a.at, a.actor_type::text AS "actorType", a.actor_id AS "actorId", a.action, a.target, a.before, a.after`,
+      kind: "admin_change",
+      select: `id::text AS id, at, actor_type::text AS "actorType", actor_id AS "actorId", action, target, before, after`,
       leaf: adminChangeLeaf,
     },
   ] as const;
   for (const table of tables) {
-    let after: string | null = null;
+    let after = "00000000-0000-0000-0000-000000000000";
     for (;;) {
-      const batch: Array<Record<string, unknown> & { id: string; leafData: string | null; queuedData: string | null }> =
-        await tx.$queryRawUnsafe(
-          `SELECT ${table.select}, l.data AS "leafData", q.data AS "queuedData"
-           FROM "${table.name}" a
-           LEFT JOIN "LogLeaf" l ON l.row_id = a.id
-           LEFT JOIN LATERAL (SELECT data FROM "LogQueue" q WHERE q.row_id = a.id LIMIT 1) q ON true
-           ${after ? `WHERE a.id > $1::uuid` : ""} ORDER BY a.id LIMIT ${BATCH}`,
-          ...(after ? [after] : []),
-        );
-      for (const row of batch) {
-        rows += 1;
-        const expected = table.leaf(row as never).data;
-        compareLeaf(problems, row.id, expected, row.leafData, row.queuedData, () => (pending += 1));
-      }
+      // Keyset batches on the primary key, no join: the leaves were read once, in log order.
+      const { rows: batch } = await reader.query<Record<string, unknown> & { id: string }>({
+        name: `verify-log-${table.kind}`,
+        text: `SELECT ${table.select} FROM "${table.name}" WHERE id > $1::uuid ORDER BY id LIMIT ${BATCH}`,
+        values: [after],
+      });
+      for (const row of batch) check.add(table.kind, row.id, table.leaf(row as never).data);
+      await check.settle(reader);
       if (batch.length < BATCH) break;
       after = batch[batch.length - 1]!.id;
     }
-  }
-  return { rows, pending };
-}
-
-/** Compares a row's recomputed leaf with the log's (or the queue's, before integration). */
-export function compareLeaf(
-  problems: ProblemList,
-  rowId: string,
-  expected: string,
-  leafData: string | null,
-  queuedData: string | null,
-  onPending: () => void,
-): void {
-  // An empty queued leaf is a row recorded before the log, waiting for its leaf to be computed.
-  if (leafData === null && (queuedData === expected || queuedData === "")) {
-    onPending();
-    return;
-  }
-  if (leafData === null && queuedData !== null) {
-    problems.add({
-      reason: "leaf_mismatch",
-      rowId,
-      message: `row ${rowId} differs from the entry queued for the log: the row was changed after it was written`,
-    });
-  } else if (leafData === null) {
-    problems.add({
-      reason: "not_in_log",
-      rowId,
-      message: `row ${rowId} is not in the log: it was inserted around the application`,
-    });
-  } else if (leafData !== expected) {
-    problems.add({
-      reason: "leaf_mismatch",
-      rowId,
-      message: `row ${rowId} differs from its log entry: the row (or its entry) was changed after it was logged`,
-    });
   }
 }
 
@@ -205,28 +227,35 @@ export async function readWitnessClaims(
   return { claims, problems, witnessedSize, witnessNames: config.witnesses.map((witness) => witness.name) };
 }
 
+/** The log as read by `readLogTree`: its tree, and every leaf's hash by row id. */
+export interface LogTree {
+  /** Leaves up to the first gap (the tree could not be rebuilt past it). */
+  size: number;
+  leaves: LeafTable;
+  claims: CheckpointClaim[];
+  witnessedSize: number | null;
+}
+
 /**
- * Rebuilds the tree from every leaf, checks it against the log's latest signed checkpoint and the
- * checkpoints the witnesses hold (`readWitnessClaims`), checks that every leaf still has its row
- * and that no entry is back-dated, and compares every AccessLog and AdminChange row with its leaf
- * (consent events are compared in verify-ledger.ts's own loop).
+ * Reads every leaf in log order, once: rebuilds the tree and checks its root against the log's
+ * latest signed checkpoint and the checkpoints the witnesses hold (`readWitnessClaims`), checks
+ * that no entry is back-dated, and keeps each leaf's hash by row id for the rows' own passes
+ * (`RowCheck`). `reader` is a connection in the verification's snapshot.
  */
-export async function verifyLog(
-  tx: Tx,
-  consentEvents: { rows: number; pending: number },
+export async function readLogTree(
+  reader: pg.Client,
   problems: ProblemList,
   witnessed: WitnessClaims,
-): Promise<LogVerification> {
+): Promise<LogTree> {
   const config = logConfig();
-  const audit = await checkAuditRows(tx, problems);
   for (const problem of witnessed.problems) problems.add(problem);
   const claims = [...witnessed.claims];
-  const witnessedSize = witnessed.witnessedSize;
-  const [latest] = await tx.$queryRaw<Array<{ size: bigint; note: string }>>`
-    SELECT size, note FROM "LogCheckpoint" ORDER BY size DESC LIMIT 1`;
-  if (latest) {
+  const { rows: latest } = await reader.query<{ note: string }>(
+    `SELECT note FROM "LogCheckpoint" ORDER BY size DESC LIMIT 1`,
+  );
+  if (latest[0]) {
     try {
-      const { checkpoint } = openCheckpoint(latest.note, verifierKeyOf(config.signerKey));
+      const { checkpoint } = openCheckpoint(latest[0].note, verifierKeyOf(config.signerKey));
       claims.push({ source: "the latest checkpoint", size: checkpoint.size, root: checkpoint.root });
     } catch {
       problems.add({ reason: "bad_signature", message: "the latest checkpoint is not signed by the log's key" });
@@ -234,14 +263,15 @@ export async function verifyLog(
   }
 
   // Back-dating: the cosignature times of witnessed checkpoints, in size order.
-  const cosigned = await tx.$queryRaw<Array<{ size: bigint; at: Date }>>`
-    SELECT size, min(cosigned_at) AS at FROM "LogCosignature"
-    WHERE witness = ANY(${witnessed.witnessNames}::text[])
-    GROUP BY size ORDER BY size`;
+  const { rows: cosigned } = await reader.query<{ size: number; at: Date }>(
+    `SELECT size::float8 AS size, min(cosigned_at) AS at FROM "LogCosignature"
+     WHERE witness = ANY($1::text[]) GROUP BY size ORDER BY size`,
+    [witnessed.witnessNames],
+  );
   let cosignedIndex = -1;
   // Rows recorded before the log existed were logged at its start, dated in the past by nature.
-  const [birth] = await tx.$queryRaw<Array<{ at: Date | null }>>`SELECT min(created_at) AS at FROM "LogCheckpoint"`;
-  const logBirth = birth?.at?.getTime() ?? Infinity;
+  const { rows: birth } = await reader.query<{ at: Date | null }>(`SELECT min(created_at) AS at FROM "LogCheckpoint"`);
+  const logBirth = birth[0]?.at?.getTime() ?? Infinity;
 
   const builder = new TreeBuilder();
   const wanted = new Map<number, CheckpointClaim[]>();
@@ -262,19 +292,22 @@ export async function verifyLog(
   const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : "\uffff");
   const birthFloor = iso(logBirth - BACKDATING_TOLERANCE_MS);
   const cosignedFloors = cosigned.map((checkpoint) => iso(checkpoint.at.getTime() - BACKDATING_TOLERANCE_MS));
-  /** Hashes one leaf into the tree; false when its index shows a gap (the pass stops there). */
-  const takeLeaf = (index: number, data: string): boolean => {
+  const leaves = new LeafTable();
+  let gap = false;
+  const takeLeaf = (index: number, kind: LeafKindName, rowId: string, data: string) => {
+    const leafHash = hashLeafData(data);
+    leaves.add(rowId, kind, index, leafHash);
+    if (gap) return; // past a gap the tree cannot be rebuilt; the rows are still matched
     if (index !== builder.size) {
+      gap = true;
       problems.add({
         reason: "index_gap",
         logIndex: builder.size,
         message: `log entries ${builder.size}…${index - 1} are missing: leaves were deleted`,
       });
-      return false;
+      return;
     }
-    while (cosignedIndex + 1 < cosigned.length && Number(cosigned[cosignedIndex + 1]!.size) <= index) {
-      cosignedIndex += 1;
-    }
+    while (cosignedIndex + 1 < cosigned.length && cosigned[cosignedIndex + 1]!.size <= index) cosignedIndex += 1;
     if (cosignedIndex >= 0) {
       const time = leafTime(data);
       if (time !== null && time >= birthFloor && time < cosignedFloors[cosignedIndex]!) {
@@ -286,71 +319,58 @@ export async function verifyLog(
         });
       }
     }
-    builder.addLeafData(data);
+    builder.addLeafHash(leafHash);
     if (wanted.has(builder.size)) checkRoot();
-    return true;
   };
 
-  const readLeaves = (after: bigint) =>
-    tx.$queryRaw<Array<{ log_index: bigint; data: string }>>`
-      SELECT log_index, data FROM "LogLeaf" WHERE log_index > ${after} ORDER BY log_index LIMIT ${BATCH}`;
-  let next = readLeaves(-1n);
+  // Rows as arrays, one statement planned once: the log's leaves are the verifier's largest read.
+  const readLeaves = (after: number) =>
+    reader.query<[number, LeafKindName, string, string]>({
+      name: "verify-log-leaves",
+      text: `SELECT log_index::float8, kind::text, row_id::text, data FROM "LogLeaf"
+             WHERE log_index > $1 ORDER BY log_index LIMIT ${BATCH}`,
+      values: [after],
+      rowMode: "array",
+    });
+  let next = readLeaves(-1);
   for (;;) {
-    const batch = await next;
+    const { rows: batch } = await next;
     // The database reads the next batch while this one is hashed (they run on different cores).
-    const last = batch[batch.length - 1];
-    if (batch.length === BATCH) next = readLeaves(last!.log_index);
-    let complete = true;
-    for (const leaf of batch) {
-      if (!takeLeaf(Number(leaf.log_index), leaf.data)) {
-        complete = false;
-        break;
-      }
-    }
+    if (batch.length === BATCH) next = readLeaves(batch[batch.length - 1]![0]);
+    for (const [index, kind, rowId, data] of batch) takeLeaf(index, kind, rowId, data);
     if (batch.length < BATCH) break;
-    if (!complete) {
-      await next; // a gap ended this pass: let the prefetched read finish before leaving
-      break;
-    }
   }
-  await checkLeavesHaveRows(tx, problems);
-  for (const claim of claims) {
-    if (claim.size > builder.size) {
-      problems.add({
-        reason: "smaller_than_witnessed",
-        message: `the database holds ${builder.size} log entries but ${claim.source} has ${claim.size}: the database was restored from an older backup or entries were deleted`,
-      });
-    }
-  }
-  const rows = consentEvents.rows + audit.rows;
-  const pending = consentEvents.pending + audit.pending;
-  return { ok: problems.count === 0, size: builder.size, rows, pending, witnessedSize, problems: problems.items };
+  return { size: builder.size, leaves, claims, witnessedSize: witnessed.witnessedSize };
 }
 
 /**
- * Leaves whose row is gone (evidence deleted), found by one anti-join per table: the database
- * hashes both sides once, where a lookup per leaf in the verifier's loop cost an index probe each.
+ * The log's verdict once every row was checked (`RowCheck`): leaves no row matched are evidence
+ * deleted, and a tree smaller than a checkpoint anyone holds is an older backup or deleted leaves.
  */
-async function checkLeavesHaveRows(tx: Tx, problems: ProblemList): Promise<void> {
-  const orphans = await tx.$queryRaw<Array<{ log_index: bigint }>>`
-    SELECT log_index FROM (
-      (SELECT l.log_index FROM "LogLeaf" l WHERE l.kind = 'consent_event'
-         AND NOT EXISTS (SELECT 1 FROM "ConsentEvent" e WHERE e.id = l.row_id) LIMIT 100)
-      UNION ALL
-      (SELECT l.log_index FROM "LogLeaf" l WHERE l.kind = 'access_log'
-         AND NOT EXISTS (SELECT 1 FROM "AccessLog" a WHERE a.id = l.row_id) LIMIT 100)
-      UNION ALL
-      (SELECT l.log_index FROM "LogLeaf" l WHERE l.kind = 'admin_change'
-         AND NOT EXISTS (SELECT 1 FROM "AdminChange" c WHERE c.id = l.row_id) LIMIT 100)
-    ) AS orphan ORDER BY log_index LIMIT 100`;
-  for (const { log_index } of orphans) {
-    const index = Number(log_index);
+export function finishLogVerification(tree: LogTree, check: RowCheck, problems: ProblemList): LogVerification {
+  for (const index of tree.leaves.unmatchedIndexes()) {
     problems.add({
       reason: "leaf_without_row",
       logIndex: index,
       message: `log entry ${index} has no row any more: evidence was deleted`,
     });
   }
+  for (const claim of tree.claims) {
+    if (claim.size > tree.size) {
+      problems.add({
+        reason: "smaller_than_witnessed",
+        message: `the database holds ${tree.size} log entries but ${claim.source} has ${claim.size}: the database was restored from an older backup or entries were deleted`,
+      });
+    }
+  }
+  return {
+    ok: problems.count === 0,
+    size: tree.size,
+    rows: check.rows,
+    pending: check.pending,
+    witnessedSize: tree.witnessedSize,
+    problems: problems.items,
+  };
 }
 
 /**

@@ -1,0 +1,29 @@
+import "server-only";
+import pg from "pg";
+import type { Tx } from "./client";
+
+/** The snapshot of a transaction, exported for other connections to read (`pg_export_snapshot`). */
+export async function exportSnapshot(tx: Tx): Promise<string> {
+  const [exported] = await tx.$queryRaw<Array<{ snapshot: string }>>`SELECT pg_export_snapshot() AS snapshot`;
+  return exported!.snapshot;
+}
+
+/**
+ * A plain `pg` connection that reads an exported snapshot, read-only, until `end()`: bulk reads
+ * come through `pg` alone (Prisma's row conversion cost a one-thread verifier a third of its
+ * time), and several such readers see exactly what the exporting transaction sees.
+ */
+export async function openSnapshotReader(snapshot: string, url: string): Promise<pg.Client> {
+  const reader = new pg.Client({ connectionString: url, application_name: "consent-portal-verify" });
+  // A socket error rejects the pending query; unheard, the event would end the process.
+  reader.on("error", () => undefined);
+  await reader.connect();
+  try {
+    await reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await reader.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, "")}'`);
+  } catch (error) {
+    await reader.end();
+    throw error;
+  }
+  return reader;
+}
