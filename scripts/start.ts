@@ -203,7 +203,10 @@ if (build) {
 // the server itself (tsx as a loader, not a wrapper process), so a crash of the portal is an exit
 // of our child, which the supervisor starts again (issue 17).
 // HOST=0.0.0.0 in a container: the portal must answer on every interface there.
+// A young generation of up to 64 MB a half: the integrity job's verifier (and every request)
+// allocates short-lived rows faster than V8's default 16 MB lets them die young (ADR 046).
 const serveArgs = [
+  "--max-semi-space-size=64",
   "--import",
   "tsx",
   "scripts/serve-portal.ts",

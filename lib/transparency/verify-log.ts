@@ -264,8 +264,8 @@ export async function readLogTree(
 
   // Back-dating: the cosignature times of witnessed checkpoints, in size order.
   const { rows: cosigned } = await reader.query<{ size: number; at: Date }>(
-    `SELECT size::float8 AS size, min(cosigned_at) AS at FROM "LogCosignature"
-     WHERE witness = ANY($1::text[]) GROUP BY size ORDER BY size`,
+    `SELECT c.size::float8 AS size, min(c.cosigned_at) AS at FROM "LogCosignature" c
+     WHERE c.witness = ANY($1::text[]) GROUP BY c.size ORDER BY c.size`,
     [witnessed.witnessNames],
   );
   let cosignedIndex = -1;
@@ -327,8 +327,10 @@ export async function readLogTree(
   const readLeaves = (after: number) =>
     reader.query<[number, LeafKindName, string, string]>({
       name: "verify-log-leaves",
-      text: `SELECT log_index::float8, kind::text, row_id::text, data FROM "LogLeaf"
-             WHERE log_index > $1 ORDER BY log_index LIMIT ${BATCH}`,
+      // `l.log_index`: a bare `log_index` in ORDER BY would name the float8 output column, and
+      // PostgreSQL would sort the rows instead of walking the primary key.
+      text: `SELECT l.log_index::float8, l.kind::text, l.row_id::text, l.data FROM "LogLeaf" l
+             WHERE l.log_index > $1 ORDER BY l.log_index LIMIT ${BATCH}`,
       values: [after],
       rowMode: "array",
     });
