@@ -4,7 +4,7 @@ import pg from "pg";
 import { verifyLedger } from "../lib/ledger/verify-ledger.js";
 import { integrateQueuedLeaves } from "../lib/transparency/integrate-queued-leaves.js";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash.js";
-import { measurePairs, psql, type BenchContext, type Figure } from "./harness.js";
+import { formatFigure, measurePairs, psql, type BenchContext, type Figure } from "./harness.js";
 
 async function countEvents(ctx: BenchContext): Promise<number> {
   const client = new pg.Client({ connectionString: ctx.url });
@@ -49,6 +49,24 @@ async function integrateEverything(): Promise<number> {
   }
 }
 
+/**
+ * Events per second over the last quarter of the events pass ÷ over its first quarter (1 = every
+ * batch costs the same; a pass that rescans from the start would fall well below 1).
+ */
+function endToStartPace(all: Array<{ at: number; events: number }>): number {
+  // From the first batch's end: the mark before it is taken before the log pass.
+  const marks = all.filter((mark) => mark.events > 0);
+  const total = marks.at(-1)?.events ?? 0;
+  const rate = (from: number, to: number) => {
+    const first = marks.find((mark) => mark.events >= from);
+    const last = marks.findLast((mark) => mark.events <= to);
+    return first && last && last.at > first.at ? (last.events - first.events) / (last.at - first.at) : NaN;
+  };
+  return rate(0.75 * total, total) / rate(0, 0.25 * total);
+}
+
+const paces: number[] = [];
+
 export async function run(ctx: BenchContext): Promise<Figure[]> {
   const integrated = await integrateEverything();
   if (integrated) console.log(`${integrated.toLocaleString("en")} queued leaves integrated before verifying.`);
@@ -64,8 +82,19 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
       target: "≥ 200,000 events/s per core and ≥ 0.5 of COPY",
     },
     async () => {
-      const report = await verifyLedger();
+      // Progress after each batch, as the integrity page gets it: the events pass's pace at its
+      // start and at its end shows whether a batch costs more the further it is (ADR 046).
+      const marks: Array<{ at: number; events: number }> = [];
+      const report = await verifyLedger({
+        // The tiny run's ledger fits in one batch of the default size: smaller ones give it a pace.
+        ...(ctx.tiny ? { batchSize: 100 } : {}),
+        onProgress: ({ processedEvents }) => {
+          marks.push({ at: performance.now(), events: processedEvents });
+          return Promise.resolve();
+        },
+      });
       if (!report.ok) throw new Error(`the generated ledger does not verify: ${JSON.stringify(report).slice(0, 500)}`);
+      paces.push(endToStartPace(marks));
       return report.events / (report.durationMs / 1000);
     },
     async () => {
@@ -87,5 +116,18 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
     () => hashLoop(ctx),
     null,
   );
-  return [verification, hashing];
+  const sortedPaces = paces.filter(Number.isFinite).sort((a, b) => a - b);
+  const linearity: Figure = {
+    id: "verification-linearity",
+    figure: `verifyLedger's events pass, ${events.toLocaleString("en")} events: pace over the last quarter ÷ over the first`,
+    value: sortedPaces.length ? Number(sortedPaces[Math.floor(sortedPaces.length / 2)]!.toFixed(2)) : null,
+    unit: "×",
+    ceiling: null,
+    ceilingWhat: "none: 1 means a batch at the end costs what one at the start does (keyset batches, no rescan)",
+    kind: "throughput",
+    ratio: null,
+    target: "≈ 1 (linear in the ledger)",
+  };
+  console.log(formatFigure(linearity));
+  return [verification, linearity, hashing];
 }
