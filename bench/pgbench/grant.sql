@@ -1,5 +1,6 @@
--- grantConsent of one purpose as it is sent: append.sql plus the catalog reads its decision makes
--- (purposes, current policy versions, the purpose's wordings) and the OutboxMessage INSERT.
+-- grantConsent of one purpose as it is sent: append.sql plus the catalog read its decision makes
+-- (purposes, current policy versions, the purpose's wordings: one statement) and the OutboxMessage
+-- INSERT inside the append's statement.
 \set n random(1, :nsubjects)
 \set r random(1, 2000000000)
 BEGIN;
@@ -14,9 +15,17 @@ SELECT
     FROM "ConsentState" WHERE subject_id = :id::uuid) AS state,
   (SELECT coalesce(json_agg(json_build_object('id', id, 'events', events) ORDER BY created_at), '[]')
     FROM "WebhookEndpoint" WHERE disabled_at IS NULL AND events && ARRAY['consent.granted', 'consent.withdrawn', 'subject.erased']::text[]) AS endpoints;
-SELECT * FROM "Purpose";
-SELECT DISTINCT ON (kind) id, kind, text_sha256 FROM "PolicyVersion" ORDER BY kind, published_at DESC;
-SELECT * FROM "PurposeVersion" WHERE purpose_id = ANY(ARRAY[:purpose::uuid]) ORDER BY purpose_id, version;
+SELECT
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'required', required,
+      'policyKind', policy_kind, 'requiresVerifiedEmail', requires_verified_email) ORDER BY key), '[]')
+    FROM "Purpose") AS purposes,
+  (SELECT coalesce(json_agg(json_build_object('id', id, 'kind', kind, 'textSha256', text_sha256)), '[]')
+    FROM (SELECT DISTINCT ON (kind) id, kind, text_sha256 FROM "PolicyVersion"
+          ORDER BY kind, published_at DESC, id DESC) AS current) AS "currentPolicies",
+  (SELECT coalesce(json_agg(json_build_object('id', v.id, 'purposeId', v.purpose_id, 'version', v.version,
+      'textSha256', v.text_sha256) ORDER BY v.purpose_id, v.version), '[]')
+    FROM "PurposeVersion" v JOIN "Purpose" p ON p.id = v.purpose_id
+    WHERE p.key = ANY(ARRAY['analytics']::text[])) AS wordings;
 WITH e AS (
   SELECT gen_random_uuid() AS id, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex') AS hash, now() AS at
 ), appended AS (
@@ -30,10 +39,13 @@ WITH e AS (
   INSERT INTO "LogQueue" (kind, row_id, data) SELECT 'consent_event', e.id, repeat('x', 1000) FROM e
 ), head AS (
   UPDATE "Subject" SET last_seq = :last_seq::int + 1, last_hash = (SELECT hash FROM e) WHERE id = :id::uuid
+), synced AS (
+  INSERT INTO "OutboxMessage" (subject_id, seq, kind, auth0_user_id)
+  SELECT :id::uuid, :last_seq::int + 1, 'sync_consent'::text::"OutboxKind", :auth0_user_id::text
+  WHERE 'sync_consent'::text IS NOT NULL
 )
 INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
   SELECT :id::uuid, :purpose::uuid, 'granted', :policy::uuid, :pv::uuid, e.id, :last_seq::int + 1, e.at FROM e
   ON CONFLICT (subject_id, purpose_id) DO UPDATE SET status = EXCLUDED.status, policy_version_id = EXCLUDED.policy_version_id,
     purpose_version_id = EXCLUDED.purpose_version_id, event_id = EXCLUDED.event_id, seq = EXCLUDED.seq, updated_at = EXCLUDED.updated_at;
-INSERT INTO "OutboxMessage" (id, subject_id, seq, kind, auth0_user_id) VALUES (gen_random_uuid(), :id::uuid, :last_seq::int + 1, 'sync_consent', :auth0_user_id::text) RETURNING *;
 END;

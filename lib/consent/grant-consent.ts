@@ -6,9 +6,8 @@ import { AppError, parseInput } from "@/lib/errors";
 import type { ConsentEvent } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
-import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
-import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
-import { currentPurposeVersions, listPurposeVersions, wordingOf } from "@/lib/policies/read-purpose-versions";
+import { readDecisionCatalog } from "@/lib/policies/read-decision-catalog";
+import { currentPurposeVersions, wordingOf } from "@/lib/policies/read-purpose-versions";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import { grantConsentSchema, type GrantConsentInput } from "./schemas";
@@ -69,8 +68,12 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
           idempotencyKey,
           requestFingerprint,
           decide: async ({ subject, state }, tx) => {
-            // Purposes are few: one read serves the lookup and the sign-up check.
-            const [allPurposes, current] = await Promise.all([tx.purpose.findMany(), readCurrentVersionHashes(tx)]);
+            // The catalog is a few rows: one read serves the lookup, the sign-up check and the wordings.
+            const {
+              purposes: allPurposes,
+              currentPolicies: current,
+              wordings,
+            } = await readDecisionCatalog(purposeKeys, tx);
             const addressUnproved = !subject.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
             const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
@@ -98,7 +101,6 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
                   })
                 : []),
             ];
-            const wordings = await listPurposeVersions({ purposeIds: purposes.map((purpose) => purpose.id) }, tx);
             const currentWording = currentPurposeVersions(wordings);
             const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
@@ -154,20 +156,11 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
             }
             return drafts;
           },
+          // Reopening a closed account removes its Auth0 flag; otherwise Auth0 mirrors the state.
+          outbox: () => (reopened ? "reactivate_user" : "sync_consent"),
         },
         tx,
       );
-      if (!result.replayed && result.events.length > 0) {
-        await enqueueOutboxMessage(
-          {
-            subjectId: result.subject.id,
-            seq: result.subject.lastSeq,
-            kind: reopened ? "reactivate_user" : "sync_consent",
-            auth0UserId: result.subject.auth0UserId,
-          },
-          tx,
-        );
-      }
       return { events: result.events, replayed: result.replayed };
     },
     { retryOnUniqueViolation: true },

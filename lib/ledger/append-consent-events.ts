@@ -9,6 +9,7 @@ import type {
   ConsentAction,
   ConsentEvent,
   ConsentState,
+  OutboxKind,
 } from "@/lib/generated/prisma/client";
 import { computeEventHash, CURRENT_HASH_FORMAT, GENESIS_HASH } from "./event-hash";
 import { projectEvent } from "./project-consent-state";
@@ -60,6 +61,12 @@ export interface AppendConsentEventsInput {
    * to append (possibly none). Runs inside the transaction, so its reads are current.
    */
   decide: (context: { subject: LockedSubject; state: ConsentState[] }, tx: Tx) => Promise<ConsentEventDraft[]>;
+  /**
+   * The Auth0 change the decided events call for, asked once they are decided: its outbox row is
+   * written by the append's own statement (one round trip fewer than a separate INSERT). Subjects
+   * without an Auth0 user get none.
+   */
+  outbox?: () => OutboxKind;
 }
 
 export interface AppendConsentEventsResult {
@@ -147,6 +154,8 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
         leaves: events.map((event) => consentEventLeaf(event)),
         deliveries,
         projection: projectionRows(state, events),
+        outboxKind: subject.auth0UserId ? (input.outbox?.() ?? null) : null,
+        auth0UserId: subject.auth0UserId,
       });
       return { events, replayed: false, subject: { ...subject, lastSeq: seq, lastHash: prevHash } };
     },
@@ -205,9 +214,11 @@ async function writeAppend(
     leaves: Leaf[];
     deliveries: WebhookDeliveryRow[];
     projection: ConsentState[];
+    outboxKind: OutboxKind | null;
+    auth0UserId: string | null;
   },
 ) {
-  const { subjectId, events, leaves, deliveries, projection } = append;
+  const { subjectId, events, leaves, deliveries, projection, outboxKind, auth0UserId } = append;
   const last = events.at(-1)!;
   const column = <K extends keyof ConsentEvent>(key: K) => events.map((event) => event[key]);
   await tx.$executeRaw`
@@ -247,6 +258,10 @@ async function writeAppend(
       ORDER BY d.ord
     ), head AS (
       UPDATE "Subject" SET last_seq = ${last.seq}, last_hash = ${last.hash} WHERE id = ${subjectId}::uuid
+    ), synced AS (
+      INSERT INTO "OutboxMessage" (subject_id, seq, kind, auth0_user_id)
+      SELECT ${subjectId}::uuid, ${last.seq}, ${outboxKind}::text::"OutboxKind", ${auth0UserId}
+      WHERE ${outboxKind}::text IS NOT NULL
     )
     INSERT INTO "ConsentState" (subject_id, purpose_id, status, policy_version_id, purpose_version_id, event_id, seq, updated_at)
     SELECT ${subjectId}::uuid, r.purpose_id, r.status::"ConsentStatus", r.policy_version_id, r.purpose_version_id,

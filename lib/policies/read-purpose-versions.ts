@@ -14,8 +14,10 @@ export function listPurposeVersions(filter: { purposeIds?: string[] } = {}, tx?:
 }
 
 /** The current (highest) version of each purpose in `versions`, by purpose id. */
-export function currentPurposeVersions(versions: PurposeVersion[]): Map<string, PurposeVersion> {
-  const current = new Map<string, PurposeVersion>();
+export function currentPurposeVersions<V extends Pick<PurposeVersion, "purposeId" | "version">>(
+  versions: V[],
+): Map<string, V> {
+  const current = new Map<string, V>();
   for (const version of versions) {
     const seen = current.get(version.purposeId);
     if (!seen || version.version > seen.version) current.set(version.purposeId, version);
@@ -34,7 +36,10 @@ interface WordingReference {
  * purpose wording was versioned (hash format 1, no version named) — the purpose's version 1, the
  * only wording on record for them (ADR 025). Null for an erasure.
  */
-export function wordingOf(reference: WordingReference, versions: PurposeVersion[]): PurposeVersion | null {
+export function wordingOf<V extends Pick<PurposeVersion, "id" | "purposeId" | "version">>(
+  reference: WordingReference,
+  versions: V[],
+): V | null {
   if (reference.purposeVersionId) {
     return versions.find((version) => version.id === reference.purposeVersionId) ?? null;
   }
