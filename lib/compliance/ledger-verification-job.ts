@@ -21,6 +21,9 @@ export interface VerificationJob {
   startedAt: string;
   heartbeatAt: string;
   finishedAt: string | null;
+  /** Log entries in the snapshot (0 until counted), read first; absent in jobs of older versions. */
+  totalLogEntries?: number;
+  readLogEntries?: number;
   /** Events in the snapshot being verified (0 until counted). */
   totalEvents: number;
   processedEvents: number;
@@ -73,6 +76,8 @@ export async function startLedgerVerification(
       startedAt: now,
       heartbeatAt: now,
       finishedAt: null,
+      totalLogEntries: 0,
+      readLogEntries: 0,
       totalEvents: 0,
       processedEvents: 0,
       subjects: 0,
@@ -106,7 +111,7 @@ async function runLedgerVerification(job: VerificationJob): Promise<void> {
         >`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`;
         if (!lock?.locked) throw new Error("another verification holds the lock");
       },
-      onProgress: ({ totalEvents, processedEvents, subjects }) => progress({ totalEvents, processedEvents, subjects }),
+      onProgress: (counts) => progress(counts),
     });
     await progress({
       status: "done",

@@ -79,7 +79,10 @@ async function readBatch(
 
 /** How far a running verification has got, reported after each batch. */
 interface LedgerVerificationProgress {
-  /** Events in the snapshot being verified. */
+  /** Log entries in the snapshot: they are read first, in log order. */
+  totalLogEntries: number;
+  readLogEntries: number;
+  /** Events in the snapshot being verified: their chains are checked after the log is read. */
   totalEvents: number;
   processedEvents: number;
   subjects: number;
@@ -124,10 +127,13 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
     async (tx) => {
       await onSnapshot?.(tx);
       let totalEvents = 0;
+      let totalLogEntries = 0;
       if (onProgress) {
-        const [count] = await tx.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM "ConsentEvent"`;
-        totalEvents = Number(count?.total ?? 0);
-        await onProgress({ totalEvents, processedEvents: 0, subjects: 0 });
+        const [count] = await tx.$queryRaw<Array<{ events: bigint; entries: bigint }>>`
+          SELECT (SELECT count(*) FROM "ConsentEvent") AS events, (SELECT count(*) FROM "LogLeaf") AS entries`;
+        totalEvents = Number(count?.events ?? 0);
+        totalLogEntries = Number(count?.entries ?? 0);
+        await onProgress({ totalLogEntries, readLogEntries: 0, totalEvents, processedEvents: 0, subjects: 0 });
       }
       const broken: ChainBreak[] = [];
       const problems = new ProblemList(maxBroken);
@@ -151,7 +157,14 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       let next: Promise<EventWithHead[]> | null = null;
       let log: LogVerification;
       try {
-        const tree = await readLogTree(reader, problems, witnessed);
+        const tree = await readLogTree(
+          reader,
+          problems,
+          witnessed,
+          onProgress &&
+            ((readLogEntries) =>
+              onProgress({ totalLogEntries, readLogEntries, totalEvents, processedEvents: 0, subjects: 0 })),
+        );
         const check = new RowCheck(tree.leaves, problems);
         next = readBatch(reader, null, batchSize);
         for (;;) {
@@ -190,7 +203,13 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
           for (const mismatch of compareProjections(complete, stored ? await stored : [])) {
             if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
           }
-          await onProgress?.({ totalEvents, processedEvents: events, subjects });
+          await onProgress?.({
+            totalLogEntries,
+            readLogEntries: tree.leaves.size,
+            totalEvents,
+            processedEvents: events,
+            subjects,
+          });
           if (batch.length < batchSize) break;
         }
         await checkAuditRows(reader, check);

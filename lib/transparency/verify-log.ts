@@ -246,6 +246,8 @@ export async function readLogTree(
   reader: pg.Client,
   problems: ProblemList,
   witnessed: WitnessClaims,
+  /** Called after each batch with the leaves read so far (the integrity page's progress). */
+  onBatch?: (leavesRead: number) => Promise<void>,
 ): Promise<LogTree> {
   const config = logConfig();
   for (const problem of witnessed.problems) problems.add(problem);
@@ -340,6 +342,7 @@ export async function readLogTree(
     // The database reads the next batch while this one is hashed (they run on different cores).
     if (batch.length === BATCH) next = readLeaves(batch[batch.length - 1]![0]);
     for (const [index, kind, rowId, data] of batch) takeLeaf(index, kind, rowId, data);
+    await onBatch?.(leaves.size);
     if (batch.length < BATCH) break;
   }
   return { size: builder.size, leaves, claims, witnessedSize: witnessed.witnessedSize };

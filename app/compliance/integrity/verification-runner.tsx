@@ -39,7 +39,11 @@ export function VerificationRunner({ initialJob }: { initialJob: VerificationJob
 
   const total = job?.totalEvents ?? 0;
   const processed = job?.processedEvents ?? 0;
-  const percent = job?.status === "done" ? 100 : total > 0 ? Math.floor((processed / total) * 100) : 0;
+  const logTotal = job?.totalLogEntries ?? 0;
+  const logRead = job?.readLogEntries ?? 0;
+  // The log is read first, then the chains: one bar over both.
+  const work = total + logTotal;
+  const percent = job?.status === "done" ? 100 : work > 0 ? Math.floor(((processed + logRead) / work) * 100) : 0;
 
   return (
     <div className="space-y-4">
@@ -65,6 +69,7 @@ export function VerificationRunner({ initialJob }: { initialJob: VerificationJob
             {percent}%
           </progress>
           <p className="text-sm text-slate-700" aria-live="polite">
+            {logRead.toLocaleString("en")} of {logTotal.toLocaleString("en")} log entries read;{" "}
             {processed.toLocaleString("en")} of {total.toLocaleString("en")} events, {job.subjects.toLocaleString("en")}{" "}
             subjects checked.
             {job.status === "done" && job.result && (
