@@ -1,15 +1,10 @@
 // Auth0's brute-force protection and suspicious-IP throttling at the emulator's login page.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
+import { describe, expect, it } from "vitest";
+import { loginThroughBrowserFlow, tenantForEachTest, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 import { BruteForceProtection, IP_FAILURES_PER_HOUR, USER_BLOCK_THRESHOLD } from "./brute-force.js";
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({}, (started) => (tenant = started));
 
 // Each login hashes a password (scrypt): a dozen of them take longer than a unit test's default.
 describe("the login page", { timeout: 30_000 }, () => {

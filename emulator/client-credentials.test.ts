@@ -1,7 +1,7 @@
 // POST /oauth/token: the client-credentials grant the emulator answers itself, and the
 // authorization_code grant it passes on to oidc-provider after having read the body.
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   APP,
   loginThroughBrowserFlow,
@@ -9,17 +9,13 @@ import {
   PORTAL_API,
   READER,
   startTestTenant,
+  tenantForEachTest,
   TEST_PASSWORD,
   type TestTenant,
 } from "../test/emulator.js";
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({}, (started) => (tenant = started));
 
 async function tokenRequest(
   body: Record<string, string>,

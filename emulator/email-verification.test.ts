@@ -1,17 +1,12 @@
 // Auth0's address verification: the email after a database sign-up, the resend job, tickets, and
 // the link that marks the address verified and redirects to the result URL.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DATABASE_CONNECTION } from "./store.js";
-import { APP, readMailbox, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
+import { APP, readMailbox, tenantForEachTest, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 
 const RESULT_URL = "http://localhost:3999/email-verified";
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant({ verifyEmailResultUrl: RESULT_URL });
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({ verifyEmailResultUrl: RESULT_URL }, (started) => (tenant = started));
 
 async function signUp(email: string): Promise<string> {
   const response = await fetch(`${tenant.origin}/dbconnections/signup`, {

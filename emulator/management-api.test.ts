@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { DATABASE_CONNECTION, TenantStore, type StoredUser } from "./store.js";
 import {
   APP,
@@ -11,6 +11,7 @@ import {
   MGMT,
   READER,
   startTestTenant,
+  tenantForEachTest,
   TEST_PASSWORD,
   type TestTenant,
 } from "../test/emulator.js";
@@ -18,12 +19,7 @@ import {
 type User = Record<string, unknown> & { user_id: string };
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant({ metadataLimitBytes: 2048 });
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({ metadataLimitBytes: 2048 }, (started) => (tenant = started));
 
 const userPath = (userId: string, query = "") => `/api/v2/users/${encodeURIComponent(userId)}${query}`;
 

@@ -1,10 +1,10 @@
 // Every example in the Auth0 pages the project was seeded with (shared/seeds/), replayed
 // against the emulator through plain HTTP and through the official SDK's ManagementClient.
 // Each test starts its own tenant, so the examples do not depend on one another.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DELETED_USER_MESSAGE } from "./login-page.js";
 import { DATABASE_CONNECTION } from "./store.js";
-import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
+import { APP, loginThroughBrowserFlow, tenantForEachTest, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 
 const JANE = "jane.doe@example.com";
 const HOME = "123 Main Street, Anytown, ST 12345";
@@ -14,12 +14,7 @@ const CONSENT = { given: true, date: "01/23/2018", text_details: "some-url" };
 type User = Record<string, unknown> & { user_id: string };
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({}, (started) => (tenant = started));
 
 const userPath = (userId: string, query = "") => `/api/v2/users/${encodeURIComponent(userId)}${query}`;
 

@@ -1,15 +1,10 @@
 // POST /dbconnections/signup: Auth0's Authentication API signup, with its user_metadata limits.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DATABASE_CONNECTION } from "./store.js";
-import { APP, loginThroughBrowserFlow, startTestTenant, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
+import { APP, loginThroughBrowserFlow, tenantForEachTest, TEST_PASSWORD, type TestTenant } from "../test/emulator.js";
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({}, (started) => (tenant = started));
 
 async function signup(body: unknown, contentType = "application/json") {
   const response = await fetch(`${tenant.origin}/dbconnections/signup`, {

@@ -1,22 +1,17 @@
 // Contract tests for Auth0's session endpoints (GET/DELETE /api/v2/users/{id}/sessions, DELETE
 // /api/v2/sessions/{id}): a deleted login session no longer signs the browser in without a password.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   loginThroughBrowserFlow,
   MGMT,
   signInAgain,
-  startTestTenant,
+  tenantForEachTest,
   TEST_PASSWORD,
   type TestTenant,
 } from "../test/emulator.js";
 
 let tenant: TestTenant;
-beforeEach(async () => {
-  tenant = await startTestTenant();
-});
-afterEach(async () => {
-  await tenant.close();
-});
+tenantForEachTest({}, (started) => (tenant = started));
 
 const sessionsPath = (userId: string, query = "") => `/api/v2/users/${encodeURIComponent(userId)}/sessions${query}`;
 

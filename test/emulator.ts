@@ -1,8 +1,9 @@
 // An Auth0 emulator tenant for one test file, reached over HTTP as the portal reaches Auth0:
 // the emulator's contract tests and the portal's integration tests both start it here. Start it
-// in beforeAll (or beforeEach) and close it in the matching after-hook.
+// in beforeAll (or beforeEach) and close it in the matching after-hook, or let `tenantForEachTest` do it.
 import { createHash, randomBytes } from "node:crypto";
 import { ManagementClient } from "auth0";
+import { afterEach, beforeEach } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../emulator/server";
 import { DATABASE_CONNECTION } from "../emulator/store";
 import { API_SCOPES } from "../lib/auth/api-scopes";
@@ -105,6 +106,22 @@ export interface TestTenant {
   /** Creates a database user through POST /api/v2/users and returns it. */
   createUser(email: string, extra?: Record<string, unknown>): Promise<Record<string, unknown> & { user_id: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * A fresh tenant for every test of the file (or of the `describe` it is called in), closed after
+ * the test: `let tenant: TestTenant; tenantForEachTest({}, (started) => (tenant = started));`
+ */
+export function tenantForEachTest(overrides: Partial<EmulatorOptions>, onStarted: (tenant: TestTenant) => void): void {
+  let tenant: TestTenant | undefined;
+  beforeEach(async () => {
+    tenant = await startTestTenant(overrides);
+    onStarted(tenant);
+  });
+  afterEach(async () => {
+    await tenant?.close();
+    tenant = undefined;
+  });
 }
 
 /**
