@@ -56,7 +56,16 @@ const APP_ROLE_PRIVILEGES: Record<string, Privileges> = {
   },
   ExportJob: {
     table: ["SELECT", "INSERT", "DELETE"],
-    update: ["error", "finished_at", "locked_until", "rows_written", "started_at", "status", "total_rows"],
+    update: [
+      "auth0_job_id",
+      "error",
+      "finished_at",
+      "locked_until",
+      "rows_written",
+      "started_at",
+      "status",
+      "total_rows",
+    ],
   },
   ExportJobChunk: { table: ["SELECT", "INSERT", "DELETE"] },
   // The consent API (ADR 033).

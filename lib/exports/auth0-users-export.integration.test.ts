@@ -4,6 +4,7 @@ import type { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth0Gateway, type Auth0Gateway } from "@/lib/auth0/auth0-gateway";
 import { createManagementClient } from "@/lib/auth0/management-client";
+import { db } from "@/lib/db/client";
 import { readAccessLog } from "@/lib/ledger/read-access-log";
 import { startPortalTenant, type TestTenant } from "@/test/emulator";
 import { openAuth0UsersExportFile, refreshAuth0UsersExport, startAuth0UsersExport } from "./auth0-users-export";
@@ -110,6 +111,25 @@ describe("Auth0 users export", () => {
       });
     } finally {
       await slow.close();
+    }
+  });
+
+  it("records and logs the request before asking Auth0: a job Auth0 refuses is marked failed", async () => {
+    // The connection can be read, but starting an export needs a scope this client lacks.
+    const limited = await startPortalTenant({ scopes: ["read:connections"] });
+    try {
+      await expect(
+        startAuth0UsersExport({ format: "csv" }, admin, createAuth0Gateway(limited.credentials)),
+      ).rejects.toThrow();
+      const failed = await db().exportJob.findFirst({
+        where: { createdBy: admin.id, dataset: "auth0_users" },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(failed).toMatchObject({ status: "failed", auth0JobId: null, error: "Auth0 could not start the export." });
+      const { entries } = await readAccessLog({ actorId: admin.id, action: "report.export" });
+      expect(entries[0]?.detail).toMatchObject({ mode: "job", jobId: failed!.id });
+    } finally {
+      await limited.close();
     }
   });
 

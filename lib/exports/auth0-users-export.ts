@@ -54,20 +54,15 @@ export async function startAuth0UsersExport(
   const connectionName = env().AUTH0_DB_CONNECTION;
   const connectionId = await auth0.findConnectionId(connectionName);
   if (!connectionId) throw new AppError("not_found", `Auth0 has no connection named "${connectionName}".`);
-  const auth0Job = await auth0.startUsersExport({
-    connectionId,
-    // Auth0 calls its newline-delimited JSON export "json".
-    format: request.format === "csv" ? "csv" : "json",
-    fields: AUTH0_EXPORT_FIELDS,
-  });
-  return db().$transaction(async (tx) => {
-    const job = await tx.exportJob.create({
+  // Recorded and logged first: a request to export every user is in the access log even when
+  // Auth0 then fails, and no Auth0 job exists that the portal does not know of.
+  const job = await db().$transaction(async (tx) => {
+    const created = await tx.exportJob.create({
       data: {
         dataset: "auth0_users",
         format: request.format,
         filters: { connection: connectionName },
-        auth0JobId: auth0Job.id,
-        status: mapStatus(auth0Job.status),
+        status: "pending",
         startedAt: new Date(),
         createdBy: actor.id,
         expiresAt: new Date(Date.now() + AUTH0_JOB_RETENTION_MS),
@@ -76,12 +71,31 @@ export async function startAuth0UsersExport(
     await appendAccessLog(
       {
         action: "report.export",
-        detail: { dataset: "auth0_users", format: request.format, mode: "job", jobId: job.id, auth0JobId: auth0Job.id },
+        detail: { dataset: "auth0_users", format: request.format, mode: "job", jobId: created.id },
       },
       actor,
       tx,
     );
-    return job;
+    return created;
+  });
+  let auth0Job: Auth0Job;
+  try {
+    auth0Job = await auth0.startUsersExport({
+      connectionId,
+      // Auth0 calls its newline-delimited JSON export "json".
+      format: request.format === "csv" ? "csv" : "json",
+      fields: AUTH0_EXPORT_FIELDS,
+    });
+  } catch (error) {
+    await db().exportJob.update({
+      where: { id: job.id },
+      data: { status: "failed", error: "Auth0 could not start the export.", finishedAt: new Date() },
+    });
+    throw error;
+  }
+  return db().exportJob.update({
+    where: { id: job.id },
+    data: { auth0JobId: auth0Job.id, status: mapStatus(auth0Job.status) },
   });
 }
 
