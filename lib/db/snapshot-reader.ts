@@ -21,6 +21,9 @@ export async function openSnapshotReader(snapshot: string, url: string): Promise
   try {
     await reader.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     await reader.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/[^0-9A-F-]/gi, "")}'`);
+    // Keyset batches read a few thousand rows by index: parallel workers only make the planner's
+    // choice unstable as fewer rows remain (ADR 046), and take cores from the reading process.
+    await reader.query("SET LOCAL max_parallel_workers_per_gather = 0");
   } catch (error) {
     await reader.end();
     throw error;

@@ -36,45 +36,47 @@ export interface LedgerVerification {
   log: LogVerification;
 }
 
-type EventWithHead = ConsentEvent & {
-  headSeq: number;
-  headHash: string | null;
-};
-
 const BATCH = 5_000;
 
+/**
+ * The next `limit` events in (subject_id, seq) order: keyset pagination over that unique index,
+ * one named statement planned once. No join: the subjects' heads come from the side reader
+ * (`readHeads`), because a join let the planner switch, as fewer rows remained, from a merge
+ * join to parallel nested loops that cost 5× more per batch (ADR 046); and no join to LogLeaf
+ * either, each event's leaf being found among the leaves read once in log order.
+ */
 async function readBatch(
   reader: pg.Client,
-  after: { subjectId: string; seq: number } | null,
+  after: { subjectId: string; seq: number },
   limit: number,
-): Promise<EventWithHead[]> {
-  const columns = `e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
-    e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
-    e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
-    e.actor_type::text AS "actorType", e.actor_id AS "actorId", e.actor_reason AS "actorReason",
-    e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
-    e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
-    e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash,
-    s.last_seq AS "headSeq", s.last_hash AS "headHash"`;
-  // No join to LogLeaf: each event's leaf is found in the leaves read once in log order (ADR 046);
-  // a join probed LogLeaf's row_id index at random for every event, half of verification's time.
-  const from = `FROM "ConsentEvent" e JOIN "Subject" s ON s.id = e.subject_id`;
-  // Keyset pagination over the (subject_id, seq) unique index. `s.id >= $1` repeats the bound
-  // on the Subject side: without it the merge join scans Subject's primary key from its first
-  // row on every batch, so each batch costs more than the last (quadratic in the ledger).
-  // Named statements: planned once for the whole pass.
-  const { rows } = after
-    ? await reader.query<EventWithHead>({
-        name: "verify-ledger-next-batch",
-        text: `SELECT ${columns} ${from} WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND s.id >= $1::uuid ORDER BY e.subject_id, e.seq LIMIT $3`,
-        values: [after.subjectId, after.seq, limit],
-      })
-    : await reader.query<EventWithHead>({
-        name: "verify-ledger-first-batch",
-        text: `SELECT ${columns} ${from} ORDER BY e.subject_id, e.seq LIMIT $1`,
-        values: [limit],
-      });
+): Promise<ConsentEvent[]> {
+  const { rows } = await reader.query<ConsentEvent>({
+    name: "verify-ledger-events",
+    text: `SELECT e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
+        e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
+        e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
+        e.actor_type::text AS "actorType", e.actor_id AS "actorId", e.actor_reason AS "actorReason",
+        e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
+        e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
+        e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash
+      FROM "ConsentEvent" e WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int)
+      ORDER BY e.subject_id, e.seq LIMIT $3`,
+    values: [after.subjectId, after.seq, limit],
+  });
   return rows;
+}
+
+/** Every event sorts after this: seq starts at 1. */
+const BEFORE_FIRST_EVENT = { subjectId: "00000000-0000-0000-0000-000000000000", seq: 0 };
+
+/** The recorded heads of the subjects in one range of ids (a batch's), by id. */
+async function readHeads(side: pg.Client, first: string, last: string): Promise<Map<string, ChainHead>> {
+  const { rows } = await side.query<ChainHead & { id: string }>({
+    name: "verify-ledger-heads",
+    text: `SELECT id, last_seq AS "lastSeq", last_hash AS "lastHash" FROM "Subject" WHERE id BETWEEN $1::uuid AND $2::uuid`,
+    values: [first, last],
+  });
+  return new Map(rows.map((row) => [row.id, { lastSeq: row.lastSeq, lastHash: row.lastHash }]));
 }
 
 /** How far a running verification has got, reported after each batch. */
@@ -154,7 +156,7 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         await reader.end();
         throw error;
       });
-      let next: Promise<EventWithHead[]> | null = null;
+      let next: Promise<ConsentEvent[]> | null = null;
       let log: LogVerification;
       try {
         const tree = await readLogTree(
@@ -166,7 +168,7 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
               onProgress({ totalLogEntries, readLogEntries, totalEvents, processedEvents: 0, subjects: 0 })),
         );
         const check = new RowCheck(tree.leaves, problems);
-        next = readBatch(reader, null, batchSize);
+        next = readBatch(reader, BEFORE_FIRST_EVENT, batchSize);
         for (;;) {
           const batch = await next;
           // The database reads the next batch while this one is hashed (they run on different cores).
@@ -178,12 +180,16 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
           // and this one may be empty) to this batch's last.
           const first = current?.checker.subjectId ?? batch[0]?.subjectId;
           const stored = first ? readStoredProjections(side, first, lastRead?.subjectId ?? first) : null;
+          const heads = lastRead
+            ? await readHeads(side, batch[0]!.subjectId, lastRead.subjectId)
+            : new Map<string, ChainHead>();
           for (const event of batch) {
             if (current?.checker.subjectId !== event.subjectId) {
               if (current) record(current.checker.finish(current.head));
               current = {
                 checker: new ChainChecker(event.subjectId),
-                head: { lastSeq: event.headSeq, lastHash: event.headHash },
+                // No Subject row at all: a head of nothing, which any event contradicts.
+                head: heads.get(event.subjectId) ?? { lastSeq: 0, lastHash: null },
               };
               projections.set(event.subjectId, new Map());
               subjects += 1;

@@ -10,7 +10,8 @@ describe("hashLeafData", () => {
   it("is the RFC 9162 leaf hash of the data's UTF-8, for any text (the reused buffer grows)", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", maxLength: 3000 }), (data) => {
-        expect(hashLeafData(data).equals(Buffer.from(leafHash(new TextEncoder().encode(data))))).toBe(true);
+        const expected = Buffer.from(leafHash(new TextEncoder().encode(data)));
+        expect(Buffer.from(hashLeafData(data), "latin1").equals(expected)).toBe(true);
       }),
       { numRuns: 300 },
     );

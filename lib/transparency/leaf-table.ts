@@ -10,13 +10,28 @@ export type RowMatch = "matched" | "differs" | "absent";
 
 let leafInput = Buffer.alloc(4096);
 
-/** RFC 9162 leaf hash, SHA-256(0x00 || UTF-8 of the data), over one reused buffer (the hot loop). */
-export function hashLeafData(data: string): Buffer {
+/**
+ * RFC 9162 leaf hash, SHA-256(0x00 || UTF-8 of the data), over one reused buffer, as a 32-character
+ * latin1 string (one character per byte): no ArrayBuffer per hash in the verifier's hot loop.
+ */
+export function hashLeafData(data: string): string {
   // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
   if (data.length * 3 + 1 > leafInput.length) leafInput = Buffer.alloc(data.length * 3 + 1);
   leafInput[0] = 0;
   const length = leafInput.write(data, 1, "utf8");
-  return hash("sha256", leafInput.subarray(0, length + 1), "buffer");
+  return hash("sha256", leafInput.subarray(0, length + 1), "binary");
+}
+
+/** Bytes 4·word … 4·word+3 of a latin1 hash string, as one big-endian word. */
+function hashWord(leafHash: string, word: number): number {
+  const at = word * 4;
+  return (
+    ((leafHash.charCodeAt(at) << 24) |
+      (leafHash.charCodeAt(at + 1) << 16) |
+      (leafHash.charCodeAt(at + 2) << 8) |
+      leafHash.charCodeAt(at + 3)) >>>
+    0
+  );
 }
 
 const HEX = new Int8Array(128).fill(-1);
@@ -76,7 +91,7 @@ export class LeafTable {
   }
 
   /** Adds a leaf; false when the row id is no UUID or already has a leaf (the log's unique key). */
-  add(rowId: string, kind: LeafKindName, logIndex: number, leafHash: Buffer): boolean {
+  add(rowId: string, kind: LeafKindName, logIndex: number, leafHash: string): boolean {
     if (!uuidWords(rowId, this.words)) return false;
     if ((this.size + 1) / this.capacity > 0.7) this.grow();
     const slot = this.find(this.words);
@@ -87,7 +102,7 @@ export class LeafTable {
   }
 
   /** Compares a row's expected leaf hash with its leaf's, and marks the leaf as having its row. */
-  match(rowId: string, kind: LeafKindName, expected: Buffer): RowMatch {
+  match(rowId: string, kind: LeafKindName, expected: string): RowMatch {
     if (!uuidWords(rowId, this.words)) return "absent";
     const slot = this.find(this.words);
     const state = this.state[slot]!;
@@ -96,10 +111,10 @@ export class LeafTable {
     this.state[slot] = state | MATCHED;
     const at = slot * 4;
     const hashes = this.hashes;
-    return hashes[at] === expected.readUInt32BE(0) &&
-      hashes[at + 1] === expected.readUInt32BE(4) &&
-      hashes[at + 2] === expected.readUInt32BE(8) &&
-      hashes[at + 3] === expected.readUInt32BE(12)
+    return hashes[at] === hashWord(expected, 0) &&
+      hashes[at + 1] === hashWord(expected, 1) &&
+      hashes[at + 2] === hashWord(expected, 2) &&
+      hashes[at + 3] === hashWord(expected, 3)
       ? "matched"
       : "differs";
   }
@@ -139,13 +154,17 @@ export class LeafTable {
     }
   }
 
-  private put(slot: number, words: Uint32Array, state: number, logIndex: number, leafHash: Buffer) {
+  private put(slot: number, words: Uint32Array, state: number, logIndex: number, leafHash: Uint32Array | string) {
     const at = slot * 4;
-    this.ids.set(words, at);
-    this.hashes[at] = leafHash.readUInt32BE(0);
-    this.hashes[at + 1] = leafHash.readUInt32BE(4);
-    this.hashes[at + 2] = leafHash.readUInt32BE(8);
-    this.hashes[at + 3] = leafHash.readUInt32BE(12);
+    const ids = this.ids;
+    ids[at] = words[0]!;
+    ids[at + 1] = words[1]!;
+    ids[at + 2] = words[2]!;
+    ids[at + 3] = words[3]!;
+    const hashes = this.hashes;
+    for (let word = 0; word < 4; word += 1) {
+      hashes[at + word] = typeof leafHash === "string" ? hashWord(leafHash, word) : leafHash[word]!;
+    }
     this.indexes[slot] = logIndex;
     this.state[slot] = state;
   }
@@ -154,12 +173,12 @@ export class LeafTable {
     const { capacity, ids, hashes, indexes, state } = this;
     this.allocate(capacity * 2);
     const words = new Uint32Array(4);
-    const leafHash = Buffer.alloc(16);
+    const leafHash = new Uint32Array(4);
     for (let slot = 0; slot < capacity; slot += 1) {
       if (state[slot] === 0) continue;
       const at = slot * 4;
       words.set(ids.subarray(at, at + 4));
-      for (let word = 0; word < 4; word += 1) leafHash.writeUInt32BE(hashes[at + word]!, word * 4);
+      leafHash.set(hashes.subarray(at, at + 4));
       this.put(this.find(words), words, state[slot]!, indexes[slot]!, leafHash);
     }
   }

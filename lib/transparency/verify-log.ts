@@ -294,7 +294,9 @@ export async function readLogTree(
   const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : "\uffff");
   const birthFloor = iso(logBirth - BACKDATING_TOLERANCE_MS);
   const cosignedFloors = cosigned.map((checkpoint) => iso(checkpoint.at.getTime() - BACKDATING_TOLERANCE_MS));
-  const leaves = new LeafTable();
+  // Sized for the log up front: growing a table of millions of leaves rehashes it several times.
+  const { rows: counted } = await reader.query<{ leaves: number }>(`SELECT count(*)::float8 AS leaves FROM "LogLeaf"`);
+  const leaves = new LeafTable(counted[0]?.leaves ?? 0);
   let gap = false;
   const takeLeaf = (index: number, kind: LeafKindName, rowId: string, data: string) => {
     const leafHash = hashLeafData(data);
