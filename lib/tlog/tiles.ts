@@ -146,12 +146,15 @@ export function tilesForNodes(nodes: NodeId[], size: number): TileId[] {
   return [...tiles.values()];
 }
 
+/** SHA-256(0x01 || left || right), as merkle.ts's `nodeHash`; a server may pass a native one (ADR 045). */
+export type NodeHasher = (left: Hash, right: Hash) => Hash;
+
 /** Root of 2^h consecutive hashes. */
-function perfectRoot(hashes: Hash[]): Hash {
+function perfectRoot(hashes: Hash[], hashNodes: NodeHasher = nodeHash): Hash {
   let layer = hashes;
   while (layer.length > 1) {
     const next: Hash[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
+    for (let i = 0; i < layer.length; i += 2) next.push(hashNodes(layer[i]!, layer[i + 1]!));
     layer = next;
   }
   return layer[0]!;
@@ -161,8 +164,16 @@ function tileHashes(data: Uint8Array, first: number, count: number): Hash[] {
   return Array.from({ length: count }, (_, i) => data.subarray((first + i) * HASH_SIZE, (first + i + 1) * HASH_SIZE));
 }
 
-/** The hashes of `nodes` (complete subtrees of the tree of `size`), read from `tiles`. */
-export function nodeHashesFromTiles(nodes: NodeId[], size: number, tiles: TileMap): Hash[] {
+/**
+ * The hashes of `nodes` (complete subtrees of the tree of `size`), read from `tiles`: up to 255
+ * node hashes per tile level, rebuilt with `hashNodes`.
+ */
+export function nodeHashesFromTiles(
+  nodes: NodeId[],
+  size: number,
+  tiles: TileMap,
+  hashNodes: NodeHasher = nodeHash,
+): Hash[] {
   return nodes.map((node) => {
     assertComplete(node, size);
     const { tile, first, count } = locateNode(node);
@@ -170,7 +181,7 @@ export function nodeHashesFromTiles(nodes: NodeId[], size: number, tiles: TileMa
     if (!data || data.length % HASH_SIZE !== 0 || data.length < (first + count) * HASH_SIZE) {
       throw new Error(`tile ${tileKey(tile)} is missing or too short for node ${node.level}/${node.index}`);
     }
-    return perfectRoot(tileHashes(data, first, count));
+    return perfectRoot(tileHashes(data, first, count), hashNodes);
   });
 }
 

@@ -21,6 +21,31 @@ export async function readTiles(client: Db | Tx, tiles: TileId[]): Promise<Map<s
   return found;
 }
 
+/**
+ * The tiles a proof needs and the log's size (its latest checkpoint), in one statement: one
+ * round trip and one snapshot, so the tiles are those of a tree at least that large.
+ */
+export async function readProofTiles(
+  client: Db | Tx,
+  tiles: TileId[],
+): Promise<{ logSize: number; tiles: Map<string, Uint8Array> }> {
+  const rows = await client.$queryRaw<
+    Array<{ log_size: bigint | null; level: number | null; tile_index: bigint | null; hashes: string | null }>
+  >`
+    SELECT c.log_size, t.level, t.tile_index, encode(t.hashes, 'base64') AS hashes
+    FROM (SELECT max(size) AS log_size FROM "LogCheckpoint") c
+    LEFT JOIN ("LogTile" t
+      JOIN unnest(${tiles.map((tile) => tile.level)}::int[], ${tiles.map((tile) => BigInt(tile.index))}::bigint[])
+        AS wanted(level, tile_index)
+        ON t.level = wanted.level AND t.tile_index = wanted.tile_index) ON true`;
+  const found = new Map<string, Uint8Array>();
+  for (const row of rows) {
+    if (row.level === null || row.tile_index === null || row.hashes === null) continue;
+    found.set(tileKey({ level: row.level, index: Number(row.tile_index) }), Buffer.from(row.hashes, "base64"));
+  }
+  return { logSize: Number(rows[0]?.log_size ?? 0), tiles: found };
+}
+
 /** Writes tiles whose contents grew (the right edge of each level) or appeared. */
 export async function writeTiles(tx: Tx, tiles: Array<TileId & { data: Uint8Array }>): Promise<void> {
   if (tiles.length === 0) return;
