@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { consistencyProofPlan, inclusionProofPlan, type Hash, type NodeId } from "@/lib/tlog/merkle";
 import { nodeHashesFromTiles, tilesForNodes } from "@/lib/tlog/tiles";
-import { nativeNodeHash } from "./native-node-hash";
+import { nativeHashLayer } from "./native-hash-layer";
 import { readProofTiles } from "./tile-store";
 
 /**
@@ -15,7 +15,7 @@ async function readNodes(nodes: NodeId[], size: number, field: string): Promise<
   if (size > logSize) {
     throw new AppError("bad_request", `The log has ${logSize} entries; ${field} cannot be larger.`, { field });
   }
-  return nodeHashesFromTiles(nodes, size, tiles, nativeNodeHash);
+  return nodeHashesFromTiles(nodes, size, tiles, nativeHashLayer);
 }
 
 /** RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size` leaves. */
