@@ -1,6 +1,6 @@
 // The consent API's read of one person's consent (issue 14: p99 < 5 ms at 1M subjects):
 // readPersonConsent by Auth0 user id, its AccessLog row included, p99 and p50, beside pgbench
-// running the same statements in one transaction (bench/pgbench/api-consent-read.sql, prepared).
+// running the same two statements (bench/pgbench/api-consent-read.sql, prepared; ADR 045).
 import type { Actor } from "../lib/auth/actor.js";
 import { readPersonConsent } from "../lib/consent-api/read-person-consent.js";
 import { measurePairs, percentile, pgbench, type BenchContext, type Figure } from "./harness.js";
@@ -43,7 +43,7 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
   };
   const base = {
     unit: "ms",
-    ceilingWhat: "pgbench -c 1 -M prepared, the same statements in one transaction",
+    ceilingWhat: "pgbench -c 1 -M prepared, the same two statements (the read, then the log row)",
     kind: "latency" as const,
   };
   const p99 = await measurePairs(

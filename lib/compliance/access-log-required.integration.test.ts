@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "@/lib/auth/actor";
 import { grantConsent } from "@/lib/consent/grant-consent";
+import { readPersonConsent } from "@/lib/consent-api/read-person-consent";
 import { newSubject, seedCatalog } from "@/test/consent-fixtures";
 import { db } from "@/lib/db/client";
 import type { Auth0Directory } from "./auth0-directory";
@@ -17,6 +19,14 @@ import { asOwner } from "@/test/owner-database";
 // every staff read must then fail as a whole: no data comes back, and Auth0 is not even asked.
 
 const actor = adminActor("auth0|compliance-proof");
+const apiClient: Actor = {
+  kind: "api_client",
+  id: "mail-tool-proof",
+  roles: [],
+  displayName: "Mail tool",
+  email: "",
+  via: { type: "access_token", scopes: ["consent:read"] },
+};
 
 const asTableOwner = (sql: string) => asOwner((owner) => owner.query(sql));
 
@@ -64,7 +74,9 @@ describe("a staff read without an access-log entry cannot happen", () => {
     await readSubjectAudit(actor, subject.id, {
       directory: { ...untouchableDirectory, findById: () => Promise.resolve(null) },
     });
-    expect(await db().accessLog.count()).toBe(before + 2);
+    const consent = await readPersonConsent({ subjectId: subject.id }, apiClient);
+    expect(consent.purposes.find((row) => row.purpose === "terms")?.status).toBe("granted");
+    expect(await db().accessLog.count()).toBe(before + 3);
     await breakAccessLog();
   });
 
@@ -87,6 +99,13 @@ describe("a staff read without an access-log entry cannot happen", () => {
 
   it("an export (a receipt download) fails", async () => {
     await expect(issueStaffReceipt(actor, subject.id, eventId)).rejects.toThrow(/access log unavailable/);
+  });
+
+  it("the consent API's read of a person fails (its read and its row are two statements, not one transaction)", async () => {
+    await expect(readPersonConsent({ subjectId: subject.id }, apiClient)).rejects.toThrow(/access log unavailable/);
+    await expect(readPersonConsent({ auth0UserId: subject.auth0UserId! }, apiClient)).rejects.toThrow(
+      /access log unavailable/,
+    );
   });
 
   it("reading the access log itself fails", async () => {
@@ -125,5 +144,6 @@ describe("a staff read without an access-log entry cannot happen", () => {
   it("nothing was logged while the log was down (so nothing was read)", async () => {
     const rows = await db().accessLog.findMany({ where: { actorId: actor.id } });
     expect(rows).toHaveLength(2);
+    expect(await db().accessLog.count({ where: { actorId: apiClient.id } })).toBe(1);
   });
 });

@@ -375,6 +375,24 @@ describe("GET /api/v1/consent", () => {
     expect(missing.error).toMatchObject({ status: 400, field: "subjectId" });
   });
 
+  it("answers 404 naming the field for an unknown person or purpose, and logs no read of anyone", async () => {
+    const subject = await newSubject("unknowns");
+    const before = await db().accessLog.count();
+    const bySubject = await readerApi.GET("/api/v1/consent", {
+      params: { query: { subjectId: "00000000-0000-4000-8000-000000000000" } },
+    });
+    expect(bySubject.error).toMatchObject({ status: 404, field: "person.subjectId" });
+    const byAuth0 = await readerApi.GET("/api/v1/consent", { params: { query: { auth0UserId: "auth0|nobody" } } });
+    expect(byAuth0.error).toMatchObject({ status: 404, field: "person.auth0UserId" });
+    const byExternal = await readerApi.GET("/api/v1/consent", { params: { query: { externalId: "crm-nobody" } } });
+    expect(byExternal.error).toMatchObject({ status: 404, field: "person.externalId" });
+    const purpose = await readerApi.GET("/api/v1/consent", {
+      params: { query: { subjectId: subject.id, purpose: "no-such-purpose" } },
+    });
+    expect(purpose.error).toMatchObject({ status: 404, field: "purpose" });
+    expect(await db().accessLog.count()).toBe(before);
+  });
+
   it("writes every call to the access log with the client id", async () => {
     const subject = await newSubject("logged");
     await readerApi.GET("/api/v1/consent", { params: { query: { subjectId: subject.id } } });

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { auth0 } from "@/lib/auth0/auth0-gateway";
 import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { ensureSubject } from "@/lib/subjects/ensure-subject";
 import type { PersonReference } from "./schemas";
 
@@ -12,6 +13,32 @@ interface ResolvedSubject {
 }
 
 const notFound = (field: string) => new AppError("not_found", "No such person.", { field: `person.${field}` });
+
+/** The field a person is looked up by: a subject id first, then an Auth0 user id, then the external id. */
+function lookupField(person: PersonReference): "subjectId" | "auth0UserId" | "externalId" {
+  return person.subjectId ? "subjectId" : person.auth0UserId ? "auth0UserId" : "externalId";
+}
+
+/**
+ * `findPerson` as SQL, for a read that finds the person and reads their data in one statement
+ * (ADR 045): a query of the subject's `id` and `erased_at`, no row when there is no such person
+ * (then throw `personNotFound`).
+ */
+export function personSubjectSql(person: PersonReference, actor: Actor): Prisma.Sql {
+  switch (lookupField(person)) {
+    case "subjectId":
+      return Prisma.sql`SELECT id, erased_at FROM "Subject" WHERE id = ${person.subjectId}::uuid`;
+    case "auth0UserId":
+      return Prisma.sql`SELECT id, erased_at FROM "Subject" WHERE auth0_user_id = ${person.auth0UserId}`;
+    case "externalId":
+      return Prisma.sql`
+        SELECT s.id, s.erased_at FROM "ApiExternalId" x JOIN "Subject" s ON s.id = x.subject_id
+        WHERE x.client_id = ${actor.id} AND x.external_id = ${person.externalId}`;
+  }
+}
+
+/** The 404 for a person `personSubjectSql` found no row for, naming the field they were looked up by. */
+export const personNotFound = (person: PersonReference) => notFound(lookupField(person));
 
 /**
  * The subject a request names, for reading: by subject id, Auth0 user id, or the calling client's

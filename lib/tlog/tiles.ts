@@ -146,23 +146,44 @@ export function tilesForNodes(nodes: NodeId[], size: number): TileId[] {
   return [...tiles.values()];
 }
 
-/** Root of 2^h consecutive hashes. */
-function perfectRoot(hashes: Hash[]): Hash {
-  let layer = hashes;
-  while (layer.length > 1) {
-    const next: Hash[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
-    layer = next;
+/**
+ * Hashes the first `count` (even) 32-byte hashes of `layer` pairwise, in place: the parent of
+ * hashes 2i and 2i+1 (merkle.ts's `nodeHash`) is written over hash i. A server may pass a native
+ * one (ADR 045).
+ */
+export type LayerHasher = (layer: Uint8Array, count: number) => void;
+
+/** The `LayerHasher` on `nodeHash` (@noble/hashes): what runs in the browser and by default. */
+export function hashLayer(layer: Uint8Array, count: number): void {
+  for (let pair = 0; pair < count / 2; pair++) {
+    const left = layer.subarray(2 * pair * HASH_SIZE, (2 * pair + 1) * HASH_SIZE);
+    const right = layer.subarray((2 * pair + 1) * HASH_SIZE, (2 * pair + 2) * HASH_SIZE);
+    layer.set(nodeHash(left, right), pair * HASH_SIZE);
   }
-  return layer[0]!;
+}
+
+/** Root of 2^h consecutive hashes (concatenated), hashed level by level in one copy of them. */
+function perfectRoot(hashes: Uint8Array, hasher: LayerHasher = hashLayer): Hash {
+  if (hashes.length === HASH_SIZE) return hashes;
+  const layer = new Uint8Array(hashes);
+  for (let count = hashes.length / HASH_SIZE; count > 1; count /= 2) hasher(layer, count);
+  return layer.slice(0, HASH_SIZE);
 }
 
 function tileHashes(data: Uint8Array, first: number, count: number): Hash[] {
   return Array.from({ length: count }, (_, i) => data.subarray((first + i) * HASH_SIZE, (first + i + 1) * HASH_SIZE));
 }
 
-/** The hashes of `nodes` (complete subtrees of the tree of `size`), read from `tiles`. */
-export function nodeHashesFromTiles(nodes: NodeId[], size: number, tiles: TileMap): Hash[] {
+/**
+ * The hashes of `nodes` (complete subtrees of the tree of `size`), read from `tiles`: up to 255
+ * node hashes per tile level, rebuilt with `hasher`.
+ */
+export function nodeHashesFromTiles(
+  nodes: NodeId[],
+  size: number,
+  tiles: TileMap,
+  hasher: LayerHasher = hashLayer,
+): Hash[] {
   return nodes.map((node) => {
     assertComplete(node, size);
     const { tile, first, count } = locateNode(node);
@@ -170,7 +191,7 @@ export function nodeHashesFromTiles(nodes: NodeId[], size: number, tiles: TileMa
     if (!data || data.length % HASH_SIZE !== 0 || data.length < (first + count) * HASH_SIZE) {
       throw new Error(`tile ${tileKey(tile)} is missing or too short for node ${node.level}/${node.index}`);
     }
-    return perfectRoot(tileHashes(data, first, count));
+    return perfectRoot(data.subarray(first * HASH_SIZE, (first + count) * HASH_SIZE), hasher);
   });
 }
 
@@ -207,7 +228,7 @@ function rootFromEdge(edge: Map<number, { hashes: Hash[] }>): Hash {
     let at = 0;
     for (let height = TILE_HEIGHT - 1; height >= 0; height--) {
       if (hashes.length - at >= 2 ** height) {
-        subtrees.push(perfectRoot(hashes.slice(at, at + 2 ** height)));
+        subtrees.push(perfectRoot(concatBytes(...hashes.slice(at, at + 2 ** height))));
         at += 2 ** height;
       }
     }
@@ -244,7 +265,7 @@ export function appendLeaves(input: { size: number; rightEdgeTiles: TileMap; lea
     if (tile.hashes.length === TILE_WIDTH) {
       // A full tile is final: its root is the next hash one tile level up.
       edge.set(level, { index: tile.index + 1, hashes: [] });
-      push(level + 1, perfectRoot(tile.hashes));
+      push(level + 1, perfectRoot(concatBytes(...tile.hashes)));
     }
   };
   for (const hash of input.leafHashes) {

@@ -96,6 +96,10 @@ describe("the log sequencer", () => {
       code: "bad_request",
       field: "size",
     });
+    // From the empty tree or to the same tree the proof is empty; it still needs a log that large.
+    expect(await readConsistencyProof(0, second.size)).toEqual([]);
+    expect(await readConsistencyProof(second.size, second.size)).toEqual([]);
+    await expect(readConsistencyProof(0, second.size + 1)).rejects.toMatchObject({ code: "bad_request", field: "to" });
     expect(fromBase64("not base64!")).toBeNull();
   });
 

@@ -3,19 +3,19 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { consistencyProofPlan, inclusionProofPlan, type Hash, type NodeId } from "@/lib/tlog/merkle";
 import { nodeHashesFromTiles, tilesForNodes } from "@/lib/tlog/tiles";
-import { currentLogSize } from "./integrate-queued-leaves";
-import { readTiles } from "./tile-store";
+import { nativeHashLayer } from "./native-hash-layer";
+import { readProofTiles } from "./tile-store";
 
 /**
- * The hashes of complete subtrees of a tree of `size` leaves, read from the tiles in one query,
- * once the log is known to be that large. Both queries run at once: a proof costs one round trip.
+ * The hashes of complete subtrees of a tree of `size` leaves, once the log is known to be that
+ * large: the tiles and the log's size come in one statement (one round trip, ADR 045).
  */
 async function readNodes(nodes: NodeId[], size: number, field: string): Promise<Hash[]> {
-  const [current, tiles] = await Promise.all([currentLogSize(), readTiles(db(), tilesForNodes(nodes, size))]);
-  if (size > current) {
-    throw new AppError("bad_request", `The log has ${current} entries; ${field} cannot be larger.`, { field });
+  const { logSize, tiles } = await readProofTiles(db(), tilesForNodes(nodes, size));
+  if (size > logSize) {
+    throw new AppError("bad_request", `The log has ${logSize} entries; ${field} cannot be larger.`, { field });
   }
-  return nodeHashesFromTiles(nodes, size, tiles);
+  return nodeHashesFromTiles(nodes, size, tiles, nativeHashLayer);
 }
 
 /** RFC 9162 §2.1.3 inclusion proof of leaf `index` in the tree of `size` leaves. */
