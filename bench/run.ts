@@ -189,6 +189,8 @@ function measureApiOverHttp(): Figure {
   };
   if (tiny) return { ...figure, note: "not measured in the tiny run (it needs a production build)" };
   const out = join(mkdtempSync(join(tmpdir(), "api-http-")), "figure.json");
+  // The stack it starts configures its own keys: this process's keys file would clash with them.
+  const { KEYS_FILE: _keysFile, ...childEnv } = process.env;
   const child = spawnSync(
     process.execPath,
     [
@@ -200,7 +202,7 @@ function measureApiOverHttp(): Figure {
       String(ctx.pairs),
       out,
     ],
-    { stdio: "inherit" },
+    { stdio: "inherit", env: childEnv },
   );
   if (child.status !== 0) return { ...figure, note: `bench/api-http.ts failed (exit ${child.status})` };
   const measured = JSON.parse(readFileSync(out, "utf8")) as Figure;
