@@ -246,8 +246,8 @@ export async function readLogTree(
   reader: pg.Client,
   problems: ProblemList,
   witnessed: WitnessClaims,
-  /** Called after each batch with the leaves read so far (the integrity page's progress). */
-  onBatch?: (leavesRead: number) => Promise<void>,
+  /** Called once the leaves are counted, then after each batch (the integrity page's progress). */
+  onBatch?: (leavesRead: number, leavesTotal: number) => Promise<void>,
 ): Promise<LogTree> {
   const config = logConfig();
   for (const problem of witnessed.problems) problems.add(problem);
@@ -296,7 +296,9 @@ export async function readLogTree(
   const cosignedFloors = cosigned.map((checkpoint) => iso(checkpoint.at.getTime() - BACKDATING_TOLERANCE_MS));
   // Sized for the log up front: growing a table of millions of leaves rehashes it several times.
   const { rows: counted } = await reader.query<{ leaves: number }>(`SELECT count(*)::float8 AS leaves FROM "LogLeaf"`);
-  const leaves = new LeafTable(counted[0]?.leaves ?? 0);
+  const total = counted[0]?.leaves ?? 0;
+  const leaves = new LeafTable(total);
+  await onBatch?.(0, total);
   let gap = false;
   const takeLeaf = (index: number, kind: LeafKindName, rowId: string, data: string) => {
     const leafHash = hashLeafData(data);
@@ -344,7 +346,7 @@ export async function readLogTree(
     // The database reads the next batch while this one is hashed (they run on different cores).
     if (batch.length === BATCH) next = readLeaves(batch[batch.length - 1]![0]);
     for (const [index, kind, rowId, data] of batch) takeLeaf(index, kind, rowId, data);
-    await onBatch?.(leaves.size);
+    await onBatch?.(leaves.size, total);
     if (batch.length < BATCH) break;
   }
   return { size: builder.size, leaves, claims, witnessedSize: witnessed.witnessedSize };
