@@ -30,3 +30,13 @@ export async function openSnapshotReader(snapshot: string, url: string): Promise
   }
   return reader;
 }
+
+/**
+ * Empties a batch of rows once it is checked. A batch that lived through a young-generation
+ * collection is moved to the old generation, and until the next full collection its array keeps
+ * the rows it points to alive through every young collection: emptied, it keeps nothing. In the
+ * verifier's log pass this cut garbage collection from 2.7 s to 0.3 s (ADR 048).
+ */
+export function releaseRows(rows: unknown[]): void {
+  rows.length = 0;
+}

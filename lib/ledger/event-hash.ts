@@ -197,22 +197,39 @@ export class ChainChecker {
     this.expectedSeq += 1;
   }
 
+  /** Where the chain ends: its last seq and hash, or null when it broke before. */
+  end(): ChainHead | null {
+    return this.broken ? null : { lastSeq: this.expectedSeq - 1, lastHash: this.prevHash };
+  }
+
   finish(head: ChainHead): ChainBreak | null {
-    if (this.broken) return this.broken;
-    const lastSeq = this.expectedSeq - 1;
-    if (head.lastSeq > lastSeq) {
-      this.fail(
-        lastSeq + 1,
-        "missing_events",
-        `the subject's head is at seq ${head.lastSeq} but the chain ends at ${lastSeq}`,
-      );
-    } else if (head.lastSeq !== lastSeq || (lastSeq > 0 && head.lastHash !== this.prevHash)) {
-      this.fail(
-        Math.max(lastSeq, 1),
-        "head_mismatch",
-        `the subject's recorded head does not match the chain's last event`,
-      );
-    }
+    const end = this.end();
+    if (end) this.broken = headBreak(this.subjectId, end, head);
     return this.broken;
   }
+}
+
+/**
+ * The recorded head against the chain's end (which catches events deleted from the end of the
+ * chain): the first broken seq, or null when they agree.
+ */
+export function headBreak(subjectId: string, end: ChainHead, head: ChainHead): ChainBreak | null {
+  const { lastSeq } = end;
+  if (head.lastSeq > lastSeq) {
+    return {
+      subjectId,
+      seq: lastSeq + 1,
+      reason: "missing_events",
+      message: `the subject's head is at seq ${head.lastSeq} but the chain ends at ${lastSeq}`,
+    };
+  }
+  if (head.lastSeq !== lastSeq || (lastSeq > 0 && head.lastHash !== end.lastHash)) {
+    return {
+      subjectId,
+      seq: Math.max(lastSeq, 1),
+      reason: "head_mismatch",
+      message: `the subject's recorded head does not match the chain's last event`,
+    };
+  }
+  return null;
 }

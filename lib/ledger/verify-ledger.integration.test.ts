@@ -139,4 +139,36 @@ describe("ledger verification", () => {
     expect(cli.status).toBe(1);
     expect(cli.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);
   });
+
+  it("checks every subject's own rows: a chain deleted whole, and consent states added, removed or edited", async () => {
+    const [emptied, removed, edited] = [
+      await subjectWithHistory(),
+      await subjectWithHistory(),
+      await subjectWithHistory(),
+    ];
+    const before = await verifyLedger();
+    await tamperWithLedger(`DELETE FROM "ConsentEvent" WHERE subject_id = $1`, [emptied.id]);
+    await tamperWithLedger(`DELETE FROM "ConsentState" WHERE subject_id = $1 AND status = 'withdrawn'`, [removed.id]);
+    await tamperWithLedger(`UPDATE "ConsentState" SET seq = seq + 1 WHERE subject_id = $1 AND status = 'withdrawn'`, [
+      edited.id,
+    ]);
+    const report = await verifyLedger();
+    expect(report.broken).toContainEqual(
+      expect.objectContaining({ subjectId: emptied.id, seq: 1, reason: "missing_events" }),
+    );
+    // Still counted: its head says it exists.
+    expect(report.subjects).toBe(before.subjects);
+    expect(report.projectionMismatches).toEqual(
+      expect.arrayContaining([
+        { subjectId: emptied.id, message: "consent state without any event" },
+        { subjectId: removed.id, message: "the stored consent state differs from a rebuild from the events" },
+        { subjectId: edited.id, message: "the stored consent state differs from a rebuild from the events" },
+      ]),
+    );
+    expect(report.projectionMismatches).toHaveLength(before.projectionMismatches.length + 3);
+    // With a limit, the first breaks in (subject, seq) order are kept, whatever order they were found in.
+    const limited = await verifyLedger({ maxBroken: 2 });
+    expect(limited.broken).toEqual(report.broken.slice(0, 2));
+    expect(limited.firstBroken).toEqual(report.firstBroken);
+  });
 });

@@ -15,7 +15,9 @@ import {
   RowCheck,
   type LogVerification,
 } from "@/lib/transparency/verify-log";
-import { canonicalEventJson, ChainChecker, type ChainBreak, type ChainHead } from "./event-hash";
+import { canonicalEventJson, ChainChecker, type ChainBreak } from "./event-hash";
+import { SubjectTable } from "./subject-table";
+import { releaseRows } from "@/lib/db/snapshot-reader";
 import { projectEvent } from "./project-consent-state";
 
 const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
@@ -40,10 +42,11 @@ const BATCH = 5_000;
 
 /**
  * The next `limit` events in (subject_id, seq) order: keyset pagination over that unique index,
- * one named statement planned once. No join: the subjects' heads come from the side reader
- * (`readHeads`), because a join let the planner switch, as fewer rows remained, from a merge
- * join to parallel nested loops that cost 5× more per batch (ADR 046); and no join to LogLeaf
- * either, each event's leaf being found among the leaves read once in log order.
+ * one named statement planned once. No join: the subjects' heads and consent states are checked
+ * after the events, each table read once in its own physical order (`checkSubjectRows`, ADR 048),
+ * because a join let the planner switch, as fewer rows remained, from a merge join to parallel
+ * nested loops that cost 5× more per batch (ADR 046); and no join to LogLeaf either, each event's
+ * leaf being found among the leaves read once in log order.
  */
 async function readBatch(
   reader: pg.Client,
@@ -68,16 +71,6 @@ async function readBatch(
 
 /** Every event sorts after this: seq starts at 1. */
 const BEFORE_FIRST_EVENT = { subjectId: "00000000-0000-0000-0000-000000000000", seq: 0 };
-
-/** The recorded heads of the subjects in one range of ids (a batch's), by id. */
-async function readHeads(side: pg.Client, first: string, last: string): Promise<Map<string, ChainHead>> {
-  const { rows } = await side.query<ChainHead & { id: string }>({
-    name: "verify-ledger-heads",
-    text: `SELECT id, last_seq AS "lastSeq", last_hash AS "lastHash" FROM "Subject" WHERE id BETWEEN $1::uuid AND $2::uuid`,
-    values: [first, last],
-  });
-  return new Map(rows.map((row) => [row.id, { lastSeq: row.lastSeq, lastHash: row.lastHash }]));
-}
 
 /** How far a running verification has got, reported after each batch. */
 interface LedgerVerificationProgress {
@@ -135,18 +128,13 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         const [count] = await tx.$queryRaw<Array<{ total: bigint }>>`SELECT count(*) AS total FROM "ConsentEvent"`;
         totalEvents = Number(count?.total ?? 0);
       }
-      const broken: ChainBreak[] = [];
+      const broken = new BreakList(maxBroken);
       const problems = new ProblemList(maxBroken);
       const projectionMismatches: LedgerVerification["projectionMismatches"] = [];
-      const projections = new Map<string, Map<string, ConsentState>>();
-      let subjects = 0;
       let events = 0;
-      const record = (firstBreak: ChainBreak | null) => {
-        if (firstBreak && broken.length < maxBroken) broken.push(firstBreak);
-      };
-      let current = null as { checker: ChainChecker; head: ChainHead } | null;
+      let current = null as { checker: ChainChecker; projection: Map<string, ConsentState> } | null;
       // Two readers of this transaction's snapshot: one streams the bulk (leaves, then events,
-      // then audit rows), the other answers the per-batch lookups beside it.
+      // then audit rows), the other answers the per-batch lookups and reads the subjects' rows.
       const snapshot = await exportSnapshot(tx);
       const url = options.databaseUrl ?? env().DATABASE_URL;
       const reader = await openSnapshotReader(snapshot, url);
@@ -156,6 +144,8 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       });
       let next: Promise<ConsentEvent[]> | null = null;
       let log: LogVerification;
+      let subjects: SubjectTable;
+      let emptied: number;
       try {
         const tree = await readLogTree(
           reader,
@@ -168,88 +158,64 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
             }),
         );
         const check = new RowCheck(tree.leaves, problems);
+        subjects = new SubjectTable(await countSubjects(side));
+        // A subject's events are all read: its chain's end and rebuilt state are kept for the
+        // Subject and ConsentState rows, read once the events are (`checkSubjectRows`).
+        const finishSubject = ({
+          checker,
+          projection,
+        }: {
+          checker: ChainChecker;
+          projection: Map<string, ConsentState>;
+        }) => {
+          const end = checker.end();
+          if (!end) broken.add(checker.firstBreak!);
+          subjects.addSubject(checker.subjectId, end, projection.values());
+        };
         next = readBatch(reader, BEFORE_FIRST_EVENT, batchSize);
         for (;;) {
           const batch = await next;
           // The database reads the next batch while this one is hashed (they run on different cores).
-          const lastRead = batch[batch.length - 1];
-          if (batch.length === batchSize) {
-            next = readBatch(reader, { subjectId: lastRead!.subjectId, seq: lastRead!.seq }, batchSize);
+          const full = batch.length === batchSize;
+          if (full) {
+            const lastRead = batch[batch.length - 1]!;
+            next = readBatch(reader, { subjectId: lastRead.subjectId, seq: lastRead.seq }, batchSize);
           }
-          // From the subject the last batch ended in (its events may all have been in that batch,
-          // and this one may be empty) to this batch's last.
-          const first = current?.checker.subjectId ?? batch[0]?.subjectId;
-          const stored = first ? readStoredProjections(side, first, lastRead?.subjectId ?? first) : null;
-          const heads = lastRead
-            ? await readHeads(side, batch[0]!.subjectId, lastRead.subjectId)
-            : new Map<string, ChainHead>();
           for (const event of batch) {
             if (current?.checker.subjectId !== event.subjectId) {
-              if (current) record(current.checker.finish(current.head));
-              current = {
-                checker: new ChainChecker(event.subjectId),
-                // No Subject row at all: a head of nothing, which any event contradicts.
-                head: heads.get(event.subjectId) ?? { lastSeq: 0, lastHash: null },
-              };
-              projections.set(event.subjectId, new Map());
-              subjects += 1;
+              if (current) finishSubject(current);
+              current = { checker: new ChainChecker(event.subjectId), projection: new Map() };
             }
             // Encoded once for both the chain hash and the log leaf (the verifier's main cost).
             const fieldsJson = canonicalEventJson(event);
             current.checker.add(event, fieldsJson);
-            projectEvent(projections.get(event.subjectId)!, event);
+            projectEvent(current.projection, event);
             check.add("consent_event", event.id, consentEventLeaf(event, fieldsJson).data);
             events += 1;
           }
+          releaseRows(batch);
           await check.settle(side);
-          // Subjects whose events all arrived are compared with their stored projection now.
-          const unfinished = batch.length === batchSize ? lastRead!.subjectId : null;
-          const complete = new Map([...projections].filter(([subjectId]) => subjectId !== unfinished));
-          for (const subjectId of complete.keys()) projections.delete(subjectId);
-          for (const mismatch of compareProjections(complete, stored ? await stored : [])) {
-            if (projectionMismatches.length < maxBroken) projectionMismatches.push(mismatch);
-          }
           await onProgress?.({
             totalLogEntries,
             readLogEntries: tree.leaves.size,
             totalEvents,
             processedEvents: events,
-            subjects,
+            subjects: subjects.size + (current ? 1 : 0),
           });
-          if (batch.length < batchSize) break;
+          if (!full) break;
         }
-        await checkAuditRows(reader, check);
+        if (current) finishSubject(current);
+        // The audit tables on one reader, the subjects' rows on the other, side by side.
+        [, emptied] = await Promise.all([
+          checkAuditRows(reader, check),
+          checkSubjectRows(side, subjects, broken, projectionMismatches, maxBroken),
+        ]);
         log = finishLogVerification(tree, check, problems);
       } finally {
         next?.catch(() => undefined); // a prefetch still running when something else failed
         await Promise.all([reader.end(), side.end()]);
       }
-      if (current) record(current.checker.finish(current.head));
-      // A subject whose head says it has events but none are left: the whole chain was deleted.
-      const emptied = await tx.$queryRaw<Array<{ id: string; lastSeq: number }>>`
-        SELECT s.id, s.last_seq AS "lastSeq" FROM "Subject" s
-        WHERE s.last_seq > 0 AND NOT EXISTS (SELECT 1 FROM "ConsentEvent" e WHERE e.subject_id = s.id)
-        ORDER BY s.id`;
-      for (const subject of emptied) {
-        subjects += 1;
-        if (broken.length < maxBroken) {
-          broken.push({
-            subjectId: subject.id,
-            seq: 1,
-            reason: "missing_events",
-            message: `the subject's head is at seq ${subject.lastSeq} but no events are left`,
-          });
-        }
-      }
-      broken.sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.seq - b.seq));
-      // Projection rows of subjects that have no events at all cannot come from the ledger.
-      const orphans = await tx.$queryRaw<Array<{ subjectId: string }>>`
-        SELECT DISTINCT c.subject_id AS "subjectId" FROM "ConsentState" c
-        WHERE NOT EXISTS (SELECT 1 FROM "ConsentEvent" e WHERE e.subject_id = c.subject_id) LIMIT ${maxBroken}`;
-      for (const orphan of orphans) {
-        projectionMismatches.push({ subjectId: orphan.subjectId, message: "consent state without any event" });
-      }
-      return { broken, subjects, events, projectionMismatches, log };
+      return { broken: broken.sorted(), subjects: subjects.size + emptied, events, projectionMismatches, log };
     },
     // A whole-ledger read: one snapshot, and far longer than a request's transaction.
     { ...TRANSACTION_OPTIONS, isolationLevel: "RepeatableRead", timeout: 30 * 60_000 },
@@ -283,59 +249,110 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
   return verification;
 }
 
-type StoredProjection = Pick<
-  ConsentState,
-  "subjectId" | "purposeId" | "status" | "policyVersionId" | "eventId" | "seq"
->;
+/** The first `max` chain breaks in (subject id, seq) order, whatever order they are found in. */
+class BreakList {
+  private items: ChainBreak[] = [];
+  constructor(private readonly max: number) {}
 
-/**
- * The stored ConsentState rows of a batch's subjects: they are consecutive in id order, so their
- * rows are one range of the primary key (two parameters, where an id list sent one per subject).
- */
-async function readStoredProjections(side: pg.Client, first: string, last: string): Promise<StoredProjection[]> {
-  const { rows } = await side.query<StoredProjection>({
-    name: "verify-ledger-projections",
-    text: `SELECT subject_id::text AS "subjectId", purpose_id::text AS "purposeId", status::text AS status,
-             policy_version_id::text AS "policyVersionId", event_id::text AS "eventId", seq
-           FROM "ConsentState" WHERE subject_id BETWEEN $1::uuid AND $2::uuid`,
-    values: [first, last],
-  });
-  return rows;
+  add(item: ChainBreak) {
+    this.items.push(item);
+    if (this.items.length >= 2 * this.max + 100) this.items = this.sorted();
+  }
+
+  sorted(): ChainBreak[] {
+    return this.items
+      .sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : a.seq - b.seq))
+      .slice(0, this.max);
+  }
 }
 
-/** Compares rebuilt projections with the stored ConsentState rows of the same subjects. */
-function compareProjections(
-  rebuilt: Map<string, Map<string, ConsentState>>,
-  stored: StoredProjection[],
-): Array<{ subjectId: string; message: string }> {
-  if (rebuilt.size === 0) return [];
-  const storedBySubject = new Map<string, StoredProjection[]>();
-  for (const row of stored) {
-    if (!rebuilt.has(row.subjectId)) continue; // rows without events: the orphan check reports them
-    const rows = storedBySubject.get(row.subjectId);
-    if (rows) rows.push(row);
-    else storedBySubject.set(row.subjectId, [row]);
+/** The planner's estimate of the subjects (to size the table; it grows if short). */
+async function countSubjects(reader: pg.Client): Promise<number> {
+  const { rows } = await reader.query<{ estimate: number }>(
+    `SELECT greatest(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"Subject"'::regclass`,
+  );
+  return rows[0]?.estimate ?? 0;
+}
+
+/**
+ * Reads a whole table once, in its physical order, through a cursor of this reader's snapshot,
+ * the next rows fetched while these are checked.
+ */
+async function scanTable<Row extends unknown[]>(
+  reader: pg.Client,
+  cursor: string,
+  select: string,
+  take: (rows: Row[]) => void,
+): Promise<void> {
+  await reader.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${select}`);
+  const fetch = () => reader.query<Row>({ text: `FETCH ${BATCH * 2} FROM ${cursor}`, rowMode: "array" });
+  let next = fetch();
+  for (;;) {
+    const { rows } = await next;
+    const full = rows.length === BATCH * 2;
+    if (full) next = fetch();
+    take(rows);
+    releaseRows(rows);
+    if (!full) break;
   }
-  const mismatches: Array<{ subjectId: string; message: string }> = [];
-  for (const [subjectId, expected] of rebuilt) {
-    const rows = storedBySubject.get(subjectId) ?? [];
-    const differs =
-      rows.length !== expected.size ||
-      rows.some((row) => {
-        const want = expected.get(row.purposeId);
-        return (
-          !want ||
-          want.status !== row.status ||
-          want.policyVersionId !== row.policyVersionId ||
-          want.eventId !== row.eventId ||
-          want.seq !== row.seq
-        );
-      });
-    if (differs) {
-      mismatches.push({ subjectId, message: "the stored consent state differs from a rebuild from the events" });
-    }
+  await reader.query(`CLOSE ${cursor}`);
+}
+
+/**
+ * The Subject and ConsentState rows against what the events said (`SubjectTable`): every
+ * recorded head against its chain's end, and every subject's stored consent state against its
+ * rebuild. Returns how many subjects have a head but no events left.
+ */
+async function checkSubjectRows(
+  reader: pg.Client,
+  table: SubjectTable,
+  broken: BreakList,
+  mismatches: LedgerVerification["projectionMismatches"],
+  maxBroken: number,
+): Promise<number> {
+  let emptied = 0;
+  await scanTable<[string, number, string | null]>(
+    reader,
+    "verify_subjects",
+    `SELECT id::text, last_seq, last_hash FROM "Subject"`,
+    (rows) => {
+      for (const [subjectId, lastSeq, lastHash] of rows) {
+        const found = table.checkHead(subjectId, { lastSeq, lastHash });
+        if (found) broken.add(found);
+        if (found !== undefined || lastSeq === 0) continue;
+        // A head that says the subject has events, and none are left: the whole chain was deleted.
+        emptied += 1;
+        broken.add({
+          subjectId,
+          seq: 1,
+          reason: "missing_events",
+          message: `the subject's head is at seq ${lastSeq} but no events are left`,
+        });
+      }
+    },
+  );
+  for (const missing of table.headsMissing()) broken.add(missing);
+
+  const orphans = new Set<string>();
+  await scanTable<[string, string, ConsentState["status"], string | null, string, number]>(
+    reader,
+    "verify_states",
+    `SELECT subject_id::text, purpose_id::text, status::text, policy_version_id::text, event_id::text, seq
+     FROM "ConsentState"`,
+    (rows) => {
+      for (const [subjectId, purposeId, status, policyVersionId, eventId, seq] of rows) {
+        const known = table.addStoredState(subjectId, { purposeId, status, policyVersionId, eventId, seq });
+        // Rows of a subject without any event cannot come from the ledger.
+        if (!known && orphans.size < maxBroken) orphans.add(subjectId);
+      }
+    },
+  );
+  for (const subjectId of table.projectionMismatches()) {
+    if (mismatches.length >= maxBroken) break;
+    mismatches.push({ subjectId, message: "the stored consent state differs from a rebuild from the events" });
   }
-  return mismatches;
+  for (const subjectId of orphans) mismatches.push({ subjectId, message: "consent state without any event" });
+  return emptied;
 }
 
 /** The last recorded verification (for the integrity report), or null. */

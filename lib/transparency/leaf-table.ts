@@ -1,6 +1,7 @@
-import { hash, randomInt } from "node:crypto";
+import { hash } from "node:crypto";
+import { grown, UuidIndex } from "@/lib/ledger/uuid-index";
 
-/** What a leaf stands for, as stored in the table (0 marks an empty slot). */
+/** What a leaf stands for, as stored in the table. */
 const KIND_CODES = { consent_event: 1, access_log: 2, admin_change: 3 } as const;
 export type LeafKindName = keyof typeof KIND_CODES;
 const MATCHED = 4;
@@ -34,82 +35,45 @@ function hashWord(leafHash: string, word: number): number {
   );
 }
 
-const HEX = new Int8Array(128).fill(-1);
-for (let digit = 0; digit < 16; digit += 1) {
-  HEX["0123456789abcdef".charCodeAt(digit)] = digit;
-  HEX["0123456789ABCDEF".charCodeAt(digit)] = digit;
-}
-
-/** The 128 bits of a UUID's text as four words, without allocating; false when it is no UUID. */
-function uuidWords(text: string, out: Uint32Array): boolean {
-  if (text.length !== 36) return false;
-  let word = 0;
-  let nibbles = 0;
-  let index = 0;
-  for (let position = 0; position < 36; position += 1) {
-    const code = text.charCodeAt(position);
-    if (position === 8 || position === 13 || position === 18 || position === 23) {
-      if (code !== 0x2d) return false;
-      continue;
-    }
-    const value = code < 128 ? HEX[code]! : -1;
-    if (value < 0) return false;
-    word = (word << 4) | value;
-    nibbles += 1;
-    if (nibbles === 8) {
-      out[index] = word >>> 0;
-      index += 1;
-      word = 0;
-      nibbles = 0;
-    }
-  }
-  return true;
-}
-
 /**
  * Every log leaf's row id, kind, log index and leaf hash, so the verifier can match rows read in
  * their own order (a subject's chain, an audit table's key) with leaves read in log order, without
- * a join per row (ADR 046). Open addressing over typed arrays: one JS object per leaf would cost
- * the garbage collector more than the hashing. Leaf hashes are kept to their first 128 bits: a row
- * that matches a leaf it is not the data of needs a second preimage of those 128 bits.
- * About 40 bytes per slot, at most 0.7 full: 57–114 bytes per leaf.
+ * a join per row (ADR 046), in typed arrays beside a `UuidIndex`. Leaf hashes are kept to their
+ * first 128 bits: a row that matches a leaf it is not the data of needs a second preimage of
+ * those 128 bits. About 47 bytes per leaf, up to twice that just after the arrays grew.
  */
-export class LeafTable {
-  private capacity = 0;
-  private mask = 0;
-  private ids = new Uint32Array(0);
-  private hashes = new Uint32Array(0);
-  private indexes = new Float64Array(0);
-  private state = new Uint8Array(0);
-  /** Per-run secret, so rows an insider chose the ids of cannot pile up in one run of slots. */
-  private readonly seed = randomInt(2 ** 31);
-  private readonly words = new Uint32Array(4);
-  size = 0;
+export class LeafTable extends UuidIndex {
+  private hashes: Uint32Array;
+  private indexes: Float64Array;
+  private state: Uint8Array;
 
   constructor(expected = 1 << 16) {
-    this.allocate(Math.max(1 << 10, 2 ** Math.ceil(Math.log2(expected / 0.7))));
+    super(expected);
+    this.hashes = new Uint32Array(this.capacity * 4);
+    this.indexes = new Float64Array(this.capacity);
+    this.state = new Uint8Array(this.capacity);
   }
 
   /** Adds a leaf; false when the row id is no UUID or already has a leaf (the log's unique key). */
   add(rowId: string, kind: LeafKindName, logIndex: number, leafHash: string): boolean {
-    if (!uuidWords(rowId, this.words)) return false;
-    if ((this.size + 1) / this.capacity > 0.7) this.grow();
-    const slot = this.find(this.words);
-    if (this.state[slot] !== 0) return false;
-    this.put(slot, this.words, KIND_CODES[kind], logIndex, leafHash);
-    this.size += 1;
+    const entry = this.insert(rowId);
+    if (entry < 0) return false;
+    const at = entry * 4;
+    for (let word = 0; word < 4; word += 1) this.hashes[at + word] = hashWord(leafHash, word);
+    this.indexes[entry] = logIndex;
+    this.state[entry] = KIND_CODES[kind];
     return true;
   }
 
   /** Compares a row's expected leaf hash with its leaf's, and marks the leaf as having its row. */
   match(rowId: string, kind: LeafKindName, expected: string): RowMatch {
-    if (!uuidWords(rowId, this.words)) return "absent";
-    const slot = this.find(this.words);
-    const state = this.state[slot]!;
+    const entry = this.entryOf(rowId);
+    if (entry < 0) return "absent";
+    const state = this.state[entry]!;
     // A leaf of another kind with this id is not this row's (row ids are unique per table only).
-    if (state === 0 || (state & 3) !== KIND_CODES[kind]) return "absent";
-    this.state[slot] = state | MATCHED;
-    const at = slot * 4;
+    if ((state & 3) !== KIND_CODES[kind]) return "absent";
+    this.state[entry] = state | MATCHED;
+    const at = entry * 4;
     const hashes = this.hashes;
     return hashes[at] === hashWord(expected, 0) &&
       hashes[at + 1] === hashWord(expected, 1) &&
@@ -122,64 +86,15 @@ export class LeafTable {
   /** Log indexes of leaves no row has matched, in log order: their rows are gone. */
   unmatchedIndexes(): number[] {
     const indexes: number[] = [];
-    for (let slot = 0; slot < this.capacity; slot += 1) {
-      const state = this.state[slot]!;
-      if (state !== 0 && (state & MATCHED) === 0) indexes.push(this.indexes[slot]!);
+    for (let entry = 0; entry < this.size; entry += 1) {
+      if ((this.state[entry]! & MATCHED) === 0) indexes.push(this.indexes[entry]!);
     }
     return indexes.sort((a, b) => a - b);
   }
 
-  private allocate(capacity: number) {
-    this.capacity = capacity;
-    this.mask = capacity - 1;
-    this.ids = new Uint32Array(capacity * 4);
-    this.hashes = new Uint32Array(capacity * 4);
-    this.indexes = new Float64Array(capacity);
-    this.state = new Uint8Array(capacity);
-  }
-
-  /** The slot holding this id, or the empty slot where it would go (linear probing). */
-  private find(words: Uint32Array): number {
-    let mixed = Math.imul(words[0]! ^ this.seed, 0x9e3779b1);
-    mixed = Math.imul(mixed ^ words[1]! ^ (mixed >>> 15), 0x85ebca6b);
-    mixed = Math.imul(mixed ^ words[2]! ^ (mixed >>> 13), 0xc2b2ae35);
-    mixed ^= words[3]! ^ (mixed >>> 16);
-    const ids = this.ids;
-    for (let slot = mixed & this.mask; ; slot = (slot + 1) & this.mask) {
-      if (this.state[slot] === 0) return slot;
-      const at = slot * 4;
-      if (ids[at] === words[0] && ids[at + 1] === words[1] && ids[at + 2] === words[2] && ids[at + 3] === words[3]) {
-        return slot;
-      }
-    }
-  }
-
-  private put(slot: number, words: Uint32Array, state: number, logIndex: number, leafHash: Uint32Array | string) {
-    const at = slot * 4;
-    const ids = this.ids;
-    ids[at] = words[0]!;
-    ids[at + 1] = words[1]!;
-    ids[at + 2] = words[2]!;
-    ids[at + 3] = words[3]!;
-    const hashes = this.hashes;
-    for (let word = 0; word < 4; word += 1) {
-      hashes[at + word] = typeof leafHash === "string" ? hashWord(leafHash, word) : leafHash[word]!;
-    }
-    this.indexes[slot] = logIndex;
-    this.state[slot] = state;
-  }
-
-  private grow() {
-    const { capacity, ids, hashes, indexes, state } = this;
-    this.allocate(capacity * 2);
-    const words = new Uint32Array(4);
-    const leafHash = new Uint32Array(4);
-    for (let slot = 0; slot < capacity; slot += 1) {
-      if (state[slot] === 0) continue;
-      const at = slot * 4;
-      words.set(ids.subarray(at, at + 4));
-      leafHash.set(hashes.subarray(at, at + 4));
-      this.put(this.find(words), words, state[slot]!, indexes[slot]!, leafHash);
-    }
+  protected resize(capacity: number) {
+    this.hashes = grown(this.hashes, capacity * 4);
+    this.indexes = grown(this.indexes, capacity);
+    this.state = grown(this.state, capacity);
   }
 }

@@ -7,6 +7,7 @@ import { accessLogLeaf, adminChangeLeaf } from "./leaf-data";
 import { keyName, logConfig } from "./log-config";
 import { hashLeafData, LeafTable, type LeafKindName } from "./leaf-table";
 import { TreeBuilder } from "./tree-builder";
+import { releaseRows } from "@/lib/db/snapshot-reader";
 
 /** What an insider's change to the evidence looks like to the verifier (ADR 028). */
 type LogProblemReason =
@@ -156,10 +157,12 @@ export async function checkAuditRows(reader: pg.Client, check: RowCheck): Promis
         text: `SELECT ${table.select} FROM "${table.name}" WHERE id > $1::uuid ORDER BY id LIMIT ${BATCH}`,
         values: [after],
       });
+      const full = batch.length === BATCH;
+      if (full) after = batch[batch.length - 1]!.id;
       for (const row of batch) check.add(table.kind, row.id, table.leaf(row as never).data);
+      releaseRows(batch);
       await check.settle(reader);
-      if (batch.length < BATCH) break;
-      after = batch[batch.length - 1]!.id;
+      if (!full) break;
     }
   }
 }
@@ -344,10 +347,12 @@ export async function readLogTree(
   for (;;) {
     const { rows: batch } = await next;
     // The database reads the next batch while this one is hashed (they run on different cores).
-    if (batch.length === BATCH) next = readLeaves(batch[batch.length - 1]![0]);
+    const full = batch.length === BATCH;
+    if (full) next = readLeaves(batch[batch.length - 1]![0]);
     for (const [index, kind, rowId, data] of batch) takeLeaf(index, kind, rowId, data);
+    releaseRows(batch);
     await onBatch?.(leaves.size, total);
-    if (batch.length < BATCH) break;
+    if (!full) break;
   }
   return { size: builder.size, leaves, claims, witnessedSize: witnessed.witnessedSize };
 }
