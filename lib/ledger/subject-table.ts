@@ -29,6 +29,7 @@ export class SubjectTable extends UuidIndex {
   private rebuilt: Uint32Array;
   private stored: Uint32Array;
   private readonly secret = randomBytes(16).toString("hex");
+  private readonly scratch = new Uint32Array(8);
 
   constructor(expected: number) {
     super(expected);
@@ -63,7 +64,14 @@ export class SubjectTable extends UuidIndex {
     const flags = this.flags[entry]!;
     this.flags[entry] = flags | HEAD_SEEN;
     if ((flags & HAS_CHAIN_END) === 0) return null; // broken: reported by the chain's check
-    return headBreak(subjectId, { lastSeq: this.lastSeq[entry]!, lastHash: this.hashOf(entry) }, head);
+    const lastSeq = this.lastSeq[entry]!;
+    // The common case compares words; the chain's hash is written out only for a report.
+    if (head.lastSeq === lastSeq && hexWords(head.lastHash ?? "", this.scratch, 0)) {
+      let same = true;
+      for (let word = 0; word < 8; word += 1) same &&= this.scratch[word] === this.lastHash[entry * 8 + word];
+      if (same) return null;
+    }
+    return headBreak(subjectId, { lastSeq, lastHash: this.hashOf(entry) }, head);
   }
 
   /** Subjects with events whose Subject row was never seen: a head of nothing, which they contradict. */

@@ -140,14 +140,16 @@ describe("ledger verification", () => {
     expect(cli.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);
   });
 
-  it("checks every subject's own rows: a chain deleted whole, and consent states added, removed or edited", async () => {
+  it("checks every subject's own rows: a chain deleted whole, a head rewritten, consent states added, removed or edited", async () => {
     const [emptied, removed, edited] = [
       await subjectWithHistory(),
       await subjectWithHistory(),
       await subjectWithHistory(),
     ];
+    const reheaded = await subjectWithHistory();
     const before = await verifyLedger();
     await tamperWithLedger(`DELETE FROM "ConsentEvent" WHERE subject_id = $1`, [emptied.id]);
+    await tamperWithLedger(`UPDATE "Subject" SET last_hash = repeat('0', 64) WHERE id = $1`, [reheaded.id]);
     await tamperWithLedger(`DELETE FROM "ConsentState" WHERE subject_id = $1 AND status = 'withdrawn'`, [removed.id]);
     await tamperWithLedger(`UPDATE "ConsentState" SET seq = seq + 1 WHERE subject_id = $1 AND status = 'withdrawn'`, [
       edited.id,
@@ -155,6 +157,9 @@ describe("ledger verification", () => {
     const report = await verifyLedger();
     expect(report.broken).toContainEqual(
       expect.objectContaining({ subjectId: emptied.id, seq: 1, reason: "missing_events" }),
+    );
+    expect(report.broken).toContainEqual(
+      expect.objectContaining({ subjectId: reheaded.id, seq: 3, reason: "head_mismatch" }),
     );
     // Still counted: its head says it exists.
     expect(report.subjects).toBe(before.subjects);
