@@ -3,13 +3,13 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
-import type { OutboxKind, Purpose } from "@/lib/generated/prisma/client";
+import type { OutboxKind } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
 import { fingerprintRequest } from "@/lib/ledger/event-hash";
-import { enqueueOutboxMessage } from "@/lib/outbox/enqueue-outbox-message";
 import { endUserSessions } from "@/lib/sessions/end-user-sessions";
 import { readCurrentVersionHashes } from "@/lib/policies/read-policy-versions";
-import { currentPurposeVersions, listPurposeVersions, readWordings } from "@/lib/policies/read-purpose-versions";
+import { currentPurposeVersions, listPurposeVersions, wordingOf } from "@/lib/policies/read-purpose-versions";
+import { readWithdrawalCatalog, type WithdrawalCatalog } from "@/lib/policies/read-decision-catalog";
 import type { Actor } from "@/lib/auth/actor";
 import { actorAndContextColumns, fingerprintActor, recordedActor } from "./actor-columns";
 import type { ConsentDecision } from "./grant-consent";
@@ -51,31 +51,31 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
     tx,
     async (tx) => {
       let withdrewRequired = false;
+      let outboxKind: OutboxKind = "sync_consent";
       const result = await appendConsentEvents(
         {
           subjectId: request.subjectId,
           idempotencyKey,
           requestFingerprint,
           decide: async ({ state }, tx) => {
-            const allPurposes = await tx.purpose.findMany({ orderBy: { key: "asc" } });
+            // One statement for what a withdrawal names (the state's versions and wordings).
+            const catalog = await readWithdrawalCatalog(state, tx);
+            const allPurposes = catalog.purposes;
             const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
             const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
             if (unknown.length) {
               throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
             }
-            const versionIds = state.flatMap((row) => (row.policyVersionId ? [row.policyVersionId] : []));
-            const versions = await tx.policyVersion.findMany({
-              where: { id: { in: versionIds } },
-              select: { id: true, textSha256: true },
-            });
+            const versions = catalog.policyVersions;
             // A withdrawal names the wording the consent was given under, like its policy version.
-            const wordingOf = await readWordings(state, tx);
+            const wordingOfState = (row: (typeof state)[number] | undefined) =>
+              row ? wordingOf(row, catalog.wordings) : null;
             const columns = actorAndContextColumns(recorded, request.context);
             const drafts: ConsentEventDraft[] = [];
             const withdraw = (purpose: (typeof allPurposes)[number], actorReason: string | null) => {
               const existing = state.find((row) => row.purposeId === purpose.id);
               if (!withdrawable(existing?.status)) return;
-              const wording = wordingOf(existing);
+              const wording = wordingOfState(existing);
               if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
               drafts.push({
                 action: "withdrawn",
@@ -118,24 +118,19 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
               for (const purpose of allPurposes) {
                 if (!purposeKeys.includes(purpose.key)) withdraw(purpose, ACCOUNT_CLOSED_REASON);
               }
+              const policy = await readWithdrawalPolicy(tx);
+              outboxKind = policy.onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted";
             }
             return drafts;
           },
+          // Written by the append's own statement (one round trip fewer).
+          outbox: () => outboxKind,
         },
         tx,
       );
-      if (!result.replayed && result.events.length > 0) {
-        let kind: OutboxKind = "sync_consent";
-        if (withdrewRequired) {
-          const policy = await readWithdrawalPolicy(tx);
-          kind = policy.onRequiredWithdrawal === "delete" ? "delete_user" : "flag_deleted";
-          // The account is closed: every session of it ends now, not when Auth0 hears of it.
-          if (result.subject.auth0UserId) await endUserSessions(result.subject.auth0UserId, "account closed", tx);
-        }
-        await enqueueOutboxMessage(
-          { subjectId: result.subject.id, seq: result.subject.lastSeq, kind, auth0UserId: result.subject.auth0UserId },
-          tx,
-        );
+      // The account is closed: every session of it ends now, not when Auth0 hears of it.
+      if (withdrewRequired && !result.replayed && result.events.length > 0 && result.subject.auth0UserId) {
+        await endUserSessions(result.subject.auth0UserId, "account closed", tx);
       }
       return { events: result.events, replayed: result.replayed };
     },
@@ -145,7 +140,7 @@ export async function withdrawConsent(input: WithdrawConsentInput, actor: Actor,
 
 /** A required purpose never agreed to, refused under the wording and policy version shown now. */
 async function refusalDraft(
-  purpose: Purpose,
+  purpose: WithdrawalCatalog["purposes"][number],
   method: ConsentEventDraft["method"],
   columns: ReturnType<typeof actorAndContextColumns>,
   tx: Tx,

@@ -1,6 +1,12 @@
 import "server-only";
 import type { Tx } from "@/lib/db/client";
-import type { PolicyVersion, Purpose, PurposeVersion } from "@/lib/generated/prisma/client";
+import {
+  Prisma,
+  type ConsentState,
+  type PolicyVersion,
+  type Purpose,
+  type PurposeVersion,
+} from "@/lib/generated/prisma/client";
 
 export interface DecisionCatalog {
   /** Every purpose, retired ones included (a decision names purposes by key). */
@@ -11,6 +17,11 @@ export interface DecisionCatalog {
   wordings: Array<Pick<PurposeVersion, "id" | "purposeId" | "version" | "textSha256">>;
 }
 
+/** Every purpose as JSON, by key: the catalog is a few rows, so it is read whole. */
+const EVERY_PURPOSE = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title,
+    'required', required, 'policyKind', policy_kind, 'requiresVerifiedEmail', requires_verified_email) ORDER BY key), '[]')
+  FROM "Purpose")`;
+
 /**
  * What a consent decision is checked against, in one statement: under the subject's lock each
  * round trip holds the lock longer and costs the portal's one thread a statement (issue 15; the
@@ -19,9 +30,7 @@ export interface DecisionCatalog {
 export async function readDecisionCatalog(purposeKeys: string[], tx: Tx): Promise<DecisionCatalog> {
   const [row] = await tx.$queryRaw<DecisionCatalog[]>`
     SELECT
-      (SELECT coalesce(json_agg(json_build_object('id', id, 'key', key, 'title', title, 'required', required,
-          'policyKind', policy_kind, 'requiresVerifiedEmail', requires_verified_email) ORDER BY key), '[]')
-        FROM "Purpose") AS purposes,
+      ${EVERY_PURPOSE} AS purposes,
       (SELECT coalesce(json_agg(json_build_object('id', id, 'kind', kind, 'textSha256', text_sha256)), '[]')
         FROM (SELECT DISTINCT ON (kind) id, kind, text_sha256 FROM "PolicyVersion"
               ORDER BY kind, published_at DESC, id DESC) AS current) AS "currentPolicies",
@@ -29,5 +38,39 @@ export async function readDecisionCatalog(purposeKeys: string[], tx: Tx): Promis
           'textSha256', v.text_sha256) ORDER BY v.purpose_id, v.version), '[]')
         FROM "PurposeVersion" v JOIN "Purpose" p ON p.id = v.purpose_id
         WHERE p.key = ANY(${purposeKeys}::text[])) AS wordings`;
+  return row!;
+}
+
+export interface WithdrawalCatalog {
+  purposes: DecisionCatalog["purposes"];
+  /** The policy versions the person's consents were given under, for their text hashes. */
+  policyVersions: Array<Pick<PolicyVersion, "id" | "textSha256">>;
+  /**
+   * The wordings they were given under: the version a state row names, or version 1 for rows from
+   * before wordings were versioned (`wordingOf`, ADR 025).
+   */
+  wordings: Array<Pick<PurposeVersion, "id" | "purposeId" | "version" | "textSha256">>;
+}
+
+/**
+ * What a withdrawal names, in one statement (as `readDecisionCatalog`): a withdrawal records the
+ * policy version and wording each consent was given under, not the current ones.
+ */
+export async function readWithdrawalCatalog(
+  state: Array<Pick<ConsentState, "purposeId" | "purposeVersionId" | "policyVersionId">>,
+  tx: Tx,
+): Promise<WithdrawalCatalog> {
+  const policyVersionIds = state.flatMap((row) => (row.policyVersionId ? [row.policyVersionId] : []));
+  const wordingIds = state.flatMap((row) => (row.purposeVersionId ? [row.purposeVersionId] : []));
+  const firstWordingOf = state.flatMap((row) => (row.purposeVersionId ? [] : [row.purposeId]));
+  const [row] = await tx.$queryRaw<WithdrawalCatalog[]>`
+    SELECT
+      ${EVERY_PURPOSE} AS purposes,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'textSha256', text_sha256)), '[]')
+        FROM "PolicyVersion" WHERE id = ANY(${policyVersionIds}::uuid[])) AS "policyVersions",
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'purposeId', purpose_id, 'version', version,
+          'textSha256', text_sha256)), '[]')
+        FROM "PurposeVersion"
+        WHERE id = ANY(${wordingIds}::uuid[]) OR (purpose_id = ANY(${firstWordingOf}::uuid[]) AND version = 1)) AS wordings`;
   return row!;
 }
