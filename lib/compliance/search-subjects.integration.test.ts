@@ -45,6 +45,7 @@ describe("searchSubjects", () => {
     const result = await searchSubjects(actor, { email: ada.email!.toUpperCase() });
     expect(result.mode).toBe("identifier");
     expect(result.subjects.map((hit) => hit.id)).toEqual([ada.id]);
+    expect(result.subjects[0]).toMatchObject({ email: ada.email, erasedAt: null });
     expect(result.subjects[0]!.states.map((row) => [row.purposeKey, row.status])).toEqual([
       ["analytics", "granted"],
       ["terms", "granted"],
@@ -65,6 +66,31 @@ describe("searchSubjects", () => {
     ]);
     expect((await searchSubjects(actor, { subjectId: bob.id })).subjects.map((hit) => hit.id)).toEqual([bob.id]);
     expect((await searchSubjects(actor, { subjectId: bob.id, email: ada.email! })).subjects).toEqual([]);
+  });
+
+  it("with filters, finds a person only when one of their states matches, and then shows all of them", async () => {
+    const nobody = fakeDirectory([]);
+    const withdrawn = await searchSubjects(actor, { email: bob.email!, status: "withdrawn" }, { directory: nobody });
+    expect(withdrawn.subjects.map((hit) => hit.id)).toEqual([bob.id]);
+    expect(withdrawn.subjects[0]!.states.map((row) => [row.purposeKey, row.status])).toEqual([
+      ["analytics", "withdrawn"],
+      ["marketing-email", "granted"],
+      ["terms", "granted"],
+    ]);
+    expect((await searchSubjects(actor, { subjectId: ada.id, status: "withdrawn" })).subjects).toEqual([]);
+    expect(
+      (await searchSubjects(actor, { email: ada.email!, purpose: "analytics", policyVersionId: policies.privacyId }))
+        .subjects,
+    ).toMatchObject([{ id: ada.id }]);
+    expect(
+      (
+        await searchSubjects(
+          actor,
+          { email: ada.email!, purpose: "terms", policyVersionId: policies.privacyId },
+          { directory: nobody },
+        )
+      ).subjects,
+    ).toEqual([]);
   });
 
   it("filters current consent by purpose, state and policy version, newest first, in keyset pages", async () => {

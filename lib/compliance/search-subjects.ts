@@ -4,9 +4,7 @@ import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
 import type { Tx } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { Prisma, type ConsentStatus, type PolicyKind } from "@/lib/generated/prisma/client";
-import { findSubjectsByEmail } from "@/lib/subjects/find-subjects-by-email";
-import { readSubject, readSubjectByAuth0UserId } from "@/lib/subjects/read-subject";
-import { toSubjectView, type SubjectView } from "@/lib/subjects/subject-profile";
+import { toSubjectView, type SubjectColumns, type SubjectView } from "@/lib/subjects/subject-profile";
 import { auth0Directory, type Auth0Directory, type Auth0Person } from "./auth0-directory";
 import { readWithAccessLog } from "./read-with-access-log";
 import { subjectSearchSchema, type SubjectSearchInput, type SubjectSearchQuery } from "./schemas";
@@ -152,65 +150,75 @@ async function searchStates(query: SubjectSearchQuery, filters: Filters, tx: Tx)
   };
 }
 
-/** The given people with their current consent per purpose; with filters, only those matching them. */
-async function withStates(
-  found: SubjectView[],
-  query: SubjectSearchQuery,
-  filters: Filters,
-  tx: Tx,
-): Promise<SubjectHit[]> {
-  if (found.length === 0) return [];
-  const ids = Prisma.join(found.map((subject) => Prisma.sql`${subject.id}::uuid`));
-  // Labelled in the same statement (one round trip: search by email is the page staff wait on).
-  const labelled = await tx.$queryRaw<Array<StateRow & StateSummary>>`
-    SELECT cs.subject_id AS "subjectId", cs.purpose_id AS "purposeId", cs.status::text AS status,
-           cs.policy_version_id AS "policyVersionId", cs.updated_at AS "updatedAt",
+/** A subject's columns with one of its labelled states (the state's columns null when it has none). */
+interface PersonRow extends SubjectColumns {
+  purposeId: string | null;
+  purposeKey: string;
+  purposeTitle: string;
+  status: ConsentStatus;
+  policyVersion: StateSummary["policyVersion"];
+  updatedAt: Date;
+  matchesFilters: boolean;
+}
+
+/**
+ * The people `where` finds (a condition on the subject `s`) with their current consent per
+ * purpose, in one statement: the search by email is the page staff wait on, and one statement
+ * needs no transaction (ADR 047). `matching`: those with a state the filters match.
+ */
+async function findPeople(where: Prisma.Sql, query: SubjectSearchQuery, filters: Filters, client: Tx) {
+  const conditions = stateConditions(query, filters);
+  const matches = filters.impossible
+    ? Prisma.sql`false`
+    : conditions.length
+      ? Prisma.sql`EXISTS (SELECT 1 FROM "ConsentState" cs WHERE cs.subject_id = s.id AND ${Prisma.join(conditions, " AND ")})`
+      : Prisma.sql`true`;
+  const rows = await client.$queryRaw<PersonRow[]>`
+    SELECT s.id, s.auth0_user_id AS "auth0UserId", s.wrapped_key AS "wrappedKey",
+           s.profile_ciphertext AS "profileCiphertext", s.created_at AS "createdAt", s.erased_at AS "erasedAt",
+           s.email_verified_at AS "emailVerifiedAt", s.last_seq AS "lastSeq",
+           st.purpose_id AS "purposeId", st.status::text AS status, st.updated_at AS "updatedAt",
            p.key AS "purposeKey", p.title AS "purposeTitle",
            CASE WHEN pv.id IS NULL THEN NULL
-                ELSE json_build_object('id', pv.id, 'kind', pv.kind, 'version', pv.version) END AS "policyVersion"
-    FROM "ConsentState" cs
-    JOIN "Purpose" p ON p.id = cs.purpose_id
-    LEFT JOIN "PolicyVersion" pv ON pv.id = cs.policy_version_id
-    WHERE cs.subject_id IN (${ids})`;
-  const filtering = filters.purposeId || filters.policyVersionId || query.status || filters.from || filters.to;
-  const matching = filtering
-    ? new Set(
-        (filters.impossible
-          ? []
-          : await tx.$queryRaw<Array<{ subjectId: string }>>`
-              SELECT DISTINCT cs.subject_id AS "subjectId" FROM "ConsentState" cs
-              WHERE ${Prisma.join([Prisma.sql`cs.subject_id IN (${ids})`, ...stateConditions(query, filters)], " AND ")}`
-        ).map((row) => row.subjectId),
-      )
-    : null;
-  return found
-    .filter((subject) => !matching || matching.has(subject.id))
-    .map((subject) => ({
-      ...subject,
-      states: labelled
-        .filter((row) => row.subjectId === subject.id)
-        .sort((a, b) => a.purposeKey.localeCompare(b.purposeKey)),
-    }));
+                ELSE json_build_object('id', pv.id, 'kind', pv.kind, 'version', pv.version) END AS "policyVersion",
+           ${matches} AS "matchesFilters"
+    FROM "Subject" s
+    LEFT JOIN ("ConsentState" st JOIN "Purpose" p ON p.id = st.purpose_id) ON st.subject_id = s.id
+    LEFT JOIN "PolicyVersion" pv ON pv.id = st.policy_version_id
+    WHERE ${where}
+    ORDER BY s.created_at, s.id`;
+  const byId = new Map<string, { person: SubjectHit; matchesFilters: boolean }>();
+  for (const row of rows) {
+    const found = byId.get(row.id) ?? {
+      person: { ...toSubjectView(row), states: [] },
+      matchesFilters: row.matchesFilters,
+    };
+    byId.set(row.id, found);
+    if (row.purposeId === null) continue; // a person without any consent state yet
+    const { purposeId, purposeKey, purposeTitle, status, policyVersion, updatedAt } = row;
+    found.person.states.push({ purposeId, purposeKey, purposeTitle, status, policyVersion, updatedAt });
+  }
+  const found = [...byId.values()];
+  for (const { person } of found) person.states.sort((a, b) => a.purposeKey.localeCompare(b.purposeKey));
+  return {
+    people: found.map(({ person }) => person),
+    matching: found.filter(({ matchesFilters }) => matchesFilters).map(({ person }) => person),
+  };
 }
 
-/** Identifier search: every identifier given must point at the same person. */
-async function findByIdentifiers(query: SubjectSearchQuery, filters: Filters, tx: Tx): Promise<SubjectHit[]> {
-  const candidates: SubjectView[][] = [];
-  if (query.email) candidates.push(await findSubjectsByEmail(query.email, tx));
-  if (query.auth0UserId) candidates.push(compact(await readSubjectByAuth0UserId(query.auth0UserId, tx)));
-  if (query.subjectId) candidates.push(compact(await readSubject(query.subjectId, tx)));
-  const found = candidates.reduce((kept, next) =>
-    kept.filter((subject) => next.some((other) => other.id === subject.id)),
-  );
-  return withStates(found, query, filters, tx);
+/** Identifier search: every identifier given must point at the same person (erased people have no email). */
+function identifierCondition(query: SubjectSearchQuery, emailBlindIndex: string | null): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (emailBlindIndex) conditions.push(Prisma.sql`s.email_blind_index = ${emailBlindIndex}`);
+  if (query.auth0UserId) conditions.push(Prisma.sql`s.auth0_user_id = ${query.auth0UserId}`);
+  if (query.subjectId) conditions.push(Prisma.sql`s.id = ${query.subjectId}::uuid`);
+  return Prisma.join(conditions, " AND ");
 }
-
-const compact = <T>(value: T | null): T[] => (value ? [value] : []);
 
 /** What the access log keeps of a search: the criteria, never a plaintext email. */
-function searchDetail(query: SubjectSearchQuery): Record<string, unknown> {
+function searchDetail(query: SubjectSearchQuery, emailBlindIndex: string | null): Record<string, unknown> {
   return {
-    ...(query.email ? { emailBlindIndex: computeEmailBlindIndex(emailBlindIndexKey(), query.email) } : {}),
+    ...(emailBlindIndex ? { emailBlindIndex } : {}),
     ...(query.auth0UserId ? { auth0UserId: query.auth0UserId } : {}),
     ...(query.subjectId ? { subjectId: query.subjectId } : {}),
     ...(query.purpose ? { purpose: query.purpose } : {}),
@@ -236,14 +244,24 @@ export async function searchSubjects(
 ): Promise<SubjectSearchResult> {
   const query = parseInput(subjectSearchSchema, input);
   const identifying = Boolean(query.email || query.auth0UserId || query.subjectId);
-  const detail = searchDetail(query);
+  const emailBlindIndex = query.email ? computeEmailBlindIndex(emailBlindIndexKey(), query.email) : null;
+  const detail = searchDetail(query, emailBlindIndex);
+  // Without a purpose or policy version to look up, a search for people is findPeople's one statement.
+  const noLookups = !query.purpose && !query.policyVersionId;
   const result = await readWithAccessLog(
     actor,
     async (tx): Promise<SubjectSearchResult> => {
       const filters = await resolveFilters(query, tx);
       if (identifying) {
-        const subjects = await findByIdentifiers(query, filters, tx);
-        return { mode: "identifier", subjects, states: [], auth0Only: [], nextCursor: null, auth0Unavailable: false };
+        const { matching } = await findPeople(identifierCondition(query, emailBlindIndex), query, filters, tx);
+        return {
+          mode: "identifier",
+          subjects: matching,
+          states: [],
+          auth0Only: [],
+          nextCursor: null,
+          auth0Unavailable: false,
+        };
       }
       const { states, nextCursor } = await searchStates(query, filters, tx);
       return { mode: "filter", subjects: [], states, auth0Only: [], nextCursor, auth0Unavailable: false };
@@ -256,7 +274,7 @@ export async function searchSubjects(
         detail: { ...detail, results: ids.length, subjectIds: ids.slice(0, 100) },
       };
     },
-    { source: "replica" },
+    { source: "replica", oneStatement: identifying && noLookups },
   );
   // Only an email nobody in the ledger has goes to Auth0: the person may predate the portal (or
   // changed their address in Auth0 since the ledger last saw them).
@@ -274,12 +292,15 @@ export async function searchSubjects(
   return readWithAccessLog(
     actor,
     async (tx): Promise<SubjectSearchResult> => {
-      const known = await tx.subject.findMany({
-        where: { auth0UserId: { in: people.map((person) => person.userId) } },
-      });
-      const subjects = await withStates(known.map(toSubjectView), query, await resolveFilters(query, tx), tx);
+      const userIds = people.map((person) => person.userId);
+      const { people: known, matching } = await findPeople(
+        Prisma.sql`s.auth0_user_id = ANY(${userIds}::text[])`,
+        query,
+        await resolveFilters(query, tx),
+        tx,
+      );
       const auth0Only = people.filter((person) => !known.some((subject) => subject.auth0UserId === person.userId));
-      return { ...result, subjects, auth0Only };
+      return { ...result, subjects: matching, auth0Only };
     },
     (found) => ({
       action: "subject.search",
@@ -291,6 +312,6 @@ export async function searchSubjects(
         subjectIds: found.subjects.map((hit) => hit.id),
       },
     }),
-    { source: "replica" },
+    { source: "replica", oneStatement: noLookups },
   );
 }

@@ -72,7 +72,13 @@ export function openProfile(subject: Pick<Subject, "id" | "wrappedKey" | "profil
   }
 }
 
-export function toSubjectView(subject: Subject): SubjectView {
+/** The columns a view is made of (a search reads them with raw SQL). */
+export type SubjectColumns = Pick<
+  Subject,
+  "id" | "auth0UserId" | "wrappedKey" | "profileCiphertext" | "createdAt" | "erasedAt" | "emailVerifiedAt" | "lastSeq"
+>;
+
+export function toSubjectView(subject: SubjectColumns): SubjectView {
   const profile = openProfile(subject);
   return {
     id: subject.id,
