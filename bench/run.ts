@@ -162,7 +162,11 @@ try {
   if (!values.out && !tiny) {
     const { renderReadmeTable } = await import("./readme-table.js");
     const readme = join(import.meta.dirname, "README.md");
-    writeFileSync(readme, renderReadmeTable(readFileSync(readme, "utf8"), results));
+    // Formatted as the repository's check wants it, so a committed run passes `prettier --check`.
+    const prettier = await import("prettier");
+    const table = renderReadmeTable(readFileSync(readme, "utf8"), results);
+    const options = { ...(await prettier.resolveConfig(readme)), filepath: readme };
+    writeFileSync(readme, await prettier.format(table, options));
     console.log(`Updated ${readme}`);
   }
 } finally {
