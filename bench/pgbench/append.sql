@@ -1,22 +1,16 @@
--- One append as appendConsentEvents sends it (bench/appends.ts): lock the subject; one read under
--- the lock (idempotency key, state, webhook endpoints); one statement writing the event, its leaf,
--- the head and the state; COMMIT. Differences worth microseconds: the hash is a random SHA-256
--- computed in SQL, the subject comes from bench_subject by number, the leaf is 1,000 bytes of
--- filler, one VALUES row in place of the portal's unnest of one-element arrays.
+-- One append as appendConsentEvents sends it (bench/appends.ts): lock the subject and read under
+-- the lock (idempotency key, state, webhook endpoints) in one call of lock_subject_for_append
+-- (ADR 049); one statement writing the event, its leaf, the head and the state; COMMIT.
+-- Differences worth microseconds: the hash is a random SHA-256 computed in SQL, the subject comes
+-- from bench_subject by number, the leaf is 1,000 bytes of filler, one VALUES row in place of the
+-- portal's unnest of one-element arrays.
 \set n random(1, :nsubjects)
 \set r random(1, 2000000000)
 BEGIN;
-SELECT s.id, s.last_seq, s.last_hash, coalesce(s.auth0_user_id, '') AS auth0_user_id, coalesce(s.erased_at::text, '') AS erased_at,
-  coalesce(s.email_verified_at::text, '') AS email_verified_at
-  FROM "Subject" s WHERE s.id = (SELECT b.id FROM bench_subject b WHERE b.n = :n) FOR NO KEY UPDATE OF s \gset
-SELECT
-  (SELECT count(*)::int FROM "ConsentEvent" WHERE subject_id = :id::uuid AND idempotency_key = 'k' || :r::text) AS earlier,
-  (SELECT coalesce(json_agg(json_build_object(
-      'subjectId', subject_id, 'purposeId', purpose_id, 'status', status, 'policyVersionId', policy_version_id,
-      'purposeVersionId', purpose_version_id, 'eventId', event_id, 'seq', seq, 'updatedAt', updated_at)), '[]')
-    FROM "ConsentState" WHERE subject_id = :id::uuid) AS state,
-  (SELECT coalesce(json_agg(json_build_object('id', id, 'events', events) ORDER BY created_at), '[]')
-    FROM "WebhookEndpoint" WHERE disabled_at IS NULL AND events && ARRAY['consent.granted', 'consent.withdrawn', 'subject.erased']::text[]) AS endpoints;
+SELECT l->'subject'->>'id' AS id, (l->'subject'->>'lastSeq')::int AS last_seq,
+  coalesce(l->'subject'->>'lastHash', repeat('0', 64)) AS last_hash
+  FROM (SELECT lock_subject_for_append((SELECT b.id FROM bench_subject b WHERE b.n = :n), 'k' || :r::text,
+    ARRAY['consent.granted', 'consent.withdrawn', 'subject.erased']::text[]) AS l) AS locked \gset
 WITH e AS (
   SELECT gen_random_uuid() AS id, encode(sha256(convert_to(gen_random_uuid()::text, 'UTF8')), 'hex') AS hash, now() AS at
 ), appended AS (

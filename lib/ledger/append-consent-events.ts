@@ -77,21 +77,6 @@ export interface AppendConsentEventsResult {
 }
 
 /**
- * Locks the subject's row: appends to one chain queue here, other subjects are unaffected.
- * NO KEY UPDATE (not UPDATE) because we never change the key: rows that merely reference the
- * subject (access log, outbox) can still be inserted meanwhile.
- */
-async function lockSubject(tx: Tx, subjectId: string): Promise<LockedSubject> {
-  const rows = await tx.$queryRaw<LockedSubject[]>`
-    SELECT id, auth0_user_id AS "auth0UserId", last_seq AS "lastSeq", last_hash AS "lastHash", erased_at AS "erasedAt",
-      email_verified_at AS "emailVerifiedAt"
-    FROM "Subject" WHERE id = ${subjectId}::uuid FOR NO KEY UPDATE`;
-  const subject = rows[0];
-  if (!subject) throw new AppError("not_found", "No such subject.", { field: "subjectId" });
-  return subject;
-}
-
-/**
  * Appends consent decisions to a subject's hash chain, and updates the ConsentState projection,
  * in one transaction (the caller's, if given: outbox rows then commit with the events).
  *
@@ -103,11 +88,7 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
   return inTransaction(
     tx,
     async (tx) => {
-      const subject = await lockSubject(tx, input.subjectId);
-      // A separate statement on purpose: under READ COMMITTED it takes a fresh snapshot, after
-      // the lock, so it sees a concurrent replay that committed while we waited. (A subquery in
-      // the locking SELECT would use the snapshot from before the wait.)
-      const { earlier, state, endpoints } = await readUnderLock(tx, subject.id, input.idempotencyKey);
+      const { subject, earlier, state, endpoints } = await lockForAppend(tx, input.subjectId, input.idempotencyKey);
       if (earlier > 0) {
         const events = await tx.consentEvent.findMany({
           where: { subjectId: subject.id, idempotencyKey: input.idempotencyKey },
@@ -163,30 +144,41 @@ export function appendConsentEvents(input: AppendConsentEventsInput, tx?: Tx): P
   );
 }
 
+/** The subject's row and state as `lock_subject_for_append` returns them (JSON: times as text). */
+interface LockedForAppend {
+  subject: Omit<LockedSubject, "erasedAt" | "emailVerifiedAt"> & {
+    erasedAt: string | null;
+    emailVerifiedAt: string | null;
+  };
+  earlier: number;
+  state: Array<Omit<ConsentState, "updatedAt"> & { updatedAt: string }>;
+  endpoints: SubscribedEndpoint[];
+}
+
 /**
- * What the append needs to know once the subject is locked, in one round trip: whether the key
- * was used before, the subject's consent state, and the webhook endpoints that may want to hear.
+ * Locks the subject's row, then reads what the append needs to know under that lock: whether the
+ * key was used before, the subject's consent state, and the webhook endpoints that may want to
+ * hear. One round trip: `lock_subject_for_append` (a migration, ADR 049) runs the reads as
+ * statements of their own after the lock, so under READ COMMITTED they see a concurrent replay
+ * that committed while we waited (a subquery of the locking SELECT would not: it keeps the
+ * snapshot from before the wait). NO KEY UPDATE (not UPDATE) because we never change the key:
+ * rows that merely reference the subject (access log, outbox) can still be inserted meanwhile.
  */
-async function readUnderLock(tx: Tx, subjectId: string, idempotencyKey: string) {
-  const [row] = await tx.$queryRaw<
-    Array<{
-      earlier: number;
-      state: Array<Omit<ConsentState, "updatedAt"> & { updatedAt: string }>;
-      endpoints: SubscribedEndpoint[];
-    }>
-  >`
-    SELECT
-      (SELECT count(*)::int FROM "ConsentEvent" WHERE subject_id = ${subjectId}::uuid AND idempotency_key = ${idempotencyKey}) AS earlier,
-      (SELECT coalesce(json_agg(json_build_object(
-          'subjectId', subject_id, 'purposeId', purpose_id, 'status', status, 'policyVersionId', policy_version_id,
-          'purposeVersionId', purpose_version_id, 'eventId', event_id, 'seq', seq, 'updatedAt', updated_at)), '[]')
-        FROM "ConsentState" WHERE subject_id = ${subjectId}::uuid) AS state,
-      (SELECT coalesce(json_agg(json_build_object('id', id, 'events', events) ORDER BY created_at), '[]')
-        FROM "WebhookEndpoint" WHERE disabled_at IS NULL AND events && ${CONSENT_EVENT_TYPES}::text[]) AS endpoints`;
+async function lockForAppend(tx: Tx, subjectId: string, idempotencyKey: string) {
+  const [row] = await tx.$queryRaw<Array<{ locked: LockedForAppend | null }>>`
+    SELECT "lock_subject_for_append"(${subjectId}::uuid, ${idempotencyKey}, ${CONSENT_EVENT_TYPES}::text[]) AS locked`;
+  const locked = row?.locked;
+  if (!locked) throw new AppError("not_found", "No such subject.", { field: "subjectId" });
+  const date = (value: string | null) => (value === null ? null : new Date(value));
   return {
-    earlier: row!.earlier,
-    state: row!.state.map((state): ConsentState => ({ ...state, updatedAt: new Date(state.updatedAt) })),
-    endpoints: row!.endpoints,
+    subject: {
+      ...locked.subject,
+      erasedAt: date(locked.subject.erasedAt),
+      emailVerifiedAt: date(locked.subject.emailVerifiedAt),
+    },
+    earlier: locked.earlier,
+    state: locked.state.map((state): ConsentState => ({ ...state, updatedAt: new Date(state.updatedAt) })),
+    endpoints: locked.endpoints,
   };
 }
 
