@@ -120,11 +120,15 @@ export interface TrustStackOptions {
 
 /**
  * The production build the portal runs from: `.next` (what `npm test`'s e2e stage has just built;
- * TRUST_DIST_DIR names another), built here once if it has no BUILD_ID or `--build` was given.
+ * TRUST_DIST_DIR names another), built here once if it is not a complete build or `--build` was
+ * given. Complete means `prerender-manifest.json` too: `next build` writes `BUILD_ID` before it
+ * prerenders, so a build that failed there (e.g. run by hand without the portal's configuration)
+ * has a `BUILD_ID`, and a server that cannot start from it.
  */
 export function ensureProductionBuild(options: { force?: boolean } = {}): { distDir: string; built: boolean } {
   const distDir = process.env.TRUST_DIST_DIR || ".next";
-  if (!options.force && existsSync(join(ROOT, distDir, "BUILD_ID"))) return { distDir, built: false };
+  const complete = ["BUILD_ID", "prerender-manifest.json"].every((file) => existsSync(join(ROOT, distDir, file)));
+  if (!options.force && complete) return { distDir, built: false };
   console.log(`Building the portal into ${distDir} (next build)…`);
   execFileSync(join(ROOT, "node_modules/.bin/next"), ["build"], {
     cwd: ROOT,
