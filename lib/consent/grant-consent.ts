@@ -1,7 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
-import { inTransaction } from "@/lib/db/transaction";
 import { AppError, parseInput } from "@/lib/errors";
 import type { ConsentEvent } from "@/lib/generated/prisma/client";
 import { appendConsentEvents, type ConsentEventDraft } from "@/lib/ledger/append-consent-events";
@@ -58,111 +57,107 @@ export async function grantConsent(input: GrantConsentInput, actor: Actor, tx?: 
     actor: fingerprintActor(recorded),
   });
 
-  return inTransaction(
-    tx,
-    async (tx) => {
-      let reopened = false;
-      const result = await appendConsentEvents(
-        {
-          subjectId: request.subjectId,
-          idempotencyKey,
-          requestFingerprint,
-          decide: async ({ subject, state }, tx) => {
-            // The catalog is a few rows: one read serves the lookup, the sign-up check and the wordings.
-            const {
-              purposes: allPurposes,
-              currentPolicies: current,
-              wordings,
-            } = await readDecisionCatalog(purposeKeys, tx);
-            const addressUnproved = !subject.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
-            const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
-            const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
-            if (unknown.length) {
-              throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
-            }
-            if (request.method === "signup") {
-              const missing = allPurposes.filter((purpose) => purpose.required && !purposeKeys.includes(purpose.key));
-              if (missing.length) {
-                throw new AppError(
-                  "validation_failed",
-                  `Sign-up needs consent to: ${missing.map((purpose) => purpose.key).join(", ")}.`,
-                  { field: "purposes" },
-                );
-              }
-            }
-            // Anything shown that is not current is either superseded or unknown; only then look it up.
-            const stale = shownIds.filter((id) => !current.some((version) => version.id === id));
-            const shown = [
-              ...current.filter((version) => shownIds.includes(version.id)),
-              ...(stale.length
-                ? await tx.policyVersion.findMany({
-                    where: { id: { in: stale } },
-                    select: { id: true, kind: true, textSha256: true },
-                  })
-                : []),
-            ];
-            const currentWording = currentPurposeVersions(wordings);
-            const columns = actorAndContextColumns(recorded, request.context);
-            const drafts: ConsentEventDraft[] = [];
-            for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
-              const wording = currentWording.get(purpose.id);
-              if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
-              if (shownWordingIds && !shownWordingIds.includes(wording.id)) {
-                throw new AppError(
-                  "policy_outdated",
-                  `The wording of “${purpose.title}” has changed since the page was shown; please review it.`,
-                  { field: "purposeVersionIds" },
-                );
-              }
-              const version = shown.find((candidate) => candidate.kind === purpose.policyKind);
-              if (!version) {
-                throw new AppError(
-                  "validation_failed",
-                  `The ${purpose.policyKind} document for "${purpose.key}" was not shown.`,
-                  {
-                    field: "policyVersionIds",
-                  },
-                );
-              }
-              if (!current.some((candidate) => candidate.id === version.id)) {
-                throw new AppError(
-                  "policy_outdated",
-                  `A newer ${purpose.policyKind} version has been published; please review it.`,
-                  {
-                    field: "policyVersionIds",
-                  },
-                );
-              }
-              const existing = state.find((row) => row.purposeId === purpose.id);
-              if (purpose.required && existing?.status === "withdrawn") reopened = true;
-              const pending = addressUnproved && purpose.requiresVerifiedEmail && !purpose.required;
-              if (
-                (existing?.status === "granted" || (pending && existing?.status === "pending")) &&
-                existing.policyVersionId === version.id &&
-                wordingOf(existing, wordings)?.id === wording.id
-              ) {
-                continue;
-              }
-              drafts.push({
-                action: pending ? "requested" : "granted",
-                purposeId: purpose.id,
-                purposeVersionId: wording.id,
-                purposeTextSha256: wording.textSha256,
-                policyVersionId: version.id,
-                policyTextSha256: version.textSha256,
-                method: request.method,
-                ...columns,
-              });
-            }
-            return drafts;
-          },
-          // Reopening a closed account removes its Auth0 flag; otherwise Auth0 mirrors the state.
-          outbox: () => (reopened ? "reactivate_user" : "sync_consent"),
-        },
-        tx,
-      );
-      return { events: result.events, replayed: result.replayed };
+  // Without a caller's transaction the append is optimistic and may decide twice (ADR 050).
+  let reopened = false;
+  const result = await appendConsentEvents(
+    {
+      subjectId: request.subjectId,
+      idempotencyKey,
+      requestFingerprint,
+      decide: async ({ subject, state }, tx) => {
+        reopened = false;
+        // The catalog is a few rows: one read serves the lookup, the sign-up check and the wordings.
+        const {
+          purposes: allPurposes,
+          currentPolicies: current,
+          wordings,
+        } = await readDecisionCatalog(purposeKeys, tx);
+        const addressUnproved = !subject.emailVerifiedAt && DOUBLE_OPT_IN_METHODS.has(request.method);
+        const purposes = allPurposes.filter((purpose) => purposeKeys.includes(purpose.key));
+        const unknown = purposeKeys.filter((key) => !purposes.some((purpose) => purpose.key === key));
+        if (unknown.length) {
+          throw new AppError("validation_failed", `Unknown purpose: ${unknown.join(", ")}.`, { field: "purposes" });
+        }
+        if (request.method === "signup") {
+          const missing = allPurposes.filter((purpose) => purpose.required && !purposeKeys.includes(purpose.key));
+          if (missing.length) {
+            throw new AppError(
+              "validation_failed",
+              `Sign-up needs consent to: ${missing.map((purpose) => purpose.key).join(", ")}.`,
+              { field: "purposes" },
+            );
+          }
+        }
+        // Anything shown that is not current is either superseded or unknown; only then look it up.
+        const stale = shownIds.filter((id) => !current.some((version) => version.id === id));
+        const shown = [
+          ...current.filter((version) => shownIds.includes(version.id)),
+          ...(stale.length
+            ? await tx.policyVersion.findMany({
+                where: { id: { in: stale } },
+                select: { id: true, kind: true, textSha256: true },
+              })
+            : []),
+        ];
+        const currentWording = currentPurposeVersions(wordings);
+        const columns = actorAndContextColumns(recorded, request.context);
+        const drafts: ConsentEventDraft[] = [];
+        for (const purpose of purposes.sort((a, b) => a.key.localeCompare(b.key))) {
+          const wording = currentWording.get(purpose.id);
+          if (!wording) throw new Error(`Purpose ${purpose.key} has no version`);
+          if (shownWordingIds && !shownWordingIds.includes(wording.id)) {
+            throw new AppError(
+              "policy_outdated",
+              `The wording of “${purpose.title}” has changed since the page was shown; please review it.`,
+              { field: "purposeVersionIds" },
+            );
+          }
+          const version = shown.find((candidate) => candidate.kind === purpose.policyKind);
+          if (!version) {
+            throw new AppError(
+              "validation_failed",
+              `The ${purpose.policyKind} document for "${purpose.key}" was not shown.`,
+              {
+                field: "policyVersionIds",
+              },
+            );
+          }
+          if (!current.some((candidate) => candidate.id === version.id)) {
+            throw new AppError(
+              "policy_outdated",
+              `A newer ${purpose.policyKind} version has been published; please review it.`,
+              {
+                field: "policyVersionIds",
+              },
+            );
+          }
+          const existing = state.find((row) => row.purposeId === purpose.id);
+          if (purpose.required && existing?.status === "withdrawn") reopened = true;
+          const pending = addressUnproved && purpose.requiresVerifiedEmail && !purpose.required;
+          if (
+            (existing?.status === "granted" || (pending && existing?.status === "pending")) &&
+            existing.policyVersionId === version.id &&
+            wordingOf(existing, wordings)?.id === wording.id
+          ) {
+            continue;
+          }
+          drafts.push({
+            action: pending ? "requested" : "granted",
+            purposeId: purpose.id,
+            purposeVersionId: wording.id,
+            purposeTextSha256: wording.textSha256,
+            policyVersionId: version.id,
+            policyTextSha256: version.textSha256,
+            method: request.method,
+            ...columns,
+          });
+        }
+        return drafts;
+      },
+      // Reopening a closed account removes its Auth0 flag; otherwise Auth0 mirrors the state.
+      outbox: () => (reopened ? "reactivate_user" : "sync_consent"),
     },
-    { retryOnUniqueViolation: true },
+    tx,
   );
+  return { events: result.events, replayed: result.replayed };
 }

@@ -209,6 +209,122 @@ describe("appendConsentEvents", () => {
     expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 
+  /** Runs SQL from another session, as a concurrent request would (the portal role's own grants). */
+  async function fromAnotherSession(sql: string, params: unknown[], options: { lockTimeout?: string } = {}) {
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    try {
+      if (options.lockTimeout) await other.query(`SET lock_timeout = '${options.lockTimeout}'`);
+      await other.query(sql, params);
+    } finally {
+      await other.end();
+    }
+  }
+
+  it("decides again under the lock when another append moves the head between its read and its write", async () => {
+    const subject = await newSubject();
+    const seen: Array<{ lastSeq: number; purposes: string[] }> = [];
+    const result = await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: randomUUID(),
+      requestFingerprint: "late",
+      decide: async ({ subject: read, state }) => {
+        seen.push({ lastSeq: read.lastSeq, purposes: state.map((row) => `${row.purposeId}:${row.status}`) });
+        // The first decision is overtaken: another request appends and commits before our write.
+        if (seen.length === 1) await appendOne(subject.id, randomUUID(), "granted");
+        return [draft("withdrawn")];
+      },
+    });
+    // The stale decision wrote nothing; the second one saw the other append and followed it.
+    expect(seen).toEqual([
+      { lastSeq: 0, purposes: [] },
+      { lastSeq: 1, purposes: [`${analyticsId}:granted`] },
+    ]);
+    expect(result.events.map((event) => event.seq)).toEqual([2]);
+    const events = await readConsentEvents({ subjectId: subject.id });
+    expect(events.map((event) => event.action)).toEqual(["granted", "withdrawn"]);
+    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(await verifySubjectChain(subject.id)).toMatchObject({ ok: true, events: 2, firstBroken: null });
+    const state = await db().consentState.findMany({ where: { subjectId: subject.id } });
+    expect(state.map((row) => [row.status, row.seq])).toEqual([["withdrawn", 2]]);
+  });
+
+  it("writes nothing for a subject erased between its read and its write", async () => {
+    const subject = await newSubject();
+    let decisions = 0;
+    const error = await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: randomUUID(),
+      requestFingerprint: "late",
+      decide: async () => {
+        decisions += 1;
+        // Erasure marks the row without this append's head moving: the write's guard checks it too.
+        await fromAnotherSession(`UPDATE "Subject" SET erased_at = now() WHERE id = $1`, [subject.id]);
+        return [draft()];
+      },
+    }).catch((caught: unknown) => caught);
+    expect(decisions).toBe(1);
+    expect(isAppError(error, "subject_erased")).toBe(true);
+    expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(0);
+    expect((await db().subject.findUniqueOrThrow({ where: { id: subject.id } })).lastSeq).toBe(0);
+  });
+
+  it("decides again when the address is verified between its read and its write (double opt-in)", async () => {
+    const subject = await newSubject();
+    await db().subject.update({ where: { id: subject.id }, data: { emailVerifiedAt: null } });
+    const verified: boolean[] = [];
+    await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: randomUUID(),
+      requestFingerprint: "late",
+      decide: async ({ subject: read }) => {
+        verified.push(read.emailVerifiedAt !== null);
+        if (verified.length === 1) {
+          await fromAnotherSession(`UPDATE "Subject" SET email_verified_at = now() WHERE id = $1`, [subject.id]);
+        }
+        return [draft()];
+      },
+    });
+    // A grant decided as "unverified" (recorded as requested) must not be written once it is verified.
+    expect(verified).toEqual([false, true]);
+    expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(1);
+  });
+
+  it("takes the lock at once for a subject whose optimistic write just lost a race", async () => {
+    const subject = await newSubject();
+    let overtaken = false;
+    await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: randomUUID(),
+      requestFingerprint: "late",
+      decide: async () => {
+        if (!overtaken) {
+          overtaken = true;
+          await appendOne(subject.id, randomUUID(), "granted");
+        }
+        return [draft("withdrawn")];
+      },
+    });
+    // The next decision on this subject runs with its row locked: another session cannot change
+    // the row meanwhile (an optimistic decision, as in the erasure test above, does not block it).
+    let change: unknown = "not tried";
+    const result = await appendConsentEvents({
+      subjectId: subject.id,
+      idempotencyKey: randomUUID(),
+      requestFingerprint: "next",
+      decide: async () => {
+        change = await fromAnotherSession(
+          `UPDATE "Subject" SET email_verified_at = email_verified_at WHERE id = $1`,
+          [subject.id],
+          { lockTimeout: "200ms" },
+        ).catch((caught: unknown) => caught);
+        return [draft("granted")];
+      },
+    });
+    expect(change).toMatchObject({ code: "55P03" });
+    expect(result.events.map((event) => event.seq)).toEqual([3]);
+  });
+
   it("refuses appends for an unknown subject", async () => {
     const error = await appendOne(randomUUID()).catch((caught: unknown) => caught);
     expect(isAppError(error, "not_found")).toBe(true);
