@@ -15,6 +15,7 @@ import {
   decodeEntryBundle,
   encodeEntryBundle,
   entryBundlePath,
+  tileLayers,
   nodeHashesFromTiles,
   parseTilePath,
   rightEdgeTileIds,
@@ -193,6 +194,33 @@ describe("appending leaves to tiles", { timeout: 60_000 }, () => {
         expect(fromTiles.map(toHex)).toEqual(plan.nodes.map((node) => toHex(levels[node.level]![node.index]!)));
       }
     }
+  });
+
+  it("answers every node inside a tile from its kept layers as from the tile itself, full or partial", () => {
+    const leaves = randomLeafHashes(TILE_WIDTH * TILE_WIDTH + 100, 6);
+    const levels = completeSubtrees(leaves);
+    const store = new TileStore();
+    // Layers kept at a smaller size (its right edge partial then) must serve later, larger trees.
+    store.append(leaves.slice(0, 40_000));
+    const layers = new Map([...store.rows].map(([key, tile]) => [key, tileLayers(tile.data)] as const));
+    store.append(leaves.slice(40_000));
+    const random = seededRandom(7);
+    for (let n = 0; n < 200; n++) {
+      const size = 1 + Math.floor(random() * leaves.length);
+      const index = Math.floor(random() * size);
+      const from = 1 + Math.floor(random() * size);
+      for (const nodes of [inclusionProofPlan(index, size).nodes, consistencyProofPlan(from, size).nodes]) {
+        // Up to the size they were kept at, the layers alone answer: no tile is given.
+        const tiles = size <= 40_000 ? new Map<string, Uint8Array>() : store.read(tilesForNodes(nodes, size));
+        const fromLayers = nodeHashesFromTiles(nodes, size, tiles, undefined, { get: (key) => layers.get(key) });
+        expect(fromLayers.map(toHex)).toEqual(nodes.map((node) => toHex(levels[node.level]![node.index]!)));
+      }
+    }
+    // A tile of 45 hashes: 22 pairs, 11 of 4, 5 of 8, 2 of 16, 1 of 32.
+    const partial = tileLayers(store.rows.get(tileKey({ level: 0, index: TILE_WIDTH }))!.data.slice(0, 45 * 32));
+    expect(partial.map((layer) => layer.length / 32)).toEqual([45, 22, 11, 5, 2, 1]);
+    expect(toHex(partial[5]!)).toBe(toHex(levels[5]![(TILE_WIDTH * TILE_WIDTH) / 32]!));
+    expect(() => tileLayers(new Uint8Array(33))).toThrow("1..256");
   });
 
   it("refuses a right edge that does not match the tree size, and nodes past the tree", () => {

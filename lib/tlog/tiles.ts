@@ -175,18 +175,45 @@ function tileHashes(data: Uint8Array, first: number, count: number): Hash[] {
 }
 
 /**
- * The hashes of `nodes` (complete subtrees of the tree of `size`), read from `tiles`: up to 255
- * node hashes per tile level, rebuilt with `hasher`.
+ * Every complete subtree's hash inside a tile, by height: layer h holds the hashes of its
+ * ⌊width / 2^h⌋ aligned runs of 2^h hashes (layer 0 the tile's own hashes). A tile only grows, and
+ * its first hashes never change, so these stay true for every tree the tile is part of: a server
+ * can keep them and answer any node inside the tile without hashing (ADR 051).
+ */
+export type TileLayers = readonly Uint8Array[];
+
+export function tileLayers(data: Uint8Array, hasher: LayerHasher = hashLayer): TileLayers {
+  const width = data.length / HASH_SIZE;
+  if (!Number.isInteger(width) || width < 1 || width > TILE_WIDTH) throw new RangeError("a tile holds 1..256 hashes");
+  const layers: Uint8Array[] = [data.slice()];
+  for (let count = width; count > 1; count = Math.floor(count / 2)) {
+    const even = count - (count % 2);
+    const layer = layers[layers.length - 1]!.slice(0, even * HASH_SIZE);
+    hasher(layer, even);
+    layers.push(layer.slice(0, (even / 2) * HASH_SIZE));
+  }
+  return layers;
+}
+
+/**
+ * The hashes of `nodes` (complete subtrees of the tree of `size`): from `layers` when their tile's
+ * are known and wide enough, otherwise read from `tiles`, up to 255 node hashes per tile level
+ * rebuilt with `hasher`.
  */
 export function nodeHashesFromTiles(
   nodes: NodeId[],
   size: number,
   tiles: TileMap,
   hasher: LayerHasher = hashLayer,
+  layers?: { get(key: string): TileLayers | undefined },
 ): Hash[] {
   return nodes.map((node) => {
     assertComplete(node, size);
     const { tile, first, count } = locateNode(node);
+    const known = layers?.get(tileKey(tile));
+    const at = (first / count) * HASH_SIZE;
+    const layer = known?.[Math.log2(count)];
+    if (layer && layer.length >= at + HASH_SIZE) return layer.slice(at, at + HASH_SIZE);
     const data = tiles.get(tileKey(tile));
     if (!data || data.length % HASH_SIZE !== 0 || data.length < (first + count) * HASH_SIZE) {
       throw new Error(`tile ${tileKey(tile)} is missing or too short for node ${node.level}/${node.index}`);
