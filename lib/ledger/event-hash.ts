@@ -86,11 +86,18 @@ export function hashedEventObject(event: HashedEventColumns): Record<string, unk
   }
 }
 
-/** A string field as RFC 8785 writes it (JSON.stringify's escaping), or null. */
+/** Printable ASCII but the quote and the backslash: what JSON writes as it is, between quotes (ids, hex, enums). */
+const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * A string field as RFC 8785 writes it (JSON.stringify's escaping), or null. Nearly every field is
+ * plain ASCII, which needs no escaping: quoting it directly is twice as fast as JSON.stringify,
+ * and the verifier writes about fifteen per event.
+ */
 function jsonString(value: string | null): string {
   if (value === null) return "null";
   if (typeof value !== "string") throw new Error("Event field is neither a string nor null");
-  return JSON.stringify(value);
+  return PLAIN_JSON_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /**
