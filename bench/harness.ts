@@ -62,7 +62,8 @@ export function findPgTools(): PgTools {
 function libpqEnv(url: string): Record<string, string> {
   const parsed = new URL(url);
   return {
-    PGHOST: parsed.hostname === "localhost" ? "127.0.0.1" : parsed.hostname,
+    // A `host` parameter is a socket directory (or host) that wins over the URL's host, as in libpq.
+    PGHOST: parsed.searchParams.get("host") ?? (parsed.hostname === "localhost" ? "127.0.0.1" : parsed.hostname),
     PGPORT: parsed.port || "5432",
     PGUSER: decodeURIComponent(parsed.username),
     PGPASSWORD: decodeURIComponent(parsed.password),

