@@ -121,6 +121,8 @@ export async function startStackReplica(primary: StackPostgres, dir: string, por
   const superuserUrl = (() => {
     const url = new URL(primary.superuserUrl);
     url.port = String(port);
+    // Over TCP, like the portal's replica URL below: the primary's URL names its socket directory.
+    url.searchParams.delete("host");
     return url.toString();
   })();
   await waitFor(

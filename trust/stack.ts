@@ -259,12 +259,23 @@ export async function startStackPostgres(dir: string, database = "consent_portal
   const socketDir = join(dir, "postgres-socket");
   mkdirSync(socketDir, { recursive: true });
   if (user.uid !== undefined) chownSync(socketDir, user.uid, user.gid!);
+  // The embedded server's URLs name its socket directory (ADR 052); this server has its own.
+  const viaSocket = (url: string) => {
+    const changed = new URL(url);
+    changed.searchParams.set("host", socketDir);
+    return changed.toString();
+  };
+  const urls = {
+    url: viaSocket(created.url),
+    ownerUrl: viaSocket(created.ownerUrl),
+    superuserUrl: viaSocket(created.superuserUrl),
+  };
   const logFile = join(dir, "postgres.log");
   let child: ChildProcess | undefined;
   let kills = 0;
 
   const answers = async () => {
-    const client = new pg.Client({ connectionString: created.superuserUrl, connectionTimeoutMillis: 1_000 });
+    const client = new pg.Client({ connectionString: urls.superuserUrl, connectionTimeoutMillis: 1_000 });
     try {
       await client.connect();
       await client.query("SELECT 1");
@@ -299,9 +310,7 @@ export async function startStackPostgres(dir: string, database = "consent_portal
   return {
     port,
     dataDir,
-    url: created.url,
-    ownerUrl: created.ownerUrl,
-    superuserUrl: created.superuserUrl,
+    ...urls,
     start,
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     kills: () => kills,
