@@ -18,3 +18,17 @@ RETURNS json LANGUAGE sql STABLE AS $$
       FROM "WebhookEndpoint" WHERE disabled_at IS NULL AND events && p_event_types))
   FROM "Subject" s WHERE s.id = p_subject_id
 $$;
+
+-- The locked read (ADR 049) is now the same read after the lock: one definition of what an append
+-- reads. `RETURN read_subject_for_append(…)` is a statement of its own in this VOLATILE function,
+-- so it takes a new snapshot after the lock, as the separate reads did.
+CREATE OR REPLACE FUNCTION "lock_subject_for_append"(p_subject_id uuid, p_idempotency_key text, p_event_types text[])
+RETURNS json LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  PERFORM 1 FROM "Subject" WHERE id = p_subject_id FOR NO KEY UPDATE;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  RETURN "read_subject_for_append"(p_subject_id, p_idempotency_key, p_event_types);
+END
+$$;
