@@ -4,7 +4,7 @@ import pg from "pg";
 import { verifyLedger } from "../lib/ledger/verify-ledger.js";
 import { integrateQueuedLeaves } from "../lib/transparency/integrate-queued-leaves.js";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash.js";
-import { formatFigure, measurePairs, psql, type BenchContext, type Figure } from "./harness.js";
+import { formatFigure, measurePairs, median, psql, type BenchContext, type Figure } from "./harness.js";
 
 async function countEvents(ctx: BenchContext): Promise<number> {
   const client = new pg.Client({ connectionString: ctx.url });
@@ -123,16 +123,16 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
       return events / eventsSeconds;
     },
   );
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? null;
+  const medianOrNull = (values: number[]) => (values.length ? median(values) : null);
   const wholePass: Figure = {
     id: "verification-all-rows",
     figure: `verifyLedger's whole pass, ${events.toLocaleString("en")} events and every other row it checks`,
-    value: median(verifySeconds),
+    value: medianOrNull(verifySeconds),
     unit: "s",
-    ceiling: median(copyAllSeconds),
+    ceiling: medianOrNull(copyAllSeconds),
     ceilingWhat: "COPY of every row it reads: events, log leaves, subjects, states, audit rows (psql \\copy)",
     kind: "latency",
-    ratio: median(
+    ratio: medianOrNull(
       verifySeconds.map((seconds, pair) => (copyAllSeconds[pair] ?? NaN) / seconds).filter(Number.isFinite),
     ),
     target: "information (the issue's ratio is the line above, against the events alone)",

@@ -1,8 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { inTransaction, isUniqueViolation } from "@/lib/db/transaction";
-import { db } from "@/lib/db/client";
-import type { Tx } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type {
   ActorType,
