@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDaySchema } from "@/lib/dates";
 import { ACCESS_ACTIONS } from "@/lib/ledger/schemas";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
@@ -6,12 +7,8 @@ import { purposeKeySchema } from "@/lib/policies/schemas";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
 
-/** A calendar day (`YYYY-MM-DD`, as `<input type="date">` sends it), read as UTC. */
-const day = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-11-23")
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "Not a real date");
+/** A calendar day, read as UTC. */
+const day = calendarDaySchema;
 
 const CONSENT_STATES = ["granted", "withdrawn"] as const;
 

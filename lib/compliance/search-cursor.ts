@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantSchema } from "@/lib/dates";
 
 /** Position after the last row of a search page: rows are ordered by these three, descending. */
 export interface SearchCursor {
@@ -7,7 +8,7 @@ export interface SearchCursor {
   purposeId: string;
 }
 
-const cursorSchema = z.tuple([z.iso.datetime(), z.uuid(), z.uuid()]);
+const cursorSchema = z.tuple([instantSchema, z.uuid(), z.uuid()]);
 
 /** An opaque, URL-safe token for the next page. */
 export function encodeSearchCursor(cursor: SearchCursor): string {

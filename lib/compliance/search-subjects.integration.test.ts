@@ -120,6 +120,9 @@ describe("searchSubjects", () => {
     const result = await searchSubjects(actor, { purpose: "terms", from: today, to: today });
     expect(result.states.map((row) => row.subjectId)).toEqual(expect.arrayContaining([ada.id, bob.id]));
     expect((await searchSubjects(actor, { purpose: "terms", to: "2000-01-01" })).states).toEqual([]);
+    // The widest range the database can compare with: its ends reach PostgreSQL as they are.
+    const widest = await searchSubjects(actor, { purpose: "terms", from: "0001-01-01", to: "9999-12-31" });
+    expect(widest.states.map((row) => row.subjectId)).toEqual(expect.arrayContaining([ada.id, bob.id]));
   });
 
   it("refuses an empty search and bad input, naming the field", async () => {
@@ -131,6 +134,10 @@ describe("searchSubjects", () => {
     await expect(searchSubjects(actor, { from: "2026-02-01", to: "2026-01-01" })).rejects.toMatchObject({
       field: "to",
     });
+    // PostgreSQL has no year 0 (this was a 500); JavaScript would roll 30 February over to March.
+    for (const from of ["0000-01-01", "2026-02-30"]) {
+      await expect(searchSubjects(actor, { from })).rejects.toMatchObject({ code: "validation_failed", field: "from" });
+    }
   });
 
   it("finds a person Auth0 knows but the ledger does not, with their legacy consent, and logs it", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { computeEmailBlindIndex } from "@/lib/crypto/blind-index";
 import { emailBlindIndexKey } from "@/lib/crypto/ledger-keys";
+import { endOfDay, startOfDay } from "@/lib/dates";
 import type { Tx } from "@/lib/db/client";
 import { AppError, parseInput } from "@/lib/errors";
 import { Prisma, type ConsentStatus, type PolicyKind } from "@/lib/generated/prisma/client";
@@ -48,10 +49,10 @@ export interface SubjectSearchResult {
 
 const DEFAULT_LIMIT = 25;
 
-/** `to` is a whole day: the range ends before the next midnight (UTC). */
+/** `to` is a whole day, up to its last millisecond (UTC; `updated_at` keeps milliseconds). */
 function dayRange(query: SubjectSearchQuery) {
-  const from = query.from ? new Date(`${query.from}T00:00:00.000Z`) : null;
-  const to = query.to ? new Date(Date.parse(`${query.to}T00:00:00.000Z`) + 86_400_000) : null;
+  const from = query.from ? startOfDay(query.from) : null;
+  const to = query.to ? endOfDay(query.to) : null;
   return { from, to };
 }
 
@@ -79,7 +80,7 @@ function stateConditions(query: SubjectSearchQuery, filters: Filters): Prisma.Sq
   if (filters.policyVersionId) conditions.push(Prisma.sql`cs.policy_version_id = ${filters.policyVersionId}::uuid`);
   if (query.status) conditions.push(Prisma.sql`cs.status = ${query.status}::"ConsentStatus"`);
   if (filters.from) conditions.push(Prisma.sql`cs.updated_at >= ${filters.from}::timestamptz`);
-  if (filters.to) conditions.push(Prisma.sql`cs.updated_at < ${filters.to}::timestamptz`);
+  if (filters.to) conditions.push(Prisma.sql`cs.updated_at <= ${filters.to}::timestamptz`);
   return conditions;
 }
 

@@ -5,6 +5,7 @@ import { parseInput } from "@/lib/errors";
 import { readAccessLog, type AccessLogPage } from "@/lib/ledger/read-access-log";
 import { readWithAccessLog } from "./read-with-access-log";
 import { accessLogFilterSchema, type AccessLogFilter } from "./schemas";
+import { endOfDay, startOfDay } from "@/lib/dates";
 import type { Actor } from "@/lib/auth/actor";
 
 const ACCESS_LOG_PAGE_SIZE = 50;
@@ -21,9 +22,9 @@ export interface AccessLogView extends AccessLogPage {
  */
 export async function viewAccessLog(actor: Actor, input: Partial<AccessLogFilter>): Promise<AccessLogView> {
   const filter = parseInput(accessLogFilterSchema, input);
-  const from = filter.from ? new Date(`${filter.from}T00:00:00.000Z`) : undefined;
+  const from = filter.from ? startOfDay(filter.from) : undefined;
   // `to` is a whole day, inclusive.
-  const to = filter.to ? new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000 - 1) : undefined;
+  const to = filter.to ? endOfDay(filter.to) : undefined;
   const byEmail = filter.actorId !== undefined && z.email().safeParse(filter.actorId).success;
   let subjectExists = false;
   let actorIds: string[] | undefined;

@@ -235,6 +235,12 @@ describe("POST /api/v1/decisions", () => {
       body,
     });
     expect(badKey.error).toMatchObject({ status: 422, field: "Idempotency-Key" });
+    // A client time PostgreSQL cannot store (it has no year 0) is the client's mistake, not a 500.
+    const yearZero = await writerApi.POST("/api/v1/decisions", {
+      params: { header: { "Idempotency-Key": `year-zero-${subject.id}` } },
+      body: { ...body, clientTime: "0000-06-01T00:00:00Z" },
+    });
+    expect(yearZero.error).toMatchObject({ status: 422, field: "clientTime" });
     expect(await db().consentEvent.count({ where: { subjectId: subject.id } })).toBe(1);
   });
 

@@ -4,6 +4,7 @@
 import "zod-openapi";
 import { z } from "zod";
 import { policyKindSchema, purposeKeySchema } from "@/lib/policies/schemas";
+import { instantSchema } from "@/lib/dates";
 import { registerWebhookEndpointSchema, rotateWebhookSecretSchema, WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/schemas";
 
 const sha256Hex = z
@@ -100,7 +101,9 @@ export const recordDecisionsSchema = z
       description:
         "How the decision was collected: `api` in your product, `signup` at sign-up, `reconsent` after a new version.",
     }),
-    clientTime: dateTime.optional().meta({ description: "When the person decided, by their device's clock" }),
+    clientTime: instantSchema
+      .optional()
+      .meta({ description: "When the person decided, by their device's clock", example: "2026-11-27T10:00:00.000Z" }),
     reason: z
       .string()
       .trim()

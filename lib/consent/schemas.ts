@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { instantSchema } from "@/lib/dates";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
 const COLLECTION_METHODS = ["signup", "portal", "reconsent", "api", "staff", "migration"] as const;
@@ -38,7 +39,7 @@ export const requestContextSchema = z.strictObject({
   ip: z.string().max(100).nullish(),
   userAgent: z.string().max(2000).nullish(),
   /** When the person's device says they decided (ISO 8601). */
-  clientTime: z.iso.datetime({ offset: true }).nullish(),
+  clientTime: instantSchema.nullish(),
 });
 export type RequestContext = z.input<typeof requestContextSchema>;
 

@@ -146,6 +146,16 @@ describe("ledger exports", () => {
       to: today,
     });
     expect(todays.trimEnd().split("\n")).toHaveLength(3);
+    // The widest range the database can compare with reaches PostgreSQL as it is.
+    const all = await download({ dataset: "consent_events", format: "ndjson", purpose: "analytics" });
+    const widest = await download({
+      dataset: "consent_events",
+      format: "ndjson",
+      purpose: "analytics",
+      from: "0001-01-01",
+      to: "9999-12-31T23:59:59.999Z",
+    });
+    expect(widest).toBe(all);
   });
 
   it("exports events with every hashed column, so each hash can be recomputed from the file", async () => {
@@ -204,6 +214,15 @@ describe("ledger exports", () => {
     await expect(
       startLedgerDownload({ dataset: "consent_events", format: "csv", from: "2026-02-01", to: "2026-01-01" }, admin),
     ).rejects.toMatchObject({ field: "to" });
+    // PostgreSQL has no year 0; an offset may also carry an instant out of year 1.
+    for (const from of ["0000-01-01", "0001-01-01T00:30:00+01:00"]) {
+      await expect(
+        startLedgerDownload({ dataset: "consent_events", format: "csv", from }, admin),
+      ).rejects.toMatchObject({
+        code: "validation_failed",
+        field: "from",
+      });
+    }
   });
 
   it("sends exports above the direct limit to a job, which stores the file gzipped and serves it back", async () => {

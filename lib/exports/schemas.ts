@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDaySchema, endOfDay, instantSchema, startOfDay } from "@/lib/dates";
 import { purposeKeySchema } from "@/lib/policies/schemas";
 
 /** The two ledger exports: current state (one row per person and purpose) and every event. */
@@ -13,7 +14,7 @@ const blankToUndefined = (value: unknown) => (typeof value === "string" && value
 const optional = <S extends z.ZodType>(schema: S) => z.preprocess(blankToUndefined, schema.optional());
 
 /** A date (`2026-11-23`) or a date-time; a bare `to` date includes that whole day. */
-const dateBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })], "use a date such as 2026-11-23");
+const dateBound = z.union([calendarDaySchema, instantSchema], "use a date such as 2026-11-23");
 
 export const exportRequestSchema = z
   .object({
@@ -55,10 +56,7 @@ export function exportFilters(request: ExportRequest): Record<string, string> {
 
 /** A date bound as an instant: `from` a date is its start (UTC), `to` a date is the end of that day. */
 export function toBound(value: string, side: "from" | "to"): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const start = new Date(`${value}T00:00:00.000Z`);
-    return side === "from" ? start : new Date(start.getTime() + 86_400_000 - 1);
-  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return side === "from" ? startOfDay(value) : endOfDay(value);
   return new Date(value);
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDaySchema, isStorableInstant } from "@/lib/dates";
 
 /**
  * `user_metadata.consent` as Auth0's GDPR guide writes it (`given`, `date` as MM/DD/YYYY,
@@ -32,10 +33,14 @@ export function parseLegacyDate(value: string): Date | null {
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value);
   if (us) {
     const [month, day, year] = [Number(us[1]), Number(us[2]), Number(us[3])];
-    const date = new Date(Date.UTC(year, month - 1, day));
-    return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
+    // setUTCFullYear, not Date.UTC, which reads years 0 to 99 as 1900 to 1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    return date.getUTCMonth() === month - 1 && date.getUTCDate() === day && isStorableInstant(date) ? date : null;
   }
   if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(value)) return null;
+  // The day must exist: Date would roll 2018-02-30 over to 2 March.
+  if (!calendarDaySchema.safeParse(value.slice(0, 10)).success) return null;
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return isStorableInstant(date) ? date : null;
 }

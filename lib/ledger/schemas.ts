@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isStorableInstant } from "@/lib/dates";
 
 /** What staff did. Extend the list when a new kind of access is logged. */
 export const ACCESS_ACTIONS = [
@@ -34,14 +35,17 @@ export const accessLogEntrySchema = z.strictObject({
 });
 export type AccessLogEntry = z.input<typeof accessLogEntrySchema>;
 
+/** A date the database can compare with (years 1 to 9999). */
+const storableDate = z.coerce.date().refine(isStorableInstant, "Use a date between the years 0001 and 9999");
+
 export const accessLogQuerySchema = z.strictObject({
   actorId: z.string().min(1).optional(),
   /** Any of these actors (a staff email can name more than one id); takes precedence over `actorId`. */
   actorIds: z.array(z.string().min(1)).max(100).optional(),
   subjectId: z.uuid().optional(),
   action: z.enum(ACCESS_ACTIONS).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: storableDate.optional(),
+  to: storableDate.optional(),
   /** Keyset cursor: the `id` of the last entry of the previous page. */
   cursor: z.uuid().optional(),
   limit: z.number().int().min(1).max(500).default(50),
