@@ -21,7 +21,8 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.mjs", "*.js"] },
+        // The worker thread's loader stays plain JavaScript: it loads before any TypeScript can.
+        projectService: { allowDefaultProject: ["*.mjs", "*.js", "lib/ledger/event-pass-worker.mjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -45,6 +45,7 @@ const EXPECTED = [
   "log-verification",
   "log-verification-cpu",
   "verification",
+  "verification-workers",
   "verification-all-rows",
   "verification-linearity",
   "hash-loop",

@@ -2,6 +2,7 @@
 // run) against COPY of the same rows, and the hashing rule alone in a loop.
 import pg from "pg";
 import { verifyLedger } from "../lib/ledger/verify-ledger.js";
+import { defaultEventWorkers, eventsInWorkers } from "../lib/ledger/verify-events-in-workers.js";
 import { integrateQueuedLeaves } from "../lib/transparency/integrate-queued-leaves.js";
 import { computeEventHash, type HashedEventColumns } from "../lib/ledger/event-hash.js";
 import { formatFigure, measurePairs, median, psql, type BenchContext, type Figure } from "./harness.js";
@@ -80,6 +81,8 @@ const OTHER_ROWS_VERIFIED = [
   `SELECT id, at, actor_type, actor_id, action, target, before, after FROM "AdminChange" ORDER BY id`,
 ];
 
+const medianOrNull = (values: number[]) => (values.length ? median(values) : null);
+
 export async function run(ctx: BenchContext): Promise<Figure[]> {
   const integrated = await integrateEverything();
   if (integrated) console.log(`${integrated.toLocaleString("en")} queued leaves integrated before verifying.`);
@@ -87,6 +90,10 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
   // Whole passes, for the second comparison below: verifyLedger's, and COPY of every row it reads.
   const verifySeconds: number[] = [];
   const copyAllSeconds: number[] = [];
+  // The same pass with the events in worker threads (ADR 053), at least two even where the CLI
+  // would start none, in the same pairs: events/s and its ratio to that pair's COPY.
+  const workers = Math.max(2, defaultEventWorkers());
+  const inWorkers: Array<{ rate: number; ratio: number }> = [];
   const verification = await measurePairs(
     ctx,
     {
@@ -112,6 +119,12 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
       if (!report.ok) throw new Error(`the generated ledger does not verify: ${JSON.stringify(report).slice(0, 500)}`);
       paces.push(endToStartPace(marks));
       verifySeconds.push(report.durationMs / 1000);
+      const spread = await verifyLedger({
+        readEvents: eventsInWorkers(workers),
+        ...(ctx.tiny ? { batchSize: 100 } : {}),
+      });
+      if (!spread.ok) throw new Error("the generated ledger does not verify in worker threads");
+      inWorkers.push({ rate: spread.events / (spread.durationMs / 1000), ratio: NaN });
       return report.events / (report.durationMs / 1000);
     },
     async () => {
@@ -120,10 +133,23 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
       const eventsSeconds = (performance.now() - started) / 1000;
       for (const select of OTHER_ROWS_VERIFIED) await psql(ctx, ctx.url, `\\copy (${select}) TO '/dev/null'`);
       copyAllSeconds.push((performance.now() - started) / 1000);
+      const last = inWorkers.at(-1);
+      if (last) last.ratio = last.rate / (events / eventsSeconds);
       return events / eventsSeconds;
     },
   );
-  const medianOrNull = (values: number[]) => (values.length ? median(values) : null);
+  const spread: Figure = {
+    id: "verification-workers",
+    figure: `verifyLedger, ${events.toLocaleString("en")} events, read and hashed in ${workers} worker threads`,
+    value: medianOrNull(inWorkers.map((pair) => pair.rate)),
+    unit: "events/s",
+    ceiling: verification.ceiling,
+    ceilingWhat: "COPY of the same rows, as above (same pairs)",
+    kind: "throughput",
+    ratio: medianOrNull(inWorkers.map((pair) => pair.ratio).filter(Number.isFinite)),
+    target: "information: the line above on one thread; workers pay where there are cores to spare (ADR 053)",
+  };
+  console.log(formatFigure(spread));
   const wholePass: Figure = {
     id: "verification-all-rows",
     figure: `verifyLedger's whole pass, ${events.toLocaleString("en")} events and every other row it checks`,
@@ -164,5 +190,5 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
     target: "≈ 1 (linear in the ledger)",
   };
   console.log(formatFigure(linearity));
-  return [verification, wholePass, linearity, hashing];
+  return [verification, spread, wholePass, linearity, hashing];
 }

@@ -1,15 +1,27 @@
 // `npm run ledger:verify`: recomputes every subject's hash chain, the consent-state projection and
 // the transparency log's tree from the rows, compares the tree with what the witnesses cosigned,
 // and reports what does not match (ADR 028). Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
-//   --json   print the full report as JSON
+//   --json         print the full report as JSON
+//   --workers N    read and hash the events in N worker threads (default: one per core but one,
+//                  or none on fewer than three cores; ADR 053)
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any),
 // as the portal's own role: verifying needs no more than the portal has.
+import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client.js";
+import { defaultEventWorkers, eventsInWorkers } from "../lib/ledger/verify-events-in-workers.js";
 import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
 import { withPortalDatabase } from "./database.js";
 
-const json = process.argv.includes("--json");
+const { values: flags } = parseArgs({
+  options: { json: { type: "boolean", default: false }, workers: { type: "string" } },
+});
+const json = flags.json;
+const workers = flags.workers === undefined ? defaultEventWorkers() : Number(flags.workers);
+if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+  console.error(`✖ --workers takes a whole number from 1 to 64, not "${flags.workers}"`);
+  process.exit(2);
+}
 
 function print(report: LedgerVerification) {
   if (json) {
@@ -18,7 +30,8 @@ function print(report: LedgerVerification) {
   }
   const rate = report.durationMs > 0 ? Math.round((report.events / report.durationMs) * 1000) : report.events;
   console.log(
-    `Verified ${report.events} events of ${report.subjects} subjects in ${report.durationMs} ms (${rate} events/s).`,
+    `Verified ${report.events} events of ${report.subjects} subjects in ${report.durationMs} ms (${rate} events/s` +
+      `${workers > 1 ? `, ${workers} worker threads` : ""}).`,
   );
   const { log } = report;
   console.log(
@@ -48,7 +61,12 @@ function print(report: LedgerVerification) {
 async function run(url: string): Promise<LedgerVerification> {
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {
-    return await verifyLedger({ client, databaseUrl: url, record: true });
+    return await verifyLedger({
+      client,
+      databaseUrl: url,
+      record: true,
+      ...(workers > 1 ? { readEvents: eventsInWorkers(workers) } : {}),
+    });
   } finally {
     await client.$disconnect();
   }

@@ -6,6 +6,7 @@ import { tamperWithLedger } from "@/test/tamper-with-ledger";
 import { withdrawConsent } from "@/lib/consent/withdraw-consent";
 import { computeEventHash } from "./event-hash";
 import { readConsentEvents } from "./read-consent-events";
+import { eventsInWorkers } from "./verify-events-in-workers";
 import { readLastLedgerVerification, verifyLedger } from "./verify-ledger";
 import { verifySubjectChain } from "./verify-subject-chain";
 import { PERSON } from "@/test/actors";
@@ -41,12 +42,16 @@ async function subjectWithHistory() {
   return subject;
 }
 
-function runCli() {
-  const result = spawnSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/ledger-verify.ts"], {
-    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+function runCli(...args: string[]) {
+  const result = spawnSync(
+    "node_modules/.bin/tsx",
+    ["--conditions=react-server", "scripts/ledger-verify.ts", ...args],
+    {
+      env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL },
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -72,9 +77,29 @@ describe("ledger verification", () => {
         projectionMismatches: [],
       });
     }
+    // Spread over worker threads, each over its own range of subjects (ADR 053).
+    for (const workers of [2, 3]) {
+      expect(
+        await verifyLedger({ readEvents: eventsInWorkers(workers), batchSize: 2 }),
+        `${workers} workers`,
+      ).toMatchObject({
+        ok: true,
+        events: 9,
+        subjects: 3,
+        projectionMismatches: [],
+      });
+    }
     const cli = runCli();
     expect(cli.output).toContain("✔ Every chain verifies.");
     expect(cli.status).toBe(0);
+    const cliInWorkers = runCli("--workers", "2");
+    expect(cliInWorkers.output).toMatch(
+      /Verified 9 events of 3 subjects in \d+ ms \(\d+ events\/s, 2 worker threads\)/,
+    );
+    expect(cliInWorkers.status).toBe(0);
+    const badFlag = runCli("--workers", "many");
+    expect(badFlag.output).toContain('--workers takes a whole number from 1 to 64, not "many"');
+    expect(badFlag.status).toBe(2);
   });
 
   it("names the subject and seq of an event edited behind the database's back", async () => {
@@ -135,9 +160,15 @@ describe("ledger verification", () => {
       expect(batched.broken, `batches of ${batchSize}`).toEqual(report.broken);
       expect(batched.events).toBe(report.events);
     }
+    const inWorkers = await verifyLedger({ readEvents: eventsInWorkers(3), batchSize: 2 });
+    expect(inWorkers.broken).toEqual(report.broken);
+    expect(inWorkers.events).toBe(report.events);
     const cli = runCli();
     expect(cli.status).toBe(1);
     expect(cli.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);
+    const cliInWorkers = runCli("--workers", "3");
+    expect(cliInWorkers.status).toBe(1);
+    expect(cliInWorkers.output).toContain(`✖ First broken link: subject ${first}, seq ${report.firstBroken!.seq}`);
   });
 
   it("checks every subject's own rows: a chain deleted whole, a head rewritten, consent states added, removed or edited", async () => {
@@ -175,5 +206,12 @@ describe("ledger verification", () => {
     const limited = await verifyLedger({ maxBroken: 2 });
     expect(limited.broken).toEqual(report.broken.slice(0, 2));
     expect(limited.firstBroken).toEqual(report.firstBroken);
+    // Worker threads find the same, whichever range each subject fell in.
+    const inWorkers = await verifyLedger({ readEvents: eventsInWorkers(4), batchSize: 3 });
+    const bySubject = (list: Array<{ subjectId: string; message: string }>) =>
+      list.map((item) => `${item.subjectId} ${item.message}`).sort();
+    expect(inWorkers).toMatchObject({ ok: false, events: report.events, subjects: report.subjects, log: report.log });
+    expect(inWorkers.broken).toEqual(report.broken);
+    expect(bySubject(inWorkers.projectionMismatches)).toEqual(bySubject(report.projectionMismatches));
   });
 });

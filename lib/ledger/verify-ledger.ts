@@ -1,11 +1,10 @@
 import "server-only";
 import type pg from "pg";
 import { db, type Db, type Tx } from "@/lib/db/client";
-import { exportSnapshot, openSnapshotReader } from "@/lib/db/snapshot-reader";
+import { exportSnapshot, openSnapshotReader, releaseRows } from "@/lib/db/snapshot-reader";
 import { env } from "@/lib/env";
-import type { ConsentEvent, ConsentState, Prisma } from "@/lib/generated/prisma/client";
+import type { ConsentState, Prisma } from "@/lib/generated/prisma/client";
 import { TRANSACTION_OPTIONS } from "@/lib/db/transaction";
-import { consentEventLeaf } from "@/lib/transparency/leaf-data";
 import {
   checkAuditRows,
   finishLogVerification,
@@ -15,10 +14,9 @@ import {
   RowCheck,
   type LogVerification,
 } from "@/lib/transparency/verify-log";
-import { canonicalEventJson, ChainChecker, type ChainBreak } from "./event-hash";
+import type { ChainBreak } from "./event-hash";
+import { FIRST_SUBJECT_ID, readEventRange, type EventBatchResult } from "./event-pass";
 import { SubjectTable } from "./subject-table";
-import { releaseRows } from "@/lib/db/snapshot-reader";
-import { projectEvent } from "./project-consent-state";
 
 const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
 
@@ -39,38 +37,6 @@ export interface LedgerVerification {
 }
 
 const BATCH = 5_000;
-
-/**
- * The next `limit` events in (subject_id, seq) order: keyset pagination over that unique index,
- * one named statement planned once. No join: the subjects' heads and consent states are checked
- * after the events, each table read once in its own physical order (`checkSubjectRows`, ADR 048),
- * because a join let the planner switch, as fewer rows remained, from a merge join to parallel
- * nested loops that cost 5× more per batch (ADR 046); and no join to LogLeaf either, each event's
- * leaf being found among the leaves read once in log order.
- */
-async function readBatch(
-  reader: pg.Client,
-  after: { subjectId: string; seq: number },
-  limit: number,
-): Promise<ConsentEvent[]> {
-  const { rows } = await reader.query<ConsentEvent>({
-    name: "verify-ledger-events",
-    text: `SELECT e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "hashVersion", e.action::text AS action,
-        e.purpose_id AS "purposeId", e.purpose_version_id AS "purposeVersionId", e.purpose_text_sha256 AS "purposeTextSha256",
-        e.policy_version_id AS "policyVersionId", e.policy_text_sha256 AS "policyTextSha256", e.method::text AS method,
-        e.actor_type::text AS "actorType", e.actor_id AS "actorId", e.actor_reason AS "actorReason",
-        e.client_time AS "clientTime", e.server_time AS "serverTime", e.ip_truncated AS "ipTruncated",
-        e.user_agent_hash AS "userAgentHash", e.idempotency_key AS "idempotencyKey",
-        e.request_fingerprint AS "requestFingerprint", e.prev_hash AS "prevHash", e.hash
-      FROM "ConsentEvent" e WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int)
-      ORDER BY e.subject_id, e.seq LIMIT $3`,
-    values: [after.subjectId, after.seq, limit],
-  });
-  return rows;
-}
-
-/** Every event sorts after this: seq starts at 1. */
-const BEFORE_FIRST_EVENT = { subjectId: "00000000-0000-0000-0000-000000000000", seq: 0 };
 
 /** How far a running verification has got, reported after each batch. */
 interface LedgerVerificationProgress {
@@ -104,7 +70,25 @@ export interface VerifyLedgerOptions {
   batchSize?: number;
   /** Witnesses to ask besides the configured ones (`npm run ledger:verify -- --witness url#key`). */
   witnesses?: Array<{ url: string; verifierKey: string }>;
+  /**
+   * How the events are read and hashed: by default on this thread, over the bulk reader; the CLI
+   * spreads them over worker threads (`eventsInWorkers`, ADR 053).
+   */
+  readEvents?: EventReader;
 }
+
+/**
+ * Reads every event of the snapshot and hands each batch's results to `onBatch`, one at a time.
+ * `reader` reads the snapshot on this thread; other connections open `snapshot` at `url`.
+ */
+export type EventReader = (
+  source: { reader: pg.Client; snapshot: string; url: string; batchSize: number },
+  onBatch: (result: EventBatchResult) => Promise<void>,
+) => Promise<void>;
+
+/** The default: one pass over all subjects on this thread. */
+const eventsOnThisThread: EventReader = ({ reader, batchSize }, onBatch) =>
+  readEventRange(reader, { from: FIRST_SUBJECT_ID, to: null, batchSize }, onBatch);
 
 /**
  * Recomputes every subject's chain and reports the first broken link by subject and seq.
@@ -132,7 +116,6 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
       const problems = new ProblemList(maxBroken);
       const projectionMismatches: LedgerVerification["projectionMismatches"] = [];
       let events = 0;
-      let current = null as { checker: ChainChecker; projection: Map<string, ConsentState> } | null;
       // Two readers of this transaction's snapshot: one streams the bulk (leaves, then events,
       // then audit rows), the other answers the per-batch lookups and reads the subjects' rows.
       const snapshot = await exportSnapshot(tx);
@@ -142,7 +125,6 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         await reader.end();
         throw error;
       });
-      let next: Promise<ConsentEvent[]> | null = null;
       let log: LogVerification;
       let subjects: SubjectTable;
       let emptied: number;
@@ -161,50 +143,24 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         subjects = new SubjectTable(await countSubjects(side));
         // A subject's events are all read: its chain's end and rebuilt state are kept for the
         // Subject and ConsentState rows, read once the events are (`checkSubjectRows`).
-        const finishSubject = ({
-          checker,
-          projection,
-        }: {
-          checker: ChainChecker;
-          projection: Map<string, ConsentState>;
-        }) => {
-          const end = checker.end();
-          if (!end) broken.add(checker.firstBreak!);
-          subjects.addSubject(checker.subjectId, end, projection.values());
-        };
-        next = readBatch(reader, BEFORE_FIRST_EVENT, batchSize);
-        for (;;) {
-          const batch = await next;
-          // The database reads the next batch while this one is hashed (they run on different cores).
-          const full = batch.length === batchSize;
-          if (full) {
-            const lastRead = batch[batch.length - 1]!;
-            next = readBatch(reader, { subjectId: lastRead.subjectId, seq: lastRead.seq }, batchSize);
+        await (options.readEvents ?? eventsOnThisThread)({ reader, snapshot, url, batchSize }, async (result) => {
+          for (let index = 0; index < result.eventIds.length; index += 1) {
+            check.addHash("consent_event", result.eventIds[index]!, result.leafHashes[index]!);
           }
-          for (const event of batch) {
-            if (current?.checker.subjectId !== event.subjectId) {
-              if (current) finishSubject(current);
-              current = { checker: new ChainChecker(event.subjectId), projection: new Map() };
-            }
-            // Encoded once for both the chain hash and the log leaf (the verifier's main cost).
-            const fieldsJson = canonicalEventJson(event);
-            current.checker.add(event, fieldsJson);
-            projectEvent(current.projection, event);
-            check.add("consent_event", event.id, consentEventLeaf(event, fieldsJson).data);
-            events += 1;
+          for (const subject of result.subjects) {
+            if (!subject.end) broken.add(subject.firstBreak!);
+            subjects.addSubject(subject.subjectId, subject.end, subject.states);
           }
-          releaseRows(batch);
+          events += result.events;
           await check.settle(side);
           await onProgress?.({
             totalLogEntries,
             readLogEntries: tree.leaves.size,
             totalEvents,
             processedEvents: events,
-            subjects: subjects.size + (current ? 1 : 0),
+            subjects: subjects.size,
           });
-          if (!full) break;
-        }
-        if (current) finishSubject(current);
+        });
         // The audit tables on one reader, the subjects' rows on the other, side by side.
         [, emptied] = await Promise.all([
           checkAuditRows(reader, check),
@@ -212,7 +168,6 @@ export async function verifyLedger(options: VerifyLedgerOptions = {}): Promise<L
         ]);
         log = finishLogVerification(tree, check, problems);
       } finally {
-        next?.catch(() => undefined); // a prefetch still running when something else failed
         await Promise.all([reader.end(), side.end()]);
       }
       return { broken: broken.sorted(), subjects: subjects.size + emptied, events, projectionMismatches, log };
