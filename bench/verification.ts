@@ -90,8 +90,8 @@ export async function run(ctx: BenchContext): Promise<Figure[]> {
   // Whole passes, for the second comparison below: verifyLedger's, and COPY of every row it reads.
   const verifySeconds: number[] = [];
   const copyAllSeconds: number[] = [];
-  // The same pass with the events in worker threads (ADR 053), at least two even where the CLI
-  // would start none, in the same pairs: events/s and its ratio to that pair's COPY.
+  // The same pass with the events in worker threads as `npm run ledger:verify` runs it (ADR 053),
+  // at least two, in the same pairs: events/s and its ratio to that pair's COPY.
   const workers = Math.max(2, defaultEventWorkers());
   const inWorkers: Array<{ rate: number; ratio: number }> = [];
   const verification = await measurePairs(

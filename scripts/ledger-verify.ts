@@ -2,8 +2,8 @@
 // the transparency log's tree from the rows, compares the tree with what the witnesses cosigned,
 // and reports what does not match (ADR 028). Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
 //   --json         print the full report as JSON
-//   --workers N    read and hash the events in N worker threads (default: one per core but one,
-//                  or none on fewer than three cores; ADR 053)
+//   --workers N    read and hash the events in N worker threads (default: one per core; 1 for
+//                  none, on this thread; ADR 053)
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any),
 // as the portal's own role: verifying needs no more than the portal has.
 import { parseArgs } from "node:util";

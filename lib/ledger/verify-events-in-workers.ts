@@ -17,12 +17,12 @@ export function subjectRanges(count: number, batchSize: number): EventRange[] {
 }
 
 /**
- * Worker threads worth starting on this machine: a core is left to PostgreSQL, which sends the
- * rows, and to the main thread; one worker alone would only add its start-up (ADR 053).
+ * Worker threads for `npm run ledger:verify`: one per core. Even on two cores, shared with
+ * PostgreSQL, two workers beat one thread once the ledger is large enough to pay for their start
+ * (ADR 053); on one core there are none.
  */
 export function defaultEventWorkers(): number {
-  const workers = availableParallelism() - 1;
-  return workers >= 2 ? workers : 1;
+  return availableParallelism();
 }
 
 /**
