@@ -2,14 +2,14 @@
 // the transparency log's tree from the rows, compares the tree with what the witnesses cosigned,
 // and reports what does not match (ADR 028). Exit code 0 = every chain verifies, 1 = broken, 2 = could not run.
 //   --json         print the full report as JSON
-//   --workers N    read and hash the events in N worker threads (default: one per core; 1 for
-//                  none, on this thread; ADR 053)
+//   --workers N    read and hash the events in N worker threads (default: one per core, up to
+//                  8, for a ledger of 100,000 events or more; 1 for none, on this thread; ADR 053)
 // Uses DATABASE_URL; otherwise the embedded database (the running one of `npm start`, if any),
 // as the portal's own role: verifying needs no more than the portal has.
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../lib/generated/prisma/client.js";
-import { defaultEventWorkers, eventsInWorkers } from "../lib/ledger/verify-events-in-workers.js";
+import { defaultEventWorkers, eventsInWorkers, WORKERS_FROM_EVENTS } from "../lib/ledger/verify-events-in-workers.js";
 import { verifyLedger, type LedgerVerification } from "../lib/ledger/verify-ledger.js";
 import { withPortalDatabase } from "./database.js";
 
@@ -18,10 +18,13 @@ const { values: flags } = parseArgs({
 });
 const json = flags.json;
 const workers = flags.workers === undefined ? defaultEventWorkers() : Number(flags.workers);
-if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+if (flags.workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
   console.error(`✖ --workers takes a whole number from 1 to 64, not "${flags.workers}"`);
   process.exit(2);
 }
+
+/** How many threads read the events (workers start only for a large ledger unless asked for). */
+let threads = 1;
 
 function print(report: LedgerVerification) {
   if (json) {
@@ -31,7 +34,7 @@ function print(report: LedgerVerification) {
   const rate = report.durationMs > 0 ? Math.round((report.events / report.durationMs) * 1000) : report.events;
   console.log(
     `Verified ${report.events} events of ${report.subjects} subjects in ${report.durationMs} ms (${rate} events/s` +
-      `${workers > 1 ? `, ${workers} worker threads` : ""}).`,
+      `${threads > 1 ? `, ${threads} worker threads` : ""}).`,
   );
   const { log } = report;
   console.log(
@@ -65,7 +68,15 @@ async function run(url: string): Promise<LedgerVerification> {
       client,
       databaseUrl: url,
       record: true,
-      ...(workers > 1 ? { readEvents: eventsInWorkers(workers) } : {}),
+      // Asked for, workers always; by default, only for a ledger large enough to pay for them.
+      ...(workers > 1
+        ? {
+            readEvents: eventsInWorkers(workers, {
+              ...(flags.workers === undefined ? { minEvents: WORKERS_FROM_EVENTS } : {}),
+              onThreads: (count) => (threads = count),
+            }),
+          }
+        : {}),
     });
   } finally {
     await client.$disconnect();

@@ -56,25 +56,23 @@ const COLUMNS = `e.id, e.subject_id AS "subjectId", e.seq, e.hash_version AS "ha
  */
 async function readBatch(
   reader: pg.Client,
-  after: { subjectId: string; seq: number },
+  after: { subjectId: string; seq: number } | null,
   range: EventRange,
 ): Promise<ConsentEvent[]> {
-  const { rows } = await reader.query<ConsentEvent>(
-    range.to === null
-      ? {
-          name: "verify-ledger-events",
-          text: `SELECT ${COLUMNS} FROM "ConsentEvent" e WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int)
-                 ORDER BY e.subject_id, e.seq LIMIT $3`,
-          values: [after.subjectId, after.seq, range.batchSize],
-        }
-      : {
-          name: "verify-ledger-events-before",
-          text: `SELECT ${COLUMNS} FROM "ConsentEvent" e
-                 WHERE (e.subject_id, e.seq) > ($1::uuid, $2::int) AND e.subject_id < $4::uuid
-                 ORDER BY e.subject_id, e.seq LIMIT $3`,
-          values: [after.subjectId, after.seq, range.batchSize, range.to],
-        },
-  );
+  // The first batch starts at the range's first subject id, whatever its events' seq: an event an
+  // insider added with seq 0 (the CHECK dropped) is still read, and fails its chain.
+  const values: unknown[] = after ? [after.subjectId, after.seq, range.batchSize] : [range.from, range.batchSize];
+  const conditions = [after ? `(e.subject_id, e.seq) > ($1::uuid, $2::int)` : `e.subject_id >= $1::uuid`];
+  if (range.to !== null) {
+    values.push(range.to);
+    conditions.push(`e.subject_id < $${values.length}::uuid`);
+  }
+  const { rows } = await reader.query<ConsentEvent>({
+    name: `verify-ledger-events-${after ? "next" : "first"}${range.to === null ? "" : "-before"}`,
+    text: `SELECT ${COLUMNS} FROM "ConsentEvent" e WHERE ${conditions.join(" AND ")}
+           ORDER BY e.subject_id, e.seq LIMIT $${after ? 3 : 2}`,
+    values,
+  });
   return rows;
 }
 
@@ -99,8 +97,7 @@ export async function readEventRange(
       states: [...projection.values()],
     });
   };
-  // Every event sorts after seq 0 of the range's first subject: seq starts at 1.
-  let next = readBatch(reader, { subjectId: range.from, seq: 0 }, range);
+  let next = readBatch(reader, null, range);
   try {
     for (;;) {
       const batch = await next;

@@ -35,8 +35,8 @@ export const accessLogEntrySchema = z.strictObject({
 });
 export type AccessLogEntry = z.input<typeof accessLogEntrySchema>;
 
-/** A date the database can compare with (years 1 to 9999). */
-const storableDate = z.coerce.date().refine(isStorableInstant, "Use a date between the years 0001 and 9999");
+/** A date the database can compare with (years 1 to 9999); callers parse text first (`lib/dates.ts`). */
+const storableDate = z.date().refine(isStorableInstant, "Use a date between the years 0001 and 9999");
 
 export const accessLogQuerySchema = z.strictObject({
   actorId: z.string().min(1).optional(),

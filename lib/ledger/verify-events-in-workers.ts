@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { FIRST_SUBJECT_ID, type EventBatchResult, type EventRange } from "./event-pass";
+import { FIRST_SUBJECT_ID, readEventRange, type EventBatchResult, type EventRange } from "./event-pass";
 import type { EventWorkerData } from "./event-pass-worker";
 import type { EventReader } from "./verify-ledger";
 
@@ -16,13 +16,19 @@ export function subjectRanges(count: number, batchSize: number): EventRange[] {
   return [FIRST_SUBJECT_ID, ...bounds].map((from, index) => ({ from, to: bounds[index] ?? null, batchSize }));
 }
 
+/** At most this many by default: each worker holds a database connection of its own. */
+const MAX_DEFAULT_WORKERS = 8;
+
+/** Below this many events (the planner's estimate) the CLI's default keeps to one thread. */
+export const WORKERS_FROM_EVENTS = 100_000;
+
 /**
- * Worker threads for `npm run ledger:verify`: one per core. Even on two cores, shared with
- * PostgreSQL, two workers beat one thread once the ledger is large enough to pay for their start
- * (ADR 053); on one core there are none.
+ * Worker threads for `npm run ledger:verify`: one per core, up to 8. Even on two cores, shared
+ * with PostgreSQL, two workers beat one thread once the ledger is large enough to pay for their
+ * start (ADR 053); on one core there are none.
  */
 export function defaultEventWorkers(): number {
-  return availableParallelism();
+  return Math.min(availableParallelism(), MAX_DEFAULT_WORKERS);
 }
 
 /**
@@ -30,21 +36,43 @@ export function defaultEventWorkers(): number {
  * and its own connection to the same snapshot (ADR 053). The main thread matches their results
  * with the log and the other tables, one batch at a time, as it does its own.
  */
-export function eventsInWorkers(workers: number): EventReader {
-  return async ({ snapshot, url, batchSize }, onBatch) => {
-    const threads = subjectRanges(Math.max(1, workers), batchSize).map((range) => {
-      const workerData: EventWorkerData = { snapshot, url, range };
-      return new Worker(new URL("./event-pass-worker.mjs", import.meta.url), {
-        argv: [new URL("./event-pass-worker.ts", import.meta.url).href],
-        workerData,
-        // `server-only` resolves to nothing under this condition, as in the main thread.
-        execArgv: ["--conditions=react-server"],
-      });
-    });
+export function eventsInWorkers(
+  workers: number,
+  options: {
+    /** Fewer events than this (the planner's estimate): read on the calling thread instead. */
+    minEvents?: number;
+    /** Told how many threads read the events: `workers`, or 1 when the ledger was too small. */
+    onThreads?: (threads: number) => void;
+  } = {},
+): EventReader {
+  return async ({ reader, snapshot, url, batchSize }, onBatch) => {
+    if (options.minEvents) {
+      // A small ledger is read on this thread: starting a worker costs about a second of CPU.
+      const { rows } = await reader.query<{ estimate: number }>(
+        `SELECT greatest(reltuples, 0)::float8 AS estimate FROM pg_class WHERE oid = '"ConsentEvent"'::regclass`,
+      );
+      if ((rows[0]?.estimate ?? 0) < options.minEvents) {
+        options.onThreads?.(1);
+        return readEventRange(reader, { from: FIRST_SUBJECT_ID, to: null, batchSize }, onBatch);
+      }
+    }
+    options.onThreads?.(workers);
+    const threads: Worker[] = [];
     // One batch at a time reaches `onBatch`, whichever worker sent it; nothing after a failure.
     let queue = Promise.resolve();
     let failed = false;
     try {
+      for (const range of subjectRanges(Math.max(1, workers), batchSize)) {
+        const workerData: EventWorkerData = { snapshot, url, range };
+        threads.push(
+          new Worker(new URL("./event-pass-worker.mjs", import.meta.url), {
+            argv: [new URL("./event-pass-worker.ts", import.meta.url).href],
+            workerData,
+            // `server-only` resolves to nothing under this condition, as in the main thread.
+            execArgv: ["--conditions=react-server"],
+          }),
+        );
+      }
       await Promise.all(
         threads.map(
           (thread) =>
@@ -88,6 +116,9 @@ export function eventsInWorkers(workers: number): EventReader {
         ),
       );
     } finally {
+      failed = true;
+      // A batch being checked finishes before the caller closes what it uses.
+      await queue;
       await Promise.all(threads.map((thread) => thread.terminate()));
     }
   };

@@ -91,6 +91,8 @@ describe("ledger verification", () => {
     }
     const cli = runCli();
     expect(cli.output).toContain("✔ Every chain verifies.");
+    // By default, workers only for a ledger of 100,000 events or more.
+    expect(cli.output).toMatch(/Verified 9 events of 3 subjects in \d+ ms \(\d+ events\/s\)/);
     expect(cli.status).toBe(0);
     const cliInWorkers = runCli("--workers", "2");
     expect(cliInWorkers.output).toMatch(
