@@ -81,12 +81,10 @@ describe("appendConsentEvents", () => {
 
   it("keeps 50 concurrent appends to one subject contiguous: seq 1..50, chain valid", async () => {
     const subject = await newSubject();
-    const started = performance.now();
+    // Its pace is the bench's (`appends-hot-16`); here only the outcome counts.
     await Promise.all(
       Array.from({ length: 50 }, (_, index) => appendOne(subject.id, undefined, index % 2 ? "withdrawn" : "granted")),
     );
-    const elapsed = performance.now() - started;
-    console.info(`[bench] 50 concurrent appends to one subject: ${elapsed.toFixed(0)} ms`);
     const events = await readConsentEvents({ subjectId: subject.id });
     expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 50 }, (_, index) => index + 1));
     expect(await verifySubjectChain(subject.id)).toMatchObject({ ok: true, events: 50 });
