@@ -7,9 +7,6 @@ import { purposeKeySchema } from "@/lib/policies/schemas";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
 
-/** A calendar day, read as UTC. */
-const day = calendarDaySchema;
-
 const CONSENT_STATES = ["granted", "withdrawn"] as const;
 
 /**
@@ -31,8 +28,8 @@ export const subjectSearchSchema = z
     purpose: optional(purposeKeySchema),
     status: optional(z.enum(CONSENT_STATES, { error: "Choose given or withdrawn" })),
     policyVersionId: optional(z.uuid("Choose a policy version from the list")),
-    from: optional(day),
-    to: optional(day),
+    from: optional(calendarDaySchema),
+    to: optional(calendarDaySchema),
     /** Opaque keyset cursor from the previous page. */
     cursor: optional(z.string().max(300)),
     limit: optional(z.coerce.number().int().min(1).max(100)),
@@ -64,8 +61,8 @@ export const accessLogFilterSchema = z
     actorId: optional(z.string().trim().min(1).max(200)),
     subjectId: optional(z.uuid("A subject id is a UUID")),
     action: optional(z.enum(ACCESS_ACTIONS, { error: "Choose an action from the list" })),
-    from: optional(day),
-    to: optional(day),
+    from: optional(calendarDaySchema),
+    to: optional(calendarDaySchema),
     cursor: optional(z.uuid()),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, {

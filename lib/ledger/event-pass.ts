@@ -129,3 +129,16 @@ export async function readEventRange(
     next.catch(() => undefined); // a prefetch still running when something else failed
   }
 }
+
+/**
+ * Reads every event of the snapshot and hands each batch's results to `onBatch`, one at a time.
+ * `reader` reads the snapshot on this thread; other connections open `snapshot` at `url`.
+ */
+export type EventReader = (
+  source: { reader: pg.Client; snapshot: string; url: string; batchSize: number },
+  onBatch: (result: EventBatchResult) => Promise<void>,
+) => Promise<void>;
+
+/** `verifyLedger`'s default: one pass over all subjects on this thread. */
+export const eventsOnThisThread: EventReader = ({ reader, batchSize }, onBatch) =>
+  readEventRange(reader, { from: FIRST_SUBJECT_ID, to: null, batchSize }, onBatch);

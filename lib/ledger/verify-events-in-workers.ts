@@ -1,8 +1,13 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { FIRST_SUBJECT_ID, readEventRange, type EventBatchResult, type EventRange } from "./event-pass";
+import {
+  eventsOnThisThread,
+  FIRST_SUBJECT_ID,
+  type EventBatchResult,
+  type EventRange,
+  type EventReader,
+} from "./event-pass";
 import type { EventWorkerData } from "./event-pass-worker";
-import type { EventReader } from "./verify-ledger";
 
 /**
  * `count` ranges of subject ids of equal width. Subject ids are random (UUID v4), so each range
@@ -45,7 +50,8 @@ export function eventsInWorkers(
     onThreads?: (threads: number) => void;
   } = {},
 ): EventReader {
-  return async ({ reader, snapshot, url, batchSize }, onBatch) => {
+  return async (source, onBatch) => {
+    const { reader, snapshot, url, batchSize } = source;
     if (options.minEvents) {
       // A small ledger is read on this thread: starting a worker costs about a second of CPU.
       const { rows } = await reader.query<{ estimate: number }>(
@@ -53,7 +59,7 @@ export function eventsInWorkers(
       );
       if ((rows[0]?.estimate ?? 0) < options.minEvents) {
         options.onThreads?.(1);
-        return readEventRange(reader, { from: FIRST_SUBJECT_ID, to: null, batchSize }, onBatch);
+        return eventsOnThisThread(source, onBatch);
       }
     }
     options.onThreads?.(workers);

@@ -15,7 +15,7 @@ import {
   type LogVerification,
 } from "@/lib/transparency/verify-log";
 import type { ChainBreak } from "./event-hash";
-import { FIRST_SUBJECT_ID, readEventRange, type EventBatchResult } from "./event-pass";
+import { eventsOnThisThread, type EventReader } from "./event-pass";
 import { SubjectTable } from "./subject-table";
 
 const LAST_VERIFICATION_SETTING = "ledger.lastVerification";
@@ -76,19 +76,6 @@ export interface VerifyLedgerOptions {
    */
   readEvents?: EventReader;
 }
-
-/**
- * Reads every event of the snapshot and hands each batch's results to `onBatch`, one at a time.
- * `reader` reads the snapshot on this thread; other connections open `snapshot` at `url`.
- */
-export type EventReader = (
-  source: { reader: pg.Client; snapshot: string; url: string; batchSize: number },
-  onBatch: (result: EventBatchResult) => Promise<void>,
-) => Promise<void>;
-
-/** The default: one pass over all subjects on this thread. */
-const eventsOnThisThread: EventReader = ({ reader, batchSize }, onBatch) =>
-  readEventRange(reader, { from: FIRST_SUBJECT_ID, to: null, batchSize }, onBatch);
 
 /**
  * Recomputes every subject's chain and reports the first broken link by subject and seq.
